@@ -73,6 +73,12 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 read_pid()  { [ -s "$1" ] && head -n 1 "$1" | tr -dc '0-9' || true; }
+# PID from a pidfile, but only if that process is still the expected program
+# (guards against stale pidfiles whose pid was reused after a reboot/crash).
+live_pid() {
+  local pid; pid="$(read_pid "$1")"
+  pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" && echo "$pid" || true
+}
 
 # Send SIGNAL to PID, wait up to SECS for it to exit. Returns 1 if still alive.
 stop_pid() {
@@ -167,7 +173,7 @@ start_redis() {
 }
 
 stop_redis() {
-  local pid; pid="$(read_pid "$REDIS_PID")"
+  local pid; pid="$(live_pid "$REDIS_PID" redis-server)"
   if pid_alive "$pid"; then
     stop_pid redis "$pid" TERM 30 || return 1
   elif redis_up; then
@@ -288,7 +294,7 @@ stop_postgres() {
   PGBIN="$(pg_bindir || true)"
   local pgdata pid
   [ -s "$RUN_DIR/pgdata.path" ] && pgdata="$(cat "$RUN_DIR/pgdata.path")" || pgdata="$DATA_DIR/postgres"
-  pid="$(read_pid "$pgdata/postmaster.pid" 2>/dev/null || true)"
+  pid="$(live_pid "$pgdata/postmaster.pid" postgres)"
   if pid_alive "$pid"; then
     # SIGINT = "fast" shutdown: disconnects clients (SIGTERM would wait for them).
     stop_pid postgres "$pid" INT 60 || return 1
@@ -410,16 +416,11 @@ kafka_answers() {
     >/dev/null 2>>"$LOG_DIR/kafka-check.log"
 }
 
-kafka_running() {
-  local pid; pid="$(read_pid "$KAFKA_PID")"
-  pid_alive "$pid" && port_open "$KAFKA_PORT"
-}
-
 start_kafka() {
   ensure_kafka_libs
   write_kafka_config
   local klog="$LOG_DIR/kafka.log" kout="$LOG_DIR/kafka.out"
-  local pid; pid="$(read_pid "$KAFKA_PID")"
+  local pid; pid="$(live_pid "$KAFKA_PID" kafka.Kafka)"
   if pid_alive "$pid" || port_open "$KAFKA_PORT"; then
     if ! pid_alive "$pid"; then
       log "something (not started by this script) already listens on 127.0.0.1:$KAFKA_PORT; leaving it alone"
@@ -427,6 +428,9 @@ start_kafka() {
       log "kafka already running (pid $pid) on $KAFKA_BROKERS"
     fi
   else
+    if port_open "$KAFKA_CONTROLLER_PORT"; then
+      die "127.0.0.1:$KAFKA_CONTROLLER_PORT (Kafka controller port) is taken by another process; free it or set KAFKA_CONTROLLER_PORT"
+    fi
     # --- one-time storage format (KRaft needs a formatted log dir) -----------
     if [ ! -s "$KAFKA_DATA/meta.properties" ]; then
       local cid
@@ -470,7 +474,7 @@ start_kafka() {
 }
 
 stop_kafka() {
-  local pid; pid="$(read_pid "$KAFKA_PID")"
+  local pid; pid="$(live_pid "$KAFKA_PID" kafka.Kafka)"
   if pid_alive "$pid"; then
     # SIGTERM triggers Kafka's controlled shutdown; it flushes logs and exits.
     stop_pid kafka "$pid" TERM 60 || return 1

@@ -1,0 +1,3 @@
+export * from './keys.ts';
+export * from './apply.ts';
+export * from './read.ts';

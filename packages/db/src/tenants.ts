@@ -1,0 +1,55 @@
+/**
+ * Tenants and their API keys. A key is `tly_` + 43 URL-safe characters (256 random bits); only its
+ * SHA-256 is stored. The key is shown once, when it is made.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+
+export interface Tenant {
+  id: string;
+  name: string;
+}
+
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function newApiKey(): string {
+  return `tly_${randomBytes(32).toString('base64url')}`;
+}
+
+export async function createTenant(pool: pg.Pool, id: string, name = id): Promise<Tenant> {
+  if (!TENANT_ID_PATTERN.test(id)) throw new Error(`tenant id must match ${TENANT_ID_PATTERN.source}`);
+  await pool.query('INSERT INTO tenants(id, name) VALUES ($1, $2)', [id, name]);
+  return { id, name };
+}
+
+export async function findTenant(pool: pg.Pool, id: string): Promise<Tenant | undefined> {
+  const { rows } = await pool.query<Tenant>('SELECT id, name FROM tenants WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** Stores a key for the tenant; pass `key` to install a known one (the demo seed), else one is made. */
+export async function addApiKey(
+  pool: pg.Pool,
+  tenantId: string,
+  opts: { key?: string; label?: string } = {},
+) {
+  const key = opts.key ?? newApiKey();
+  await pool.query(
+    'INSERT INTO api_keys(tenant_id, key_hash, key_prefix, label) VALUES ($1, $2, $3, $4) ON CONFLICT (key_hash) DO NOTHING',
+    [tenantId, hashApiKey(key), key.slice(0, 8), opts.label ?? null],
+  );
+  return key;
+}
+
+export async function tenantForApiKey(pool: pg.Pool, key: string): Promise<Tenant | undefined> {
+  const { rows } = await pool.query<Tenant>(
+    `SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+    [hashApiKey(key)],
+  );
+  return rows[0];
+}

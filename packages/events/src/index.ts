@@ -1,0 +1,4 @@
+export * from './canonical-event.ts';
+export * from './topics.ts';
+export * from './dead-letter.ts';
+export * from './issues.ts';

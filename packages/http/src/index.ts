@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './error-handler.ts';
+export * from './observability.ts';
+export * from './auth.ts';
+export * from './base-app.ts';
+export * from './lifecycle.ts';

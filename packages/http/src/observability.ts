@@ -1,0 +1,58 @@
+/**
+ * /healthz (the process is alive), /readyz (every dependency answers) and /metrics (Prometheus),
+ * plus request counters and latency histograms for every route.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type ReadinessChecks = Record<string, () => Promise<boolean> | boolean>;
+
+export function createRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+export function installObservability(
+  app: FastifyInstance,
+  opts: { registry: Registry; checks: ReadinessChecks; isShuttingDown: () => boolean },
+): void {
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [opts.registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [opts.registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const results: Record<string, boolean> = {};
+    await Promise.all(
+      Object.entries(opts.checks).map(async ([name, check]) => {
+        try {
+          results[name] = await check();
+        } catch {
+          results[name] = false;
+        }
+      }),
+    );
+    const ready = !opts.isShuttingDown() && Object.values(results).every(Boolean);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: results });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    return reply.header('content-type', opts.registry.contentType).send(await opts.registry.metrics());
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * A consumer-group loop with offset discipline (STYLE.md §4): the handler does a batch's work and
+ * only then are its offsets resolved, committed and the session heartbeated. Delivery is therefore
+ * at-least-once; handlers must make every state change idempotent.
+ */
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '@tally/logging';
+
+export interface BatchContext {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+}
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  logger: Logger;
+  /** Does the whole batch's work; resolves when it is durable. Throwing retries the batch. */
+  handleBatch: (batch: BatchContext) => Promise<void>;
+  /** Called between batches, with the consumer's partitions paused from the caller's view. */
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  sessionTimeout?: number;
+  onCrash?: (err: unknown) => void;
+}
+
+export interface BatchConsumer {
+  start(): Promise<void>;
+  /** Finishes the batch in flight, commits, leaves the group. Idempotent. */
+  stop(): Promise<void>;
+  isRunning(): boolean;
+  raw: Consumer;
+}
+
+export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
+  const log = opts.logger.child({ component: 'batch_consumer', groupId: opts.groupId });
+  const consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: opts.sessionTimeout ?? 30_000,
+    heartbeatInterval: 3000,
+    maxBytesPerPartition: 1024 * 1024,
+    retry: { retries: 10, initialRetryTime: 300 },
+  });
+  let running = false;
+  let stopping: Promise<void> | undefined;
+
+  consumer.on(consumer.events.CRASH, (e) => {
+    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer_crashed');
+    if (!e.payload.restart) {
+      running = false;
+      opts.onCrash?.(e.payload.error);
+    }
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    log.info({ assignment: e.payload.memberAssignment }, 'consumer_group_joined');
+  });
+
+  return {
+    raw: consumer,
+    isRunning: () => running,
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topic: opts.topic, fromBeginning: opts.fromBeginning ?? true });
+      running = true;
+      /* eslint-disable @typescript-eslint/unbound-method -- kafkajs hands eachBatch plain closures, not methods */
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: 1000,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
+        eachBatch: async ({
+          batch,
+          resolveOffset,
+          heartbeat,
+          commitOffsetsIfNecessary,
+          isRunning,
+          isStale,
+        }) => {
+          if (!isRunning() || isStale() || batch.messages.length === 0) return;
+          await opts.handleBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: batch.messages,
+          });
+          resolveOffset(batch.lastOffset());
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        },
+      });
+    },
+    async stop() {
+      stopping ??= (async () => {
+        running = false;
+        await consumer.disconnect();
+        log.info('consumer_stopped');
+      })();
+      return stopping;
+    },
+  };
+}

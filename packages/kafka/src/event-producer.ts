@@ -1,0 +1,94 @@
+/**
+ * Publishes canonical events. One call is one Kafka produce request (kafkajs groups the messages
+ * per partition leader), acknowledged by all in-sync replicas (acks = -1). A call either resolves
+ * after the broker acknowledged every event, or rejects with KafkaUnavailableError — callers turn
+ * that into a 503 so the sender retries; they never answer 2xx for an unpublished event.
+ */
+import type { Kafka, Producer } from 'kafkajs';
+import { canonicalEventSchema, type CanonicalEvent } from '@tally/events';
+import type { Logger } from '@tally/logging';
+
+export class KafkaUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaUnavailableError';
+  }
+}
+
+export interface EventProducer {
+  connect(): Promise<void>;
+  publish(events: CanonicalEvent[]): Promise<void>;
+  isConnected(): boolean;
+  disconnect(): Promise<void>;
+}
+
+export interface EventProducerOptions {
+  kafka: Kafka;
+  topic: string;
+  logger: Logger;
+  /** Upper bound for one publish, retries included (ms). */
+  publishTimeoutMs: number;
+}
+
+/** The partition key: a message's events stay together and ordered; else the recipient's. */
+export function partitionKey(e: CanonicalEvent): string {
+  return e.messageId ?? e.recipientId ?? e.eventId;
+}
+
+export function createEventProducer(opts: EventProducerOptions): EventProducer {
+  const log = opts.logger.child({ component: 'event_producer' });
+  const producer: Producer = opts.kafka.producer({
+    allowAutoTopicCreation: false,
+    retry: { initialRetryTime: 100, retries: 3, maxRetryTime: 1000 },
+  });
+  let connected = false;
+  producer.on(producer.events.CONNECT, () => {
+    connected = true;
+  });
+  producer.on(producer.events.DISCONNECT, () => {
+    connected = false;
+  });
+
+  async function send(events: CanonicalEvent[]): Promise<void> {
+    await producer.send({
+      topic: opts.topic,
+      acks: -1,
+      timeout: opts.publishTimeoutMs,
+      messages: events.map((e) => ({
+        key: partitionKey(e),
+        value: JSON.stringify(canonicalEventSchema.parse(e)),
+      })),
+    });
+  }
+
+  return {
+    async connect() {
+      await producer.connect();
+    },
+    isConnected: () => connected,
+    async publish(events) {
+      if (events.length === 0) return;
+      if (!connected) throw new KafkaUnavailableError('not connected to Kafka');
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new KafkaUnavailableError(`Kafka did not acknowledge within ${opts.publishTimeoutMs} ms`)),
+          opts.publishTimeoutMs,
+        );
+      });
+      try {
+        await Promise.race([send(events), deadline]);
+      } catch (err) {
+        if (err instanceof KafkaUnavailableError) throw err;
+        log.warn({ err, events: events.length }, 'publish_failed');
+        throw new KafkaUnavailableError('Kafka did not acknowledge the events', { cause: err });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async disconnect() {
+      await producer.disconnect();
+    },
+  };
+}

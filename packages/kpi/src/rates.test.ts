@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { computeMoney, computeRates, emptyCounts, fromMoneyUnits, ratio, toMoneyUnits } from './index.ts';
+import type { Counts } from './index.ts';
+
+const counts = (over: Partial<Counts>): Counts => ({ ...emptyCounts(), ...over });
+
+describe('ratio', () => {
+  it.each([
+    [1, 2, 0.5],
+    [0, 5, 0],
+    [3, 0, null],
+    [0, 0, null],
+    [Number.NaN, 1, null],
+    [1, Number.POSITIVE_INFINITY, null],
+  ])('%s / %s = %s', (n, d, want) => {
+    expect(ratio(n, d)).toBe(want);
+  });
+});
+
+describe('computeRates', () => {
+  it.each([
+    {
+      name: 'typical campaign',
+      c: counts({
+        sent: 200,
+        delivered: 180,
+        opened: 90,
+        clicked: 45,
+        converted: 9,
+        optOuts: 3,
+        replied: 18,
+        uninstalls: 2,
+      }),
+      want: {
+        deliveryRate: 0.9,
+        openRate: 0.5,
+        ctr: 0.25,
+        clickToOpenRate: 0.5,
+        conversionRate: 0.05,
+        optOutRate: 3 / 180,
+        replyRate: 0.1,
+        uninstallRate: 2 / 180,
+      },
+    },
+    {
+      name: 'nothing sent: every rate is null, never 0 or NaN',
+      c: counts({}),
+      want: {
+        deliveryRate: null,
+        openRate: null,
+        ctr: null,
+        clickToOpenRate: null,
+        conversionRate: null,
+        optOutRate: null,
+        replyRate: null,
+        uninstallRate: null,
+      },
+    },
+    {
+      name: 'sent but nothing delivered: only deliveryRate is defined',
+      c: counts({ sent: 10, failed: 10 }),
+      want: {
+        deliveryRate: 0,
+        openRate: null,
+        ctr: null,
+        clickToOpenRate: null,
+        conversionRate: null,
+        optOutRate: null,
+        replyRate: null,
+        uninstallRate: null,
+      },
+    },
+    {
+      name: 'delivered but never opened: click-to-open is null, ctr is not',
+      c: counts({ sent: 4, delivered: 4, clicked: 1 }),
+      want: {
+        deliveryRate: 1,
+        openRate: 0,
+        ctr: 0.25,
+        clickToOpenRate: null,
+        conversionRate: 0,
+        optOutRate: 0,
+        replyRate: 0,
+        uninstallRate: 0,
+      },
+    },
+  ])('$name', ({ c, want }) => {
+    expect(computeRates(c)).toEqual(want);
+  });
+});
+
+describe('computeMoney', () => {
+  it('reports cost per conversion and roi per currency', () => {
+    expect(computeMoney({ USD: 10, EUR: 4 }, { USD: 25 }, 5)).toEqual({
+      cost: { USD: 10, EUR: 4 },
+      revenue: { USD: 25 },
+      costPerConversion: { USD: 2, EUR: 0.8 },
+      roi: { USD: 1.5, EUR: -1 },
+    });
+  });
+  it('is null where the denominator is zero', () => {
+    expect(computeMoney({ USD: 0 }, { USD: 3 }, 0)).toEqual({
+      cost: { USD: 0 },
+      revenue: { USD: 3 },
+      costPerConversion: { USD: null },
+      roi: { USD: null },
+    });
+  });
+});
+
+describe('money units', () => {
+  it('round-trips amounts exactly at four decimals', () => {
+    expect(toMoneyUnits(19.99)).toBe(199_900);
+    expect(fromMoneyUnits(toMoneyUnits(0.1) + toMoneyUnits(0.2))).toBe(0.3);
+  });
+});

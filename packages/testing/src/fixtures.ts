@@ -1,0 +1,83 @@
+/**
+ * Helpers for integration tests: a test's own topics, consumer group, Redis prefix and database,
+ * so tests run in parallel and never need a global reset.
+ */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import type { TestServices } from './services.ts';
+
+export function testServices(): TestServices {
+  return inject('services');
+}
+
+export function uniqueId(label = 't'): string {
+  return `${label}${randomBytes(5).toString('hex')}`;
+}
+
+export interface IsolationEnv extends Record<string, string> {
+  KAFKA_BROKERS: string;
+  KAFKA_TOPIC_SUFFIX: string;
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  DATABASE_URL: string;
+  AGGREGATOR_GROUP_ID: string;
+  LOG_LEVEL: string;
+}
+
+export interface Isolation {
+  id: string;
+  topicSuffix: string;
+  redisPrefix: string;
+  groupId: string;
+  db: TestDatabase;
+  /** The env a service under test would read, pointing at the isolated resources. */
+  env: IsolationEnv;
+  cleanup(): Promise<void>;
+}
+
+export async function isolate(label = 't'): Promise<Isolation> {
+  const s = testServices();
+  const id = uniqueId(label);
+  const db = await createTestDatabase(s.databaseUrl, s.templateDatabase);
+  const env: IsolationEnv = {
+    KAFKA_BROKERS: s.kafkaBrokers.join(','),
+    KAFKA_TOPIC_SUFFIX: id,
+    REDIS_URL: s.redisUrl,
+    REDIS_PREFIX: id,
+    DATABASE_URL: db.url,
+    AGGREGATOR_GROUP_ID: `aggregator-${id}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PSEUDONYM_SECRET: 'test-pseudonym-secret-0123456789abcdef',
+    PORT: '0',
+  };
+  return {
+    id,
+    topicSuffix: id,
+    redisPrefix: id,
+    groupId: env.AGGREGATOR_GROUP_ID,
+    db,
+    env,
+    async cleanup() {
+      await db.drop();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value `done` accepts, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  { timeoutMs = 30_000, intervalMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (done(last)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

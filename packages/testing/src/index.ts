@@ -1,0 +1,4 @@
+export * from './services.ts';
+export * from './database.ts';
+export * from './fixtures.ts';
+export * from './kafka.ts';

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import { decodeMessage } from './decode.ts';
+
+const msg = (value: string | null): KafkaMessage => ({
+  key: null,
+  value: value === null ? null : Buffer.from(value),
+  offset: '0',
+  timestamp: '0',
+  attributes: 0,
+  headers: {},
+});
+
+const good = {
+  eventId: 'e1',
+  tenantId: 'acme',
+  type: 'sent',
+  occurredAt: '2026-11-26T10:00:00Z',
+  channel: 'sms',
+  messageId: 'm1',
+  campaignId: 'c1',
+};
+
+describe('decodeMessage', () => {
+  it('accepts a canonical event and normalizes its time', () => {
+    expect(decodeMessage(msg(JSON.stringify(good)))).toEqual({
+      ok: true,
+      event: { ...good, occurredAt: '2026-11-26T10:00:00.000Z' },
+    });
+  });
+  it('dead-letters bad JSON', () => {
+    const d = decodeMessage(msg('{nope'));
+    expect(d.ok).toBe(false);
+    expect(!d.ok && d.reason).toMatch(/^invalid JSON/);
+  });
+  it('dead-letters a schema violation, naming the field', () => {
+    const d = decodeMessage(msg(JSON.stringify({ ...good, type: 'exploded' })));
+    expect(!d.ok && d.reason).toMatch(/^schema: type:/);
+  });
+  it('dead-letters an empty message', () => {
+    expect(decodeMessage(msg(null)).ok).toBe(false);
+  });
+});

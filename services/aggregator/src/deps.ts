@@ -1,0 +1,91 @@
+/**
+ * Everything the aggregator needs, built once from config.
+ */
+import { Redis } from 'ioredis';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { RedisKeys } from '@tally/counters';
+import { createPool, type Pool } from '@tally/db';
+import { topicNames } from '@tally/events';
+import { createRegistry } from '@tally/http';
+import { createKafka, type Kafka } from '@tally/kafka';
+import type { Logger } from '@tally/logging';
+import type { AggregatorConfig } from './config.ts';
+
+export interface AggregatorMetrics {
+  events: Counter<'outcome'>;
+  batchDuration: Histogram;
+  lag: Gauge<'partition'>;
+  snapshots: Counter<'result'>;
+}
+
+export interface AggregatorDeps {
+  config: AggregatorConfig;
+  logger: Logger;
+  registry: Registry;
+  metrics: AggregatorMetrics;
+  redis: Redis;
+  keys: RedisKeys;
+  pool: Pool;
+  kafka: Kafka;
+  topics: ReturnType<typeof topicNames>;
+}
+
+export function createDeps(config: AggregatorConfig, logger: Logger): AggregatorDeps {
+  const registry = createRegistry('aggregator');
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: false,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis_error'));
+  return {
+    config,
+    logger,
+    registry,
+    metrics: {
+      events: new Counter({
+        name: 'aggregator_events_total',
+        help: 'Events by outcome (applied, duplicate, parked, unattributed, dead_letter)',
+        labelNames: ['outcome'],
+        registers: [registry],
+      }),
+      batchDuration: new Histogram({
+        name: 'aggregator_batch_duration_seconds',
+        help: 'Time to apply one Kafka batch to Redis',
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      }),
+      lag: new Gauge({
+        name: 'aggregator_consumer_lag',
+        help: 'Messages behind the partition high watermark, as of the last batch',
+        labelNames: ['partition'],
+        registers: [registry],
+      }),
+      snapshots: new Counter({
+        name: 'aggregator_snapshots_total',
+        help: 'Snapshots to Postgres by result',
+        labelNames: ['result'],
+        registers: [registry],
+      }),
+    },
+    redis,
+    keys: new RedisKeys(config.REDIS_PREFIX),
+    pool: createPool({
+      connectionString: config.DATABASE_URL,
+      max: config.PG_POOL_MAX,
+      applicationName: 'tally-aggregator',
+    }),
+    kafka: createKafka({
+      brokers: config.KAFKA_BROKERS,
+      clientId: `${config.KAFKA_CLIENT_ID}-aggregator`,
+      logger,
+    }),
+    topics: topicNames(config.KAFKA_TOPIC_SUFFIX),
+  };
+}
+
+export async function closeDeps(deps: AggregatorDeps): Promise<void> {
+  await deps.redis.quit().catch(() => deps.redis.disconnect());
+  await deps.pool.end();
+}

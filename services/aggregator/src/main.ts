@@ -1,0 +1,36 @@
+/**
+ * Aggregator: loadConfig → createDeps → HTTP (health/metrics) → consumer. On SIGTERM: not ready,
+ * close HTTP, stop the consumer (finish the batch, commit), last snapshot, quit Redis, end Postgres.
+ */
+import { loadConfig, redactConfig } from '@tally/config';
+import { createShutdown, onSignals } from '@tally/http';
+import { createLogger } from '@tally/logging';
+import { createAggregator } from './aggregator.ts';
+import { buildApp } from './app.ts';
+import { aggregatorConfigSchema } from './config.ts';
+import { closeDeps, createDeps } from './deps.ts';
+
+const config = loadConfig(aggregatorConfigSchema, process.env);
+const logger = createLogger({ service: 'aggregator', level: config.LOG_LEVEL });
+const deps = createDeps(config, logger);
+const aggregator = createAggregator(deps);
+let shuttingDown = false;
+const app = await buildApp(deps, aggregator, { isShuttingDown: () => shuttingDown });
+
+const stop = createShutdown(logger, [
+  { name: 'not_ready', run: () => void (shuttingDown = true) },
+  { name: 'close_http', run: () => app.close() },
+  { name: 'stop_consumer_and_snapshot', run: () => aggregator.stop(), timeoutMs: 30_000 },
+  { name: 'close_deps', run: () => closeDeps(deps) },
+]);
+onSignals(logger, stop);
+
+await app.listen({ port: config.PORT, host: config.HOST });
+logger.info({ config: redactConfig(config) }, 'aggregator_starting');
+try {
+  await aggregator.start();
+} catch (err) {
+  logger.fatal({ err }, 'aggregator_start_failed');
+  await stop('start_failed');
+  process.exit(1);
+}

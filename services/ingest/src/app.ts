@@ -1,0 +1,21 @@
+import { createBaseApp } from '@tally/http';
+import type { IngestDeps } from './deps.ts';
+import { eventsRoute } from './routes/events.route.ts';
+
+export interface BuildAppOptions {
+  isShuttingDown?: () => boolean;
+}
+
+/** The ingest HTTP app. Never listens: main.ts (or a test) does. */
+export async function buildApp(deps: IngestDeps, opts: BuildAppOptions = {}) {
+  const app = await createBaseApp({
+    logger: deps.logger,
+    registry: deps.registry,
+    title: 'Tally ingest',
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    checks: { kafka: () => deps.producer.isConnected() },
+    ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
+  });
+  eventsRoute(app, deps);
+  return app;
+}

@@ -1,0 +1,30 @@
+/**
+ * Ingest: loadConfig → createDeps → listen → connect Kafka (in the background, so /readyz can say
+ * "not yet" instead of the process dying) → on SIGTERM: not ready, close HTTP (in-flight requests
+ * finish), flush and disconnect the producer, end the Postgres pool.
+ */
+import { loadConfig, redactConfig } from '@tally/config';
+import { createShutdown, onSignals } from '@tally/http';
+import { createLogger } from '@tally/logging';
+import { buildApp } from './app.ts';
+import { ingestConfigSchema } from './config.ts';
+import { closeDeps, connectKafka, createDeps } from './deps.ts';
+
+const config = loadConfig(ingestConfigSchema, process.env);
+const logger = createLogger({ service: 'ingest', level: config.LOG_LEVEL });
+const deps = createDeps(config, logger);
+let shuttingDown = false;
+const app = await buildApp(deps, { isShuttingDown: () => shuttingDown });
+const abort = new AbortController();
+
+const stop = createShutdown(logger, [
+  { name: 'not_ready', run: () => void (shuttingDown = true) },
+  { name: 'close_http', run: () => app.close() },
+  { name: 'stop_kafka_connect', run: () => abort.abort() },
+  { name: 'close_deps', run: () => closeDeps(deps) },
+]);
+onSignals(logger, stop);
+
+await app.listen({ port: config.PORT, host: config.HOST });
+logger.info({ config: redactConfig(config) }, 'ingest_started');
+void connectKafka(deps, abort.signal);

@@ -1,0 +1,59 @@
+/**
+ * POST /v1/events — a sender's batch of canonical events (without tenantId). The batch is
+ * validated whole: one bad event and nothing is published, with every bad index and field named.
+ * Recipients are pseudonymized, then the batch is one Kafka produce; 202 only after Kafka acked.
+ */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { inboundEventSchema, type CanonicalEvent } from '@tally/events';
+import { AppError, bearerAuth, tenantOf } from '@tally/http';
+import { KafkaUnavailableError } from '@tally/kafka';
+import type { IngestDeps } from '../deps.ts';
+
+const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+export function eventsRoute(app: FastifyInstance, deps: IngestDeps): void {
+  const body = z.strictObject({
+    events: z.array(inboundEventSchema).min(1).max(deps.config.MAX_BATCH_EVENTS),
+  });
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/events',
+    {
+      onRequest: bearerAuth(deps.apiKeys),
+      schema: {
+        summary: 'Publish a batch of canonical events',
+        security: [{ apiKey: [] }],
+        body,
+        response: {
+          202: z.object({ accepted: z.number().int() }),
+          400: errorSchema,
+          401: errorSchema,
+          503: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      const events: CanonicalEvent[] = request.body.events.map((e) => ({
+        ...e,
+        tenantId: tenant.id,
+        ...(e.recipientId === undefined ? {} : { recipientId: deps.pseudonymize(tenant.id, e.recipientId) }),
+        provider: e.provider ?? 'api',
+      }));
+      try {
+        await deps.producer.publish(events);
+      } catch (err) {
+        if (err instanceof KafkaUnavailableError) {
+          deps.metrics.publishFailures.inc();
+          throw new AppError('kafka_unavailable', `events not accepted, retry later: ${err.message}`);
+        }
+        throw err;
+      }
+      deps.metrics.eventsPublished.inc({ source: 'api' }, events.length);
+      return reply.status(202).send({ accepted: events.length });
+    },
+  );
+}

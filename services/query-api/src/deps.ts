@@ -1,0 +1,44 @@
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { RedisKeys } from '@tally/counters';
+import { createApiKeyResolver, createPool, type ApiKeyResolver, type Pool } from '@tally/db';
+import { createRegistry } from '@tally/http';
+import type { Logger } from '@tally/logging';
+import type { QueryApiConfig } from './config.ts';
+
+export interface QueryApiDeps {
+  config: QueryApiConfig;
+  logger: Logger;
+  registry: Registry;
+  redis: Redis;
+  keys: RedisKeys;
+  pool: Pool;
+  apiKeys: ApiKeyResolver;
+}
+
+export function createDeps(config: QueryApiConfig, logger: Logger): QueryApiDeps {
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    retryStrategy: (n) => Math.min(n * 200, 2000),
+  });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis_error'));
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    max: config.PG_POOL_MAX,
+    applicationName: 'tally-query-api',
+  });
+  return {
+    config,
+    logger,
+    registry: createRegistry('query-api'),
+    redis,
+    keys: new RedisKeys(config.REDIS_PREFIX),
+    pool,
+    apiKeys: createApiKeyResolver(pool),
+  };
+}
+
+export async function closeDeps(deps: QueryApiDeps): Promise<void> {
+  await deps.redis.quit().catch(() => deps.redis.disconnect());
+  await deps.pool.end();
+}

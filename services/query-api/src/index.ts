@@ -1,0 +1,3 @@
+export { buildApp } from './app.ts';
+export { createDeps, closeDeps, type QueryApiDeps } from './deps.ts';
+export { queryApiConfigSchema, type QueryApiConfig } from './config.ts';

@@ -1,0 +1,89 @@
+/**
+ * Runs the three services in-process against the real Kafka, Redis and Postgres, on resources of
+ * the test's own (topics, consumer group, Redis prefix, database). Ingest and query-api are
+ * exercised through `inject`, the aggregator through its real consumer group.
+ */
+import { loadConfig } from '@tally/config';
+import { addApiKey, createTenant } from '@tally/db';
+import { createLogger } from '@tally/logging';
+import * as aggregatorSvc from '@tally/aggregator';
+import * as ingestSvc from '@tally/ingest';
+import * as querySvc from '@tally/query-api';
+import { isolate, waitForConsumerCaughtUp, type Isolation } from '@tally/testing';
+
+export interface Pipeline {
+  iso: Isolation;
+  ingest: Awaited<ReturnType<typeof ingestSvc.buildApp>>;
+  query: Awaited<ReturnType<typeof querySvc.buildApp>>;
+  aggregator: aggregatorSvc.Aggregator;
+  aggregatorDeps: aggregatorSvc.AggregatorDeps;
+  addTenant(id: string): Promise<string>;
+  postEvents(key: string, events: unknown[]): Promise<{ status: number; body: unknown }>;
+  getJson(key: string, url: string): Promise<{ status: number; body: any }>;
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPipeline(
+  label = 'e2e',
+  envOverrides: Record<string, string> = {},
+): Promise<Pipeline> {
+  const iso = await isolate(label);
+  const env = { ...iso.env, ...envOverrides };
+  const logger = createLogger({ service: `test-${label}`, level: env.LOG_LEVEL });
+
+  const ingestDeps = ingestSvc.createDeps(loadConfig(ingestSvc.ingestConfigSchema, env), logger);
+  await ingestSvc.connectKafka(ingestDeps);
+  const ingest = await ingestSvc.buildApp(ingestDeps);
+
+  const aggregatorDeps = aggregatorSvc.createDeps(
+    loadConfig(aggregatorSvc.aggregatorConfigSchema, env),
+    logger,
+  );
+  const aggregator = aggregatorSvc.createAggregator(aggregatorDeps);
+  await aggregator.start();
+
+  const queryDeps = querySvc.createDeps(loadConfig(querySvc.queryApiConfigSchema, env), logger);
+  const query = await querySvc.buildApp(queryDeps);
+
+  return {
+    iso,
+    ingest,
+    query,
+    aggregator,
+    aggregatorDeps,
+    async addTenant(id) {
+      await createTenant(iso.db.pool, id);
+      return addApiKey(iso.db.pool, id);
+    },
+    async postEvents(key, events) {
+      const res = await ingest.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { events },
+      });
+      return { status: res.statusCode, body: res.json() };
+    },
+    async getJson(key, url) {
+      const res = await query.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+      return { status: res.statusCode, body: res.json() };
+    },
+    async settle() {
+      await waitForConsumerCaughtUp(
+        env.KAFKA_BROKERS?.split(',') ?? [],
+        iso.groupId,
+        aggregatorDeps.topics.events,
+      );
+    },
+    async stop() {
+      await ingest.close();
+      await ingestSvc.closeDeps(ingestDeps);
+      await aggregator.stop();
+      await aggregatorSvc.closeDeps(aggregatorDeps);
+      await query.close();
+      await querySvc.closeDeps(queryDeps);
+      await iso.cleanup();
+    },
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * Issue 2's end-to-end proof: a scripted two-campaign, two-channel stream posted through
+ * POST /v1/events — with duplicates and reordered statuses — ends with exact KPIs in query-api.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@tally/testing';
+import { startPipeline, type Pipeline } from './harness.ts';
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+
+type Ev = Record<string, unknown>;
+const sms = (eventId: string, type: string, messageId: string, s: number, extra: Ev = {}): Ev => ({
+  eventId,
+  type,
+  messageId,
+  occurredAt: at(s),
+  channel: 'sms',
+  ...extra,
+});
+const wa = (eventId: string, type: string, messageId: string, s: number, extra: Ev = {}): Ev => ({
+  ...sms(eventId, type, messageId, s, extra),
+  channel: 'whatsapp',
+});
+const spring = { campaignId: 'spring', cost: usd(0.0075) };
+
+// Campaign "spring" (SMS): six messages.
+//  m1 sent → delivered → clicked twice (one click event posted twice) → converted ($10)
+//  m2 delivered arrives before its sent (the receipt names no campaign: held, then counted)
+//  m3 sent → failed;  m4 sent → failed → delivered (late delivery: delivered, not failed)
+//  m5 sent, posted three times;  m6 sent → delivered, recipient opts out twice (counts once)
+const springEvents: Ev[] = [
+  sms('s1', 'sent', 'm1', 0, spring),
+  sms('d1', 'delivered', 'm1', 5),
+  sms('k1a', 'clicked', 'm1', 60, { url: 'https://shop.example/a' }),
+  sms('k1b', 'clicked', 'm1', 90, { url: 'https://shop.example/b' }),
+  sms('v1', 'converted', 'm1', 300, { value: usd(10) }),
+  sms('d2', 'delivered', 'm2', 6),
+  sms('s2', 'sent', 'm2', 1, spring),
+  sms('s3', 'sent', 'm3', 2, spring),
+  sms('f3', 'failed', 'm3', 8, { errorCode: '30003' }),
+  sms('s4', 'sent', 'm4', 3, spring),
+  sms('f4', 'failed', 'm4', 9, { errorCode: '30008' }),
+  sms('d4', 'delivered', 'm4', 12),
+  sms('s5', 'sent', 'm5', 4, spring),
+  sms('s6', 'sent', 'm6', 4, spring),
+  sms('d6', 'delivered', 'm6', 7),
+  sms('o6a', 'opted_out', 'm6', 100, { campaignId: 'spring', recipientId: '+1 500 555 0006' }),
+  sms('o6b', 'opted_out', 'm6', 160, { campaignId: 'spring', recipientId: '+15005550006' }),
+];
+
+// Campaign "wa_launch" (WhatsApp): four messages.
+//  w1 sent → read (no delivered receipt: read implies delivered)
+//  w2 read arrives first, then sent and delivered, each twice;  w3 sent → delivered;  w4 sent
+const wa1 = { campaignId: 'wa_launch' };
+const waEvents: Ev[] = [
+  wa('ws1', 'sent', 'w1', 0, wa1),
+  wa('wo1', 'opened', 'w1', 30),
+  wa('wo2', 'opened', 'w2', 40, wa1),
+  wa('ws2', 'sent', 'w2', 1, wa1),
+  wa('wd2', 'delivered', 'w2', 20),
+  wa('ws3', 'sent', 'w3', 2, wa1),
+  wa('wd3', 'delivered', 'w3', 21),
+  wa('ws4', 'sent', 'w4', 3, wa1),
+];
+
+// Posted in four requests; duplicates within and across requests, reordered statuses.
+const batches: Ev[][] = [
+  [springEvents[5], springEvents[11], waEvents[2], waEvents[1], springEvents[2]].map((e) => e as Ev),
+  [
+    ...springEvents.slice(0, 5),
+    springEvents[2],
+    ...waEvents.slice(3, 5),
+    springEvents[12],
+    springEvents[12],
+  ].map((e) => e as Ev),
+  [...springEvents.slice(6, 11), springEvents[15], waEvents[0], waEvents[3], waEvents[4]].map((e) => e as Ev),
+  [...springEvents.slice(12), waEvents[5], waEvents[6], waEvents[7], springEvents[1]].map((e) => e as Ev),
+];
+
+describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query-api', () => {
+  let p: Pipeline;
+  let keyA: string;
+  let keyB: string;
+
+  beforeAll(async () => {
+    p = await startPipeline('pipe');
+    keyA = await p.addTenant(`acme${p.iso.id}`);
+    keyB = await p.addTenant(`globex${p.iso.id}`);
+    for (const batch of batches) {
+      const res = await p.postEvents(keyA, batch);
+      expect(res).toEqual({ status: 202, body: { accepted: batch.length } });
+    }
+    await p.settle();
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it('counts the SMS campaign exactly', async () => {
+    const res = await eventually(
+      () => p.getJson(keyA, '/v1/campaigns/spring/kpis?window=all'),
+      (r) => r.status === 200 && r.body.counts.sent === 6,
+    );
+    expect(res.body).toMatchObject({
+      campaignId: 'spring',
+      channel: 'sms',
+      window: 'all',
+      counts: {
+        sent: 6,
+        delivered: 4,
+        failed: 1,
+        opened: 0,
+        clicked: 1,
+        clicks: 2,
+        replied: 0,
+        converted: 1,
+        conversions: 1,
+        optOuts: 1,
+        uninstalls: 0,
+      },
+      rates: {
+        deliveryRate: 4 / 6,
+        openRate: 0,
+        ctr: 1 / 4,
+        clickToOpenRate: null,
+        conversionRate: 1 / 4,
+        optOutRate: 1 / 4,
+        replyRate: 0,
+        uninstallRate: 0,
+      },
+    });
+    expect(res.body.money.cost).toEqual({ USD: 0.045 });
+    expect(res.body.money.revenue).toEqual({ USD: 10 });
+    expect(res.body.money.costPerConversion).toEqual({ USD: 0.045 });
+    expect(res.body.money.roi.USD).toBeCloseTo((10 - 0.045) / 0.045, 9);
+    expect(Date.parse(res.body.asOf)).not.toBeNaN();
+  });
+
+  it('counts the WhatsApp campaign exactly: a read implies delivered and sent', async () => {
+    const res = await p.getJson(keyA, '/v1/campaigns/wa_launch/kpis');
+    expect(res.status).toBe(200);
+    expect(res.body.counts).toEqual({
+      sent: 4,
+      delivered: 3,
+      failed: 0,
+      opened: 2,
+      clicked: 0,
+      clicks: 0,
+      replied: 0,
+      converted: 0,
+      conversions: 0,
+      optOuts: 0,
+      uninstalls: 0,
+    });
+    expect(res.body.rates).toMatchObject({ deliveryRate: 3 / 4, openRate: 2 / 3, ctr: 0 });
+    expect(res.body.money).toEqual({ cost: {}, revenue: {}, costPerConversion: {}, roi: {} });
+  });
+
+  it('lists the tenant campaigns with headline KPIs', async () => {
+    const res = await p.getJson(keyA, '/v1/campaigns');
+    expect(res.status).toBe(200);
+    expect(
+      res.body.campaigns.map((c: { campaignId: string; counts: { sent: number } }) => [
+        c.campaignId,
+        c.counts.sent,
+      ]),
+    ).toEqual([
+      ['spring', 6],
+      ['wa_launch', 4],
+    ]);
+    const whatsappOnly = await p.getJson(keyA, '/v1/campaigns?channel=whatsapp');
+    expect(whatsappOnly.body.campaigns.map((c: { campaignId: string }) => c.campaignId)).toEqual([
+      'wa_launch',
+    ]);
+  });
+
+  it("hides one tenant's campaigns from another: 404, same as unknown", async () => {
+    const other = await p.getJson(keyB, '/v1/campaigns/spring/kpis');
+    expect(other.status).toBe(404);
+    expect(other.body).toEqual({ error: { code: 'not_found', message: 'no campaign spring' } });
+    expect((await p.getJson(keyB, '/v1/campaigns')).body).toEqual({ campaigns: [] });
+    expect((await p.getJson(keyA, '/v1/campaigns/nope/kpis')).status).toBe(404);
+  });
+
+  it('refuses a missing or unknown key with 401', async () => {
+    expect((await p.getJson('tly_unknown', '/v1/campaigns')).status).toBe(401);
+    const res = await p.ingest.inject({ method: 'POST', url: '/v1/events', payload: { events: [] } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+
+  it('snapshots the counters to Postgres with the offsets they include', async () => {
+    await p.aggregator.snapshot();
+    const { rows } = await p.iso.db.pool.query<{ campaign_id: string; counts: Record<string, number> }>(
+      'SELECT campaign_id, counts FROM campaign_counters ORDER BY campaign_id',
+    );
+    expect(rows.map((r) => [r.campaign_id, r.counts.sent, r.counts.delivered])).toEqual([
+      ['spring', 6, 4],
+      ['wa_launch', 4, 3],
+    ]);
+    const offsets = await p.iso.db.pool.query<{ total: string }>(
+      'SELECT sum(next_offset)::text AS total FROM consumer_offsets',
+    );
+    const posted = batches.reduce((n, b) => n + b.length, 0);
+    expect(offsets.rows[0]?.total).toBe(String(posted));
+  });
+});
