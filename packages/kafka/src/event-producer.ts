@@ -4,7 +4,7 @@
  * after the broker acknowledged every event, or rejects with KafkaUnavailableError — callers turn
  * that into a 503 so the sender retries; they never answer 2xx for an unpublished event.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { canonicalEventSchema, type CanonicalEvent } from '@tally/events';
 import type { Logger } from '@tally/logging';
 
@@ -39,6 +39,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
   const log = opts.logger.child({ component: 'event_producer' });
   const producer: Producer = opts.kafka.producer({
     allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 100, retries: 3, maxRetryTime: 1000 },
   });
   let connected = false;
