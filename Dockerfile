@@ -19,4 +19,4 @@ COPY . .
 RUN pnpm install --frozen-lockfile --prod=false
 
 ENV SERVICE=ingest
-CMD ["sh", "-c", "exec pnpm --filter \"@tally/${SERVICE}\" start"]
+CMD ["sh", "-c", "cd services/${SERVICE} && exec node --import tsx src/main.ts"]

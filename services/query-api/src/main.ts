@@ -4,6 +4,7 @@
  */
 import { loadConfig, redactConfig } from '@tally/config';
 import { createShutdown, onSignals } from '@tally/http';
+import { migrate } from '@tally/db';
 import { createLogger } from '@tally/logging';
 import { buildApp } from './app.ts';
 import { queryApiConfigSchema } from './config.ts';
@@ -22,5 +23,7 @@ const stop = createShutdown(logger, [
 ]);
 onSignals(logger, stop);
 
+// Migrations are applied at start, under an advisory lock, so any service can come up first.
+await migrate(deps.pool);
 await app.listen({ port: config.PORT, host: config.HOST });
 logger.info({ config: redactConfig(config) }, 'query_api_started');
