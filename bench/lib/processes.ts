@@ -1,0 +1,112 @@
+/**
+ * Benchmarks run every service as its own process, as in production, on resources of their own
+ * (topic suffix, Redis prefix, database) so runs never mix with each other or with tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createPool, migrate } from '@tally/db';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BenchEnv extends Record<string, string> {
+  KAFKA_BROKERS: string;
+  REDIS_URL: string;
+  DATABASE_URL: string;
+  KAFKA_TOPIC_SUFFIX: string;
+  REDIS_PREFIX: string;
+  AGGREGATOR_GROUP_ID: string;
+}
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v)
+    throw new Error(`${name} is not set: run the benchmarks through ./tally bench (it starts the stack)`);
+  return v;
+}
+
+/** A database, topic suffix and key prefix of the run's own. */
+export async function benchEnv(label: string): Promise<BenchEnv> {
+  const id = `bench${label}${randomBytes(3).toString('hex')}`;
+  const admin = required('DATABASE_URL');
+  const db = `tally_bench_${id}`.toLowerCase();
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${db}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${db}`;
+  const pool = createPool({ connectionString: url.toString(), max: 1 });
+  await migrate(pool);
+  await pool.end();
+  return {
+    KAFKA_BROKERS: required('KAFKA_BROKERS'),
+    REDIS_URL: required('REDIS_URL'),
+    DATABASE_URL: url.toString(),
+    KAFKA_TOPIC_SUFFIX: id,
+    REDIS_PREFIX: id,
+    AGGREGATOR_GROUP_ID: `aggregator-${id}`,
+    PSEUDONYM_SECRET: 'bench-pseudonym-secret-0123456789',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+export async function dropBenchDatabase(env: BenchEnv): Promise<void> {
+  const name = new URL(env.DATABASE_URL).pathname.slice(1);
+  if (!name.startsWith('tally_bench_')) throw new Error(`refusing to drop ${name}`);
+  const client = new pg.Client({ connectionString: required('DATABASE_URL') });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.end();
+}
+
+export interface Running {
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx <script>` with env, waits until GET /readyz answers 200. */
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  cpu?: string,
+): Promise<Running> {
+  const args = ['--import', 'tsx', script];
+  const [cmd, argv] = cpu ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(cmd, argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${script} not ready on :${port}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    port,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+let nextPort = 4100 + Math.floor(Math.random() * 500);
+export function freePort(): number {
+  return nextPort++;
+}
