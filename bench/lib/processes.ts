@@ -73,8 +73,10 @@ export async function startProcess(
   env: Record<string, string>,
   port: number,
   cpu?: string,
+  /** Extra node flags, e.g. --cpu-prof; BENCH_NODE_ARGS sets them for every service of a run. */
+  nodeArgs: string[] = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
 ): Promise<Running> {
-  const args = ['--import', 'tsx', script];
+  const args = [...nodeArgs, '--import', 'tsx', script];
   const [cmd, argv] = cpu ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
   const child = spawn(cmd, argv, {
     cwd: ROOT,
