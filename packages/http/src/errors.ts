@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Every error code the HTTP services answer with, and its status, in one registry. Handlers throw
  * `new AppError('not_found', '…')`; the one error handler turns it into
@@ -39,3 +41,8 @@ export interface ErrorBody {
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
+
+/** The error body as a zod schema, for route response declarations (and so for /docs). */
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

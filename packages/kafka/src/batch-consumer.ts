@@ -19,7 +19,7 @@ export interface BatchConsumerOptions {
   logger: Logger;
   /** Does the whole batch's work; resolves when it is durable. Throwing retries the batch. */
   handleBatch: (batch: BatchContext) => Promise<void>;
-  /** Called between batches, with the consumer's partitions paused from the caller's view. */
+  /** Where a group without committed offsets starts (default: the beginning, so nothing is skipped). */
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;

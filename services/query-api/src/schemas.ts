@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { COUNT_NAMES } from '@tally/kpi';
 
-export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+export { errorResponseSchema as errorSchema } from '@tally/http';
 
 const rate = z.number().nullable();
 export const countsSchema = z.object(

@@ -7,13 +7,9 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inboundEventSchema, type CanonicalEvent } from '@tally/events';
-import { AppError, bearerAuth, tenantOf } from '@tally/http';
+import { AppError, bearerAuth, errorResponseSchema as errorSchema, tenantOf } from '@tally/http';
 import { KafkaUnavailableError } from '@tally/kafka';
 import type { IngestDeps } from '../deps.ts';
-
-const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
 
 export function eventsRoute(app: FastifyInstance, deps: IngestDeps): void {
   const body = z.strictObject({
