@@ -71,7 +71,13 @@ export function createAlerting(o: {
         name: 'alert_evaluator',
         intervalMs: config.ALERT_EVAL_INTERVAL_MS,
         logger,
-        run: async () => void (await evaluator.tick(clock())),
+        run: async () => {
+          const { transitions } = await evaluator.tick(clock());
+          // Deliver new transitions now rather than at the sender's next poll.
+          if (transitions.length > 0) {
+            sender.pump().catch((err: unknown) => logger.warn({ err }, 'alert_sender_wake_failed'));
+          }
+        },
       });
       sender.start();
       logger.info({ eval_interval_ms: config.ALERT_EVAL_INTERVAL_MS }, 'alerting_started');
