@@ -64,6 +64,7 @@ export function createStreamHub(opts: { connectionString: string; logger: Logger
 
   return {
     async subscribe(tenantId, listener) {
+      if (closed) throw new Error('alert stream hub is closed');
       await connect();
       listeners.set(listener, tenantId);
       return () => void listeners.delete(listener);
