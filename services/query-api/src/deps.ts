@@ -40,10 +40,11 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     max: config.PG_POOL_MAX,
     applicationName: 'tally-query-api',
   });
+  const registry = createRegistry('query-api');
   return {
     config,
     logger,
-    registry: createRegistry('query-api'),
+    registry,
     redis,
     keys: new RedisKeys(config.REDIS_PREFIX),
     pool,
@@ -52,6 +53,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
       config,
       pool,
       logger,
+      registry,
       source: opts.alertSource ?? noAlertData,
       ...(opts.clock ? { clock: opts.clock } : {}),
     }),

@@ -91,6 +91,13 @@ describe('two evaluator replicas', () => {
     expect(kinds('/pd')).toEqual(['trigger', 'resolve']);
     const { rows } = await iso.db.pool.query('SELECT kind FROM alert_transitions ORDER BY id');
     expect(rows.map((r) => r.kind)).toEqual(['fire', 'resolve']);
+    // the metrics of both replicas: one fire and one resolve recorded in all
+    const metric = async (inst: Instance, kind: string) => {
+      const m = await inst.deps.registry.getSingleMetric('tally_alert_transitions_total')?.get();
+      return (m?.values ?? []).filter((v) => v.labels.kind === kind).reduce((n, v) => n + v.value, 0);
+    };
+    expect((await metric(leader, 'fire')) + (await metric(standby, 'fire'))).toBe(1);
+    expect(await metric(standby, 'resolve')).toBe(1);
   });
 
   it('a leader whose lock connection dies loses the lock to the standby', async () => {

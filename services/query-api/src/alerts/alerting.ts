@@ -6,9 +6,11 @@
  */
 import type { Pool } from '@tally/db';
 import type { Logger } from '@tally/logging';
+import type { Registry } from 'prom-client';
 import type { QueryApiConfig } from '../config.ts';
 import { createEvaluator, type Evaluator } from './evaluator.ts';
 import { createLeader, type Leader } from './leader.ts';
+import { createAlertMetrics } from './metrics.ts';
 import { startLoop, type Loop } from './loop.ts';
 import { createSender, type Sender } from './sender.ts';
 import type { AlertCountsSource } from './source.ts';
@@ -29,12 +31,14 @@ export function createAlerting(o: {
   config: QueryApiConfig;
   pool: Pool;
   logger: Logger;
+  registry: Registry;
   source: AlertCountsSource;
   clock?: () => Date;
 }): Alerting {
   const { config } = o;
   const clock = o.clock ?? (() => new Date());
   const logger = o.logger.child({ component: 'alerting' });
+  const metrics = createAlertMetrics(o.registry);
   const leader = createLeader({ connectionString: config.DATABASE_URL, logger });
   const evaluator = createEvaluator({ pool: o.pool, source: o.source, leader, logger });
   const sender = createSender({
@@ -47,6 +51,7 @@ export function createAlerting(o: {
     retryMaxMs: config.ALERT_RETRY_MAX_MS,
     concurrency: config.ALERT_SENDER_CONCURRENCY,
     allowPrivate: config.ALERTS_ALLOW_PRIVATE_URLS,
+    onOutcome: (channel, outcome) => metrics.deliveries.inc({ channel, outcome }),
   });
   const hub = createStreamHub({ connectionString: config.DATABASE_URL, logger });
   let evalLoop: Loop | undefined;
@@ -57,6 +62,7 @@ export function createAlerting(o: {
     (evaluatorStopped ??= (async () => {
       await evalLoop?.stop();
       await leader.release();
+      metrics.leader.set(0);
     })());
   const drainSender = () => (senderDrained ??= sender.drain());
 
@@ -72,7 +78,11 @@ export function createAlerting(o: {
         intervalMs: config.ALERT_EVAL_INTERVAL_MS,
         logger,
         run: async () => {
-          const { transitions } = await evaluator.tick(clock());
+          const started = performance.now();
+          const { leader: isLeader, transitions } = await evaluator.tick(clock());
+          metrics.leader.set(isLeader ? 1 : 0);
+          if (isLeader) metrics.evaluation.observe((performance.now() - started) / 1000);
+          for (const t of transitions) metrics.transitions.inc({ kind: t.kind, rule: t.alert.ruleType });
           // Deliver new transitions now rather than at the sender's next poll.
           if (transitions.length > 0) {
             sender.pump().catch((err: unknown) => logger.warn({ err }, 'alert_sender_wake_failed'));

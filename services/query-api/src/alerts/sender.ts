@@ -25,6 +25,7 @@ export interface SenderOptions {
   retryMaxMs: number;
   concurrency: number;
   allowPrivate: boolean;
+  onOutcome?: (channel: ChannelKind, outcome: 'delivered' | 'retry' | 'failed') => void;
 }
 
 interface Claimed {
@@ -85,6 +86,10 @@ export function createSender(o: SenderOptions): Sender {
   }
 
   async function settle(d: Claimed, error: string | null): Promise<void> {
+    o.onOutcome?.(
+      d.channel_kind,
+      error === null ? 'delivered' : d.attempts >= o.maxAttempts ? 'failed' : 'retry',
+    );
     if (error === null) {
       await o.pool.query(
         `UPDATE notification_deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL
