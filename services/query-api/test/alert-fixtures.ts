@@ -46,8 +46,12 @@ export class FeedSource implements AlertCountsSource {
     const all = [...this.rows.values()].map((r) => r.active);
     return Promise.resolve(tenantId ? all.filter((a) => a.tenantId === tenantId) : all);
   }
-  baselineOptOutRate(): Promise<number | null> {
-    return Promise.resolve(null);
+  private readonly baselines = new Map<string, number>();
+  setBaseline(tenantId: string, rate: number): void {
+    this.baselines.set(tenantId, rate);
+  }
+  baselineOptOutRate(tenantId: string): Promise<number | null> {
+    return Promise.resolve(this.baselines.get(tenantId) ?? null);
   }
 }
 
