@@ -8,6 +8,7 @@ import type { Pool } from '@tally/db';
 import {
   evaluateRule,
   RULE_TYPES,
+  type AlertNumbers,
   type AlertRules,
   type Decision,
   type RuleType,
@@ -28,6 +29,12 @@ export interface TickResult {
 
 export interface Evaluator {
   tick(now: Date): Promise<TickResult>;
+}
+
+/** Equal numbers regardless of key order (jsonb reorders keys). */
+function sameNumbers(a: AlertNumbers, b: AlertNumbers): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 const scopeKey = (s: AlertScope) => JSON.stringify([s.kind, scopeId(s)]);
@@ -77,9 +84,15 @@ export function createEvaluator(d: {
               at: now,
             })
           : null;
-      case 'none':
-        if (prev) await updateFiring(d.pool, prev.id, decision.clearSince, decision.numbers);
+      case 'none': {
+        // Write only what changed: the clear-since mark or the numbers shown by GET /v1/alerts.
+        const changed =
+          prev &&
+          (prev.clear_since?.getTime() !== decision.clearSince?.getTime() ||
+            !sameNumbers(prev.last_numbers, decision.numbers));
+        if (prev && changed) await updateFiring(d.pool, prev.id, decision.clearSince, decision.numbers);
         return null;
+      }
     }
   }
 
