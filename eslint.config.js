@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON answers; asserting on `any` there is the point, not a hazard.
-    files: ['**/*.test.ts', 'tests/**/*.ts'],
+    files: ['**/*.test.ts', '**/test/**/*.ts', 'tests/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  /** A notification URL that resolves to a loopback, private or link-local address. */
+  url_not_allowed: 400,
   unauthorized: 401,
   invalid_signature: 401,
   forbidden: 403,

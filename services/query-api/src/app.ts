@@ -1,7 +1,11 @@
 import { pingPostgres } from '@tally/db';
 import { createBaseApp } from '@tally/http';
 import type { QueryApiDeps } from './deps.ts';
+import { alertRulesRoutes } from './routes/alert-rules.route.ts';
+import { alertsRoutes } from './routes/alerts.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
+import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
+import { silencesRoutes } from './routes/silences.route.ts';
 
 /** The query API. Never listens: main.ts (or a test) does. */
 export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () => boolean } = {}) {
@@ -16,5 +20,9 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
   });
   campaignsRoutes(app, deps);
+  alertsRoutes(app, deps);
+  alertRulesRoutes(app, deps);
+  notificationChannelsRoutes(app, deps);
+  silencesRoutes(app, deps);
   return app;
 }

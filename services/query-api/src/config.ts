@@ -1,11 +1,32 @@
 import { z } from 'zod';
-import { httpEnv, logEnv, port, postgresEnv, redisEnv } from '@tally/config';
+import { envBoolean, httpEnv, logEnv, port, positiveInt, postgresEnv, redisEnv } from '@tally/config';
+
+/** Alert evaluation and notification delivery (SPEC §7). */
+export const alertsEnv = {
+  /** Run the evaluator and sender loops in this replica (routes are served either way). */
+  ALERTS_ENABLED: envBoolean.default(true),
+  /** How often the lock holder evaluates every rule; also how often standbys try the lock. */
+  ALERT_EVAL_INTERVAL_MS: positiveInt.default(1000),
+  /** How often the outbox is polled for due deliveries. */
+  ALERT_SENDER_INTERVAL_MS: positiveInt.default(250),
+  /** Per-delivery HTTP timeout. */
+  ALERT_DELIVERY_TIMEOUT_MS: positiveInt.default(5000),
+  /** Attempts before a delivery is marked failed (backoff doubles from the base to the max). */
+  ALERT_DELIVERY_MAX_ATTEMPTS: positiveInt.default(12),
+  ALERT_RETRY_BASE_MS: positiveInt.default(1000),
+  ALERT_RETRY_MAX_MS: positiveInt.default(300_000),
+  /** Deliveries in flight at once per replica. */
+  ALERT_SENDER_CONCURRENCY: positiveInt.default(16),
+  /** Allow channel URLs on loopback/private/link-local addresses (tests, closed networks). */
+  ALERTS_ALLOW_PRIVATE_URLS: envBoolean.default(false),
+};
 
 export const queryApiConfigSchema = z.object({
   ...logEnv,
   ...redisEnv,
   ...postgresEnv,
   ...httpEnv,
+  ...alertsEnv,
   PORT: port.default(3002),
 });
 export type QueryApiConfig = z.infer<typeof queryApiConfigSchema>;

@@ -4,6 +4,8 @@ import { RedisKeys } from '@tally/counters';
 import { createApiKeyResolver, createPool, type ApiKeyResolver, type Pool } from '@tally/db';
 import { createRegistry } from '@tally/http';
 import type { Logger } from '@tally/logging';
+import { createAlerting, type Alerting } from './alerts/alerting.ts';
+import { noAlertData, type AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
 
 export interface QueryApiDeps {
@@ -14,9 +16,20 @@ export interface QueryApiDeps {
   keys: RedisKeys;
   pool: Pool;
   apiKeys: ApiKeyResolver;
+  alerting: Alerting;
 }
 
-export function createDeps(config: QueryApiConfig, logger: Logger): QueryApiDeps {
+export interface DepsOptions {
+  /**
+   * Where alert rules read window counts. Until the Redis per-minute window source is wired here,
+   * the default has no data, so no alert fires.
+   */
+  alertSource?: AlertCountsSource;
+  /** The evaluator's clock (tests and benchmarks). */
+  clock?: () => Date;
+}
+
+export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOptions = {}): QueryApiDeps {
   const redis = new Redis(config.REDIS_URL, {
     maxRetriesPerRequest: 1,
     retryStrategy: (n) => Math.min(n * 200, 2000),
@@ -27,18 +40,28 @@ export function createDeps(config: QueryApiConfig, logger: Logger): QueryApiDeps
     max: config.PG_POOL_MAX,
     applicationName: 'tally-query-api',
   });
+  const registry = createRegistry('query-api');
   return {
     config,
     logger,
-    registry: createRegistry('query-api'),
+    registry,
     redis,
     keys: new RedisKeys(config.REDIS_PREFIX),
     pool,
     apiKeys: createApiKeyResolver(pool),
+    alerting: createAlerting({
+      config,
+      pool,
+      logger,
+      registry,
+      source: opts.alertSource ?? noAlertData,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    }),
   };
 }
 
 export async function closeDeps(deps: QueryApiDeps): Promise<void> {
+  await deps.alerting.close();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.pool.end();
 }

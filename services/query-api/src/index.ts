@@ -1,3 +1,5 @@
 export { buildApp } from './app.ts';
-export { createDeps, closeDeps, type QueryApiDeps } from './deps.ts';
+export { createDeps, closeDeps, type QueryApiDeps, type DepsOptions } from './deps.ts';
 export { queryApiConfigSchema, type QueryApiConfig } from './config.ts';
+export type { AlertCountsSource, AlertScope, ActiveScope } from './alerts/source.ts';
+export { verifySignature, SIGNATURE_HEADER } from './alerts/signature.ts';

@@ -1,6 +1,7 @@
 /**
- * Query API: loadConfig → createDeps → listen. On SIGTERM: not ready, close HTTP, quit Redis, end
- * Postgres.
+ * Query API: loadConfig → createDeps → listen → start alerting. On SIGTERM: not ready, stop the
+ * alert evaluator (releasing its lock so a standby replica takes over), close HTTP, drain the
+ * notification sender, quit Redis, end Postgres.
  */
 import { loadConfig, redactConfig } from '@tally/config';
 import { createShutdown, onSignals } from '@tally/http';
@@ -18,7 +19,9 @@ const app = await buildApp(deps, { isShuttingDown: () => shuttingDown });
 
 const stop = createShutdown(logger, [
   { name: 'not_ready', run: () => void (shuttingDown = true) },
+  { name: 'stop_alert_evaluator', run: () => deps.alerting.stopEvaluator() },
   { name: 'close_http', run: () => app.close() },
+  { name: 'drain_alert_sender', run: () => deps.alerting.drainSender() },
   { name: 'close_deps', run: () => closeDeps(deps) },
 ]);
 onSignals(logger, stop);
@@ -26,4 +29,5 @@ onSignals(logger, stop);
 // Migrations are applied at start, under an advisory lock, so any service can come up first.
 await migrate(deps.pool);
 await app.listen({ port: config.PORT, host: config.HOST });
+if (config.ALERTS_ENABLED) deps.alerting.start();
 logger.info({ config: redactConfig(config) }, 'query_api_started');

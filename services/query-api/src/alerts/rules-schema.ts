@@ -1,0 +1,57 @@
+/**
+ * zod schemas of a tenant's alert rules. Every field defaults to DEFAULT_ALERT_RULES
+ * (@tally/kpi), so a PUT may send only what it changes.
+ */
+import { z } from 'zod';
+import { DEFAULT_ALERT_RULES as D, RULE_TYPES, SCOPE_KINDS, type RuleCommon } from '@tally/kpi';
+
+const fraction = z.number().min(0).max(1);
+const count = z.number().int().min(0);
+const scopes = z.array(z.enum(SCOPE_KINDS)).min(1);
+
+function common(d: RuleCommon) {
+  return {
+    enabled: z.boolean().default(d.enabled),
+    scopes: scopes.default([...d.scopes]),
+    windowMinutes: z.number().int().min(1).max(1440).default(d.windowMinutes),
+    resolveAfterSeconds: z.number().min(0).max(86_400).default(d.resolveAfterSeconds),
+    autoPause: z.boolean().default(d.autoPause),
+  };
+}
+
+export const optOutSpikeSchema = z.object({
+  ...common(D.optOutSpike),
+  minDelivered: count.default(D.optOutSpike.minDelivered),
+  minOptOuts: count.default(D.optOutSpike.minOptOuts),
+  absolute: z.boolean().default(D.optOutSpike.absolute),
+  threshold: fraction.default(D.optOutSpike.threshold),
+  baseline: z.boolean().default(D.optOutSpike.baseline),
+  baselineMultiplier: z.number().positive().max(1000).default(D.optOutSpike.baselineMultiplier),
+});
+
+export const deliveryDropSchema = z.object({
+  ...common(D.deliveryDrop),
+  minSent: count.default(D.deliveryDrop.minSent),
+  floor: fraction.default(D.deliveryDrop.floor),
+});
+
+export const failureSpikeSchema = z.object({
+  ...common(D.failureSpike),
+  minSent: count.default(D.failureSpike.minSent),
+  threshold: fraction.default(D.failureSpike.threshold),
+});
+
+export const alertRulesSchema = z.object({
+  optOutSpike: optOutSpikeSchema.prefault({}),
+  deliveryDrop: deliveryDropSchema.prefault({}),
+  failureSpike: failureSpikeSchema.prefault({}),
+  renotifyAfterSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(D.renotifyAfterSeconds),
+});
+
+export const ruleTypeSchema = z.enum(RULE_TYPES);
+export const scopeKindSchema = z.enum(SCOPE_KINDS);

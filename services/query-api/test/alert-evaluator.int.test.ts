@@ -1,0 +1,129 @@
+/**
+ * The evaluator against real Postgres with a controlled clock: each rule type end to end
+ * (counts → decision → recorded transition), re-notification every 4 h, baseline mode, sender
+ * scopes, and a disabled rule's firing alert still resolving.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ALERT_RULES, type AlertRules } from '@tally/kpi';
+import { createLogger } from '@tally/logging';
+import { isolate, type Isolation } from '@tally/testing';
+import { createEvaluator, type Evaluator } from '../src/alerts/evaluator.ts';
+import type { Leader } from '../src/alerts/leader.ts';
+import { putAlertRules } from '../src/alerts/rules-store.ts';
+import { addTenant, counts, FeedSource } from './alert-fixtures.ts';
+
+const alwaysLeader: Leader = {
+  ensure: () => Promise.resolve(true),
+  isLeader: () => true,
+  release: () => Promise.resolve(),
+};
+const t0 = Date.parse('2026-11-26T08:00:00Z');
+const H = 3600_000;
+
+describe('alert evaluator', () => {
+  let iso: Isolation;
+  let feed: FeedSource;
+  let evaluator: Evaluator;
+  let n = 0;
+
+  beforeAll(async () => {
+    iso = await isolate('aeval');
+    feed = new FeedSource();
+    evaluator = createEvaluator({
+      pool: iso.db.pool,
+      source: feed,
+      leader: alwaysLeader,
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await iso?.cleanup();
+  });
+
+  async function tenantWith(over: (r: AlertRules) => AlertRules = (r) => r) {
+    const id = `ev${++n}`;
+    await addTenant(iso, id);
+    await putAlertRules(iso.db.pool, id, over(structuredClone(DEFAULT_ALERT_RULES)));
+    return id;
+  }
+  /** One evaluation at t0 + ms; the transitions of this tenant's scopes (named `<tenant>-…`). */
+  const tick = async (tenantId: string, ms: number) =>
+    (await evaluator.tick(new Date(t0 + ms))).transitions
+      .filter((t) => t.alert.scope.id.startsWith(`${tenantId}-`))
+      .map(
+        (t) =>
+          `${t.kind}:${t.alert.ruleType}:${t.alert.scope.kind}:${t.alert.scope.id.slice(tenantId.length + 1)}`,
+      );
+
+  it('re-notifies a firing alert every 4 h, and not in between', async () => {
+    const id = await tenantWith();
+    feed.set(id, { kind: 'campaign', campaignId: `${id}-long` }, counts({ delivered: 1000, optOuts: 50 }));
+    expect(await tick(id, 0)).toEqual(['fire:optOutSpike:campaign:long']);
+    expect(await tick(id, 4 * H - 1000)).toEqual([]);
+    expect(await tick(id, 4 * H)).toEqual(['renotify:optOutSpike:campaign:long']);
+    expect(await tick(id, 4 * H + 1000)).toEqual([]);
+    expect(await tick(id, 8 * H)).toEqual(['renotify:optOutSpike:campaign:long']);
+  });
+
+  it('fires in baseline mode on 3 × the tenant 7-day rate', async () => {
+    const id = await tenantWith((r) => ({
+      ...r,
+      optOutSpike: { ...r.optOutSpike, absolute: false, baseline: true },
+    }));
+    feed.setBaseline(id, 0.002);
+    // 1.5%: under the 2% absolute threshold, but its lower bound 0.91% is over 3 × 0.2%
+    feed.set(id, { kind: 'campaign', campaignId: `${id}-b` }, counts({ delivered: 1000, optOuts: 15 }));
+    expect(await tick(id, 0)).toEqual(['fire:optOutSpike:campaign:b']);
+    const { rows } = await iso.db.pool.query('SELECT numbers FROM alerts WHERE tenant_id = $1', [id]);
+    expect(rows[0]?.numbers).toMatchObject({ mode: 'baseline', baselineRate: 0.002, baselineLimit: 0.006 });
+  });
+
+  it('watches senders when the rule says so, and only then', async () => {
+    const quiet = await tenantWith();
+    const watching = await tenantWith((r) => ({
+      ...r,
+      optOutSpike: { ...r.optOutSpike, scopes: ['sender'] },
+    }));
+    for (const id of [quiet, watching]) {
+      feed.set(id, { kind: 'sender', sender: `${id}-BRAND` }, counts({ delivered: 1000, optOuts: 50 }));
+    }
+    const all = (await evaluator.tick(new Date(t0))).transitions.map((t) => `${t.kind}:${t.alert.scope.id}`);
+    expect(all.filter((t) => t.includes(`:${quiet}-`))).toEqual([]);
+    expect(all.filter((t) => t.includes(`:${watching}-`))).toEqual([`fire:${watching}-BRAND`]);
+  });
+
+  it('fires deliveryDrop and failureSpike once enabled', async () => {
+    const id = await tenantWith((r) => ({
+      ...r,
+      deliveryDrop: { ...r.deliveryDrop, enabled: true },
+      failureSpike: { ...r.failureSpike, enabled: true },
+    }));
+    feed.set(
+      id,
+      { kind: 'campaign', campaignId: `${id}-bad` },
+      counts({ sent: 1000, delivered: 700, failed: 300, failedByErrorCode: { '30007': 250, '30003': 50 } }),
+    );
+    expect((await tick(id, 0)).sort()).toEqual([
+      'fire:deliveryDrop:campaign:bad',
+      'fire:failureSpike:campaign:bad',
+    ]);
+    const { rows } = await iso.db.pool.query(
+      "SELECT numbers FROM alerts WHERE tenant_id = $1 AND rule_type = 'failureSpike'",
+      [id],
+    );
+    expect(rows[0]?.numbers).toMatchObject({ errorCode: '30007', share: 0.25 });
+  });
+
+  it('still resolves an alert whose rule was disabled while it fired', async () => {
+    const id = await tenantWith();
+    feed.set(id, { kind: 'campaign', campaignId: `${id}-x` }, counts({ delivered: 1000, optOuts: 50 }));
+    expect(await tick(id, 0)).toEqual(['fire:optOutSpike:campaign:x']);
+    await putAlertRules(iso.db.pool, id, {
+      ...DEFAULT_ALERT_RULES,
+      optOutSpike: { ...DEFAULT_ALERT_RULES.optOutSpike, enabled: false },
+    });
+    feed.set(id, { kind: 'campaign', campaignId: `${id}-x` }, counts({ delivered: 1000, optOuts: 0 }));
+    expect(await tick(id, 1000)).toEqual([]);
+    expect(await tick(id, 1000 + 600_000)).toEqual(['resolve:optOutSpike:campaign:x']);
+  });
+});
