@@ -24,6 +24,7 @@ export const REDACT_PATHS = [
   'config.DATABASE_URL',
   'config.REDIS_URL',
   'config.PSEUDONYM_SECRET',
+  'config.CREDENTIALS_KEY',
 ];
 
 export interface CreateLoggerOptions {
