@@ -24,7 +24,11 @@ export function normalizeRecipient(raw: string): Recipient | undefined {
   if (/^\+?\d{6,15}$/.test(compactDigits)) {
     const e164 = compactDigits.startsWith('+') ? compactDigits : `+${compactDigits}`;
     const parsed = parsePhoneNumberFromString(e164);
-    if (parsed?.isPossible()) return { address: parsed.number, country: parsed.country };
+    if (parsed?.isPossible()) {
+      // A number outside the allocated ranges (test and fictional numbers) still has a calling
+      // code: its main country (listed first by the metadata) is the best answer there is.
+      return { address: parsed.number, country: parsed.country ?? parsed.getPossibleCountries()[0] };
+    }
     return { address: e164 };
   }
   return { address: s };
