@@ -66,10 +66,12 @@ export async function setCredentials<P extends ProviderName>(
 ): Promise<ProviderCredentials[P]> {
   const existing = await loadCredentials(pool, key, tenantId, provider);
   if (!existing.tenantExists) throw new Error(`no tenant ${tenantId}`);
-  const merged = credentialSchemas[provider].parse({
-    ...(existing.stored?.current ?? {}),
-    ...fields,
-  }) as ProviderCredentials[P];
+  const result = credentialSchemas[provider].safeParse({ ...(existing.stored?.current ?? {}), ...fields });
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(fields)'}: ${i.message}`);
+    throw new Error(`invalid ${provider} credentials: ${problems.join('; ')}`);
+  }
+  const merged = result.data as ProviderCredentials[P];
   const sealed = seal(key, JSON.stringify(merged), aad(tenantId, provider));
   await pool.query(
     `INSERT INTO provider_credentials(tenant_id, provider, current_secret)
