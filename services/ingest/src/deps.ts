@@ -13,6 +13,7 @@ import { createPseudonymizer } from './pseudonymize.ts';
 import { createCredentialResolver, type CredentialResolver } from './credentials/cache.ts';
 import { parseCredentialsKey } from './credentials/crypto.ts';
 import { createLinkStore, type LinkStore } from './links/store.ts';
+import { createCoalescingPublisher, type Publisher } from './publish/coalescing-publisher.ts';
 
 export interface IngestMetrics {
   eventsPublished: Counter;
@@ -36,12 +37,19 @@ export interface IngestDeps {
   producer: EventProducer;
   pseudonymize: (tenantId: string, address: string) => string;
   topics: ReturnType<typeof topicNames>;
+  /** Group-commits concurrent webhook publishes (see publish/coalescing-publisher.ts). */
+  publisher: Publisher;
   credentials: CredentialResolver;
   links: LinkStore;
   now: () => Date;
 }
 
 export function createDeps(config: IngestConfig, logger: Logger): IngestDeps {
+  const deps = createBaseDeps(config, logger);
+  return { ...deps, publisher: createCoalescingPublisher(deps.producer) };
+}
+
+function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 'publisher'> {
   const registry = createRegistry('ingest');
   const pool = createPool({
     connectionString: config.DATABASE_URL,

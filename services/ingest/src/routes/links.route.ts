@@ -87,7 +87,7 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
         ...(link.recipientId ? { recipientId: link.recipientId } : {}),
       };
       try {
-        await deps.producer.publish([event]);
+        await deps.publisher.publish([event]);
         deps.metrics.eventsPublished.inc({ source: 'click' });
       } catch (err) {
         // The person clicking still gets where they were going; the lost click is logged and counted.

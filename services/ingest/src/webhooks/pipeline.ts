@@ -99,7 +99,7 @@ export async function publishNormalized(
     }
   }
   try {
-    await deps.producer.publish(events);
+    await deps.publisher.publish(events);
   } catch (err) {
     if (err instanceof KafkaUnavailableError) {
       deps.metrics.publishFailures.inc();
