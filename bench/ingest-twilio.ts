@@ -100,6 +100,7 @@ async function main() {
   if (!DATABASE_URL || !KAFKA_BROKERS) {
     throw new Error('set DATABASE_URL and KAFKA_BROKERS: eval "$(bash infra/native/stack.sh env)"');
   }
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const id = randomBytes(4).toString('hex');
   const dbName = `tally_bench_${id}`;
   await adminQuery(DATABASE_URL, `CREATE DATABASE ${dbName}`);

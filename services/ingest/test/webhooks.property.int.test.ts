@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { eventually, isolate, type Isolation } from '@tally/testing';
 import { closeDeps, type IngestDeps } from '../src/index.ts';
 import { addTenantWithCredentials, FIXTURE_CREDENTIALS, startIngest, topicReader } from './helpers.ts';
-import { twilioForm, vonageSigned, waStatusBody, whatsappPost } from './sign.ts';
+import { twilioForm, vonageJwt, vonageSigned, waStatusBody, whatsappPost } from './sign.ts';
 
 const TOKEN = FIXTURE_CREDENTIALS.twilio.authToken;
 const WA = FIXTURE_CREDENTIALS.whatsapp.appSecret;
@@ -92,6 +92,43 @@ const signedGarbage: fc.Arbitrary<Req> = fc.oneof(
       headers: {},
     };
   }),
+  fc
+    .dictionary(fc.string({ maxLength: 15 }), fc.oneof(fc.string({ maxLength: 30 }), fc.integer()), {
+      maxKeys: 10,
+    })
+    .map((p) => {
+      const strings = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, String(v)]));
+      return {
+        method: 'POST' as const,
+        url: '/webhooks/vonage/acme',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ ...p, sig: vonageSigned(strings, VONAGE, 'sha256').sig }),
+      };
+    }),
+  fc
+    .record(
+      {
+        message_uuid: fc.string(),
+        status: fc.string(),
+        channel: fc.constantFrom('sms', 'whatsapp', 'viber_service', ''),
+        timestamp: fc.string(),
+        usage: json,
+        error: json,
+        context: json,
+        to: fc.string(),
+        text: fc.string(),
+      },
+      { requiredKeys: ['message_uuid'] },
+    )
+    .map((b) => {
+      const body = JSON.stringify(b);
+      return {
+        method: 'POST' as const,
+        url: '/webhooks/vonage/acme',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${vonageJwt(body, VONAGE)}` },
+        payload: body,
+      };
+    }),
   fc.oneof(json, fc.record({ results: fc.array(json, { maxLength: 4 }) })).map((body) => ({
     method: 'POST' as const,
     url: '/webhooks/infobip/acme',
