@@ -56,12 +56,12 @@ export function verifyTwilio(req: TwilioSignedRequest, authTokens: string[]): bo
     if (!hash || !safeEqual(hash.toLowerCase(), actual)) return false;
   }
   const params = req.form ?? [];
-  let ok = false;
-  for (const token of authTokens) {
-    for (const url of urls) {
-      // No early exit: every candidate is checked, so timing says nothing about which matched.
-      if (safeEqual(twilioSignature(token, url, params), signature)) ok = true;
-    }
+  // The URL as received is tried first and the default-port variant only when it fails: which
+  // variant matched is no secret. Tokens are all tried, so timing does not tell which one matched.
+  for (const url of urls) {
+    let ok = false;
+    for (const token of authTokens) if (safeEqual(twilioSignature(token, url, params), signature)) ok = true;
+    if (ok) return true;
   }
-  return ok;
+  return false;
 }
