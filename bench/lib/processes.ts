@@ -48,6 +48,8 @@ export async function benchEnv(label: string): Promise<BenchEnv> {
     REDIS_PREFIX: id,
     AGGREGATOR_GROUP_ID: `aggregator-${id}`,
     PSEUDONYM_SECRET: 'bench-pseudonym-secret-0123456789',
+    CREDENTIALS_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+    PUBLIC_BASE_URL: 'https://tally.example.com',
     LOG_LEVEL: 'warn',
   };
 }

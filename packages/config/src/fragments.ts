@@ -39,7 +39,13 @@ export const httpEnv = {
 };
 
 /** Names of variables that hold secrets: never logged, even when config is dumped at start. */
-export const SECRET_ENV_NAMES = ['DATABASE_URL', 'REDIS_URL', 'PSEUDONYM_SECRET', 'ADMIN_TOKEN'] as const;
+export const SECRET_ENV_NAMES = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'PSEUDONYM_SECRET',
+  'ADMIN_TOKEN',
+  'CREDENTIALS_KEY',
+] as const;
 
 /** The config with secrets replaced, for a start-up log line. */
 export function redactConfig(config: Record<string, unknown>): Record<string, unknown> {

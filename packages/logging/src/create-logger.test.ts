@@ -34,4 +34,15 @@ describe('createLogger', () => {
       cfg: { secret: '[redacted]' },
     });
   });
+
+  it('logs request URLs without their query string (phone numbers, tokens)', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ service: 'test', destination });
+    log.info(
+      { req: { method: 'GET', url: '/webhooks/vonage/acme?msisdn=447700900001&secret=s3' } },
+      'incoming_request',
+    );
+    expect(lines[0]?.req).toEqual({ method: 'GET', url: '/webhooks/vonage/acme' });
+    expect(JSON.stringify(lines)).not.toContain('447700900001');
+  });
 });

@@ -24,7 +24,19 @@ export const REDACT_PATHS = [
   'config.DATABASE_URL',
   'config.REDIS_URL',
   'config.PSEUDONYM_SECRET',
+  'config.CREDENTIALS_KEY',
 ];
+
+/**
+ * Requests are logged without their query string: webhook URLs carry phone numbers (Vonage GET
+ * receipts) and secrets (WhatsApp verify tokens, Infobip `?secret=`).
+ */
+export function serializeRequest(req: Record<string, unknown>): Record<string, unknown> {
+  const url = typeof req.url === 'string' ? req.url.split('?')[0] : undefined;
+  // A Fastify request (it has `raw`): the usual short shape. A plain object a caller logged: as given.
+  if (req.raw === undefined) return { ...req, ...(url === undefined ? {} : { url }) };
+  return { method: req.method, url, host: req.host, remoteAddress: req.ip };
+}
 
 export interface CreateLoggerOptions {
   service: string;
@@ -38,6 +50,7 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     level: opts.level ?? 'info',
     base: { service: opts.service, pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { req: serializeRequest },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   };

@@ -49,6 +49,9 @@ export async function isolate(label = 't'): Promise<Isolation> {
     AGGREGATOR_GROUP_ID: `aggregator-${id}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PSEUDONYM_SECRET: 'test-pseudonym-secret-0123456789abcdef',
+    // 32 bytes, hex: the key provider credentials are sealed with in tests.
+    CREDENTIALS_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+    PUBLIC_BASE_URL: 'https://tally.example.com',
     PORT: '0',
   };
   return {

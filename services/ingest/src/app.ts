@@ -1,6 +1,8 @@
 import { createBaseApp } from '@tally/http';
 import type { IngestDeps } from './deps.ts';
 import { eventsRoute } from './routes/events.route.ts';
+import { linksRoute } from './routes/links.route.ts';
+import { registerWebhooks } from './webhooks/plugin.ts';
 
 export interface BuildAppOptions {
   isShuttingDown?: () => boolean;
@@ -17,5 +19,7 @@ export async function buildApp(deps: IngestDeps, opts: BuildAppOptions = {}) {
     ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
   });
   eventsRoute(app, deps);
+  linksRoute(app, deps);
+  await registerWebhooks(app, deps);
   return app;
 }

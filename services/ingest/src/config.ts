@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCredentialsKey } from './credentials/crypto.ts';
 import { httpEnv, kafkaEnv, logEnv, port, positiveInt, postgresEnv } from '@tally/config';
 
 export const ingestConfigSchema = z.object({
@@ -13,5 +14,23 @@ export const ingestConfigSchema = z.object({
   PUBLISH_TIMEOUT_MS: positiveInt.default(5000),
   MAX_BATCH_EVENTS: positiveInt.max(10_000).default(1000),
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+  /** Largest provider webhook body (a WhatsApp POST may carry 1000 updates). */
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(2 * 1024 * 1024),
+  /**
+   * The URL providers call, as they see it (scheme, host, optional port, no trailing slash): Twilio
+   * signs it, so it is rebuilt from here — never from the Host header, which a proxy rewrites.
+   */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((s) => s.replace(/\/+$/, '')),
+  /** 32 bytes, base64 or hex: seals provider credentials at rest (AES-256-GCM). Never logged. */
+  CREDENTIALS_KEY: z.string().refine((s) => {
+    try {
+      parseCredentialsKey(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be 32 bytes, base64 or hex encoded'),
+  /** How long decrypted provider credentials are cached in-process. */
+  CREDENTIALS_CACHE_MS: positiveInt.default(10_000),
 });
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

@@ -10,10 +10,20 @@ import { createEventProducer, createKafka, ensureTopics, type EventProducer, typ
 import type { Logger } from '@tally/logging';
 import type { IngestConfig } from './config.ts';
 import { createPseudonymizer } from './pseudonymize.ts';
+import { createCredentialResolver, type CredentialResolver } from './credentials/cache.ts';
+import { parseCredentialsKey } from './credentials/crypto.ts';
+import { createLinkStore, type LinkStore } from './links/store.ts';
+import { createCoalescingPublisher, type Publisher } from './publish/coalescing-publisher.ts';
 
 export interface IngestMetrics {
   eventsPublished: Counter;
   publishFailures: Counter;
+  /** Provider updates deliberately not turned into events (intermediate or unknown statuses). */
+  webhookSkips: Counter;
+  /** Webhook requests refused for a missing or wrong signature / secret. */
+  webhookRejected: Counter;
+  /** Clicks redirected but not recorded because Kafka did not acknowledge. */
+  clicksLost: Counter;
 }
 
 export interface IngestDeps {
@@ -27,9 +37,19 @@ export interface IngestDeps {
   producer: EventProducer;
   pseudonymize: (tenantId: string, address: string) => string;
   topics: ReturnType<typeof topicNames>;
+  /** Group-commits concurrent webhook publishes (see publish/coalescing-publisher.ts). */
+  publisher: Publisher;
+  credentials: CredentialResolver;
+  links: LinkStore;
+  now: () => Date;
 }
 
 export function createDeps(config: IngestConfig, logger: Logger): IngestDeps {
+  const deps = createBaseDeps(config, logger);
+  return { ...deps, publisher: createCoalescingPublisher(deps.producer) };
+}
+
+function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 'publisher'> {
   const registry = createRegistry('ingest');
   const pool = createPool({
     connectionString: config.DATABASE_URL,
@@ -58,6 +78,23 @@ export function createDeps(config: IngestConfig, logger: Logger): IngestDeps {
         help: 'Requests answered 503 because Kafka did not acknowledge',
         registers: [registry],
       }),
+      webhookSkips: new Counter({
+        name: 'ingest_webhook_skipped_total',
+        help: 'Provider updates answered 200 but not turned into events, by provider and reason',
+        labelNames: ['provider', 'reason'],
+        registers: [registry],
+      }),
+      webhookRejected: new Counter({
+        name: 'ingest_webhook_rejected_total',
+        help: 'Webhook requests refused for a missing or wrong signature or secret',
+        labelNames: ['provider'],
+        registers: [registry],
+      }),
+      clicksLost: new Counter({
+        name: 'ingest_clicks_lost_total',
+        help: 'Tracked-link clicks redirected but not published (Kafka unavailable)',
+        registers: [registry],
+      }),
     },
     pool,
     apiKeys: createApiKeyResolver(pool),
@@ -70,6 +107,11 @@ export function createDeps(config: IngestConfig, logger: Logger): IngestDeps {
     }),
     pseudonymize: createPseudonymizer(config.PSEUDONYM_SECRET),
     topics,
+    credentials: createCredentialResolver(pool, parseCredentialsKey(config.CREDENTIALS_KEY), {
+      ttlMs: config.CREDENTIALS_CACHE_MS,
+    }),
+    links: createLinkStore(pool),
+    now: () => new Date(),
   };
 }
 

@@ -1,3 +1,11 @@
 export { buildApp } from './app.ts';
 export { createDeps, closeDeps, connectKafka, type IngestDeps } from './deps.ts';
 export { ingestConfigSchema, type IngestConfig } from './config.ts';
+export { parseCredentialsKey } from './credentials/crypto.ts';
+export { setCredentials, loadCredentials } from './credentials/store.ts';
+export { credentialSchemas, isProviderName, PROVIDER_NAMES, type ProviderName } from './credentials/types.ts';
+export { parseDuration } from './credentials/rotation.ts';
+// Signing helpers (the same functions verification uses), for tests and the benchmark.
+export { twilioSignature } from './providers/twilio/signature.ts';
+export { whatsappSignature } from './providers/whatsapp/signature.ts';
+export { vonageSignature, signHs256Jwt } from './providers/vonage/signature.ts';

@@ -1,0 +1,116 @@
+/**
+ * The steps every provider webhook shares, in order: find the tenant's credentials (404 for an
+ * unknown tenant), refuse a bad signature (401), parse the raw body (400/415), normalize (pure),
+ * finalize (pseudonymize, validate), publish the whole request as one Kafka produce (503 when
+ * Kafka does not acknowledge), count and log what was skipped.
+ */
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '@tally/http';
+import { KafkaUnavailableError } from '@tally/kafka';
+import { TENANT_ID_PATTERN } from '@tally/db';
+import type { IngestDeps } from '../deps.ts';
+import { acceptedCredentials } from '../credentials/rotation.ts';
+import type { ProviderCredentials, ProviderName } from '../credentials/types.ts';
+import { finalizeEvents } from '../providers/finalize.ts';
+import { PayloadError, type Normalized } from '../providers/types.ts';
+
+/** Current (and, within the rotation grace, previous) credentials of the URL's tenant. */
+export async function tenantCredentials<P extends ProviderName>(
+  deps: IngestDeps,
+  tenantId: string,
+  provider: P,
+): Promise<ProviderCredentials[P][]> {
+  if (!TENANT_ID_PATTERN.test(tenantId))
+    throw new AppError('not_found', `unknown tenant ${tenantId.slice(0, 64)}`);
+  const found = await deps.credentials.get(tenantId, provider);
+  if (!found.tenantExists) throw new AppError('not_found', `unknown tenant ${tenantId}`);
+  if (!found.stored) {
+    deps.metrics.webhookRejected.inc({ provider });
+    throw new AppError('invalid_signature', `no ${provider} credentials are configured for this tenant`);
+  }
+  return acceptedCredentials(found.stored, deps.now());
+}
+
+export function rejectSignature(deps: IngestDeps, provider: ProviderName, message: string): never {
+  deps.metrics.webhookRejected.inc({ provider });
+  throw new AppError('invalid_signature', message);
+}
+
+/** The raw body kept by the webhook content-type parsers (empty when there was none). */
+export function rawBody(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+export function mediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+export function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) throw new AppError('invalid_request', 'empty body: expected JSON');
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new AppError('invalid_request', `malformed JSON body: ${(err as Error).message}`);
+  }
+}
+
+export function parseForm(raw: Buffer): [string, string][] {
+  return [...new URLSearchParams(raw.toString('utf8')).entries()];
+}
+
+/** First value per name, for reading fields (signatures use every value). */
+export function firstValues(entries: Iterable<[string, string]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of entries) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/** Runs a pure normalizer, turning its PayloadError into a 400 that names the problem. */
+export function normalizeOr400(provider: ProviderName, fn: () => Normalized): Normalized {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PayloadError)
+      throw new AppError('invalid_request', `invalid ${provider} payload: ${err.message}`);
+    throw err;
+  }
+}
+
+export async function publishNormalized(
+  deps: IngestDeps,
+  request: FastifyRequest,
+  tenantId: string,
+  provider: ProviderName,
+  normalized: Normalized,
+): Promise<number> {
+  const events = (() => {
+    try {
+      return finalizeEvents(tenantId, normalized.events, deps.pseudonymize);
+    } catch (err) {
+      if (err instanceof PayloadError)
+        throw new AppError('invalid_request', `invalid ${provider} payload: ${err.message}`);
+      throw err;
+    }
+  })();
+  for (const s of normalized.skipped) {
+    deps.metrics.webhookSkips.inc({ provider, reason: s.reason });
+    if (s.reason === 'unknown_status') {
+      request.log.warn({ provider, status: s.status.slice(0, 64) }, 'webhook_unknown_status');
+    }
+  }
+  try {
+    await deps.publisher.publish(events);
+  } catch (err) {
+    if (err instanceof KafkaUnavailableError) {
+      deps.metrics.publishFailures.inc();
+      throw new AppError('kafka_unavailable', `events not accepted, retry later: ${err.message}`);
+    }
+    throw err;
+  }
+  if (events.length > 0) deps.metrics.eventsPublished.inc({ source: provider }, events.length);
+  request.log.debug(
+    { provider, events: events.length, skipped: normalized.skipped.length },
+    'webhook_published',
+  );
+  return events.length;
+}
