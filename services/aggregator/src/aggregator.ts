@@ -211,6 +211,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
         logger: deps.logger,
         handleBatch,
         partitionsConsumedConcurrently: cfg.PARTITIONS_CONSUMED_CONCURRENTLY,
+        sessionTimeout: cfg.SESSION_TIMEOUT_MS,
       });
       consumer.raw.on(consumer.raw.events.END_BATCH_PROCESS, (e) => {
         deps.metrics.lag.set({ partition: String(e.payload.partition) }, Number(e.payload.offsetLag));

@@ -24,6 +24,8 @@ export const aggregatorConfigSchema = z.object({
   /** How often the watchdog checks that Redis still holds the state, and sweeps parked receipts. */
   WATCHDOG_INTERVAL_MS: positiveInt.default(1000),
   TENANT_SETTINGS_TTL_MS: positiveInt.default(30_000),
+  /** Consumer-group session timeout: how soon a dead instance's partitions move to the others. */
+  SESSION_TIMEOUT_MS: positiveInt.min(6000).default(30_000),
   PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(1),
 });
 export type AggregatorConfig = z.infer<typeof aggregatorConfigSchema>;

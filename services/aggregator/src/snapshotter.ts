@@ -92,7 +92,9 @@ async function storeReadable(
     const k = opts.keys.parse(e.key);
     if (k.kind === 'meta' && e.fields.firstAt) {
       await client.query(
-        `INSERT INTO campaigns(tenant_id, campaign_id, channel, first_event_at) VALUES ($1, $2, $3, $4)
+        // A tenant deleted since its events were published must not block every later snapshot.
+        `INSERT INTO campaigns(tenant_id, campaign_id, channel, first_event_at)
+         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = $1)
          ON CONFLICT (tenant_id, campaign_id) DO UPDATE SET first_event_at = LEAST(campaigns.first_event_at, EXCLUDED.first_event_at)`,
         [k.tenant, k.campaign, e.fields.channel ?? null, new Date(Number(e.fields.firstAt))],
       );
