@@ -12,7 +12,6 @@ local band, bor, bnot = bit.band, bit.bor, bit.bnot
 local SENT, DELIVERED, FAILED, OPENED, CLICKED, REPLIED, CONVERTED = 1, 2, 4, 8, 16, 32, 64
 local FLAGS = { {SENT, 'sent'}, {DELIVERED, 'delivered'}, {FAILED, 'failed'}, {OPENED, 'opened'},
   {CLICKED, 'clicked'}, {REPLIED, 'replied'}, {CONVERTED, 'converted'} }
-local DIMS = { 'channel', 'segment', 'variant', 'sender', 'country', 'hour_of_day', 'day_of_week' }
 local SEP = '\0'
 local LOG_BASE = math.log(1.05)
 local DAY = 86400000
@@ -21,7 +20,7 @@ if redis.call('EXISTS', K.epoch) == 0 then return { 'lost' } end
 local next_offset = tonumber(redis.call('HGET', K.offsets, OFF_FIELD) or '0')
 if FIRST > next_offset and not ALLOW_GAP then return { 'seek', string.format('%d', next_offset) } end
 
-local touched = {}
+local touched, expiring, campaigns_seen = {}, {}, {}
 local function W(key) touched[key] = true return key end
 
 local function minute_of(ms) return math.floor(ms / 60000) end
@@ -33,15 +32,26 @@ local function bucket_add(t, c, ms, field, n)
   if expires * 1000 <= NOW then return end
   local key = W(K.minute(t, c, m))
   redis.call('HINCRBY', key, field, n)
-  redis.call('EXPIREAT', key, expires)
+  expiring[key] = expires
 end
 
+-- Registers the campaign with the tenant once per batch (first event time, channel): see flush.
 local function touch_campaign(e, c)
-  local zk = W(K.campaigns(e.t))
-  if redis.call('ZADD', zk, 'NX', e.a, c) == 1 then
-    redis.call('HSET', W(K.meta(e.t, c)), 'channel', e.h, 'firstAt', e.a)
-  else
-    redis.call('ZADD', zk, 'LT', e.a, c)
+  local id = e.t .. SEP .. c
+  local seen = campaigns_seen[id]
+  if not seen then campaigns_seen[id] = { e.t, c, e.a, e.h }
+  elseif e.a < seen[3] then seen[3] = e.a end
+end
+
+local function flush_campaigns()
+  for _, v in pairs(campaigns_seen) do
+    local t, c, a, h = v[1], v[2], v[3], v[4]
+    local zk = W(K.campaigns(t))
+    if redis.call('ZADD', zk, 'NX', a, c) == 1 then
+      redis.call('HSET', W(K.meta(t, c)), 'channel', h, 'firstAt', a)
+    else
+      redis.call('ZADD', zk, 'LT', a, c)
+    end
   end
 end
 
@@ -110,15 +120,6 @@ local function effective(bits)
   return bits
 end
 
-local function dims_of(t, c, id)
-  if not id then return nil end
-  local s = redis.call('HGET', K.dims(t, c), 's:' .. id)
-  if not s then return nil end
-  local out, i = {}, 1
-  for v in string.gmatch(s .. SEP, '([^%z]*)%z') do out[i] = v i = i + 1 end
-  return out
-end
-
 local function intern_dims(t, c, e)
   local tuple = table.concat({ e.h, e.dg or '', e.dv or '', e.ds or '', e.dc or '',
     tostring(math.floor(e.a / 3600000) % 24), tostring((math.floor(e.a / DAY) + 4) % 7) }, SEP)
@@ -128,13 +129,6 @@ local function intern_dims(t, c, e)
   id = tostring(redis.call('HINCRBY', dk, '#', 1))
   redis.call('HSET', dk, 'i:' .. tuple, id, 's:' .. id, tuple)
   return id
-end
-
-local function breakdown_add(t, c, dims, status, n)
-  for i, dim in ipairs(DIMS) do
-    local v = dims[i]
-    if v and v ~= '' then redis.call('HINCRBY', W(K.breakdown(t, c, dim)), v .. SEP .. status, n) end
-  end
 end
 
 -- Moves the campaign's counts (lifetime, minute buckets, breakdowns) from `from` bits to `to` bits.
@@ -158,10 +152,12 @@ local function move_counts(t, c, st, from, to, at)
   end
 end
 
-local function move_breakdown(t, c, dims, from, to)
+-- Breakdowns count per interned send tuple (one field per tuple and status); readers expand the
+-- tuple into its dimensions (read.ts), so a status change costs one write, not one per dimension.
+local function move_breakdown(t, c, id, from, to)
   for _, f in ipairs(FLAGS) do
     local was, now = band(from, f[1]) ~= 0, band(to, f[1]) ~= 0
-    if was ~= now then breakdown_add(t, c, dims, f[2], now and 1 or -1) end
+    if was ~= now then redis.call('HINCRBY', W(K.tuples(t, c)), id .. SEP .. f[2], now and 1 or -1) end
   end
 end
 
@@ -254,11 +250,11 @@ end
 local ENGAGING = { opened = true, clicked = true, replied = true }
 
 -- Reaches, deliveries and clicks feed attribution (SPEC §4); written when they can have changed.
-local function sync_recipient(e, st, c, fresh)
+local function sync_recipient(e, st, c, fresh, delivered_now)
   if not st.r then return end
   local rk = W(K.recipient(e.t, st.r))
   if st.ts and (fresh or e.y == 'sent') then remember(rk, 'lr:' .. e.h, st.ts, c, e.m) end
-  if band(st.s, DELIVERED) ~= 0 and (fresh or e.y == 'delivered' or ENGAGING[e.y]) then
+  if band(st.s, DELIVERED) ~= 0 and (fresh or delivered_now) then
     remember(rk, 'ld', st.td or st.ts or e.a, c, e.m)
   end
   if st.tc and (fresh or e.y == 'clicked') then remember(rk, 'lc', st.tc, c, e.m) end
@@ -309,19 +305,19 @@ local function apply_message_event(e)
   end
   if e.y == 'sent' and not st.d then st.d = intern_dims(e.t, c, e) end
   local eff = effective(st.s)
+  local delivered_now = band(eff, DELIVERED) ~= 0 and band(st.k, DELIVERED) == 0
   if eff ~= st.k then
     move_counts(e.t, c, st, st.k, eff, e.a)
     st.k = eff
   end
-  local dims = dims_of(e.t, c, st.d)
-  if dims and eff ~= st.bk then
-    move_breakdown(e.t, c, dims, st.bk, eff)
+  if st.d and eff ~= st.bk then
+    move_breakdown(e.t, c, st.d, st.bk, eff)
     st.bk = eff
   end
   for _, fx in ipairs(event_effects(e)) do apply_effect(e.t, c, fx[1], fx[2], fx[3], e.a) end
   sync_response_time(e.t, c, st)
   sync_engagement(e.t, c, st)
-  sync_recipient(e, st, c, newly_known or not had_recipient)
+  sync_recipient(e, st, c, newly_known or not had_recipient, delivered_now or e.y == 'delivered')
   save_message(mk, st)
   return 'applied'
 end
@@ -422,6 +418,8 @@ for idx = 12, #ARGV do
     tally[outcome] = tally[outcome] + 1
   end
 end
+flush_campaigns()
+for key, at in pairs(expiring) do redis.call('EXPIREAT', key, at) end
 redis.call('HSET', W(K.offsets), OFF_FIELD, string.format('%d', math.max(next_offset, LAST + 1)))
 local list = {}
 for key in pairs(touched) do

@@ -8,8 +8,10 @@
  *   P:c:{T:C}:meta        hash   channel, firstAt (ms)
  *   P:c:{T:C}:rt          hash   response-time histogram: log-bucket index → replied messages
  *   P:c:{T:C}:w:<minute>  hash   first-occurrences in that event-time minute (TTL ≥ 25 h)
- *   P:c:{T:C}:bd:<dim>    hash   breakdown: "<value>\0<status>" → messages
- *   P:c:{T:C}:dims        hash   interned dimension tuples of sends ("#", "i:<tuple>", "s:<id>")
+ *   P:c:{T:C}:bt          hash   breakdown: "<tupleId>\0<status>" → messages, per send tuple
+ *   P:c:{T:C}:dims        hash   interned send tuples "channel\0segment\0variant\0sender\0country
+ *                                \0hour_of_day\0day_of_week" ("#" last id, "i:<tuple>", "s:<id>")
+ *   P:c:{T:C}:bd:<dim>    hash   breakdown of failed messages by error_code: "<code>\0failed" → n
  *   P:c:{T:C}:optouts     set    recipients that opted out, attributed to C
  *   P:c:{T:C}:uninstalls  set    recipients that uninstalled, attributed to C
  *   P:c:{T:C}:openers     set    in-app recipients who opened a message of C
@@ -50,6 +52,12 @@ export class RedisKeys {
   }
   minute(tenant: string, campaign: string, minute: number): string {
     return `${this.campaignTag(tenant, campaign)}:w:${minute}`;
+  }
+  tuples(tenant: string, campaign: string): string {
+    return `${this.campaignTag(tenant, campaign)}:bt`;
+  }
+  dims(tenant: string, campaign: string): string {
+    return `${this.campaignTag(tenant, campaign)}:dims`;
   }
   breakdown(tenant: string, campaign: string, dim: string): string {
     return `${this.campaignTag(tenant, campaign)}:bd:${dim}`;
@@ -121,6 +129,7 @@ function K.meta(t, c) return K.tag(t, c) .. ':meta' end
 function K.rt(t, c) return K.tag(t, c) .. ':rt' end
 function K.minute(t, c, minute) return K.tag(t, c) .. ':w:' .. minute end
 function K.breakdown(t, c, dim) return K.tag(t, c) .. ':bd:' .. dim end
+function K.tuples(t, c) return K.tag(t, c) .. ':bt' end
 function K.dims(t, c) return K.tag(t, c) .. ':dims' end
 function K.optouts(t, c) return K.tag(t, c) .. ':optouts' end
 function K.uninstalls(t, c) return K.tag(t, c) .. ':uninstalls' end

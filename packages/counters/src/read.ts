@@ -194,22 +194,27 @@ export async function readBreakdown(
   campaign: string,
   dim: BreakdownDimension,
 ): Promise<Map<string, Counts> | undefined> {
-  const [epoch, score, raw] = (await execAll(
+  const byErrorCode = dim === 'error_code';
+  const [epoch, score, raw, dims] = (await execAll(
     redis
       .multi()
       .exists(keys.epoch())
       .zscore(keys.campaigns(tenant), campaign)
-      .hgetall(keys.breakdown(tenant, campaign, dim)),
-  )) as [number, string | null, Raw];
+      .hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign))
+      .hgetall(keys.dims(tenant, campaign)),
+  )) as [number, string | null, Raw, Raw];
   if (epoch === 0) throw new RebuildingError();
   if (score === null) return undefined;
+  const position = BREAKDOWN_DIMENSIONS.indexOf(dim);
   const groups = new Map<string, Counts>();
   for (const [field, v] of Object.entries(raw)) {
     const cut = field.lastIndexOf(FIELD_SEPARATOR);
-    const value = field.slice(0, cut);
+    const head = field.slice(0, cut);
     const status = field.slice(cut + 1);
+    const value = byErrorCode ? head : dims[`s:${head}`]?.split(FIELD_SEPARATOR)[position];
+    if (!value || !(COUNT_NAMES as readonly string[]).includes(status)) continue;
     const counts = groups.get(value) ?? emptyCounts();
-    if ((COUNT_NAMES as readonly string[]).includes(status)) counts[status as keyof Counts] = Number(v);
+    counts[status as keyof Counts] += Number(v);
     groups.set(value, counts);
   }
   return groups;
