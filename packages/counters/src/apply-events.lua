@@ -23,6 +23,35 @@ if FIRST > next_offset and not ALLOW_GAP then return { 'seek', string.format('%d
 local touched, expiring, campaigns_seen = {}, {}, {}
 local function W(key) touched[key] = true return key end
 
+-- Per-batch write-back: counter increments are summed and written once per field at the end
+-- (nothing in the script reads them back), message and recipient hashes are read once, changed in
+-- memory and written once. The script is atomic, so nobody sees the difference.
+local increments = {}
+local function INCR(key, field, n)
+  local h = increments[key]
+  if not h then h = {} increments[key] = h W(key) end
+  h[field] = (h[field] or 0) + n
+end
+
+local recipients = {}
+local function rentry(rk)
+  local e = recipients[rk]
+  if not e then e = { v = {}, d = {} } recipients[rk] = e end
+  return e
+end
+local function rget(rk, f)
+  local e = rentry(rk)
+  local v = e.v[f]
+  if v == nil then v = redis.call('HGET', rk, f) or false e.v[f] = v end
+  if v == false then return nil end
+  return v
+end
+local function rset(rk, f, v)
+  local e = rentry(rk)
+  e.v[f] = tostring(v)
+  e.d[f] = true
+end
+
 local function minute_of(ms) return math.floor(ms / 60000) end
 
 -- Adds to a minute bucket while it is still kept (late events beyond its TTL only reach lifetime).
@@ -30,8 +59,8 @@ local function bucket_add(t, c, ms, field, n)
   local m = minute_of(ms)
   local expires = (m + 1) * 60 + MIN_TTL
   if expires * 1000 <= NOW then return end
-  local key = W(K.minute(t, c, m))
-  redis.call('HINCRBY', key, field, n)
+  local key = K.minute(t, c, m)
+  INCR(key, field, n)
   expiring[key] = expires
 end
 
@@ -58,7 +87,7 @@ end
 -- Effects are {store, field, n}: store is 'counts', 'money' or 'w' (the event's minute bucket).
 local function apply_effect(t, c, store, field, n, at)
   if store == 'w' then bucket_add(t, c, at, field, n)
-  else redis.call('HINCRBY', W(K.tag(t, c) .. ':' .. store), field, n) end
+  else INCR(K.tag(t, c) .. ':' .. store, field, n) end
 end
 
 local function event_effects(e)
@@ -85,7 +114,7 @@ local function window_of(t, i) local w = WINDOWS[t] return (w and w[i]) or DEFAU
 
 -- Keeps the 3 latest "time|campaign|message" entries of a recipient list field.
 local function remember(rk, field, at, c, m)
-  local cur = redis.call('HGET', rk, field)
+  local cur = rget(rk, field)
   local items = { { at, c, m } }
   if cur then
     for a, cc, mm in string.gmatch(cur, '(%d+)|([^|;]*)|([^;]*)') do
@@ -95,12 +124,12 @@ local function remember(rk, field, at, c, m)
   table.sort(items, function(x, y) return x[1] > y[1] end)
   local out = {}
   for i = 1, math.min(3, #items) do out[i] = string.format('%d|%s|%s', items[i][1], items[i][2], items[i][3]) end
-  redis.call('HSET', rk, field, table.concat(out, ';'))
+  rset(rk, field, table.concat(out, ';'))
 end
 
 -- The latest entry at or before `at` and within `win` ms of it: campaign, message.
 local function recall(rk, field, at, win)
-  local cur = redis.call('HGET', rk, field)
+  local cur = rget(rk, field)
   if not cur then return nil end
   for a, c, m in string.gmatch(cur, '(%d+)|([^|;]*)|([^;]*)') do
     local ta = tonumber(a)
@@ -110,8 +139,8 @@ local function recall(rk, field, at, win)
 end
 
 local function max_field(rk, field, at)
-  local cur = tonumber(redis.call('HGET', rk, field) or '-1')
-  if at > cur then redis.call('HSET', rk, field, at) end
+  local cur = tonumber(rget(rk, field) or '-1')
+  if at > cur then rset(rk, field, string.format('%d', at)) end
 end
 
 -- ---------------------------------------------------------------- message state
@@ -137,7 +166,7 @@ local function move_counts(t, c, st, from, to, at)
     local was, now = band(from, f[1]) ~= 0, band(to, f[1]) ~= 0
     if was ~= now then
       local n = now and 1 or -1
-      redis.call('HINCRBY', W(K.counts(t, c)), f[2], n)
+      INCR(K.counts(t, c), f[2], n)
       local when = at
       if f[1] == SENT and st.ts then when = st.ts elseif f[1] == DELIVERED and st.td then when = st.td end
       if f[1] == FAILED then
@@ -146,7 +175,7 @@ local function move_counts(t, c, st, from, to, at)
       bucket_add(t, c, when, f[2], n)
       if f[1] == FAILED then
         if now then st.ecc = st.ec or 'none' end
-        redis.call('HINCRBY', W(K.breakdown(t, c, 'error_code')), (st.ecc or 'none') .. SEP .. 'failed', n)
+        INCR(K.breakdown(t, c, 'error_code'), (st.ecc or 'none') .. SEP .. 'failed', n)
       end
     end
   end
@@ -157,7 +186,7 @@ end
 local function move_breakdown(t, c, id, from, to)
   for _, f in ipairs(FLAGS) do
     local was, now = band(from, f[1]) ~= 0, band(to, f[1]) ~= 0
-    if was ~= now then redis.call('HINCRBY', W(K.tuples(t, c)), id .. SEP .. f[2], now and 1 or -1) end
+    if was ~= now then INCR(K.tuples(t, c), id .. SEP .. f[2], now and 1 or -1) end
   end
 end
 
@@ -172,9 +201,9 @@ local function sync_response_time(t, c, st)
   if not (st.tr and ref) then return end
   local b = tostring(bucket_of(math.max(0, st.tr - ref)))
   if b == st.rb then return end
-  local hk = W(K.rt(t, c))
-  if st.rb then redis.call('HINCRBY', hk, st.rb, -1) end
-  redis.call('HINCRBY', hk, b, 1)
+  local hk = K.rt(t, c)
+  if st.rb then INCR(hk, st.rb, -1) end
+  INCR(hk, b, 1)
   st.rb = b
 end
 
@@ -184,11 +213,11 @@ local function sync_engagement(t, c, st)
   local d = st.li - st.fi
   local old = tonumber(st.ed)
   if old == d then return end
-  local ck = W(K.counts(t, c))
-  if old then redis.call('HINCRBY', ck, 'engSum', d - old)
+  local ck = K.counts(t, c)
+  if old then INCR(ck, 'engSum', d - old)
   else
-    redis.call('HINCRBY', ck, 'engSum', d)
-    redis.call('HINCRBY', ck, 'engN', 1)
+    INCR(ck, 'engSum', d)
+    INCR(ck, 'engN', 1)
   end
   st.ed = d
 end
@@ -204,6 +233,13 @@ local function load_message(mk)
     if v then st[f] = NUMERIC[f] and tonumber(v) or v end
   end
   st.s, st.k, st.bk = st.s or 0, st.k or 0, st.bk or 0
+  return st
+end
+
+local messages = {}
+local function get_message(mk)
+  local st = messages[mk]
+  if not st then st = load_message(mk) messages[mk] = st end
   return st
 end
 
@@ -252,7 +288,7 @@ local ENGAGING = { opened = true, clicked = true, replied = true }
 -- Reaches, deliveries and clicks feed attribution (SPEC §4); written when they can have changed.
 local function sync_recipient(e, st, c, fresh, delivered_now)
   if not st.r then return end
-  local rk = W(K.recipient(e.t, st.r))
+  local rk = K.recipient(e.t, st.r)
   if st.ts and (fresh or e.y == 'sent') then remember(rk, 'lr:' .. e.h, st.ts, c, e.m) end
   if band(st.s, DELIVERED) ~= 0 and (fresh or delivered_now) then
     remember(rk, 'ld', st.td or st.ts or e.a, c, e.m)
@@ -260,22 +296,22 @@ local function sync_recipient(e, st, c, fresh, delivered_now)
   if st.tc and (fresh or e.y == 'clicked') then remember(rk, 'lc', st.tc, c, e.m) end
   if ENGAGING[e.y] then max_field(rk, 'le', e.a) end
   if not st.rn and band(st.s, SENT) ~= 0 then
-    redis.call('HINCRBY', rk, 'n', 1)
+    rset(rk, 'n', (tonumber(rget(rk, 'n')) or 0) + 1)
     st.rn = '1'
   end
   if e.h == 'in_app' and band(st.k, OPENED) ~= 0 and not st.op then
     if redis.call('SADD', W(K.openers(e.t, c)), st.r) == 1 then
-      redis.call('HINCRBY', W(K.counts(e.t, c)), 'inAppOpeners', 1)
+      INCR(K.counts(e.t, c), 'inAppOpeners', 1)
     end
     st.op = '1'
   end
-  redis.call('EXPIRE', rk, RCPT_TTL)
 end
 
 local function apply_message_event(e)
   local mk = W(K.message(e.t, e.m))
   if has_effects(e) and redis.call('HSETNX', mk, 'e:' .. e.i, 1) == 0 then return 'duplicate' end
-  local st = load_message(mk)
+  local st = get_message(mk)
+  st.dirty = true
   local newly_known = false
   local had_recipient = st.r ~= nil
   if not st.c and e.c then
@@ -290,7 +326,6 @@ local function apply_message_event(e)
       redis.call('HINCRBY', mk, 'p:' .. fx[1] .. ':' .. e.a .. ':' .. fx[2], fx[3])
     end
     redis.call('ZADD', W(K.parked), 'NX', NOW, e.t .. SEP .. e.m)
-    save_message(mk, st)
     return 'parked'
   end
   touch_campaign(e, c)
@@ -298,7 +333,7 @@ local function apply_message_event(e)
     unpark(mk, e.t, c)
     redis.call('ZREM', K.parked, e.t .. SEP .. e.m)
     if st.u then
-      redis.call('HINCRBY', W(K.unattributed(e.t)), 'parked_receipts', -1)
+      INCR(K.unattributed(e.t), 'parked_receipts', -1)
       st.u = nil
       redis.call('HDEL', mk, 'u')
     end
@@ -318,13 +353,12 @@ local function apply_message_event(e)
   sync_response_time(e.t, c, st)
   sync_engagement(e.t, c, st)
   sync_recipient(e, st, c, newly_known or not had_recipient, delivered_now or e.y == 'delivered')
-  save_message(mk, st)
   return 'applied'
 end
 
 -- ---------------------------------------------------------------- recipient-level events
 local function unattributed(e)
-  redis.call('HINCRBY', W(K.unattributed(e.t)), e.y, 1)
+  INCR(K.unattributed(e.t), e.y, 1)
   return 'unattributed'
 end
 
@@ -332,10 +366,12 @@ local function member_of(e) return e.r or ('event:' .. e.i) end
 
 local function set_subscription(e)
   if not e.r then return end
-  local rk = W(K.recipient(e.t, e.r))
-  local cur = tonumber(redis.call('HGET', rk, 'subAt') or '-1')
-  if e.a >= cur then redis.call('HSET', rk, 'sub', e.y == 'opted_in' and 'in' or 'out', 'subAt', e.a) end
-  redis.call('EXPIRE', rk, RCPT_TTL)
+  local rk = K.recipient(e.t, e.r)
+  local cur = tonumber(rget(rk, 'subAt') or '-1')
+  if e.a >= cur then
+    rset(rk, 'sub', e.y == 'opted_in' and 'in' or 'out')
+    rset(rk, 'subAt', string.format('%d', e.a))
+  end
 end
 
 local SET_EVENTS = {
@@ -348,7 +384,7 @@ local function apply_set_event(e, c)
   local spec = SET_EVENTS[e.y]
   touch_campaign(e, c)
   if redis.call('SADD', W(spec[1](e.t, c)), member_of(e)) == 1 then
-    redis.call('HINCRBY', W(K.counts(e.t, c)), spec[2], 1)
+    INCR(K.counts(e.t, c), spec[2], 1)
     bucket_add(e.t, c, e.a, spec[2], 1)
     return 'applied'
   end
@@ -377,8 +413,9 @@ end
 local function apply_event(e)
   if e.y == 'opted_out' or e.y == 'opted_in' then set_subscription(e) end
   if e.m and not e.c and (SET_EVENTS[e.y] or e.y == 'opted_in') then
-    e.c = redis.call('HGET', K.message(e.t, e.m), 'c') or nil
-    if not e.r then e.r = redis.call('HGET', K.message(e.t, e.m), 'r') or nil end
+    local st = get_message(K.message(e.t, e.m))
+    e.c = st.c
+    if not e.r then e.r = st.r end
   end
   if e.y == 'opted_in' then return 'applied' end
   if SET_EVENTS[e.y] then
@@ -419,6 +456,22 @@ for idx = 12, #ARGV do
   end
 end
 flush_campaigns()
+for mk, st in pairs(messages) do
+  if st.dirty then save_message(mk, st) end
+end
+for rk, entry in pairs(recipients) do
+  local args = {}
+  for f in pairs(entry.d) do args[#args + 1] = f args[#args + 1] = entry.v[f] end
+  if #args > 0 then
+    redis.call('HSET', W(rk), unpack(args))
+    redis.call('EXPIRE', rk, RCPT_TTL)
+  end
+end
+for key, h in pairs(increments) do
+  for f, n in pairs(h) do
+    if n ~= 0 then redis.call('HINCRBY', key, f, n) end
+  end
+end
 for key, at in pairs(expiring) do redis.call('EXPIREAT', key, at) end
 redis.call('HSET', W(K.offsets), OFF_FIELD, string.format('%d', math.max(next_offset, LAST + 1)))
 local list = {}
