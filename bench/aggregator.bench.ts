@@ -165,7 +165,7 @@ async function main() {
     const { rows } = await pool.query<{ n: number; bytes: string }>(
       'SELECT count(*)::int AS n, sum(length(value))::text AS bytes FROM redis_state',
     );
-    await deleteAll(redis, keys);
+    const liveKeys = await deleteAll(redis, keys);
     const rebuild = await ensureState(redis, keys, pool, logger);
     const report = {
       events: N,
@@ -176,6 +176,7 @@ async function main() {
       redisScriptSharePct: Math.round((scriptUsec / 1000 / aggMs) * 100),
       redisBytesPerMessageKey: Math.round(perMessage),
       redisUsedMemoryDeltaPerMessage: Math.round((memAfter - memBefore) / messages),
+      redisKeys: liveKeys,
       snapshotKeys: rows[0]?.n,
       snapshotBytes: Number(rows[0]?.bytes ?? 0),
       rebuildKeys: rebuild.keys,

@@ -218,7 +218,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       });
       await consumer.start();
       timers = [
-        setInterval(() => void safely('snapshot', () => snapshotter.snapshot()), cfg.SNAPSHOT_INTERVAL_MS),
+        setInterval(() => void safely('snapshot', () => snapshotter.tick()), cfg.SNAPSHOT_INTERVAL_MS),
         setInterval(() => void safely('watchdog', watchdog), cfg.WATCHDOG_INTERVAL_MS),
       ];
       for (const t of timers) t.unref();

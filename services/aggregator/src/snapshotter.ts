@@ -43,12 +43,23 @@ export function createSnapshotter(opts: SnapshotOptions) {
   }
 
   return {
-    /** Takes a snapshot; concurrent calls share the one in progress. Resolves to the keys stored. */
+    /** The periodic snapshot: joins the one in progress instead of queueing another. */
+    tick(): Promise<number> {
+      return running ?? this.snapshot();
+    },
+    /**
+     * Takes a snapshot that includes every write made before the call: one in progress may have cut
+     * earlier, so a call during it waits for it and then cuts again. Resolves to the keys stored.
+     */
     snapshot(): Promise<number> {
-      running ??= takeSnapshot().finally(() => {
-        running = undefined;
-      });
-      return running;
+      const next = (running ?? Promise.resolve(0)).catch(() => 0).then(takeSnapshot);
+      running = next;
+      void next
+        .finally(() => {
+          if (running === next) running = undefined;
+        })
+        .catch(() => undefined);
+      return next;
     },
   };
 }
