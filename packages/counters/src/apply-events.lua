@@ -26,7 +26,7 @@ local function W(key) touched[key] = true return key end
 -- Per-batch write-back: counter increments are summed and written once per field at the end
 -- (nothing in the script reads them back), message and recipient hashes are read once, changed in
 -- memory and written once. The script is atomic, so nobody sees the difference.
-local increments = {}
+local increments, tuple_ids = {}, {}
 local function INCR(key, field, n)
   local h = increments[key]
   if not h then h = {} increments[key] = h W(key) end
@@ -39,12 +39,17 @@ local function rentry(rk)
   if not e then e = { v = {}, d = {} } recipients[rk] = e end
   return e
 end
+-- A recipient hash is small: the first read loads all of it.
 local function rget(rk, f)
   local e = rentry(rk)
-  local v = e.v[f]
-  if v == nil then v = redis.call('HGET', rk, f) or false e.v[f] = v end
-  if v == false then return nil end
-  return v
+  if not e.loaded then
+    local all = redis.call('HGETALL', rk)
+    for j = 1, #all, 2 do
+      if not e.d[all[j]] then e.v[all[j]] = all[j + 1] end
+    end
+    e.loaded = true
+  end
+  return e.v[f]
 end
 local function rset(rk, f, v)
   local e = rentry(rk)
@@ -152,11 +157,15 @@ end
 local function intern_dims(t, c, e)
   local tuple = table.concat({ e.h, e.dg or '', e.dv or '', e.ds or '', e.dc or '',
     tostring(math.floor(e.a / 3600000) % 24), tostring((math.floor(e.a / DAY) + 4) % 7) }, SEP)
-  local dk = W(K.dims(t, c))
+  local dk = K.dims(t, c)
+  local cached = tuple_ids[dk .. SEP .. tuple]
+  if cached then return cached end
   local id = redis.call('HGET', dk, 'i:' .. tuple)
-  if id then return id end
-  id = tostring(redis.call('HINCRBY', dk, '#', 1))
-  redis.call('HSET', dk, 'i:' .. tuple, id, 's:' .. id, tuple)
+  if not id then
+    id = tostring(redis.call('HINCRBY', W(dk), '#', 1))
+    redis.call('HSET', dk, 'i:' .. tuple, id, 's:' .. id, tuple)
+  end
+  tuple_ids[dk .. SEP .. tuple] = id
   return id
 end
 
