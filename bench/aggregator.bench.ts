@@ -148,8 +148,16 @@ async function main() {
     const agg = createAggregator(deps);
     const started = Date.now();
     await agg.start();
-    while ((await appliedOffsets(redis, keys)) < N) await new Promise((r) => setTimeout(r, 50));
+    let firstApplied = 0;
+    let firstAt = 0;
+    for (;;) {
+      const applied = await appliedOffsets(redis, keys);
+      if (applied > 0 && firstAt === 0) [firstApplied, firstAt] = [applied, Date.now()];
+      if (applied >= N) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const aggMs = Date.now() - started;
+    const steadyPerSec = Math.round((N - firstApplied) / ((Date.now() - firstAt) / 1000));
     await agg.stop();
     await closeDeps(deps);
     const scriptUsec = Number(
@@ -173,6 +181,8 @@ async function main() {
       baselineEventsPerSec: Math.round(N / (rawMs / 1000)),
       aggregatorEventsPerSec: Math.round(N / (aggMs / 1000)),
       ratio: Number((rawMs / aggMs).toFixed(3)),
+      aggregatorSteadyEventsPerSec: steadyPerSec,
+      aggregatorStartMs: firstAt - started,
       redisScriptSharePct: Math.round((scriptUsec / 1000 / aggMs) * 100),
       redisBytesPerMessageKey: Math.round(perMessage),
       redisUsedMemoryDeltaPerMessage: Math.round((memAfter - memBefore) / messages),
