@@ -3,43 +3,65 @@
  * over a campaign of 10,000 messages, at fixed concurrency, against a bare Fastify GET answering
  * a KPI-sized JSON.
  */
-import { Redis } from 'ioredis';
-import { applyEvents } from '@tally/counters';
-import type { CanonicalEvent } from '@tally/events';
 import { runLoad } from '../lib/load.ts';
-import { benchEnv, dropBenchDatabase, freePort, startProcess } from '../lib/processes.ts';
+import { benchEnv, dropBenchDatabase, freePort, startProcess, type BenchEnv } from '../lib/processes.ts';
 import type { Figure } from '../lib/report.ts';
 import { benchTenant } from '../lib/tenant.ts';
 
-async function prefill(redisUrl: string, prefix: string, messages: number): Promise<void> {
-  const redis = new Redis(redisUrl);
-  const types = ['sent', 'delivered', 'opened', 'clicked'] as const;
-  for (let start = 0; start < messages; start += 500) {
-    const batch: CanonicalEvent[] = [];
-    for (let i = start; i < Math.min(messages, start + 500); i++) {
+/** Fills the campaign through the real pipeline (ingest → Kafka → aggregator), then stops both. */
+async function prefill(env: BenchEnv, key: string, messages: number): Promise<void> {
+  const aggregator = await startProcess('services/aggregator/src/main.ts', env, freePort());
+  const ingest = await startProcess('services/ingest/src/main.ts', env, freePort());
+  const api = await startProcess('services/query-api/src/main.ts', env, freePort());
+  const auth = { authorization: `Bearer ${key}` };
+  try {
+    const types = ['sent', 'delivered', 'opened', 'clicked'] as const;
+    let batch: Record<string, unknown>[] = [];
+    const post = async () => {
+      const res = await fetch(`http://127.0.0.1:${ingest.port}/v1/events`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      });
+      if (res.status !== 202) throw new Error(`prefill: ingest answered ${res.status}`);
+      batch = [];
+    };
+    for (let i = 0; i < messages; i++) {
       for (const type of types.slice(0, 1 + (i % 4))) {
         batch.push({
           eventId: `${type}-${i}`,
-          tenantId: 'bench',
           type,
-          occurredAt: new Date(Date.UTC(2026, 10, 26, 10, i % 60)).toISOString(),
+          occurredAt: new Date(Date.now() - (i % 60) * 60_000).toISOString(),
           channel: 'sms',
           campaignId: 'bench',
           messageId: `m${i}`,
-          segment: `s${i % 3}`,
-          variant: i % 2 ? 'A' : 'B',
+          recipientId: `+1500555${String(i % 10_000).padStart(4, '0')}`,
+          ...(type === 'sent'
+            ? { segment: `s${i % 3}`, variant: i % 2 ? 'A' : 'B', sender: '+15005550000' }
+            : {}),
         });
+        if (batch.length === 1000) await post();
       }
     }
-    await applyEvents(redis, batch, { prefix, messageTtlSeconds: 3600, dedupeTtlSeconds: 3600 });
+    if (batch.length > 0) await post();
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const res = await fetch(`http://127.0.0.1:${api.port}/v1/campaigns/bench/kpis`, { headers: auth });
+      const body = res.ok ? ((await res.json()) as { counts: { sent: number } }) : undefined;
+      if (body?.counts.sent === messages) break;
+      if (Date.now() > deadline)
+        throw new Error(`prefill: ${body?.counts.sent ?? 0} of ${messages} sends counted`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await Promise.all([api.stop(), ingest.stop(), aggregator.stop()]);
   }
-  await redis.quit();
 }
 
 export async function queryApi(mode: 'quick' | 'full'): Promise<Figure[]> {
   const env = await benchEnv('qry');
   const key = await benchTenant(env);
-  await prefill(env.REDIS_URL, env.REDIS_PREFIX, 10_000);
+  await prefill(env, key, 10_000);
   const durationS = mode === 'quick' ? 3 : 15;
   const api = await startProcess('services/query-api/src/main.ts', env, freePort(), '0');
   const bare = await startProcess('bench/lib/bare-server.ts', {}, freePort(), '0');

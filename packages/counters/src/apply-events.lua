@@ -1,144 +1,492 @@
--- Applies a batch of canonical events to the counters in one atomic step (see apply.ts for the
--- exactly-once argument). ARGV[1] = key prefix, ARGV[2] = message-state TTL (s),
--- ARGV[3] = dedupe TTL (s), ARGV[4..] = compact events (JSON):
---   {i=eventId, t=tenant, y=type, c=campaign?, m=messageId?, r=recipient?, h=channel, a=occurredAt ms,
---    b=implied status bits, n=per-event counter name?, mc=money currency?, mu=money units?, mk=money kind?}
--- Returns {applied, duplicates, parked, unattributed}.
-local P, MSG_TTL, DEDUPE_TTL = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+-- Applies one Kafka batch (one partition) to the state in one atomic step; see apply.ts for the
+-- exactly-once argument. Key functions K.* come from keys.ts (prepended). ARGV:
+--  1 prefix (used by K), 2 message TTL s, 3 dedupe TTL s, 4 recipient TTL s, 5 minute-bucket TTL s,
+--  6 now ms, 7 offsets field "<topic>:<partition>", 8 first offset, 9 last offset, 10 allow gap 0/1,
+--  11 tenant windows JSON {tenant: [replyMs, clickMs, deliveredMs]}, 12.. compact events (apply.ts).
+-- Returns {'ok', applied, duplicates, parked, unattributed, skipped} | {'lost'} | {'seek', offset}.
+local MSG_TTL, DEDUPE_TTL, RCPT_TTL, MIN_TTL = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local NOW, OFF_FIELD, FIRST, LAST, ALLOW_GAP = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), ARGV[10] == '1'
+local WINDOWS = cjson.decode(ARGV[11])
+local DEFAULT_WINDOWS = { 72 * 3600000, 5 * 86400000, 86400000 }
 local band, bor, bnot = bit.band, bit.bor, bit.bnot
 local SENT, DELIVERED, FAILED, OPENED, CLICKED, REPLIED, CONVERTED = 1, 2, 4, 8, 16, 32, 64
 local FLAGS = { {SENT, 'sent'}, {DELIVERED, 'delivered'}, {FAILED, 'failed'}, {OPENED, 'opened'},
   {CLICKED, 'clicked'}, {REPLIED, 'replied'}, {CONVERTED, 'converted'} }
+local SEP = '\0'
+local LOG_BASE = math.log(1.05)
+local DAY = 86400000
 
--- The counted flags of a message: failed counts only while the message was never delivered.
+if redis.call('EXISTS', K.epoch) == 0 then return { 'lost' } end
+local next_offset = tonumber(redis.call('HGET', K.offsets, OFF_FIELD) or '0')
+if FIRST > next_offset and not ALLOW_GAP then return { 'seek', string.format('%d', next_offset) } end
+
+local touched, expiring, campaigns_seen = {}, {}, {}
+local function W(key) touched[key] = true return key end
+
+-- Per-batch write-back: counter increments are summed and written once per field at the end
+-- (nothing in the script reads them back), message and recipient hashes are read once, changed in
+-- memory and written once. The script is atomic, so nobody sees the difference.
+local increments, tuple_ids = {}, {}
+local function INCR(key, field, n)
+  local h = increments[key]
+  if not h then h = {} increments[key] = h W(key) end
+  h[field] = (h[field] or 0) + n
+end
+
+local recipients = {}
+local function rentry(rk)
+  local e = recipients[rk]
+  if not e then e = { v = {}, d = {} } recipients[rk] = e end
+  return e
+end
+-- A recipient hash is small: the first read loads all of it.
+local function rget(rk, f)
+  local e = rentry(rk)
+  if not e.loaded then
+    local all = redis.call('HGETALL', rk)
+    for j = 1, #all, 2 do
+      if not e.d[all[j]] then e.v[all[j]] = all[j + 1] end
+    end
+    e.loaded = true
+  end
+  return e.v[f]
+end
+local function rset(rk, f, v)
+  local e = rentry(rk)
+  e.v[f] = tostring(v)
+  e.d[f] = true
+end
+
+local function minute_of(ms) return math.floor(ms / 60000) end
+
+-- Adds to a minute bucket while it is still kept (late events beyond its TTL only reach lifetime).
+local function bucket_add(t, c, ms, field, n)
+  local m = minute_of(ms)
+  local expires = (m + 1) * 60 + MIN_TTL
+  if expires * 1000 <= NOW then return end
+  local key = K.minute(t, c, m)
+  INCR(key, field, n)
+  expiring[key] = expires
+end
+
+-- Registers the campaign with the tenant once per batch (first event time, channel): see flush.
+local function touch_campaign(e, c)
+  local id = e.t .. SEP .. c
+  local seen = campaigns_seen[id]
+  if not seen then campaigns_seen[id] = { e.t, c, e.a, e.h }
+  elseif e.a < seen[3] then seen[3] = e.a end
+end
+
+local function flush_campaigns()
+  for _, v in pairs(campaigns_seen) do
+    local t, c, a, h = v[1], v[2], v[3], v[4]
+    local zk = W(K.campaigns(t))
+    if redis.call('ZADD', zk, 'NX', a, c) == 1 then
+      redis.call('HSET', W(K.meta(t, c)), 'channel', h, 'firstAt', a)
+    else
+      redis.call('ZADD', zk, 'LT', a, c)
+    end
+  end
+end
+
+-- Effects are {store, field, n}: store is 'counts', 'money' or 'w' (the event's minute bucket).
+local function apply_effect(t, c, store, field, n, at)
+  if store == 'w' then bucket_add(t, c, at, field, n)
+  else INCR(K.tag(t, c) .. ':' .. store, field, n) end
+end
+
+local function event_effects(e)
+  local fx = {}
+  if e.n then
+    fx[#fx + 1] = { 'counts', e.n, 1 }
+    fx[#fx + 1] = { 'w', e.n, 1 }
+  end
+  if e.mc then
+    fx[#fx + 1] = { 'money', e.mk .. ':' .. e.mc, e.mu }
+    fx[#fx + 1] = { 'w', e.mk .. ':' .. e.mc, e.mu }
+  end
+  if e.sc then
+    fx[#fx + 1] = { 'counts', 'scoreSum', e.sc }
+    fx[#fx + 1] = { 'w', 'scoreSum', e.sc }
+  end
+  return fx
+end
+
+local function has_effects(e) return e.n or e.mc or e.sc end
+
+-- ---------------------------------------------------------------- recipient state
+local function window_of(t, i) local w = WINDOWS[t] return (w and w[i]) or DEFAULT_WINDOWS[i] end
+
+-- Keeps the 3 latest "time|campaign|message" entries of a recipient list field.
+local function remember(rk, field, at, c, m)
+  local cur = rget(rk, field)
+  local items = { { at, c, m } }
+  if cur then
+    for a, cc, mm in string.gmatch(cur, '(%d+)|([^|;]*)|([^;]*)') do
+      if mm ~= m then items[#items + 1] = { tonumber(a), cc, mm } end
+    end
+  end
+  table.sort(items, function(x, y) return x[1] > y[1] end)
+  local out = {}
+  for i = 1, math.min(3, #items) do out[i] = string.format('%d|%s|%s', items[i][1], items[i][2], items[i][3]) end
+  rset(rk, field, table.concat(out, ';'))
+end
+
+-- The latest entry at or before `at` and within `win` ms of it: campaign, message.
+local function recall(rk, field, at, win)
+  local cur = rget(rk, field)
+  if not cur then return nil end
+  for a, c, m in string.gmatch(cur, '(%d+)|([^|;]*)|([^;]*)') do
+    local ta = tonumber(a)
+    if ta <= at and at - ta <= win then return c, m end
+  end
+  return nil
+end
+
+local function max_field(rk, field, at)
+  local cur = tonumber(rget(rk, field) or '-1')
+  if at > cur then rset(rk, field, string.format('%d', at)) end
+end
+
+-- ---------------------------------------------------------------- message state
 local function effective(bits)
   if band(bits, DELIVERED) ~= 0 then return band(bits, bnot(FAILED)) end
   return bits
 end
 
-local function ctag(t, c) return P .. ':c:{' .. t .. ':' .. c .. '}' end
-
-local function touch_campaign(e, c)
-  local tag = ctag(e.t, c)
-  if redis.call('ZADD', P .. ':t:{' .. e.t .. '}:campaigns', 'NX', e.a, c) == 1 then
-    redis.call('HSET', tag .. ':meta', 'channel', e.h, 'firstAt', e.a)
-  else
-    redis.call('ZADD', P .. ':t:{' .. e.t .. '}:campaigns', 'LT', e.a, c)
+local function intern_dims(t, c, e)
+  local tuple = table.concat({ e.h, e.dg or '', e.dv or '', e.ds or '', e.dc or '',
+    tostring(math.floor(e.a / 3600000) % 24), tostring((math.floor(e.a / DAY) + 4) % 7) }, SEP)
+  local dk = K.dims(t, c)
+  local cached = tuple_ids[dk .. SEP .. tuple]
+  if cached then return cached end
+  local id = redis.call('HGET', dk, 'i:' .. tuple)
+  if not id then
+    id = tostring(redis.call('HINCRBY', W(dk), '#', 1))
+    redis.call('HSET', dk, 'i:' .. tuple, id, 's:' .. id, tuple)
   end
-  redis.call('SADD', P .. ':dirty', e.t .. '\0' .. c)
-  return tag
+  tuple_ids[dk .. SEP .. tuple] = id
+  return id
 end
 
--- Per-event effects (a click, a conversion, money): applied now, or parked on the message.
-local function add_effects(tag, e, mk)
-  if not e.n and not e.mc then return end
-  if tag then
-    if e.n then redis.call('HINCRBY', tag .. ':counts', e.n, 1) end
-    if e.mc then redis.call('HINCRBY', tag .. ':money', e.mk .. ':' .. e.mc, e.mu) end
-  else
-    if e.n then redis.call('HINCRBY', mk, 'p:n:' .. e.n, 1) end
-    if e.mc then redis.call('HINCRBY', mk, 'p:m:' .. e.mk .. ':' .. e.mc, e.mu) end
+-- Moves the campaign's counts (lifetime, minute buckets, breakdowns) from `from` bits to `to` bits.
+local function move_counts(t, c, st, from, to, at)
+  for _, f in ipairs(FLAGS) do
+    local was, now = band(from, f[1]) ~= 0, band(to, f[1]) ~= 0
+    if was ~= now then
+      local n = now and 1 or -1
+      INCR(K.counts(t, c), f[2], n)
+      local when = at
+      if f[1] == SENT and st.ts then when = st.ts elseif f[1] == DELIVERED and st.td then when = st.td end
+      if f[1] == FAILED then
+        if now then st.fm = when else when = st.fm or when end
+      end
+      bucket_add(t, c, when, f[2], n)
+      if f[1] == FAILED then
+        if now then st.ecc = st.ec or 'none' end
+        INCR(K.breakdown(t, c, 'error_code'), (st.ecc or 'none') .. SEP .. 'failed', n)
+      end
+    end
   end
 end
 
--- Moves parked per-event effects of a message into its (now known) campaign.
-local function unpark(tag, mk)
+-- Breakdowns count per interned send tuple (one field per tuple and status); readers expand the
+-- tuple into its dimensions (read.ts), so a status change costs one write, not one per dimension.
+local function move_breakdown(t, c, id, from, to)
+  for _, f in ipairs(FLAGS) do
+    local was, now = band(from, f[1]) ~= 0, band(to, f[1]) ~= 0
+    if was ~= now then INCR(K.tuples(t, c), id .. SEP .. f[2], now and 1 or -1) end
+  end
+end
+
+local function bucket_of(ms)
+  if ms < 1 then return -1 end
+  return math.floor(math.log(ms) / LOG_BASE)
+end
+
+-- Response time: first reply − delivery (send if no delivery), re-bucketed if either end moves.
+local function sync_response_time(t, c, st)
+  local ref = st.td or st.ts
+  if not (st.tr and ref) then return end
+  local b = tostring(bucket_of(math.max(0, st.tr - ref)))
+  if b == st.rb then return end
+  local hk = K.rt(t, c)
+  if st.rb then INCR(hk, st.rb, -1) end
+  INCR(hk, b, 1)
+  st.rb = b
+end
+
+-- WhatsApp engagement: last − first inbound within 24 h of the send; campaign keeps sum and count.
+local function sync_engagement(t, c, st)
+  if not (st.fi and st.li) then return end
+  local d = st.li - st.fi
+  local old = tonumber(st.ed)
+  if old == d then return end
+  local ck = K.counts(t, c)
+  if old then INCR(ck, 'engSum', d - old)
+  else
+    INCR(ck, 'engSum', d)
+    INCR(ck, 'engN', 1)
+  end
+  st.ed = d
+end
+
+local MSG_FIELDS = { 'c', 's', 'k', 'bk', 'r', 'd', 'ts', 'td', 'tr', 'fi', 'li', 'ed', 'rb', 'ec', 'ecc', 'fm', 'tc', 'u', 'rn', 'op' }
+local NUMERIC = { s = true, k = true, bk = true, ts = true, td = true, tr = true, fi = true, li = true, fm = true, tc = true }
+
+local function load_message(mk)
+  local vals = redis.call('HMGET', mk, unpack(MSG_FIELDS))
+  local st = {}
+  for i, f in ipairs(MSG_FIELDS) do
+    local v = vals[i]
+    if v then st[f] = NUMERIC[f] and tonumber(v) or v end
+  end
+  st.s, st.k, st.bk = st.s or 0, st.k or 0, st.bk or 0
+  return st
+end
+
+local messages = {}
+local function get_message(mk)
+  local st = messages[mk]
+  if not st then st = load_message(mk) messages[mk] = st end
+  return st
+end
+
+local function save_message(mk, st)
+  local args = {}
+  for _, f in ipairs(MSG_FIELDS) do
+    if st[f] ~= nil then args[#args + 1] = f args[#args + 1] = tostring(st[f]) end
+  end
+  redis.call('HSET', mk, unpack(args))
+  redis.call('EXPIRE', mk, MSG_TTL)
+end
+
+local function min_of(a, b) if a == nil or b < a then return b end return a end
+local function max_of(a, b) if a == nil or b > a then return b end return a end
+
+-- Records what the event says about the message's timeline.
+local function note_times(st, e)
+  if e.y == 'sent' then st.ts = min_of(st.ts, e.a) end
+  if e.y == 'delivered' then st.td = min_of(st.td, e.a) end
+  if e.y == 'failed' and e.ec and not st.ec then st.ec = e.ec end
+  if e.y == 'clicked' then st.tc = max_of(st.tc, e.a) end
+  if e.y == 'replied' then
+    st.tr = min_of(st.tr, e.a)
+    if e.h == 'whatsapp' and (not st.ts or (e.a >= st.ts and e.a - st.ts <= DAY)) then
+      st.fi, st.li = min_of(st.fi, e.a), max_of(st.li, e.a)
+    end
+  end
+  if e.r and not st.r then st.r = e.r end
+end
+
+-- Moves effects parked on the message into its (now known) campaign.
+local function unpark(mk, t, c)
   local all = redis.call('HGETALL', mk)
   for j = 1, #all, 2 do
     local f, v = all[j], all[j + 1]
-    if string.sub(f, 1, 4) == 'p:n:' then
-      redis.call('HINCRBY', tag .. ':counts', string.sub(f, 5), v)
-      redis.call('HDEL', mk, f)
-    elseif string.sub(f, 1, 4) == 'p:m:' then
-      redis.call('HINCRBY', tag .. ':money', string.sub(f, 5), v)
+    local store, at, field = string.match(f, '^p:(%a+):(%d+):(.*)$')
+    if store then
+      apply_effect(t, c, store, field, tonumber(v), tonumber(at))
       redis.call('HDEL', mk, f)
     end
+  end
+end
+
+local ENGAGING = { opened = true, clicked = true, replied = true }
+
+-- Reaches, deliveries and clicks feed attribution (SPEC §4); written when they can have changed.
+local function sync_recipient(e, st, c, fresh, delivered_now)
+  if not st.r then return end
+  local rk = K.recipient(e.t, st.r)
+  if st.ts and (fresh or e.y == 'sent') then remember(rk, 'lr:' .. e.h, st.ts, c, e.m) end
+  if band(st.s, DELIVERED) ~= 0 and (fresh or delivered_now) then
+    remember(rk, 'ld', st.td or st.ts or e.a, c, e.m)
+  end
+  if st.tc and (fresh or e.y == 'clicked') then remember(rk, 'lc', st.tc, c, e.m) end
+  if ENGAGING[e.y] then max_field(rk, 'le', e.a) end
+  if not st.rn and band(st.s, SENT) ~= 0 then
+    rset(rk, 'n', (tonumber(rget(rk, 'n')) or 0) + 1)
+    st.rn = '1'
+  end
+  if e.h == 'in_app' and band(st.k, OPENED) ~= 0 and not st.op then
+    if redis.call('SADD', W(K.openers(e.t, c)), st.r) == 1 then
+      INCR(K.counts(e.t, c), 'inAppOpeners', 1)
+    end
+    st.op = '1'
   end
 end
 
 local function apply_message_event(e)
-  local mk = P .. ':m:{' .. e.t .. ':' .. e.m .. '}'
-  if (e.n or e.mc) and redis.call('HSETNX', mk, 'e:' .. e.i, 1) == 0 then
-    return 'duplicate'
-  end
-  local st = redis.call('HMGET', mk, 'c', 's', 'k')
-  local camp, bits, counted = st[1], tonumber(st[2]) or 0, tonumber(st[3]) or 0
+  local mk = W(K.message(e.t, e.m))
+  if has_effects(e) and redis.call('HSETNX', mk, 'e:' .. e.i, 1) == 0 then return 'duplicate' end
+  local st = get_message(mk)
+  st.dirty = true
   local newly_known = false
-  if not camp and e.c then
-    camp = e.c
+  local had_recipient = st.r ~= nil
+  if not st.c and e.c then
+    st.c = e.c
     newly_known = true
-    redis.call('HSET', mk, 'c', camp)
   end
-  local nb = bor(bits, e.b)
-  if nb ~= bits then redis.call('HSET', mk, 's', nb) end
-  local outcome = 'applied'
-  local tag = nil
-  if camp then
-    tag = touch_campaign(e, camp)
-    if newly_known then unpark(tag, mk) end
-    local eff = effective(nb)
-    if eff ~= counted then
-      for _, f in ipairs(FLAGS) do
-        local was, now = band(counted, f[1]) ~= 0, band(eff, f[1]) ~= 0
-        if now and not was then redis.call('HINCRBY', tag .. ':counts', f[2], 1) end
-        if was and not now then redis.call('HINCRBY', tag .. ':counts', f[2], -1) end
-      end
-      redis.call('HSET', mk, 'k', eff)
+  st.s = bor(st.s, e.b)
+  note_times(st, e)
+  local c = st.c
+  if not c then
+    for _, fx in ipairs(event_effects(e)) do
+      redis.call('HINCRBY', mk, 'p:' .. fx[1] .. ':' .. e.a .. ':' .. fx[2], fx[3])
     end
-  else
-    outcome = 'parked'
+    redis.call('ZADD', W(K.parked), 'NX', NOW, e.t .. SEP .. e.m)
+    return 'parked'
   end
-  add_effects(tag, e, mk)
-  redis.call('EXPIRE', mk, MSG_TTL)
-  return outcome
-end
-
--- Events without a message id but with a campaign: recipient-level and per-event effects.
-local function apply_campaign_event(e)
-  local tag = ctag(e.t, e.c)
-  if e.y == 'opted_out' or e.y == 'uninstalled' then
-    local set = tag .. (e.y == 'opted_out' and ':optouts' or ':uninstalls')
-    local member = e.r or ('event:' .. e.i)
-    touch_campaign(e, e.c)
-    if redis.call('SADD', set, member) == 1 then
-      redis.call('HINCRBY', tag .. ':counts', e.y == 'opted_out' and 'optOuts' or 'uninstalls', 1)
-      return 'applied'
+  touch_campaign(e, c)
+  if newly_known then
+    unpark(mk, e.t, c)
+    redis.call('ZREM', K.parked, e.t .. SEP .. e.m)
+    if st.u then
+      INCR(K.unattributed(e.t), 'parked_receipts', -1)
+      st.u = nil
+      redis.call('HDEL', mk, 'u')
     end
-    return 'duplicate'
   end
-  if e.n or e.mc then
-    if not redis.call('SET', tag .. ':seen:' .. e.i, 1, 'NX', 'EX', DEDUPE_TTL) then return 'duplicate' end
-    touch_campaign(e, e.c)
-    add_effects(tag, e, nil)
-    return 'applied'
+  if e.y == 'sent' and not st.d then st.d = intern_dims(e.t, c, e) end
+  local eff = effective(st.s)
+  local delivered_now = band(eff, DELIVERED) ~= 0 and band(st.k, DELIVERED) == 0
+  if eff ~= st.k then
+    move_counts(e.t, c, st, st.k, eff, e.a)
+    st.k = eff
   end
-  touch_campaign(e, e.c)
+  if st.d and eff ~= st.bk then
+    move_breakdown(e.t, c, st.d, st.bk, eff)
+    st.bk = eff
+  end
+  for _, fx in ipairs(event_effects(e)) do apply_effect(e.t, c, fx[1], fx[2], fx[3], e.a) end
+  sync_response_time(e.t, c, st)
+  sync_engagement(e.t, c, st)
+  sync_recipient(e, st, c, newly_known or not had_recipient, delivered_now or e.y == 'delivered')
   return 'applied'
 end
 
-local applied, duplicates, parked, unattributed = 0, 0, 0, 0
-for idx = 4, #ARGV do
-  local e = cjson.decode(ARGV[idx])
-  if e.c == cjson.null then e.c = nil end
-  local outcome
-  if (e.y == 'opted_out' or e.y == 'uninstalled') and e.m and not e.c then
-    -- recipient-level events count per recipient, under the campaign of the message they name
-    e.c = redis.call('HGET', P .. ':m:{' .. e.t .. ':' .. e.m .. '}', 'c') or nil
-  end
-  if e.c and (e.y == 'opted_out' or e.y == 'uninstalled' or not e.m) then
-    outcome = apply_campaign_event(e)
-  elseif e.m and e.y ~= 'opted_out' and e.y ~= 'uninstalled' then
-    outcome = apply_message_event(e)
-  elseif redis.call('SET', P .. ':t:{' .. e.t .. '}:seen:' .. e.i, 1, 'NX', 'EX', DEDUPE_TTL) then
-    -- kept and counted under the tenant, never silently dropped
-    redis.call('HINCRBY', P .. ':t:{' .. e.t .. '}:unattributed', e.y, 1)
-    outcome = 'unattributed'
-  else
-    outcome = 'duplicate'
-  end
-  if outcome == 'applied' then applied = applied + 1
-  elseif outcome == 'duplicate' then duplicates = duplicates + 1
-  elseif outcome == 'parked' then parked = parked + 1
-  else unattributed = unattributed + 1 end
+-- ---------------------------------------------------------------- recipient-level events
+local function unattributed(e)
+  INCR(K.unattributed(e.t), e.y, 1)
+  return 'unattributed'
 end
-return { applied, duplicates, parked, unattributed }
+
+local function member_of(e) return e.r or ('event:' .. e.i) end
+
+local function set_subscription(e)
+  if not e.r then return end
+  local rk = K.recipient(e.t, e.r)
+  local cur = tonumber(rget(rk, 'subAt') or '-1')
+  if e.a >= cur then
+    rset(rk, 'sub', e.y == 'opted_in' and 'in' or 'out')
+    rset(rk, 'subAt', string.format('%d', e.a))
+  end
+end
+
+local SET_EVENTS = {
+  opted_out = { K.optouts, 'optOuts' },
+  uninstalled = { K.uninstalls, 'uninstalls' },
+  feature_adopted = { K.adopters, 'featureAdopters' },
+}
+
+local function apply_set_event(e, c)
+  local spec = SET_EVENTS[e.y]
+  touch_campaign(e, c)
+  if redis.call('SADD', W(spec[1](e.t, c)), member_of(e)) == 1 then
+    INCR(K.counts(e.t, c), spec[2], 1)
+    bucket_add(e.t, c, e.a, spec[2], 1)
+    return 'applied'
+  end
+  return 'duplicate'
+end
+
+-- A per-event effect (click, conversion, survey, money) on a campaign without a message.
+local function apply_campaign_effects(e, c)
+  touch_campaign(e, c)
+  for _, fx in ipairs(event_effects(e)) do apply_effect(e.t, c, fx[1], fx[2], fx[3], e.a) end
+  return 'applied'
+end
+
+-- Finds the campaign (and message) of an event that names neither, from recipient state (SPEC §4).
+local function attribute(e)
+  if not e.r then return nil end
+  local rk = K.recipient(e.t, e.r)
+  if e.y == 'converted' then
+    local c, m = recall(rk, 'lc', e.a, window_of(e.t, 2))
+    if c then return c, m end
+    return recall(rk, 'ld', e.a, window_of(e.t, 3))
+  end
+  return recall(rk, 'lr:' .. e.h, e.a, window_of(e.t, 1))
+end
+
+local function apply_event(e)
+  if e.y == 'opted_out' or e.y == 'opted_in' then set_subscription(e) end
+  if e.m and not e.c and (SET_EVENTS[e.y] or e.y == 'opted_in') then
+    local st = get_message(K.message(e.t, e.m))
+    e.c = st.c
+    if not e.r then e.r = st.r end
+  end
+  if e.y == 'opted_in' then return 'applied' end
+  if SET_EVENTS[e.y] then
+    if not e.c then
+      if not redis.call('SET', W(K.tseen(e.t, e.i)), 1, 'NX', 'EX', DEDUPE_TTL) then return 'duplicate' end
+      e.c = attribute(e)
+      if not e.c then return unattributed(e) end
+    end
+    return apply_set_event(e, e.c)
+  end
+  if e.m then return apply_message_event(e) end
+  if not e.c then
+    if not redis.call('SET', W(K.tseen(e.t, e.i)), 1, 'NX', 'EX', DEDUPE_TTL) then return 'duplicate' end
+    local c, m = attribute(e)
+    if not c then return unattributed(e) end
+    e.c = c
+    if m and m ~= '' then
+      e.m = m
+      return apply_message_event(e)
+    end
+    return apply_campaign_effects(e, c)
+  end
+  if has_effects(e) then
+    if not redis.call('SET', W(K.cseen(e.t, e.c, e.i)), 1, 'NX', 'EX', DEDUPE_TTL) then return 'duplicate' end
+  end
+  return apply_campaign_effects(e, e.c)
+end
+
+local tally = { applied = 0, duplicate = 0, parked = 0, unattributed = 0 }
+local skipped = 0
+for idx = 12, #ARGV do
+  local e = cjson.decode(ARGV[idx])
+  if e.o < next_offset then
+    skipped = skipped + 1
+  else
+    local outcome = apply_event(e)
+    tally[outcome] = tally[outcome] + 1
+  end
+end
+flush_campaigns()
+for mk, st in pairs(messages) do
+  if st.dirty then save_message(mk, st) end
+end
+for rk, entry in pairs(recipients) do
+  local args = {}
+  for f in pairs(entry.d) do args[#args + 1] = f args[#args + 1] = entry.v[f] end
+  if #args > 0 then
+    redis.call('HSET', W(rk), unpack(args))
+    redis.call('EXPIRE', rk, RCPT_TTL)
+  end
+end
+for key, h in pairs(increments) do
+  for f, n in pairs(h) do
+    if n ~= 0 then redis.call('HINCRBY', key, f, n) end
+  end
+end
+for key, at in pairs(expiring) do redis.call('EXPIREAT', key, at) end
+redis.call('HSET', W(K.offsets), OFF_FIELD, string.format('%d', math.max(next_offset, LAST + 1)))
+local list = {}
+for key in pairs(touched) do
+  list[#list + 1] = key
+  if #list == 500 then redis.call('SADD', K.dirty, unpack(list)) list = {} end
+end
+if #list > 0 then redis.call('SADD', K.dirty, unpack(list)) end
+return { 'ok', tally.applied, tally.duplicate, tally.parked, tally.unattributed, skipped }

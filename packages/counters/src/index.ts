@@ -1,3 +1,4 @@
 export * from './keys.ts';
 export * from './apply.ts';
 export * from './read.ts';
+export * from './state.ts';

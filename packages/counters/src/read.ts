@@ -1,24 +1,62 @@
 /**
- * Reads campaign counters back (query-api, snapshots). Shares the key scheme with apply.ts.
+ * Reads campaign state back (query-api, snapshots). Shares the key scheme with apply.ts.
+ * Every read also reports whether the state is whole (`P:epoch` present): while the aggregator
+ * rebuilds a lost Redis from Postgres, readers answer "rebuilding" rather than wrong numbers.
  */
 import type { Redis } from 'ioredis';
-import { COUNT_NAMES, emptyCounts, fromMoneyUnits, type Counts, type MoneyByCurrency } from '@tally/kpi';
+import {
+  COUNT_NAMES,
+  emptyCounts,
+  fromMoneyUnits,
+  windowMinutes,
+  type Counts,
+  type MoneyByCurrency,
+  type Window,
+} from '@tally/kpi';
 import type { RedisKeys } from './keys.ts';
-import { DIRTY_SEPARATOR } from './keys.ts';
+import { FIELD_SEPARATOR } from './keys.ts';
+
+/** Sums kept beside the counts, in the same hash. */
+export const STAT_NAMES = [
+  'surveys',
+  'scoreSum',
+  'engSum',
+  'engN',
+  'featureAdopters',
+  'inAppOpeners',
+] as const;
+export type StatName = (typeof STAT_NAMES)[number];
+export type Stats = Record<StatName, number>;
 
 export interface CampaignState {
   campaignId: string;
   channel: string | null;
   firstEventAt: string | null;
   counts: Counts;
+  stats: Stats;
   /** Integer ten-thousandths per `cost:<CUR>` / `revenue:<CUR>`. */
   moneyUnits: Record<string, number>;
+  /** Response-time histogram (bucket → messages); empty for rolling windows. */
+  responseTimes: Record<string, string>;
 }
 
-export function parseCounts(raw: Record<string, string>): Counts {
+export class RebuildingError extends Error {
+  constructor() {
+    super('the aggregator is rebuilding its state');
+    this.name = 'RebuildingError';
+  }
+}
+
+type Raw = Record<string, string>;
+
+export function parseCounts(raw: Raw): Counts {
   const counts = emptyCounts();
   for (const name of COUNT_NAMES) counts[name] = Number(raw[name] ?? 0);
   return counts;
+}
+
+function parseStats(raw: Raw): Stats {
+  return Object.fromEntries(STAT_NAMES.map((n) => [n, Number(raw[n] ?? 0)])) as Stats;
 }
 
 export function moneyByKind(units: Record<string, number>, kind: 'cost' | 'revenue'): MoneyByCurrency {
@@ -30,81 +68,156 @@ export function moneyByKind(units: Record<string, number>, kind: 'cost' | 'reven
   return out;
 }
 
-/** The campaign's state, or undefined when the tenant has no such campaign. */
-export async function readCampaign(
-  redis: Redis,
-  keys: RedisKeys,
-  tenant: string,
-  campaign: string,
-): Promise<CampaignState | undefined> {
-  const res =
-    (await redis
-      .multi()
-      .zscore(keys.campaigns(tenant), campaign)
-      .hgetall(keys.counts(tenant, campaign))
-      .hgetall(keys.money(tenant, campaign))
-      .hgetall(keys.meta(tenant, campaign))
-      .exec()) ?? [];
-  const score = res[0]?.[1] as string | null | undefined;
-  const [counts, money, meta] = [1, 2, 3].map((i) => (res[i]?.[1] ?? {}) as Record<string, string>) as [
-    Record<string, string>,
-    Record<string, string>,
-    Record<string, string>,
-  ];
-  if (score === null || score === undefined) return undefined;
-  return toState(campaign, score, counts, money, meta);
+function moneyUnitsOf(raw: Raw): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(raw)) if (/^(cost|revenue):/.test(k)) out[k] = Number(v);
+  return out;
 }
 
 function toState(
   campaignId: string,
   score: string,
-  counts: Record<string, string>,
-  money: Record<string, string>,
-  meta: Record<string, string>,
+  counts: Raw,
+  money: Raw,
+  meta: Raw,
+  rt: Raw,
 ): CampaignState {
   return {
     campaignId,
     channel: meta.channel ?? null,
     firstEventAt: new Date(Number(meta.firstAt ?? score)).toISOString(),
     counts: parseCounts(counts),
-    moneyUnits: Object.fromEntries(Object.entries(money).map(([k, v]) => [k, Number(v)])),
+    stats: parseStats(counts),
+    moneyUnits: moneyUnitsOf(money),
+    responseTimes: rt,
   };
+}
+
+async function execAll(pipe: ReturnType<Redis['multi']>): Promise<unknown[]> {
+  const res = (await pipe.exec()) ?? [];
+  return res.map(([err, v]) => {
+    if (err) throw err;
+    return v;
+  });
+}
+
+/** The campaign's lifetime state, or undefined when the tenant has no such campaign. */
+export async function readCampaign(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+  campaign: string,
+): Promise<CampaignState | undefined> {
+  const [epoch, score, counts, money, meta, rt] = (await execAll(
+    redis
+      .multi()
+      .exists(keys.epoch())
+      .zscore(keys.campaigns(tenant), campaign)
+      .hgetall(keys.counts(tenant, campaign))
+      .hgetall(keys.money(tenant, campaign))
+      .hgetall(keys.meta(tenant, campaign))
+      .hgetall(keys.responseTimes(tenant, campaign)),
+  )) as [number, string | null, Raw, Raw, Raw, Raw];
+  if (epoch === 0) throw new RebuildingError();
+  if (score === null) return undefined;
+  return toState(campaign, score, counts, money, meta, rt);
+}
+
+/**
+ * The campaign's first-occurrences within a rolling window: the sum of its minute buckets. Money
+ * and stats are windowed too; the response-time histogram is lifetime-only (left empty).
+ */
+export async function readCampaignWindow(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+  campaign: string,
+  window: Exclude<Window, 'all'>,
+  now: number,
+): Promise<CampaignState | undefined> {
+  const minutes = windowMinutes(window, now);
+  const pipe = redis
+    .multi()
+    .exists(keys.epoch())
+    .zscore(keys.campaigns(tenant), campaign)
+    .hgetall(keys.meta(tenant, campaign));
+  for (const m of minutes) pipe.hgetall(keys.minute(tenant, campaign, m));
+  const [epoch, score, meta, ...buckets] = (await execAll(pipe)) as [number, string | null, Raw, ...Raw[]];
+  if (epoch === 0) throw new RebuildingError();
+  if (score === null) return undefined;
+  const sum: Record<string, number> = {};
+  for (const b of buckets) for (const [k, v] of Object.entries(b)) sum[k] = (sum[k] ?? 0) + Number(v);
+  const raw = Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, String(v)]));
+  return toState(campaign, score, raw, raw, meta, {});
 }
 
 /** All the tenant's campaigns, oldest first. */
 export async function listCampaigns(redis: Redis, keys: RedisKeys, tenant: string): Promise<CampaignState[]> {
-  const ids = await redis.zrange(keys.campaigns(tenant), 0, -1, 'WITHSCORES');
+  const [epoch, ids] = (await execAll(
+    redis.multi().exists(keys.epoch()).zrange(keys.campaigns(tenant), 0, -1, 'WITHSCORES'),
+  )) as [number, string[]];
+  if (epoch === 0) throw new RebuildingError();
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < ids.length; i += 2) pairs.push([ids[i] as string, ids[i + 1] as string]);
   if (pairs.length === 0) return [];
-  const pipe = redis.pipeline();
+  const pipe = redis.multi();
   for (const [c] of pairs)
-    pipe.hgetall(keys.counts(tenant, c)).hgetall(keys.money(tenant, c)).hgetall(keys.meta(tenant, c));
-  const res = (await pipe.exec()) ?? [];
+    pipe
+      .hgetall(keys.counts(tenant, c))
+      .hgetall(keys.money(tenant, c))
+      .hgetall(keys.meta(tenant, c))
+      .hgetall(keys.responseTimes(tenant, c));
+  const res = (await execAll(pipe)) as Raw[];
+  const at = (i: number): Raw => res[i] ?? {};
   return pairs.map(([c, score], i) =>
-    toState(
-      c,
-      score,
-      (res[i * 3]?.[1] ?? {}) as Record<string, string>,
-      (res[i * 3 + 1]?.[1] ?? {}) as Record<string, string>,
-      (res[i * 3 + 2]?.[1] ?? {}) as Record<string, string>,
-    ),
+    toState(c, score, at(i * 4), at(i * 4 + 1), at(i * 4 + 2), at(i * 4 + 3)),
   );
 }
 
-/** Campaigns changed since the last snapshot, as [tenant, campaign]. */
-export async function dirtyCampaigns(redis: Redis, keys: RedisKeys): Promise<[string, string][]> {
-  const members = await redis.smembers(keys.dirty());
-  return members.map((m) => m.split(DIRTY_SEPARATOR) as [string, string]);
-}
+export const BREAKDOWN_DIMENSIONS = [
+  'channel',
+  'segment',
+  'variant',
+  'sender',
+  'country',
+  'hour_of_day',
+  'day_of_week',
+  'error_code',
+] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
-export async function clearDirty(
+/** Per value of the dimension, the message counts of the campaign (lifetime). */
+export async function readBreakdown(
   redis: Redis,
   keys: RedisKeys,
-  campaigns: [string, string][],
-): Promise<void> {
-  if (campaigns.length === 0) return;
-  await redis.srem(keys.dirty(), ...campaigns.map(([t, c]) => `${t}${DIRTY_SEPARATOR}${c}`));
+  tenant: string,
+  campaign: string,
+  dim: BreakdownDimension,
+): Promise<Map<string, Counts> | undefined> {
+  const byErrorCode = dim === 'error_code';
+  const [epoch, score, raw, dims] = (await execAll(
+    redis
+      .multi()
+      .exists(keys.epoch())
+      .zscore(keys.campaigns(tenant), campaign)
+      .hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign))
+      .hgetall(keys.dims(tenant, campaign)),
+  )) as [number, string | null, Raw, Raw];
+  if (epoch === 0) throw new RebuildingError();
+  if (score === null) return undefined;
+  const position = BREAKDOWN_DIMENSIONS.indexOf(dim);
+  const groups = new Map<string, Counts>();
+  for (const [field, v] of Object.entries(raw)) {
+    const cut = field.lastIndexOf(FIELD_SEPARATOR);
+    const head = field.slice(0, cut);
+    const status = field.slice(cut + 1);
+    const value = byErrorCode ? head : dims[`s:${head}`]?.split(FIELD_SEPARATOR)[position];
+    if (!value || !(COUNT_NAMES as readonly string[]).includes(status)) continue;
+    const counts = groups.get(value) ?? emptyCounts();
+    counts[status as keyof Counts] += Number(v);
+    groups.set(value, counts);
+  }
+  return groups;
 }
 
 export async function readUnattributed(
@@ -114,10 +227,4 @@ export async function readUnattributed(
 ): Promise<Record<string, number>> {
   const raw = await redis.hgetall(keys.unattributed(tenant));
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
-}
-
-/** Marks campaigns dirty again (a snapshot that failed puts them back). */
-export async function markDirty(redis: Redis, keys: RedisKeys, campaigns: [string, string][]): Promise<void> {
-  if (campaigns.length === 0) return;
-  await redis.sadd(keys.dirty(), ...campaigns.map(([t, c]) => `${t}${DIRTY_SEPARATOR}${c}`));
 }

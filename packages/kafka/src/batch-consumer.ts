@@ -17,8 +17,11 @@ export interface BatchConsumerOptions {
   groupId: string;
   topic: string;
   logger: Logger;
-  /** Does the whole batch's work; resolves when it is durable. Throwing retries the batch. */
-  handleBatch: (batch: BatchContext) => Promise<void>;
+  /**
+   * Does the whole batch's work; resolves when it is durable. Throwing retries the batch.
+   * Answering `{ seekTo }` resolves nothing and moves the partition's position there instead.
+   */
+  handleBatch: (batch: BatchContext) => Promise<void | { seekTo: string }>;
   /** Where a group without committed offsets starts (default: the beginning, so nothing is skipped). */
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
@@ -31,6 +34,10 @@ export interface BatchConsumer {
   /** Finishes the batch in flight, commits, leaves the group. Idempotent. */
   stop(): Promise<void>;
   isRunning(): boolean;
+  /** Moves a partition's read position (it is committed with the next commit). */
+  seek(partition: number, offset: string): void;
+  /** The partitions of the topic this member holds, as of the last group join. */
+  assigned(): number[];
   raw: Consumer;
 }
 
@@ -45,6 +52,7 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
     retry: { retries: 10, initialRetryTime: 300 },
   });
   let running = false;
+  let assigned: number[] = [];
   let stopping: Promise<void> | undefined;
 
   consumer.on(consumer.events.CRASH, (e) => {
@@ -55,12 +63,17 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
     }
   });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    assigned = e.payload.memberAssignment[opts.topic] ?? [];
     log.info({ assignment: e.payload.memberAssignment }, 'consumer_group_joined');
   });
 
   return {
     raw: consumer,
     isRunning: () => running,
+    assigned: () => [...assigned],
+    seek(partition, offset) {
+      consumer.seek({ topic: opts.topic, partition, offset });
+    },
     async start() {
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: opts.fromBeginning ?? true });
@@ -80,11 +93,16 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
           isStale,
         }) => {
           if (!isRunning() || isStale() || batch.messages.length === 0) return;
-          await opts.handleBatch({
+          const outcome = await opts.handleBatch({
             topic: batch.topic,
             partition: batch.partition,
             messages: batch.messages,
           });
+          if (outcome) {
+            log.info({ partition: batch.partition, offset: outcome.seekTo }, 'consumer_seek');
+            consumer.seek({ topic: batch.topic, partition: batch.partition, offset: outcome.seekTo });
+            return;
+          }
           resolveOffset(batch.lastOffset());
           await commitOffsetsIfNecessary();
           await heartbeat();

@@ -2,11 +2,21 @@
  * Turns a campaign's stored state into the KPI answer of SPEC §6 (pure).
  */
 import { moneyByKind, type CampaignState } from '@tally/counters';
-import { computeMoney, computeRates } from '@tally/kpi';
+import {
+  computeMoney,
+  computeRates,
+  engagementDurationKpi,
+  featureAdoptionKpi,
+  mean,
+  parseHistogram,
+  responseTimeKpi,
+} from '@tally/kpi';
 
 export function kpiView(state: CampaignState, window: string, now: Date) {
   const cost = moneyByKind(state.moneyUnits, 'cost');
   const revenue = moneyByKind(state.moneyUnits, 'revenue');
+  const lifetime = window === 'all';
+  const s = state.stats;
   return {
     campaignId: state.campaignId,
     channel: state.channel,
@@ -14,6 +24,11 @@ export function kpiView(state: CampaignState, window: string, now: Date) {
     counts: state.counts,
     rates: computeRates(state.counts),
     money: computeMoney(cost, revenue, state.counts.conversions),
+    /** Lifetime only: a rolling window answers null. */
+    responseTime: lifetime ? responseTimeKpi(parseHistogram(state.responseTimes)) : null,
+    engagementDuration: lifetime ? engagementDurationKpi(s.engSum, s.engN) : null,
+    satisfaction: mean(s.scoreSum, s.surveys),
+    featureAdoption: featureAdoptionKpi(s.featureAdopters, s.inAppOpeners),
     firstEventAt: state.firstEventAt,
     asOf: now.toISOString(),
   };

@@ -29,6 +29,19 @@ export const moneySchema = z.object({
   roi: perCurrencyNullable,
 });
 
+const meanSchema = z.object({ count: z.number().int(), mean: z.number().nullable() });
+export const responseTimeSchema = z.object({
+  count: z.number().int(),
+  medianMs: z.number().nullable(),
+  p90Ms: z.number().nullable(),
+});
+export const engagementSchema = z.object({ count: z.number().int(), meanMs: z.number().nullable() });
+export const featureAdoptionSchema = z.object({
+  adopters: z.number().int(),
+  openers: z.number().int(),
+  rate: z.number().nullable(),
+});
+
 export const kpiResponseSchema = z.object({
   campaignId: z.string(),
   channel: z.string().nullable(),
@@ -36,6 +49,17 @@ export const kpiResponseSchema = z.object({
   counts: countsSchema,
   rates: ratesSchema,
   money: moneySchema,
+  responseTime: responseTimeSchema.nullable(),
+  engagementDuration: engagementSchema.nullable(),
+  satisfaction: meanSchema,
+  featureAdoption: featureAdoptionSchema,
   firstEventAt: z.string().nullable(),
+  asOf: z.string(),
+});
+
+export const breakdownResponseSchema = z.object({
+  campaignId: z.string(),
+  by: z.string(),
+  groups: z.array(z.object({ value: z.string(), counts: countsSchema, rates: ratesSchema })),
   asOf: z.string(),
 });
