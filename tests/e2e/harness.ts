@@ -17,6 +17,7 @@ export interface Pipeline {
   query: Awaited<ReturnType<typeof querySvc.buildApp>>;
   aggregator: aggregatorSvc.Aggregator;
   aggregatorDeps: aggregatorSvc.AggregatorDeps;
+  queryDeps: querySvc.QueryApiDeps;
   addTenant(id: string): Promise<string>;
   postEvents(key: string, events: unknown[]): Promise<{ status: number; body: unknown }>;
   getJson(key: string, url: string): Promise<{ status: number; body: any }>;
@@ -52,6 +53,7 @@ export async function startPipeline(
     query,
     aggregator,
     aggregatorDeps,
+    queryDeps,
     async addTenant(id) {
       await createTenant(iso.db.pool, id);
       return addApiKey(iso.db.pool, id);

@@ -59,14 +59,42 @@ end
 
 local function minute_of(ms) return math.floor(ms / 60000) end
 
--- Adds to a minute bucket while it is still kept (late events beyond its TTL only reach lifetime).
-local function bucket_add(t, c, ms, field, n)
+-- Newest minute with counts per scope ("c:<campaign>" / "s:<sender>"), written once per batch.
+local active = {}
+local function mark_active(t, member, m)
+  local a = active[t]
+  if not a then a = {} active[t] = a end
+  if not a[member] or m > a[member] then a[member] = m end
+end
+
+-- Adds to a minute-bucket key while it is still kept (late events beyond its TTL only reach lifetime).
+local function minute_add(key_of, t, id, ms, field, n, member)
   local m = minute_of(ms)
   local expires = (m + 1) * 60 + MIN_TTL
   if expires * 1000 <= NOW then return end
-  local key = K.minute(t, c, m)
+  local key = key_of(t, id, m)
   INCR(key, field, n)
   expiring[key] = expires
+  mark_active(t, member, m)
+end
+
+local function bucket_add(t, c, ms, field, n) minute_add(K.minute, t, c, ms, field, n, 'c:' .. c) end
+
+-- The sender scope of alerts (SPEC §7: opt-out spikes per sending number across campaigns).
+local SENDER_FLAGS = { sent = true, delivered = true, failed = true }
+local function sender_add(t, s, ms, field, n)
+  if s then minute_add(K.sminute, t, s, ms, field, n, 's:' .. s) end
+end
+
+local function flush_active()
+  for t, members in pairs(active) do
+    local args = {}
+    for member, m in pairs(members) do args[#args + 1] = m args[#args + 1] = member end
+    local zk = W(K.active(t))
+    redis.call('ZADD', zk, 'GT', unpack(args))
+    -- Scopes quiet for two days leave the index (their buckets have expired by then).
+    redis.call('ZREMRANGEBYSCORE', zk, '-inf', '(' .. (minute_of(NOW) - 2880))
+  end
 end
 
 -- Registers the campaign with the tenant once per batch (first event time, channel): see flush.
@@ -182,9 +210,12 @@ local function move_counts(t, c, st, from, to, at)
         if now then st.fm = when else when = st.fm or when end
       end
       bucket_add(t, c, when, f[2], n)
+      if SENDER_FLAGS[f[2]] then sender_add(t, st.sn, when, f[2], n) end
       if f[1] == FAILED then
         if now then st.ecc = st.ec or 'none' end
         INCR(K.breakdown(t, c, 'error_code'), (st.ecc or 'none') .. SEP .. 'failed', n)
+        minute_add(K.werr, t, c, when, st.ecc or 'none', n, 'c:' .. c)
+        if st.sn then minute_add(K.swerr, t, st.sn, when, st.ecc or 'none', n, 's:' .. st.sn) end
       end
     end
   end
@@ -231,7 +262,7 @@ local function sync_engagement(t, c, st)
   st.ed = d
 end
 
-local MSG_FIELDS = { 'c', 's', 'k', 'bk', 'r', 'd', 'ts', 'td', 'tr', 'fi', 'li', 'ed', 'rb', 'ec', 'ecc', 'fm', 'tc', 'u', 'rn', 'op' }
+local MSG_FIELDS = { 'c', 's', 'k', 'bk', 'r', 'd', 'ts', 'td', 'tr', 'fi', 'li', 'ed', 'rb', 'ec', 'ecc', 'fm', 'tc', 'u', 'rn', 'op', 'sn' }
 local NUMERIC = { s = true, k = true, bk = true, ts = true, td = true, tr = true, fi = true, li = true, fm = true, tc = true }
 
 local function load_message(mk)
@@ -267,6 +298,7 @@ local function max_of(a, b) if a == nil or b > a then return b end return a end
 -- Records what the event says about the message's timeline.
 local function note_times(st, e)
   if e.y == 'sent' then st.ts = min_of(st.ts, e.a) end
+  if e.y == 'sent' and e.ds and not st.sn then st.sn = e.ds end
   if e.y == 'delivered' then st.td = min_of(st.td, e.a) end
   if e.y == 'failed' and e.ec and not st.ec then st.ec = e.ec end
   if e.y == 'clicked' then st.tc = max_of(st.tc, e.a) end
@@ -395,6 +427,7 @@ local function apply_set_event(e, c)
   if redis.call('SADD', W(spec[1](e.t, c)), member_of(e)) == 1 then
     INCR(K.counts(e.t, c), spec[2], 1)
     bucket_add(e.t, c, e.a, spec[2], 1)
+    if e.y == 'opted_out' and e.m then sender_add(e.t, get_message(K.message(e.t, e.m)).sn, e.a, 'optOuts', 1) end
     return 'applied'
   end
   return 'duplicate'
@@ -430,8 +463,10 @@ local function apply_event(e)
   if SET_EVENTS[e.y] then
     if not e.c then
       if not redis.call('SET', W(K.tseen(e.t, e.i)), 1, 'NX', 'EX', DEDUPE_TTL) then return 'duplicate' end
-      e.c = attribute(e)
-      if not e.c then return unattributed(e) end
+      local c, m = attribute(e)
+      if not c then return unattributed(e) end
+      e.c = c
+      if m and m ~= '' and not e.m then e.m = m end
     end
     return apply_set_event(e, e.c)
   end
@@ -465,6 +500,7 @@ for idx = 12, #ARGV do
   end
 end
 flush_campaigns()
+flush_active()
 for mk, st in pairs(messages) do
   if st.dirty then save_message(mk, st) end
 end

@@ -8,6 +8,12 @@
  *   P:c:{T:C}:meta        hash   channel, firstAt (ms)
  *   P:c:{T:C}:rt          hash   response-time histogram: log-bucket index → replied messages
  *   P:c:{T:C}:w:<minute>  hash   first-occurrences in that event-time minute (TTL ≥ 25 h)
+ *   P:c:{T:C}:we:<minute> hash   failed messages in that minute by provider error code (TTL as :w:)
+ *   P:s:{T:S}:w:<minute>  hash   per sender S (sending number or id), across campaigns: sent,
+ *                                delivered, failed, optOuts first-occurrences in that minute (TTL as :w:)
+ *   P:s:{T:S}:we:<minute> hash   the sender's failed messages in that minute by error code
+ *   P:t:{T}:active        zset   "c:<campaign>" / "s:<sender>" scored by the newest minute with
+ *                                counts (alert evaluation reads only recently active scopes)
  *   P:c:{T:C}:bt          hash   breakdown: "<tupleId>\0<status>" → messages, per send tuple
  *   P:c:{T:C}:dims        hash   interned send tuples "channel\0segment\0variant\0sender\0country
  *                                \0hour_of_day\0day_of_week" ("#" last id, "i:<tuple>", "s:<id>")
@@ -52,6 +58,21 @@ export class RedisKeys {
   }
   minute(tenant: string, campaign: string, minute: number): string {
     return `${this.campaignTag(tenant, campaign)}:w:${minute}`;
+  }
+  minuteErrors(tenant: string, campaign: string, minute: number): string {
+    return `${this.campaignTag(tenant, campaign)}:we:${minute}`;
+  }
+  senderTag(tenant: string, sender: string): string {
+    return `${this.prefix}:s:{${tenant}:${sender}}`;
+  }
+  senderMinute(tenant: string, sender: string, minute: number): string {
+    return `${this.senderTag(tenant, sender)}:w:${minute}`;
+  }
+  senderMinuteErrors(tenant: string, sender: string, minute: number): string {
+    return `${this.senderTag(tenant, sender)}:we:${minute}`;
+  }
+  active(tenant: string): string {
+    return `${this.prefix}:t:{${tenant}}:active`;
   }
   tuples(tenant: string, campaign: string): string {
     return `${this.campaignTag(tenant, campaign)}:bt`;
@@ -128,6 +149,11 @@ function K.money(t, c) return K.tag(t, c) .. ':money' end
 function K.meta(t, c) return K.tag(t, c) .. ':meta' end
 function K.rt(t, c) return K.tag(t, c) .. ':rt' end
 function K.minute(t, c, minute) return K.tag(t, c) .. ':w:' .. minute end
+function K.werr(t, c, minute) return K.tag(t, c) .. ':we:' .. minute end
+function K.stag(t, s) return P .. ':s:{' .. t .. ':' .. s .. '}' end
+function K.sminute(t, s, minute) return K.stag(t, s) .. ':w:' .. minute end
+function K.swerr(t, s, minute) return K.stag(t, s) .. ':we:' .. minute end
+function K.active(t) return P .. ':t:{' .. t .. '}:active' end
 function K.breakdown(t, c, dim) return K.tag(t, c) .. ':bd:' .. dim end
 function K.tuples(t, c) return K.tag(t, c) .. ':bt' end
 function K.dims(t, c) return K.tag(t, c) .. ':dims' end

@@ -5,7 +5,8 @@ import { createApiKeyResolver, createPool, type ApiKeyResolver, type Pool } from
 import { createRegistry } from '@tally/http';
 import type { Logger } from '@tally/logging';
 import { createAlerting, type Alerting } from './alerts/alerting.ts';
-import { noAlertData, type AlertCountsSource } from './alerts/source.ts';
+import { createRedisAlertSource } from './alerts/redis-source.ts';
+import type { AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
 
 export interface QueryApiDeps {
@@ -21,8 +22,8 @@ export interface QueryApiDeps {
 
 export interface DepsOptions {
   /**
-   * Where alert rules read window counts. Until the Redis per-minute window source is wired here,
-   * the default has no data, so no alert fires.
+   * Where alert rules read window counts; by default the aggregator's per-minute buckets in Redis
+   * (tests and the latency benchmark may feed a source of their own).
    */
   alertSource?: AlertCountsSource;
   /** The evaluator's clock (tests and benchmarks). */
@@ -41,12 +42,13 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     applicationName: 'tally-query-api',
   });
   const registry = createRegistry('query-api');
+  const keys = new RedisKeys(config.REDIS_PREFIX);
   return {
     config,
     logger,
     registry,
     redis,
-    keys: new RedisKeys(config.REDIS_PREFIX),
+    keys,
     pool,
     apiKeys: createApiKeyResolver(pool),
     alerting: createAlerting({
@@ -54,7 +56,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
       pool,
       logger,
       registry,
-      source: opts.alertSource ?? noAlertData,
+      source: opts.alertSource ?? createRedisAlertSource({ redis, keys, pool }),
       ...(opts.clock ? { clock: opts.clock } : {}),
     }),
   };
