@@ -18,14 +18,20 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.name,
-        numPartitions: s.partitions,
-        replicationFactor: s.replicationFactor ?? 1,
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor ?? 1,
+        })),
+      });
+    } catch (err) {
+      // Services starting together race to create the topics; losing that race is fine.
+      const now = new Set(await admin.listTopics());
+      if (!missing.every((s) => now.has(s.name))) throw err;
+    }
   } finally {
     await admin.disconnect();
   }
