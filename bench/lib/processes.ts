@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createPool, migrate } from '@tally/db';
@@ -69,6 +70,19 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** Peak RSS (VmHWM) per service script over the run, sampled when each process is stopped. */
+export const peakRss = new Map<string, number>();
+
+function vmHwmBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined; // not Linux, or already gone
+  }
+}
+
 /** Starts `node --import tsx <script>` with env, waits until GET /readyz answers 200. */
 export async function startProcess(
   script: string,
@@ -102,6 +116,8 @@ export async function startProcess(
     child,
     async stop() {
       if (child.exitCode !== null) return;
+      const rss = vmHwmBytes(child.pid);
+      if (rss !== undefined) peakRss.set(script, Math.max(rss, peakRss.get(script) ?? 0));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
