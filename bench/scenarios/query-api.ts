@@ -1,6 +1,6 @@
 /**
  * GET /v1/campaigns/:id/kpis (and /breakdown when the route exists) on the real query-api process
- * over a campaign of 10,000 messages, at fixed concurrency, against a bare Fastify GET answering
+ * over a campaign of 10,000 messages (2,000 in quick mode), at fixed concurrency, against a bare Fastify GET answering
  * a KPI-sized JSON.
  */
 import { runLoad } from '../lib/load.ts';
@@ -61,7 +61,8 @@ async function prefill(env: BenchEnv, key: string, messages: number): Promise<vo
 export async function queryApi(mode: 'quick' | 'full'): Promise<Figure[]> {
   const env = await benchEnv('qry');
   const key = await benchTenant(env);
-  await prefill(env, key, 10_000);
+  const messages = mode === 'quick' ? 2_000 : 10_000;
+  await prefill(env, key, messages);
   const durationS = mode === 'quick' ? 3 : 15;
   const api = await startProcess('services/query-api/src/main.ts', env, freePort(), '0');
   const bare = await startProcess('bench/lib/bare-server.ts', {}, freePort(), '0');
