@@ -130,3 +130,19 @@ let nextPort = 4100 + Math.floor(Math.random() * 500);
 export function freePort(): number {
   return nextPort++;
 }
+
+/** Starts several processes at once (startup dominates quick runs); if one fails, stops the rest. */
+export async function startAll(
+  specs: { script: string; env: Record<string, string>; cpu?: string }[],
+): Promise<Running[]> {
+  const settled = await Promise.allSettled(
+    specs.map((s) => startProcess(s.script, s.env, freePort(), s.cpu)),
+  );
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) {
+    const started = settled.filter((s): s is PromiseFulfilledResult<Running> => s.status === 'fulfilled');
+    await Promise.all(started.map((s) => s.value.stop()));
+    throw failure.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<Running>).value);
+}

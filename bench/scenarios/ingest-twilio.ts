@@ -7,7 +7,7 @@
 import { createPool } from '@tally/db';
 import { parseCredentialsKey, setCredentials } from '@tally/ingest';
 import { runLoad, type LoadOptions } from '../lib/load.ts';
-import { benchEnv, dropBenchDatabase, freePort, startProcess, type BenchEnv } from '../lib/processes.ts';
+import { benchEnv, dropBenchDatabase, startAll, type BenchEnv, type Running } from '../lib/processes.ts';
 import type { Figure } from '../lib/report.ts';
 import { benchTenant } from '../lib/tenant.ts';
 
@@ -28,8 +28,10 @@ export async function ingestTwilio(mode: 'quick' | 'full'): Promise<Figure[]> {
   await benchTenant(env);
   await twilioCredentials(env);
   const durationS = mode === 'quick' ? 3 : 20;
-  const ingest = await startProcess('services/ingest/src/main.ts', env, freePort(), '0');
-  const bare = await startProcess('bench/lib/bare-server.ts', {}, freePort(), '0');
+  const [ingest, bare] = (await startAll([
+    { script: 'services/ingest/src/main.ts', env, cpu: '0' },
+    { script: 'bench/lib/bare-server.ts', env: {}, cpu: '0' },
+  ])) as [Running, Running];
   try {
     const load = (port: number, path: string, seconds: number) => {
       const opts: LoadOptions = {
@@ -43,7 +45,7 @@ export async function ingestTwilio(mode: 'quick' | 'full'): Promise<Figure[]> {
     };
     const ingestPath = '/webhooks/twilio/bench?campaign=bench';
     // Warm-up (JIT, connections, Kafka metadata), then the same load on each.
-    await load(bare.port, '/form', 1);
+    if (mode === 'full') await load(bare.port, '/form', 1);
     await load(ingest.port, ingestPath, mode === 'quick' ? 1 : 3);
     const base = await load(bare.port, '/form', durationS);
     const real = await load(ingest.port, ingestPath, durationS);
