@@ -15,6 +15,11 @@ export interface LoadOptions {
   /** Fixed offered rate (requests/s in total); omitted = as fast as the server answers. */
   overallRate?: number;
   cpu?: string;
+  /**
+   * Twilio status callbacks instead of one fixed body: each request a distinct, validly signed
+   * form body (MessageSid, status, recipient vary), cycled from a pool built before the run.
+   */
+  twilio?: { path: string; authToken: string; publicBaseUrl: string };
 }
 
 export interface LoadResult {
@@ -24,6 +29,7 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   total: number;
+  durationS: number;
 }
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createPool, migrate } from '@tally/db';
@@ -69,6 +70,19 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** Peak RSS (VmHWM) per service script over the run, sampled when each process is stopped. */
+export const peakRss = new Map<string, number>();
+
+function vmHwmBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined; // not Linux, or already gone
+  }
+}
+
 /** Starts `node --import tsx <script>` with env, waits until GET /readyz answers 200. */
 export async function startProcess(
   script: string,
@@ -102,6 +116,8 @@ export async function startProcess(
     child,
     async stop() {
       if (child.exitCode !== null) return;
+      const rss = vmHwmBytes(child.pid);
+      if (rss !== undefined) peakRss.set(script, Math.max(rss, peakRss.get(script) ?? 0));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
@@ -113,4 +129,20 @@ export async function startProcess(
 let nextPort = 4100 + Math.floor(Math.random() * 500);
 export function freePort(): number {
   return nextPort++;
+}
+
+/** Starts several processes at once (startup dominates quick runs); if one fails, stops the rest. */
+export async function startAll(
+  specs: { script: string; env: Record<string, string>; cpu?: string }[],
+): Promise<Running[]> {
+  const settled = await Promise.allSettled(
+    specs.map((s) => startProcess(s.script, s.env, freePort(), s.cpu)),
+  );
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) {
+    const started = settled.filter((s): s is PromiseFulfilledResult<Running> => s.status === 'fulfilled');
+    await Promise.all(started.map((s) => s.value.stop()));
+    throw failure.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<Running>).value);
 }

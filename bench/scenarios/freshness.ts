@@ -3,7 +3,7 @@
  * time from ingest's 202 for a batch to query-api's KPIs including it. All three services run as
  * their own processes; a poller reads /kpis every 10 ms.
  */
-import { benchEnv, dropBenchDatabase, freePort, startProcess } from '../lib/processes.ts';
+import { benchEnv, dropBenchDatabase, startAll, type Running } from '../lib/processes.ts';
 import type { Figure } from '../lib/report.ts';
 import { summarize } from '../lib/stats.ts';
 import { benchTenant } from '../lib/tenant.ts';
@@ -12,13 +12,11 @@ export async function freshness(mode: 'quick' | 'full'): Promise<Figure[]> {
   const env = await benchEnv('fresh');
   const key = await benchTenant(env);
   const durationS = mode === 'quick' ? 5 : 60;
-  const aggregator = await startProcess(
-    'services/aggregator/src/main.ts',
-    { ...env, SNAPSHOT_INTERVAL_MS: '5000' },
-    freePort(),
-  );
-  const ingest = await startProcess('services/ingest/src/main.ts', env, freePort());
-  const api = await startProcess('services/query-api/src/main.ts', env, freePort());
+  const [aggregator, ingest, api] = (await startAll([
+    { script: 'services/aggregator/src/main.ts', env: { ...env, SNAPSHOT_INTERVAL_MS: '5000' } },
+    { script: 'services/ingest/src/main.ts', env },
+    { script: 'services/query-api/src/main.ts', env },
+  ])) as [Running, Running, Running];
   const auth = { authorization: `Bearer ${key}` };
   const acked: { count: number; at: number }[] = [];
   const latencies: number[] = [];

@@ -4,7 +4,7 @@
  * parsing the same JSON body.
  */
 import { runLoad } from '../lib/load.ts';
-import { benchEnv, dropBenchDatabase, freePort, startProcess } from '../lib/processes.ts';
+import { benchEnv, dropBenchDatabase, startAll, type Running } from '../lib/processes.ts';
 import type { Figure } from '../lib/report.ts';
 import { benchTenant } from '../lib/tenant.ts';
 
@@ -22,8 +22,10 @@ export async function ingestEvents(mode: 'quick' | 'full'): Promise<Figure[]> {
   }));
   const body = JSON.stringify({ events });
   const durationS = mode === 'quick' ? 3 : 20;
-  const ingest = await startProcess('services/ingest/src/main.ts', env, freePort(), '0');
-  const bare = await startProcess('bench/lib/bare-server.ts', {}, freePort(), '0');
+  const [ingest, bare] = (await startAll([
+    { script: 'services/ingest/src/main.ts', env, cpu: '0' },
+    { script: 'bench/lib/bare-server.ts', env: {}, cpu: '0' },
+  ])) as [Running, Running];
   try {
     const common = { method: 'POST' as const, body, connections: 10, durationS, cpu: '1' };
     const base = await runLoad({

@@ -1,18 +1,20 @@
 /**
  * GET /v1/campaigns/:id/kpis (and /breakdown when the route exists) on the real query-api process
- * over a campaign of 10,000 messages, at fixed concurrency, against a bare Fastify GET answering
+ * over a campaign of 10,000 messages (2,000 in quick mode), at fixed concurrency, against a bare Fastify GET answering
  * a KPI-sized JSON.
  */
 import { runLoad } from '../lib/load.ts';
-import { benchEnv, dropBenchDatabase, freePort, startProcess, type BenchEnv } from '../lib/processes.ts';
+import { benchEnv, dropBenchDatabase, startAll, type BenchEnv, type Running } from '../lib/processes.ts';
 import type { Figure } from '../lib/report.ts';
 import { benchTenant } from '../lib/tenant.ts';
 
 /** Fills the campaign through the real pipeline (ingest → Kafka → aggregator), then stops both. */
 async function prefill(env: BenchEnv, key: string, messages: number): Promise<void> {
-  const aggregator = await startProcess('services/aggregator/src/main.ts', env, freePort());
-  const ingest = await startProcess('services/ingest/src/main.ts', env, freePort());
-  const api = await startProcess('services/query-api/src/main.ts', env, freePort());
+  const [aggregator, ingest, api] = (await startAll([
+    { script: 'services/aggregator/src/main.ts', env },
+    { script: 'services/ingest/src/main.ts', env },
+    { script: 'services/query-api/src/main.ts', env },
+  ])) as [Running, Running, Running];
   const auth = { authorization: `Bearer ${key}` };
   try {
     const types = ['sent', 'delivered', 'opened', 'clicked'] as const;
@@ -61,10 +63,13 @@ async function prefill(env: BenchEnv, key: string, messages: number): Promise<vo
 export async function queryApi(mode: 'quick' | 'full'): Promise<Figure[]> {
   const env = await benchEnv('qry');
   const key = await benchTenant(env);
-  await prefill(env, key, 10_000);
+  const messages = mode === 'quick' ? 2_000 : 10_000;
+  await prefill(env, key, messages);
   const durationS = mode === 'quick' ? 3 : 15;
-  const api = await startProcess('services/query-api/src/main.ts', env, freePort(), '0');
-  const bare = await startProcess('bench/lib/bare-server.ts', {}, freePort(), '0');
+  const [api, bare] = (await startAll([
+    { script: 'services/query-api/src/main.ts', env, cpu: '0' },
+    { script: 'bench/lib/bare-server.ts', env: {}, cpu: '0' },
+  ])) as [Running, Running];
   const figures: Figure[] = [];
   try {
     const common = { connections: 10, durationS, cpu: '1' };

@@ -1,7 +1,8 @@
 /**
  * POST /v1/events — a sender's batch of canonical events (without tenantId). The batch is
  * validated whole: one bad event and nothing is published, with every bad index and field named.
- * Recipients are pseudonymized, then the batch is one Kafka produce; 202 only after Kafka acked.
+ * Recipients are pseudonymized, then the batch goes out whole in one Kafka produce — group-committed
+ * with concurrent requests (publish/coalescing-publisher.ts); 202 only after Kafka acked it.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
@@ -40,7 +41,7 @@ export function eventsRoute(app: FastifyInstance, deps: IngestDeps): void {
         provider: e.provider ?? 'api',
       }));
       try {
-        await deps.producer.publish(events);
+        await deps.publisher.publish(events);
       } catch (err) {
         if (err instanceof KafkaUnavailableError) {
           deps.metrics.publishFailures.inc();

@@ -1,23 +1,22 @@
 /**
- * Alert latency benchmark (not a test): time from the data that crosses an opt-out threshold to
- * the webhook notification arriving at a local receiver, over N spikes; prints p50 and max.
+ * Alert latency: from the data that crosses an opt-out threshold to the webhook notification
+ * arriving at a local receiver, over 20 spikes in full mode (3 in quick), each at a random phase
+ * against the evaluation tick; p50 and max. One query-api (evaluator + outbox sender, default
+ * ALERT_* intervals) runs in the bench process on a database of its own.
  *
- *   eval "$(bash infra/native/stack.sh env)"; npx tsx bench/alert-latency.ts [spikes=20]
- *
- * It runs one query-api instance (evaluator + sender, default intervals unless ALERT_* env is set)
- * on a database of its own (created from DATABASE_URL's server, migrated, dropped at the end).
- * The crossing data goes through a `SpikeDriver`: here one that writes the window counts straight
- * into an AlertCountsSource, so it measures evaluation + transition + outbox + HTTP. To measure the
- * whole pipeline, swap in a driver that posts the events to ingest and pass the Redis window
- * source as `alertSource` (SPEC §7 target: under 5 s).
+ * The crossing data comes from a `SpikeDriver`. The one used now, `feedDriver`, writes the window
+ * counts straight into an in-memory AlertCountsSource handed to createDeps as `alertSource`, so the
+ * figure covers evaluation + transition + outbox + HTTP delivery, not ingest → Kafka → aggregator.
+ * When query-api's Redis-window source lands (services/query-api/src/alerts/), switch by writing a
+ * driver whose `spike` posts opt-out events for the campaign to a real ingest (+ aggregator) process
+ * and whose `source` is undefined, so createDeps uses the service's own source; then drop the note.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../packages/config/src/index.ts';
-import { addApiKey, createPool, createTenant, migrate } from '../packages/db/src/index.ts';
-import type { WindowCounts } from '../packages/kpi/src/index.ts';
-import { createLogger } from '../packages/logging/src/index.ts';
+import { loadConfig } from '@tally/config';
+import { addApiKey, createTenant, migrate } from '@tally/db';
+import { createLogger } from '@tally/logging';
+import type { WindowCounts } from '../../packages/kpi/src/index.ts';
 import {
   buildApp,
   closeDeps,
@@ -26,19 +25,25 @@ import {
   type ActiveScope,
   type AlertCountsSource,
   type AlertScope,
-} from '../services/query-api/src/index.ts';
+} from '../../services/query-api/src/index.ts';
+import { benchEnv, dropBenchDatabase } from '../lib/processes.ts';
+import type { Figure } from '../lib/report.ts';
+import { summarize } from '../lib/stats.ts';
 
 /** Makes one campaign's opt-out rate cross the threshold. */
 export interface SpikeDriver {
-  source: AlertCountsSource;
+  /** Handed to query-api as its alert source; undefined = the service's own (real) source. */
+  source: AlertCountsSource | undefined;
+  describe: string;
   spike(tenantId: string, campaignId: string): Promise<void>;
 }
 
-function feedDriver(): SpikeDriver {
+export function feedDriver(): SpikeDriver {
   const rows = new Map<string, { active: ActiveScope; counts: WindowCounts }>();
   const id = (s: AlertScope) => (s.kind === 'campaign' ? s.campaignId : s.sender);
   const empty = (): WindowCounts => ({ sent: 0, delivered: 0, failed: 0, optOuts: 0, failedByErrorCode: {} });
   return {
+    describe: 'window counts fed straight to the evaluator (in-memory AlertCountsSource)',
     source: {
       windowCounts: (t, s) => Promise.resolve(rows.get(`${t}/${s.kind}/${id(s)}`)?.counts ?? empty()),
       listActiveScopes: () => Promise.resolve([...rows.values()].map((r) => r.active)),
@@ -72,36 +77,28 @@ async function receiver() {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
-async function main() {
-  const spikes = Number(process.argv[2] ?? 20);
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('set DATABASE_URL (eval "$(bash infra/native/stack.sh env)")');
-  const dbName = `tally_bench_alerts_${randomBytes(4).toString('hex')}`;
-  const admin = createPool({ connectionString: adminUrl, max: 1 });
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${dbName}`;
-  const env: Record<string, string | undefined> = {
-    REDIS_URL: 'redis://127.0.0.1:6379',
+export async function alertLatency(
+  mode: 'quick' | 'full',
+  notes: string[],
+  driver: SpikeDriver = feedDriver(),
+): Promise<Figure[]> {
+  const spikes = mode === 'quick' ? 3 : 20;
+  const env = await benchEnv('alert');
+  const config = loadConfig(queryApiConfigSchema, {
     ...process.env,
-    DATABASE_URL: u.toString(),
+    ...env,
     ALERTS_ALLOW_PRIVATE_URLS: 'true',
-    LOG_LEVEL: 'warn',
-  };
-  const config = loadConfig(queryApiConfigSchema, env);
-  const driver = feedDriver();
-  const deps = createDeps(config, createLogger({ service: 'bench-alerts', level: config.LOG_LEVEL }), {
-    alertSource: driver.source,
+  });
+  const deps = createDeps(config, createLogger({ service: 'bench-alerts', level: 'warn' }), {
+    ...(driver.source ? { alertSource: driver.source } : {}),
   });
   const rx = await receiver();
+  const app = await buildApp(deps);
   try {
     await migrate(deps.pool);
     await createTenant(deps.pool, 'bench');
     const key = await addApiKey(deps.pool, 'bench');
-    const app = await buildApp(deps);
     const res = await app.inject({
       method: 'POST',
       url: '/v1/notification-channels',
@@ -112,8 +109,7 @@ async function main() {
     deps.alerting.start();
     const latencies: number[] = [];
     for (let i = 0; i < spikes; i++) {
-      // a random phase against the evaluation tick, as real traffic would have
-      await sleep(Math.random() * config.ALERT_EVAL_INTERVAL_MS);
+      await sleep(Math.random() * config.ALERT_EVAL_INTERVAL_MS); // a random phase against the tick
       const campaign = `spike-${i}`;
       const t0 = performance.now();
       await driver.spike('bench', campaign);
@@ -123,23 +119,19 @@ async function main() {
       if (at === undefined) throw new Error(`no notification for ${campaign} within 30 s`);
       latencies.push(at - t0);
     }
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const result = {
-      spikes,
-      evalIntervalMs: config.ALERT_EVAL_INTERVAL_MS,
-      senderIntervalMs: config.ALERT_SENDER_INTERVAL_MS,
-      p50Ms: Math.round(percentile(sorted, 0.5)),
-      maxMs: Math.round(sorted.at(-1) ?? NaN),
-      allMs: latencies.map(Math.round),
-    };
-    console.log(JSON.stringify(result));
-    await app.close();
+    notes.push(
+      `alert latency: crossing data from ${driver.describe}; eval every ${config.ALERT_EVAL_INTERVAL_MS} ms, sender every ${config.ALERT_SENDER_INTERVAL_MS} ms.`,
+    );
+    const s = summarize(latencies);
+    const scenario = `alert latency (${spikes} spikes, crossing → webhook received)`;
+    return [
+      { scenario, metric: 'p50', value: s.p50, unit: 'ms', goal: 'p50 <= 2000 ms', met: s.p50 <= 2000 },
+      { scenario, metric: 'max', value: s.max, unit: 'ms', goal: 'max <= 5000 ms', met: s.max <= 5000 },
+    ];
   } finally {
+    await app.close();
     await closeDeps(deps);
     await rx.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await dropBenchDatabase(env);
   }
 }
-
-await main();

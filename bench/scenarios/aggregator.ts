@@ -1,0 +1,154 @@
+/**
+ * Aggregator throughput, Redis memory, recovery and scale-out, over one pre-filled topic of mixed
+ * events (6 partitions; quick 20,000 events, full BENCH_AGG_EVENTS or 1,000,000):
+ *  - baseline: a bare kafkajs consume-and-discard loop over the topic (in the bench process);
+ *  - the aggregator as its own process, from ready to every offset applied (settled Redis state);
+ *  - memory: MEMORY USAGE of every key the run keeps, per tracked message and per recipient;
+ *  - recovery: the prefix is wiped and rebuilt from the shutdown snapshot (ensureState);
+ *  - scale-out: two aggregator processes (own group, prefix and database) over the same topic.
+ */
+import { Redis } from 'ioredis';
+import { deleteAll, RedisKeys } from '@tally/counters';
+import { createPool } from '@tally/db';
+import { topicNames } from '@tally/events';
+import { createLogger } from '@tally/logging';
+import { ensureState } from '../../services/aggregator/src/recovery.ts';
+import {
+  benchEnv,
+  dropBenchDatabase,
+  freePort,
+  startProcess,
+  type BenchEnv,
+  type Running,
+} from '../lib/processes.ts';
+import type { Figure } from '../lib/report.ts';
+import { benchKafka, consumeAndDiscard, deleteTopics, fillTopic, type Filled } from '../lib/topic.ts';
+
+const AGGREGATOR = 'services/aggregator/src/main.ts';
+
+async function applied(redis: Redis, keys: RedisKeys): Promise<number> {
+  const h = await redis.hgetall(keys.offsets());
+  return Object.values(h).reduce((s, v) => s + Number(v), 0);
+}
+
+/** Starts `processes` aggregators on env; events/s from all ready to all n offsets applied. */
+async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: number): Promise<number> {
+  const keys = new RedisKeys(env.REDIS_PREFIX);
+  const running: Running[] = await Promise.all(
+    Array.from({ length: processes }, () => startProcess(AGGREGATOR, env, freePort())),
+  );
+  try {
+    const t0 = performance.now();
+    const before = await applied(redis, keys);
+    const deadline = Date.now() + 20 * 60_000;
+    while ((await applied(redis, keys)) < n) {
+      if (Date.now() > deadline) throw new Error(`aggregator applied ${await applied(redis, keys)} of ${n}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return (n - before) / ((performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all(running.map((r) => r.stop()));
+  }
+}
+
+/** Sums MEMORY USAGE over every key of the prefix, split into message, recipient and other keys. */
+async function redisBytes(redis: Redis, keys: RedisKeys) {
+  const sums = { message: 0, recipient: 0, other: 0, keys: 0 };
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
+    cursor = next;
+    const pipe = redis.pipeline();
+    for (const k of found) pipe.memory('USAGE', k);
+    const sizes = (await pipe.exec()) ?? [];
+    found.forEach((k, i) => {
+      const bytes = Number(sizes[i]?.[1] ?? 0);
+      const kind = k.includes(':m:{') ? 'message' : k.includes(':r:{') ? 'recipient' : 'other';
+      sums[kind] += bytes;
+      sums.keys++;
+    });
+  } while (cursor !== '0');
+  return sums;
+}
+
+function memoryFigures(filled: Filled, bytes: Awaited<ReturnType<typeof redisBytes>>): Figure[] {
+  const scenario = `memory (Redis, after the aggregator run: ${bytes.keys.toLocaleString('en-US')} keys)`;
+  const perMessage = (bytes.message + bytes.other) / filled.messages;
+  return [
+    {
+      scenario,
+      metric: 'bytes per tracked message (message keys + campaign keys)',
+      value: perMessage,
+      unit: 'B',
+      goal: '<= 200 B/message',
+      met: perMessage <= 200,
+    },
+    { scenario, metric: 'bytes per message key', value: bytes.message / filled.messages, unit: 'B' },
+    { scenario, metric: 'bytes per recipient', value: bytes.recipient / filled.recipients, unit: 'B' },
+  ];
+}
+
+export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promise<Figure[]> {
+  const n = mode === 'quick' ? 20_000 : Number(process.env.BENCH_AGG_EVENTS ?? 1_000_000);
+  const env = await benchEnv('agg');
+  const scale = { ...(await benchEnv('agg2')) };
+  scale.KAFKA_TOPIC_SUFFIX = env.KAFKA_TOPIC_SUFFIX; // the same topic, consumed by a group of its own
+  const topics = topicNames(env.KAFKA_TOPIC_SUFFIX);
+  const kafka = benchKafka(env.KAFKA_BROKERS);
+  const redis = new Redis(env.REDIS_URL);
+  const keys = new RedisKeys(env.REDIS_PREFIX);
+  const pool = createPool({ connectionString: env.DATABASE_URL, max: 2 });
+  try {
+    const filled = await fillTopic(kafka, topics, n);
+    const base = await consumeAndDiscard(kafka, topics.events, `${env.AGGREGATOR_GROUP_ID}-raw`, n);
+    const one = await aggregate(env, redis, n, 1);
+    const bytes = await redisBytes(redis, keys);
+    await deleteAll(redis, keys);
+    const logger = createLogger({ service: 'bench', level: 'warn' });
+    const rebuild = await ensureState(redis, keys, pool, logger);
+    const two = await aggregate(scale, redis, n, 2);
+    const ev = `${n.toLocaleString('en-US')} events, ${filled.messages.toLocaleString('en-US')} messages`;
+    notes.push(
+      'aggregator: events/s from the process ready to every offset applied (settled Redis state); baseline: a kafkajs consume-and-discard loop over the same topic. Memory: MEMORY USAGE summed over every key of the run; "per tracked message" counts message and campaign keys, "per recipient" the recipient keys. Recovery: the prefix is wiped and ensureState restores the shutdown snapshot (after a graceful stop the replay past it is empty), scaled to a million events.',
+    );
+    if (mode === 'full' && n < 1_000_000)
+      notes.push(`aggregator: ${ev} instead of 1M (BENCH_AGG_EVENTS), to fit the run's time.`);
+    return [
+      {
+        scenario: `aggregator (${ev}, 6 partitions, 1 process)`,
+        metric: 'events/s to settled Redis state',
+        value: one,
+        baseline: base,
+        ratio: one / base,
+        unit: 'ev/s',
+        goal: 'ratio >= 0.5',
+        met: one / base >= 0.5,
+        note: 'baseline: kafkajs consume-and-discard over the same topic',
+      },
+      ...memoryFigures(filled, bytes),
+      {
+        scenario: `recovery (${rebuild.keys.toLocaleString('en-US')} keys from the snapshot)`,
+        metric: 'rebuild time per million events',
+        value: (rebuild.ms / 1000) * (1_000_000 / n),
+        unit: 's',
+        note: 'after a graceful stop the replay past the snapshot is empty: this is the snapshot restore',
+      },
+      {
+        scenario: 'scale-out (6 partitions)',
+        metric: 'aggregator events/s, 2 processes vs 1',
+        value: two,
+        baseline: one,
+        ratio: two / one,
+        unit: 'ev/s',
+      },
+    ];
+  } finally {
+    await deleteAll(redis, keys);
+    await deleteAll(redis, new RedisKeys(scale.REDIS_PREFIX));
+    redis.disconnect();
+    await pool.end();
+    await deleteTopics(kafka, [topics.events, topics.eventsDeadLetter]);
+    await dropBenchDatabase(env);
+    await dropBenchDatabase(scale);
+  }
+}
