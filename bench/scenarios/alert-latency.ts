@@ -4,17 +4,18 @@
  * against the evaluation tick; p50 and max. One query-api (evaluator + outbox sender, default
  * ALERT_* intervals) runs in the bench process on a database of its own.
  *
- * The crossing data comes from a `SpikeDriver`. The one used now, `feedDriver`, writes the window
- * counts straight into an in-memory AlertCountsSource handed to createDeps as `alertSource`, so the
- * figure covers evaluation + transition + outbox + HTTP delivery, not ingest → Kafka → aggregator.
- * When query-api's Redis-window source lands (services/query-api/src/alerts/), switch by writing a
- * driver whose `spike` posts opt-out events for the campaign to a real ingest (+ aggregator) process
- * and whose `source` is undefined, so createDeps uses the service's own source; then drop the note.
+ * The crossing data comes from a `SpikeDriver`. The suite uses `pipelineDriver`: ingest and the
+ * aggregator run as their own processes, each spike's campaign first gets 1,000 sends and
+ * deliveries (not timed), then the clock starts and 50 opt-outs are posted to ingest in one request
+ * — so the figure covers ingest → Kafka → aggregator → Redis window → evaluation → transition →
+ * outbox → HTTP delivery. `feedDriver` writes window counts straight into an in-memory source
+ * instead, isolating evaluation + delivery.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@tally/config';
-import { addApiKey, createTenant, migrate } from '@tally/db';
+import { Redis } from 'ioredis';
+import { readScopeWindow, RedisKeys } from '@tally/counters';
 import { createLogger } from '@tally/logging';
 import type { WindowCounts } from '../../packages/kpi/src/index.ts';
 import {
@@ -26,7 +27,8 @@ import {
   type AlertCountsSource,
   type AlertScope,
 } from '../../services/query-api/src/index.ts';
-import { benchEnv, dropBenchDatabase } from '../lib/processes.ts';
+import { benchEnv, dropBenchDatabase, startAll, type BenchEnv } from '../lib/processes.ts';
+import { benchTenant } from '../lib/tenant.ts';
 import type { Figure } from '../lib/report.ts';
 import { summarize } from '../lib/stats.ts';
 
@@ -35,10 +37,96 @@ export interface SpikeDriver {
   /** Handed to query-api as its alert source; undefined = the service's own (real) source. */
   source: AlertCountsSource | undefined;
   describe: string;
+  /** Untimed set-up of a spike (the campaign's reach). */
+  prepare?(campaignId: string): Promise<void>;
+  /** The crossing itself; the clock runs from just before it until the webhook arrives. */
   spike(tenantId: string, campaignId: string): Promise<void>;
+  stop?(): Promise<void>;
 }
 
-export function feedDriver(): SpikeDriver {
+export type MakeDriver = (env: BenchEnv, apiKey: string) => Promise<SpikeDriver>;
+
+/** Real events through real ingest and aggregator processes (see the module doc). */
+export const pipelineDriver: MakeDriver = async (env, apiKey) => {
+  const [aggregator, ingest] = await startAll([
+    { script: 'services/aggregator/src/main.ts', env },
+    { script: 'services/ingest/src/main.ts', env },
+  ]);
+  if (!aggregator || !ingest) throw new Error('pipeline processes did not start');
+  const redis = new Redis(env.REDIS_URL);
+  const keys = new RedisKeys(env.REDIS_PREFIX);
+  const now = () => new Date().toISOString();
+  const post = async (events: Record<string, unknown>[]) => {
+    const res = await fetch(`http://127.0.0.1:${ingest.port}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+  };
+  const msg = (c: string, i: number) => ({
+    messageId: `${c}-m${i}`,
+    recipientId: `+1500${String(i).padStart(7, '0')}`,
+  });
+  return {
+    source: undefined,
+    describe: 'opt-outs posted to a real ingest process, counted by a real aggregator process',
+    async prepare(campaign) {
+      const reach: Record<string, unknown>[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const m = msg(campaign, i);
+        reach.push({
+          eventId: `${m.messageId}:s`,
+          type: 'sent',
+          occurredAt: now(),
+          channel: 'sms',
+          campaignId: campaign,
+          ...m,
+        });
+        reach.push({
+          eventId: `${m.messageId}:d`,
+          type: 'delivered',
+          occurredAt: now(),
+          channel: 'sms',
+          messageId: m.messageId,
+        });
+      }
+      await post(reach.slice(0, 1000));
+      await post(reach.slice(1000));
+      const deadline = Date.now() + 30_000;
+      while (
+        (await readScopeWindow(redis, keys, 'bench', { kind: 'campaign', id: campaign }, 15, Date.now()))
+          .delivered < 1000
+      ) {
+        if (Date.now() > deadline) throw new Error(`${campaign}: deliveries not counted within 30 s`);
+        await sleep(20);
+      }
+    },
+    async spike(_tenant, campaign) {
+      await post(
+        Array.from({ length: 50 }, (_, i) => {
+          const m = msg(campaign, i);
+          return {
+            eventId: `${m.messageId}:o`,
+            type: 'opted_out',
+            occurredAt: now(),
+            channel: 'sms',
+            campaignId: campaign,
+            ...m,
+          };
+        }),
+      );
+    },
+    async stop() {
+      redis.disconnect();
+      await Promise.all([ingest.stop(), aggregator.stop()]);
+    },
+  };
+};
+
+export const feedDriver: MakeDriver = () => Promise.resolve(feedDriverSync());
+
+function feedDriverSync(): SpikeDriver {
   const rows = new Map<string, { active: ActiveScope; counts: WindowCounts }>();
   const id = (s: AlertScope) => (s.kind === 'campaign' ? s.campaignId : s.sender);
   const empty = (): WindowCounts => ({ sent: 0, delivered: 0, failed: 0, optOuts: 0, failedByErrorCode: {} });
@@ -81,10 +169,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function alertLatency(
   mode: 'quick' | 'full',
   notes: string[],
-  driver: SpikeDriver = feedDriver(),
+  makeDriver: MakeDriver = pipelineDriver,
 ): Promise<Figure[]> {
   const spikes = mode === 'quick' ? 3 : 20;
   const env = await benchEnv('alert');
+  const key = await benchTenant(env);
+  const driver = await makeDriver(env, key);
   const config = loadConfig(queryApiConfigSchema, {
     ...process.env,
     ...env,
@@ -96,9 +186,6 @@ export async function alertLatency(
   const rx = await receiver();
   const app = await buildApp(deps);
   try {
-    await migrate(deps.pool);
-    await createTenant(deps.pool, 'bench');
-    const key = await addApiKey(deps.pool, 'bench');
     const res = await app.inject({
       method: 'POST',
       url: '/v1/notification-channels',
@@ -111,6 +198,7 @@ export async function alertLatency(
     for (let i = 0; i < spikes; i++) {
       await sleep(Math.random() * config.ALERT_EVAL_INTERVAL_MS); // a random phase against the tick
       const campaign = `spike-${i}`;
+      await driver.prepare?.(campaign);
       const t0 = performance.now();
       await driver.spike('bench', campaign);
       const deadline = Date.now() + 30_000;
@@ -131,6 +219,7 @@ export async function alertLatency(
   } finally {
     await app.close();
     await closeDeps(deps);
+    await driver.stop?.();
     await rx.close();
     await dropBenchDatabase(env);
   }
