@@ -6,3 +6,4 @@ export * from './alert-eval.ts';
 export * from './histogram.ts';
 export * from './engagement.ts';
 export * from './windows.ts';
+export * from './distribution.ts';
