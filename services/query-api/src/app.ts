@@ -6,6 +6,7 @@ import { alertsRoutes } from './routes/alerts.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
 import { silencesRoutes } from './routes/silences.route.ts';
+import { timeseriesRoutes } from './routes/timeseries.route.ts';
 
 /** The query API. Never listens: main.ts (or a test) does. */
 export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () => boolean } = {}) {
@@ -20,6 +21,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
   });
   campaignsRoutes(app, deps);
+  timeseriesRoutes(app, deps);
   alertsRoutes(app, deps);
   alertRulesRoutes(app, deps);
   notificationChannelsRoutes(app, deps);

@@ -1,12 +1,15 @@
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { RedisKeys } from '@tally/counters';
+import { topicNames } from '@tally/events';
+import { createKafka } from '@tally/kafka';
 import { createApiKeyResolver, createPool, type ApiKeyResolver, type Pool } from '@tally/db';
 import { createRegistry } from '@tally/http';
 import type { Logger } from '@tally/logging';
 import { createAlerting, type Alerting } from './alerts/alerting.ts';
 import { noAlertData, type AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
+import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
 
 export interface QueryApiDeps {
   config: QueryApiConfig;
@@ -17,6 +20,9 @@ export interface QueryApiDeps {
   pool: Pool;
   apiKeys: ApiKeyResolver;
   alerting: Alerting;
+  /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
+  freshness: FreshnessSource;
+  closeFreshness: () => Promise<void>;
 }
 
 export interface DepsOptions {
@@ -41,12 +47,31 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     applicationName: 'tally-query-api',
   });
   const registry = createRegistry('query-api');
+  const keys = new RedisKeys(config.REDIS_PREFIX);
+  const brokers = config.KAFKA_BROKERS ?? [];
+  const freshness =
+    brokers.length > 0
+      ? kafkaFreshness({
+          kafka: createKafka({
+            brokers,
+            clientId: `${config.KAFKA_CLIENT_ID}-query-api`,
+            logger,
+            retry: { retries: 1 },
+          }),
+          topic: topicNames(config.KAFKA_TOPIC_SUFFIX).events,
+          redis,
+          keys,
+          logger,
+        })
+      : { source: unknownFreshness, close: () => Promise.resolve() };
   return {
     config,
     logger,
     registry,
     redis,
-    keys: new RedisKeys(config.REDIS_PREFIX),
+    keys,
+    freshness: freshness.source,
+    closeFreshness: freshness.close,
     pool,
     apiKeys: createApiKeyResolver(pool),
     alerting: createAlerting({
@@ -62,6 +87,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
 
 export async function closeDeps(deps: QueryApiDeps): Promise<void> {
   await deps.alerting.close();
+  await deps.closeFreshness();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.pool.end();
 }

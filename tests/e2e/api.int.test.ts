@@ -1,0 +1,219 @@
+/**
+ * Issue 5: the read API over a scripted dataset (api-dataset.ts) on the real pipeline — exact
+ * answers per route, cross-route consistency, tenant isolation, 400s naming the parameter, 429.
+ * Minutes older than 10 minutes are read from the Postgres rollups (TIMESERIES_LIVE_MINUTES=10),
+ * so the time series crosses the Redis/Postgres seam.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@tally/config';
+import { createLogger } from '@tally/logging';
+import * as querySvc from '@tally/query-api';
+import { COUNT_NAMES } from '@tally/kpi';
+import { startPipeline, type Pipeline } from './harness.ts';
+import { API_EXPECTED, apiDataset } from './api-dataset.ts';
+
+const MESSAGE_STATUSES = ['sent', 'delivered', 'failed', 'opened', 'clicked', 'replied', 'converted'];
+
+describe('read API (issue 5)', () => {
+  let p: Pipeline;
+  let acme: string;
+  let globex: string;
+  const data = apiDataset(Date.now());
+
+  beforeAll(async () => {
+    p = await startPipeline('api', { TIMESERIES_LIVE_MINUTES: '10' });
+    acme = await p.addTenant(`acme${p.iso.id}`);
+    globex = await p.addTenant(`globex${p.iso.id}`);
+    expect((await p.postEvents(acme, data.acme)).status).toBe(202);
+    expect((await p.postEvents(globex, data.globex)).status).toBe(202);
+    await p.settle();
+    await p.aggregator.snapshot();
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  const ok = async (key: string, url: string) => {
+    const res = await p.getJson(key, url);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  const badRequest = async (url: string, param: string) => {
+    const res = await p.getJson(acme, url);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.message).toContain(param);
+  };
+
+  describe('GET /v1/campaigns', () => {
+    it('lists the tenant’s campaigns sorted by a KPI, with exact headline counts', async () => {
+      const b = await ok(acme, '/v1/campaigns?sort=-deliveryRate');
+      expect(b.campaigns.map((c: any) => c.campaignId)).toEqual(API_EXPECTED.byDeliveryRateDesc);
+      expect(b.campaigns[1].counts).toMatchObject(API_EXPECTED.k1);
+      expect(b.campaigns[1].rates.deliveryRate).toBe(0.75);
+      expect(b.campaigns[1].rates.ctr).toBe(1 / 3);
+      expect(b.campaigns[2].rates.ctr).toBeNull();
+      expect(b.nextCursor).toBeNull();
+    });
+
+    it('filters by channel and by first event time', async () => {
+      const sms = await ok(acme, '/v1/campaigns?channel=sms&sort=campaignId');
+      expect(sms.campaigns.map((c: any) => c.campaignId)).toEqual(['k1', 'k2']);
+      const from = new Date(data.T0 + 60_000).toISOString();
+      const to = new Date(data.T0 + 3 * 60_000).toISOString();
+      const late = await ok(acme, `/v1/campaigns?sort=campaignId&from=${from}`);
+      expect(late.campaigns.map((c: any) => c.campaignId)).toEqual(['k2', 'k3']);
+      const mid = await ok(acme, `/v1/campaigns?sort=campaignId&from=${from}&to=${to}`);
+      expect(mid.campaigns.map((c: any) => c.campaignId)).toEqual(['k2']);
+    });
+
+    it('pages with an opaque cursor through every campaign exactly once', async () => {
+      const seen: string[] = [];
+      let url = '/v1/campaigns?sort=-deliveryRate&limit=1';
+      for (let i = 0; i < 5; i += 1) {
+        const b = await ok(acme, url);
+        expect(b.campaigns).toHaveLength(1);
+        seen.push(b.campaigns[0].campaignId);
+        if (!b.nextCursor) break;
+        url = `/v1/campaigns?sort=-deliveryRate&limit=1&cursor=${b.nextCursor}`;
+      }
+      expect(seen).toEqual(API_EXPECTED.byDeliveryRateDesc);
+    });
+
+    it('names the bad parameter', async () => {
+      await badRequest('/v1/campaigns?limit=101', 'limit');
+      await badRequest('/v1/campaigns?sort=-bogus', 'sort');
+      await badRequest('/v1/campaigns?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from');
+      await badRequest('/v1/campaigns?from=yesterday', 'from');
+      await badRequest('/v1/campaigns?cursor=abc', 'cursor');
+    });
+
+    it('shows another tenant only its own campaigns', async () => {
+      const b = await ok(globex, '/v1/campaigns');
+      expect(b.campaigns.map((c: any) => [c.campaignId, c.counts.sent])).toEqual([['k1', 1]]);
+    });
+  });
+
+  describe('GET /v1/campaigns/:id/kpis', () => {
+    it('filters lifetime counts by segment, variant and channel', async () => {
+      const vip = await ok(acme, '/v1/campaigns/k1/kpis?segment=vip');
+      expect(vip.counts).toMatchObject(API_EXPECTED.k1Vip);
+      expect(vip.rates.ctr).toBe(0.5);
+      expect(vip.filter).toEqual({ segment: 'vip', scope: 'lifetime' });
+      expect(vip.money).toBeNull();
+      const regA = await ok(acme, '/v1/campaigns/k1/kpis?segment=regular&variant=A');
+      expect(regA.counts).toMatchObject(API_EXPECTED.k1RegularA);
+      const wa = await ok(acme, '/v1/campaigns/k1/kpis?channel=whatsapp');
+      expect(wa.counts.sent).toBe(0);
+      expect(wa.rates.deliveryRate).toBeNull();
+      const all = await ok(acme, '/v1/campaigns/k1/kpis');
+      expect(all.filter).toBeNull();
+      expect(all.counts).toMatchObject(API_EXPECTED.k1);
+    });
+
+    it('reports freshness: caught up after settling', async () => {
+      const b = await ok(acme, '/v1/campaigns/k1/kpis');
+      expect(b.lagEvents).toBe(0);
+      expect(b.freshnessMs).toBe(0);
+      expect(Date.parse(b.asOf)).toBeGreaterThan(data.T0);
+    });
+
+    it('names the bad parameter, and a filter with a rolling window is refused', async () => {
+      await badRequest('/v1/campaigns/k1/kpis?window=5m&segment=vip', 'window');
+      await badRequest('/v1/campaigns/k1/kpis?window=2h', 'window');
+      await badRequest('/v1/campaigns/k1/kpis?channel=fax', 'channel');
+    });
+
+    it('keeps tenants apart: same campaign id, different numbers; another’s campaign is 404', async () => {
+      expect((await ok(globex, '/v1/campaigns/k1/kpis')).counts.sent).toBe(1);
+      expect((await ok(globex, '/v1/campaigns/k1/kpis?segment=vip')).counts.sent).toBe(0);
+      expect((await p.getJson(globex, '/v1/campaigns/k2/kpis')).status).toBe(404);
+      expect((await p.getJson(globex, '/v1/campaigns/k2/breakdown?by=segment')).status).toBe(404);
+    });
+  });
+
+  describe('consistency across routes', () => {
+    it.each(['segment', 'variant', 'channel', 'hour_of_day'])(
+      'the breakdown by %s sums to the campaign’s message counts',
+      async (by) => {
+        const kpis = await ok(acme, '/v1/campaigns/k1/kpis');
+        const b = await ok(acme, `/v1/campaigns/k1/breakdown?by=${by}`);
+        for (const status of MESSAGE_STATUSES) {
+          const sum = b.groups.reduce((s: number, g: any) => s + g.counts[status], 0);
+          expect(sum, status).toBe(kpis.counts[status]);
+        }
+      },
+    );
+
+    it.each(['1m', '1h'])(
+      'the %s time series over the campaign’s life sums to each lifetime count (Redis + Postgres)',
+      async (bucket) => {
+        const kpis = await ok(acme, '/v1/campaigns/k1/kpis');
+        for (const metric of COUNT_NAMES) {
+          const ts = await ok(acme, `/v1/campaigns/k1/timeseries?metric=${metric}&bucket=${bucket}`);
+          const sum = ts.points.reduce((s: number, x: any) => s + x.value, 0);
+          expect(sum, metric).toBe(kpis.counts[metric]);
+          expect(ts.total, metric).toBe(kpis.counts[metric]);
+        }
+      },
+    );
+  });
+
+  describe('GET /v1/campaigns/:id/timeseries', () => {
+    it('puts each first-occurrence in its event-time minute, old minutes from Postgres', async () => {
+      const from = new Date(data.T0).toISOString();
+      const to = new Date(data.T0 + 19 * 60_000).toISOString();
+      const sent = await ok(acme, `/v1/campaigns/k1/timeseries?metric=sent&bucket=1m&from=${from}&to=${to}`);
+      expect(sent.points).toHaveLength(20);
+      expect(sent.points[0]).toEqual({ t: from, value: 4 });
+      expect(sent.points.slice(1).every((x: any) => x.value === 0)).toBe(true);
+      const clicked = await ok(
+        acme,
+        `/v1/campaigns/k1/timeseries?metric=clicked&bucket=1m&from=${from}&to=${to}`,
+      );
+      expect(clicked.points[18]).toEqual({ t: new Date(data.T0 + 18 * 60_000).toISOString(), value: 1 });
+      expect(clicked.total).toBe(1);
+    });
+
+    it('names the bad parameter and keeps tenants apart', async () => {
+      await badRequest(
+        '/v1/campaigns/k1/timeseries?metric=sent&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+        'from',
+      );
+      await badRequest('/v1/campaigns/k1/timeseries?metric=bogus', 'metric');
+      await badRequest('/v1/campaigns/k1/timeseries?metric=sent&bucket=1d', 'bucket');
+      expect((await p.getJson(globex, '/v1/campaigns/k2/timeseries?metric=sent')).status).toBe(404);
+      expect((await ok(globex, '/v1/campaigns/k1/timeseries?metric=sent')).total).toBe(1);
+    });
+  });
+
+  describe('rate limit', () => {
+    it('answers 429 rate_limited past the per-tenant limit, other tenants unaffected', async () => {
+      const logger = createLogger({ service: 'test-api-rl', level: 'silent' });
+      const deps = querySvc.createDeps(
+        loadConfig(querySvc.queryApiConfigSchema, { ...p.iso.env, RATE_LIMIT_PER_MINUTE: '3' }),
+        logger,
+      );
+      const app = await querySvc.buildApp(deps);
+      // Tenants of their own: the other tests' requests count in acme's current minute.
+      const busy = await p.addTenant(`busy${p.iso.id}`);
+      const calm = await p.addTenant(`calm${p.iso.id}`);
+      try {
+        const get = (key: string) =>
+          app.inject({ method: 'GET', url: '/v1/campaigns', headers: { authorization: `Bearer ${key}` } });
+        const statuses: number[] = [];
+        // A minute boundary can reset the window once: 8 requests cross the limit of 3 either way.
+        for (let i = 0; i < 8 && !statuses.includes(429); i += 1) statuses.push((await get(busy)).statusCode);
+        expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+        const limited = await get(busy);
+        expect(limited.statusCode).toBe(429);
+        expect(limited.json().error.code).toBe('rate_limited');
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+        expect((await get(calm)).statusCode).toBe(200);
+      } finally {
+        await app.close();
+        await querySvc.closeDeps(deps);
+      }
+    });
+  });
+});
