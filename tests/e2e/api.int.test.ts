@@ -187,6 +187,46 @@ describe('read API (issue 5)', () => {
     });
   });
 
+  describe('GET /v1/campaigns/:id/benchmark', () => {
+    it('compares each rate with the previous campaigns on the same channel', async () => {
+      const b = await ok(acme, '/v1/campaigns/k2/benchmark?previous=5');
+      expect(b.previous.map((c: any) => c.campaignId)).toEqual(['k1']);
+      expect(b.kpis.deliveryRate).toEqual({
+        value: 1,
+        median: 0.75,
+        p25: 0.75,
+        p75: 0.75,
+        delta: 0.25,
+        percentileRank: 100,
+        sampleSize: 1,
+      });
+      expect(b.kpis.ctr).toMatchObject({ value: 0, median: 1 / 3, percentileRank: 0 });
+      expect(b.kpis.openRate).toMatchObject({ value: 0, median: 0 });
+      const first = await ok(acme, '/v1/campaigns/k1/benchmark');
+      expect(first.previous).toEqual([]);
+      expect(first.kpis.deliveryRate).toMatchObject({ value: 0.75, median: null, sampleSize: 0 });
+    });
+
+    it('reads the first 15 min / 1 h / 24 h from the minute rollups', async () => {
+      const k1 = await ok(acme, '/v1/campaigns/k1/benchmark');
+      const at = Object.fromEntries(k1.earlyRead.map((e: any) => [e.at, e]));
+      expect(at['15m']).toMatchObject({ complete: true, counts: { sent: 4, delivered: 3, clicked: 0 } });
+      expect(at['15m'].rates.ctr).toBe(0);
+      expect(at['1h']).toMatchObject({ complete: false, counts: { sent: 4, delivered: 3, clicked: 1 } });
+      const k2 = await ok(acme, '/v1/campaigns/k2/benchmark');
+      const k2at = Object.fromEntries(k2.earlyRead.map((e: any) => [e.at, e]));
+      expect(k2at['15m'].benchmark.deliveryRate).toMatchObject({ value: 1, median: 0.75, sampleSize: 1 });
+      // k1's first hour has not passed yet: it is no benchmark at +1 h
+      expect(k2at['1h'].benchmark.deliveryRate).toMatchObject({ value: 1, median: null, sampleSize: 0 });
+    });
+
+    it('names the bad parameter and keeps tenants apart', async () => {
+      await badRequest('/v1/campaigns/k2/benchmark?previous=0', 'previous');
+      expect((await p.getJson(globex, '/v1/campaigns/k2/benchmark')).status).toBe(404);
+      expect((await ok(globex, '/v1/campaigns/k1/benchmark')).kpis.deliveryRate.value).toBe(0);
+    });
+  });
+
   describe('rate limit', () => {
     it('answers 429 rate_limited past the per-tenant limit, other tenants unaffected', async () => {
       const logger = createLogger({ service: 'test-api-rl', level: 'silent' });
