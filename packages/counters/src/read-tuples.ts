@@ -45,14 +45,48 @@ export async function readFilteredCounts(
     ([dim, value]) => [BREAKDOWN_DIMENSIONS.indexOf(dim as TupleDimension), value] as const,
   );
   const counts = emptyCounts();
+  for (const t of expandTuples(raw, dims))
+    if (wanted.every(([pos, value]) => t.tuple[pos] === value))
+      for (const n of COUNT_NAMES) counts[n] += t.counts[n];
+  return counts;
+}
+
+/** A send tuple (values in BREAKDOWN_DIMENSIONS order, error_code excluded) and its counts. */
+export interface TupleCounts {
+  tuple: string[];
+  counts: Counts;
+}
+
+function expandTuples(raw: Raw, dims: Raw): TupleCounts[] {
+  const byId = new Map<string, TupleCounts>();
   for (const [field, v] of Object.entries(raw)) {
     const cut = field.lastIndexOf(FIELD_SEPARATOR);
+    const id = field.slice(0, cut);
     const status = field.slice(cut + 1);
-    const tuple = dims[`s:${field.slice(0, cut)}`]?.split(FIELD_SEPARATOR);
+    const tuple = dims[`s:${id}`]?.split(FIELD_SEPARATOR);
     if (!tuple || !(COUNT_NAMES as readonly string[]).includes(status)) continue;
-    if (wanted.every(([pos, value]) => tuple[pos] === value)) counts[status as keyof Counts] += Number(v);
+    const entry = byId.get(id) ?? { tuple, counts: emptyCounts() };
+    entry.counts[status as keyof Counts] += Number(v);
+    byId.set(id, entry);
   }
-  return counts;
+  return [...byId.values()];
+}
+
+/** Every send tuple of every campaign of the tenant, with its lifetime message counts. */
+export async function readTenantTuples(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+): Promise<TupleCounts[]> {
+  const [epoch, ids] = (await execAll(
+    redis.multi().exists(keys.epoch()).zrange(keys.campaigns(tenant), 0, -1),
+  )) as [number, string[]];
+  if (epoch === 0) throw new RebuildingError();
+  if (ids.length === 0) return [];
+  const pipe = redis.multi();
+  for (const c of ids) pipe.hgetall(keys.tuples(tenant, c)).hgetall(keys.dims(tenant, c));
+  const res = (await execAll(pipe)) as Raw[];
+  return ids.flatMap((_, i) => expandTuples(res[i * 2] ?? {}, res[i * 2 + 1] ?? {}));
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './histogram.ts';
 export * from './engagement.ts';
 export * from './windows.ts';
 export * from './distribution.ts';
+export * from './send-time.ts';
