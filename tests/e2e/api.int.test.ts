@@ -227,6 +227,49 @@ describe('read API (issue 5)', () => {
     });
   });
 
+  describe('GET /v1/send-time', () => {
+    const cellOf = (ms: number) => {
+      const d = new Date(ms);
+      return d.getUTCDay() * 24 + d.getUTCHours();
+    };
+
+    it('grids the rate by hour of week of the send, with sample sizes and Wilson intervals', async () => {
+      // k1: 1 clicked of 3 delivered, sent at T0; k2: 0 of 2, sent at T0+2m; k3 (whatsapp): none delivered
+      const want = new Map<number, { successes: number; trials: number }>();
+      for (const [ms, successes, trials] of [
+        [data.T0, 1, 3],
+        [data.T0 + 120_000, 0, 2],
+      ] as const) {
+        const c = want.get(cellOf(ms)) ?? { successes: 0, trials: 0 };
+        want.set(cellOf(ms), { successes: c.successes + successes, trials: c.trials + trials });
+      }
+      const b = await ok(acme, '/v1/send-time?channel=sms&metric=ctr');
+      expect(b.cells).toHaveLength(168);
+      b.cells.forEach((c: any, i: number) => {
+        expect([c.dayOfWeek * 24 + c.hour, c.successes, c.trials]).toEqual([
+          i,
+          want.get(i)?.successes ?? 0,
+          want.get(i)?.trials ?? 0,
+        ]);
+      });
+      const k1 = b.cells[cellOf(data.T0)];
+      expect(k1.rate).toBe(k1.successes / k1.trials);
+      expect(k1.interval.lower).toBeGreaterThan(0);
+      expect(k1.interval.upper).toBeLessThan(1);
+      expect(b.best[0]).toEqual(k1);
+      const wa = await ok(acme, '/v1/send-time?channel=whatsapp&metric=replyRate');
+      expect(wa.cells.reduce((s: number, c: any) => s + c.trials, 0)).toBe(0);
+      expect(wa.best).toEqual([]);
+    });
+
+    it('names the bad parameter and keeps tenants apart', async () => {
+      await badRequest('/v1/send-time?metric=roi', 'metric');
+      await badRequest('/v1/send-time?channel=fax', 'channel');
+      const g = await ok(globex, '/v1/send-time');
+      expect(g.cells.reduce((s: number, c: any) => s + c.trials, 0)).toBe(0);
+    });
+  });
+
   describe('rate limit', () => {
     it('answers 429 rate_limited past the per-tenant limit, other tenants unaffected', async () => {
       const logger = createLogger({ service: 'test-api-rl', level: 'silent' });

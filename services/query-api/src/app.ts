@@ -6,6 +6,7 @@ import { alertsRoutes } from './routes/alerts.route.ts';
 import { benchmarkRoutes } from './routes/benchmark.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
+import { sendTimeRoutes } from './routes/send-time.route.ts';
 import { silencesRoutes } from './routes/silences.route.ts';
 import { timeseriesRoutes } from './routes/timeseries.route.ts';
 
@@ -24,6 +25,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
   campaignsRoutes(app, deps);
   timeseriesRoutes(app, deps);
   benchmarkRoutes(app, deps);
+  sendTimeRoutes(app, deps);
   alertsRoutes(app, deps);
   alertRulesRoutes(app, deps);
   notificationChannelsRoutes(app, deps);
