@@ -1,7 +1,8 @@
 /**
  * The scripted dataset of api.int.test.ts, with its exact answers. T0 = 20 minutes before the
  * test started (floored to the minute). Tenant acme: k1 (sms, 4 messages at T0), k2 (sms, 2 at
- * T0+2m), k3 (whatsapp, 1 at T0+4m). Tenant globex has a k1 of its own (1 message).
+ * T0+2m), k3 (whatsapp, 1 at T0+4m); recipients r1 (3 reaches, clicked), r2 (2 reaches), r3 (1,
+ * failed), r4 (1, then opted out). Tenant globex has a k1 of its own (1 message to its r1).
  */
 export type Ev = Record<string, unknown>;
 
@@ -34,8 +35,10 @@ export function apiDataset(now: number) {
     ev('b2d', 'delivered', 'sms', 126, { messageId: 'n2' }),
     ev('c1', 'sent', 'whatsapp', 240, { campaignId: 'k3', messageId: 'w1', recipientId: 'r1' }),
   ];
+  // posted once the reaches are applied: r4's opt-out is attributed through its last SMS reach (k1)
+  const acmeLater: Ev[] = [ev('a4o', 'opted_out', 'sms', 60, { recipientId: 'r4' })];
   const globex: Ev[] = [ev('g1', 'sent', 'sms', 0, { campaignId: 'k1', messageId: 'm1', recipientId: 'r1' })];
-  return { T0, acme, globex };
+  return { T0, acme, acmeLater, globex };
 }
 
 export const API_EXPECTED = {

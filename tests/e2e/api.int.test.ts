@@ -27,6 +27,8 @@ describe('read API (issue 5)', () => {
     expect((await p.postEvents(acme, data.acme)).status).toBe(202);
     expect((await p.postEvents(globex, data.globex)).status).toBe(202);
     await p.settle();
+    expect((await p.postEvents(acme, data.acmeLater)).status).toBe(202);
+    await p.settle();
     await p.aggregator.snapshot();
   });
   afterAll(async () => {
@@ -267,6 +269,49 @@ describe('read API (issue 5)', () => {
       await badRequest('/v1/send-time?channel=fax', 'channel');
       const g = await ok(globex, '/v1/send-time');
       expect(g.cells.reduce((s: number, c: any) => s + c.trials, 0)).toBe(0);
+    });
+  });
+
+  describe('GET /v1/audience/silent-disengagement', () => {
+    const silent = (key: string, q: string) => ok(key, `/v1/audience/silent-disengagement?${q}`);
+
+    it.each([
+      // r1 clicked, r4 opted out; r2 was reached twice, r3 once
+      { q: 'minMessages=1', count: 2, audience: 3 },
+      { q: 'minMessages=2', count: 1, audience: 3 },
+      { q: 'minMessages=3', count: 0, audience: 3 },
+      { q: 'minMessages=1&channel=whatsapp', count: 0, audience: 1 },
+      { q: 'minMessages=1&channel=push', count: 0, audience: 0 },
+    ])('$q → $count of $audience', async ({ q, count, audience }) => {
+      const b = await silent(acme, q);
+      expect([b.count, b.audience]).toEqual([count, audience]);
+      expect(b.share).toBe(audience === 0 ? null : count / audience);
+      expect(b.recipients).toHaveLength(count);
+    });
+
+    it('pages pseudonymous ids and trends by week', async () => {
+      const first = await silent(acme, 'minMessages=1&limit=1&days=14');
+      expect(first.recipients).toHaveLength(1);
+      const second = await silent(acme, `minMessages=1&limit=1&days=14&cursor=${first.nextCursor}`);
+      expect(second.nextCursor).toBeNull();
+      const ids = [...first.recipients, ...second.recipients].map((r: any) => r.recipientId);
+      expect(new Set(ids).size).toBe(2);
+      for (const id of ids) expect(id).toMatch(/^r_[\w-]{22}$/);
+      expect(second.recipients[0].lastEngagedAt).toBeNull();
+      expect(first.trend.map((w: any) => [w.reached, w.silentSince])).toEqual([
+        [0, 0],
+        [3, 2],
+      ]);
+    });
+
+    it('names the bad parameter and keeps tenants apart', async () => {
+      await badRequest('/v1/audience/silent-disengagement?minMessages=4', 'minMessages');
+      await badRequest('/v1/audience/silent-disengagement?days=0', 'days');
+      await badRequest('/v1/audience/silent-disengagement?cursor=!!!', 'cursor');
+      const g = await silent(globex, 'minMessages=1');
+      expect([g.count, g.audience]).toEqual([1, 1]);
+      const mine = await silent(acme, 'minMessages=1');
+      expect(mine.recipients.map((r: any) => r.recipientId)).not.toContain(g.recipients[0].recipientId);
     });
   });
 

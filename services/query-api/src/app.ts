@@ -3,6 +3,7 @@ import { createBaseApp } from '@tally/http';
 import type { QueryApiDeps } from './deps.ts';
 import { alertRulesRoutes } from './routes/alert-rules.route.ts';
 import { alertsRoutes } from './routes/alerts.route.ts';
+import { audienceRoutes } from './routes/audience.route.ts';
 import { benchmarkRoutes } from './routes/benchmark.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
@@ -26,6 +27,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
   timeseriesRoutes(app, deps);
   benchmarkRoutes(app, deps);
   sendTimeRoutes(app, deps);
+  audienceRoutes(app, deps);
   alertsRoutes(app, deps);
   alertRulesRoutes(app, deps);
   notificationChannelsRoutes(app, deps);
