@@ -8,3 +8,4 @@ export * from './engagement.ts';
 export * from './windows.ts';
 export * from './distribution.ts';
 export * from './send-time.ts';
+export * from './frequency.ts';
