@@ -36,7 +36,11 @@ export function apiDataset(now: number) {
     ev('c1', 'sent', 'whatsapp', 240, { campaignId: 'k3', messageId: 'w1', recipientId: 'r1' }),
   ];
   // posted once the reaches are applied: r4's opt-out is attributed through its last SMS reach (k1)
-  const acmeLater: Ev[] = [ev('a4o', 'opted_out', 'sms', 60, { recipientId: 'r4' })];
+  const acmeLater: Ev[] = [
+    ev('a4o', 'opted_out', 'sms', 60, { recipientId: 'r4' }),
+    ev('a1c', 'converted', 'sms', 30, { messageId: 'm1', value: { amount: 12, currency: 'USD' } }),
+    ev('b1c', 'converted', 'sms', 130, { messageId: 'n1', value: { amount: 5, currency: 'EUR' } }),
+  ];
   const globex: Ev[] = [ev('g1', 'sent', 'sms', 0, { campaignId: 'k1', messageId: 'm1', recipientId: 'r1' })];
   return { T0, acme, acmeLater, globex };
 }

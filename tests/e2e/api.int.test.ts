@@ -315,6 +315,66 @@ describe('read API (issue 5)', () => {
     });
   });
 
+  describe('GET /v1/audience/frequency', () => {
+    it('groups recipients by messages received, with rates and sample sizes', async () => {
+      const b = await ok(acme, '/v1/audience/frequency?days=7');
+      const by = Object.fromEntries(b.buckets.map((x: any) => [x.bucket, x]));
+      // r3 and r4 got 1 (r4 opted out), r2 got 2, r1 got 3 and clicked
+      expect(by['1']).toMatchObject({
+        recipients: 2,
+        optOuts: 1,
+        optOutRate: 0.5,
+        clickers: 0,
+        clickRate: 0,
+      });
+      expect(by['2']).toMatchObject({
+        recipients: 1,
+        optOuts: 0,
+        clickers: 0,
+        engaged: 0,
+        engagementRate: 0,
+      });
+      expect(by['3']).toMatchObject({ recipients: 1, clickers: 1, clickRate: 1, engaged: 1 });
+      expect(by['4-5']).toMatchObject({ recipients: 0, optOutRate: null, clickRate: null });
+      const total = b.buckets.reduce((s: number, x: any) => s + x.recipients, 0);
+      expect(total).toBe(4);
+    });
+
+    it('names the bad parameter and keeps tenants apart', async () => {
+      await badRequest('/v1/audience/frequency?days=14', 'days');
+      const g = await ok(globex, '/v1/audience/frequency?days=30');
+      expect(g.buckets.map((x: any) => x.recipients)).toEqual([1, 0, 0, 0, 0, 0]);
+    });
+  });
+
+  describe('GET /v1/value', () => {
+    it('answers revenue per reached recipient and per conversion, per currency', async () => {
+      const b = await ok(acme, '/v1/value');
+      expect(b).toMatchObject({
+        campaigns: 3,
+        revenue: { USD: 12, EUR: 5 },
+        reachedRecipients: 4,
+        conversions: 2,
+        convertedMessages: 2,
+        revenuePerReachedRecipient: { USD: 3, EUR: 1.25 },
+        revenuePerConversion: { USD: 6, EUR: 2.5 },
+      });
+      const wa = await ok(acme, '/v1/value?channel=whatsapp');
+      expect(wa).toMatchObject({
+        campaigns: 1,
+        revenue: {},
+        reachedRecipients: 1,
+        revenuePerReachedRecipient: {},
+      });
+    });
+
+    it('names the bad parameter and keeps tenants apart', async () => {
+      await badRequest('/v1/value?channel=fax', 'channel');
+      const g = await ok(globex, '/v1/value');
+      expect(g).toMatchObject({ campaigns: 1, revenue: {}, reachedRecipients: 1, conversions: 0 });
+    });
+  });
+
   describe('rate limit', () => {
     it('answers 429 rate_limited past the per-tenant limit, other tenants unaffected', async () => {
       const logger = createLogger({ service: 'test-api-rl', level: 'silent' });

@@ -9,6 +9,7 @@ import { campaignsRoutes } from './routes/campaigns.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
 import { sendTimeRoutes } from './routes/send-time.route.ts';
 import { silencesRoutes } from './routes/silences.route.ts';
+import { valueRoutes } from './routes/value.route.ts';
 import { timeseriesRoutes } from './routes/timeseries.route.ts';
 
 /** The query API. Never listens: main.ts (or a test) does. */
@@ -28,6 +29,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
   benchmarkRoutes(app, deps);
   sendTimeRoutes(app, deps);
   audienceRoutes(app, deps);
+  valueRoutes(app, deps);
   alertsRoutes(app, deps);
   alertRulesRoutes(app, deps);
   notificationChannelsRoutes(app, deps);

@@ -104,3 +104,54 @@ export async function silentTrend(
   );
   return rows.map((r) => ({ reached: Number(r.reached), silentSince: Number(r.silent) }));
 }
+
+/**
+ * Per number of reaches in the period (from the kept reach lists, so at most 3 per channel):
+ * recipients, those who opted out in the period, clicked in the period (`lc`), or opened,
+ * clicked or replied since it began (`le`).
+ */
+export async function frequencyRows(pool: Pool, tenant: string, sinceMs: number) {
+  const { rows } = await pool.query<{
+    messages: string;
+    recipients: string;
+    opt_outs: string;
+    clickers: string;
+    engaged: string;
+  }>(
+    `WITH rs AS (SELECT recipient_id, state FROM recipient_state WHERE tenant_id = $1),
+          reach AS (
+       SELECT recipient_id, count(*) AS messages
+         FROM rs, jsonb_each_text(rs.state) kv, regexp_split_to_table(kv.value, ';') x
+        WHERE kv.key LIKE 'lr:%' AND x ~ '^[0-9]+[|]' AND split_part(x, '|', 1)::bigint >= $2
+        GROUP BY recipient_id),
+          clicks AS (
+       SELECT DISTINCT recipient_id
+         FROM rs, regexp_split_to_table(coalesce(rs.state->>'lc', ''), ';') x
+        WHERE x ~ '^[0-9]+[|]' AND split_part(x, '|', 1)::bigint >= $2)
+     SELECT reach.messages, count(*) AS recipients,
+            count(*) FILTER (WHERE rs.state->>'sub' = 'out' AND (rs.state->>'subAt')::bigint >= $2) AS opt_outs,
+            count(clicks.recipient_id) AS clickers,
+            count(*) FILTER (WHERE coalesce((rs.state->>'le')::bigint, -1) >= $2) AS engaged
+       FROM reach JOIN rs USING (recipient_id) LEFT JOIN clicks USING (recipient_id)
+      GROUP BY reach.messages`,
+    [tenant, sinceMs],
+  );
+  return rows.map((r) => ({
+    messages: Number(r.messages),
+    recipients: Number(r.recipients),
+    optOuts: Number(r.opt_outs),
+    clickers: Number(r.clickers),
+    engaged: Number(r.engaged),
+  }));
+}
+
+/** Recipients of the tenant with a kept reach (on the channel, or on any). */
+export async function reachedRecipients(pool: Pool, tenant: string, channel: string | null): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM recipient_state
+      WHERE tenant_id = $1 AND EXISTS (
+        SELECT 1 FROM jsonb_object_keys(state) k WHERE k LIKE 'lr:%' AND ($2::text IS NULL OR k = 'lr:' || $2))`,
+    [tenant, channel],
+  );
+  return Number(rows[0]?.n ?? 0);
+}

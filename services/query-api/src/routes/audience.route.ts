@@ -4,13 +4,17 @@
  * any), with no open, click or reply since the period began: count, share of the subscribed
  * audience reached in the period, a weekly trend, and a paged list of pseudonymous ids. Read from
  * the Postgres copy of recipient state (see audience-store.ts for what it can and cannot answer).
+ * GET /v1/audience/frequency?days=7|30 — recipients by messages received in the period (1, 2, 3,
+ * 4–5, 6–10, 11+) with the opt-out, click and engagement (open/click/reply) rate of each group and
+ * its size. Reply alone is not kept per recipient, so replies are inside the engagement rate; reach
+ * counts are exact up to 3 per channel (the kept reach lists), so 4+ needs several channels.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { tenantOf } from '@tally/http';
-import { ratio } from '@tally/kpi';
-import { silentPage, silentSummary, silentTrend } from '../audience-store.ts';
+import { FREQUENCY_BUCKETS, frequencyTable, ratio } from '@tally/kpi';
+import { frequencyRows, silentPage, silentSummary, silentTrend } from '../audience-store.ts';
 import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { CHANNELS } from '../read-guard.ts';
@@ -116,6 +120,45 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         nextCursor: rows.length > limit && last ? Buffer.from(last.recipientId).toString('base64url') : null,
         asOf: new Date(now).toISOString(),
       };
+    },
+  );
+
+  const rate = z.number().nullable();
+  r.get(
+    '/v1/audience/frequency',
+    {
+      onRequest: tenantAuth(deps),
+      schema: {
+        summary: 'Opt-out, click and engagement rates by messages received in the period',
+        security: [{ apiKey: [] }],
+        querystring: z.object({ days: z.enum(['7', '30']).default('30') }),
+        response: {
+          200: z.object({
+            days: z.number().int(),
+            buckets: z.array(
+              z.object({
+                bucket: z.enum(FREQUENCY_BUCKETS),
+                recipients: z.number().int().describe('sample size'),
+                optOuts: z.number().int(),
+                optOutRate: rate,
+                clickers: z.number().int(),
+                clickRate: rate,
+                engaged: z.number().int(),
+                engagementRate: rate.describe('opened, clicked or replied in the period'),
+              }),
+            ),
+            asOf: z.string(),
+          }),
+          ...Object.fromEntries([400, 401, 429, 503].map((s) => [s, errorSchema])),
+        },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const days = Number(request.query.days);
+      const now = Date.now();
+      const rows = await frequencyRows(deps.pool, tenant.id, now - days * 86_400_000);
+      return { days, buckets: frequencyTable(rows), asOf: new Date(now).toISOString() };
     },
   );
 }
