@@ -44,7 +44,7 @@ const listQuery = z.object({
   channel: z.enum(CHANNELS).optional(),
   from: isoTime.optional().describe('first event time at or after (ISO-8601)'),
   to: isoTime.optional().describe('first event time before (ISO-8601)'),
-  sort: z.enum(SORTS).default('-firstEventAt').describe('a count or rate name; leading "-" = descending'),
+  sort: z.enum(SORTS).default('firstEventAt').describe('a count or rate name; leading "-" = descending'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(2000).optional().describe('nextCursor of the previous page'),
 });
