@@ -375,6 +375,25 @@ describe('read API (issue 5)', () => {
     });
   });
 
+  it('documents every route, its parameters and responses in the OpenAPI document at /docs', async () => {
+    const res = await p.query.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = res.json().paths;
+    for (const path of [
+      '/v1/campaigns',
+      '/v1/campaigns/{id}/kpis',
+      '/v1/campaigns/{id}/timeseries',
+      '/v1/campaigns/{id}/benchmark',
+      '/v1/audience/silent-disengagement',
+      '/v1/audience/frequency',
+      '/v1/send-time',
+      '/v1/value',
+    ])
+      expect(paths[path]?.get?.responses?.['429'], path).toBeDefined();
+    const params = paths['/v1/campaigns/{id}/kpis'].get.parameters.map((x: any) => x.name);
+    expect(params).toEqual(expect.arrayContaining(['window', 'channel', 'segment', 'variant', 'id']));
+  });
+
   describe('rate limit', () => {
     it('answers 429 rate_limited past the per-tenant limit, other tenants unaffected', async () => {
       const logger = createLogger({ service: 'test-api-rl', level: 'silent' });

@@ -55,11 +55,12 @@ export function kafkaFreshness(opts: {
       .filter((p) => p.lag > 0);
     const lagEvents = behind.reduce((s, p) => s + p.lag, 0);
     if (lagEvents === 0) return { freshnessMs: 0, lagEvents };
-    // The oldest waiting record's time t: the latest t whose first offset at or after t is still
-    // at or below some partition's next unapplied offset.
+    // The oldest waiting record's time: the latest t such that, on every partition behind, the
+    // first record at or after t is still unapplied (max t ≤ the min over partitions of the
+    // timestamp of their first unapplied record).
     const waiting = async (t: number) => {
       const at = await a.fetchTopicOffsetsByTimestamp(opts.topic, t);
-      return behind.some((p) => Number(at.find((x) => x.partition === p.partition)?.offset ?? -1) <= p.next);
+      return behind.every((p) => Number(at.find((x) => x.partition === p.partition)?.offset ?? -1) <= p.next);
     };
     let lo = now - HORIZON_MS;
     let hi = now;
