@@ -177,6 +177,13 @@ describe('read API (issue 5)', () => {
       expect(clicked.total).toBe(1);
     });
 
+    it('answers a range reaching into the future with empty buckets', async () => {
+      const to = new Date(data.T0 + 300 * 3_600_000).toISOString();
+      const b = await ok(acme, `/v1/campaigns/k1/timeseries?metric=sent&bucket=1h&to=${to}`);
+      expect(b.points.length).toBeGreaterThanOrEqual(300);
+      expect(b.total).toBe(API_EXPECTED.k1.sent);
+    });
+
     it('names the bad parameter and keeps tenants apart', async () => {
       await badRequest(
         '/v1/campaigns/k1/timeseries?metric=sent&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',

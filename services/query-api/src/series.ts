@@ -28,7 +28,8 @@ export async function readSeries(
   req: SeriesRequest,
 ): Promise<Map<number, Record<string, number>> | undefined> {
   const size = BUCKET_MINUTES[req.bucket];
-  const liveFrom = Math.floor(req.nowMs / 60_000) - deps.config.TIMESERIES_LIVE_MINUTES + 1;
+  const nowMinute = Math.floor(req.nowMs / 60_000);
+  const liveFrom = nowMinute - deps.config.TIMESERIES_LIVE_MINUTES + 1;
   const out = new Map<number, Record<string, number>>();
   const add = (minute: number, metric: string, v: number) => {
     const start = minute - (((minute % size) + size) % size);
@@ -43,7 +44,8 @@ export async function readSeries(
       req.tenant,
       req.campaign,
       Math.max(req.fromMinute, liveFrom),
-      req.toMinute + size - 1,
+      // no bucket exists past the current minute: never read more than the live span
+      Math.min(req.toMinute + size - 1, nowMinute),
     ),
   );
   if (!live) return undefined;
