@@ -91,4 +91,27 @@ describe('kafkaFreshness', () => {
     await f.source(NOW + 500);
     expect(calls()).toBe(before);
   });
+
+  it('answers null, quickly, when Kafka does not answer — and does not ask again within a second', async () => {
+    let asked = 0;
+    const admin = {
+      connect: () => {
+        asked += 1;
+        return new Promise<void>(() => undefined);
+      },
+      disconnect: () => Promise.resolve(),
+    };
+    const f = kafkaFreshness({
+      kafka: { admin: () => admin } as unknown as Kafka,
+      topic: 't',
+      redis: { hgetall: () => Promise.resolve({}) } as unknown as Redis,
+      keys: new RedisKeys('p'),
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
+    const started = Date.now();
+    expect(await f.source(NOW)).toEqual({ freshnessMs: null, lagEvents: null });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await f.source(NOW + 10)).toEqual({ freshnessMs: null, lagEvents: null });
+    expect(asked).toBe(1);
+  });
 });

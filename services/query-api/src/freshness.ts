@@ -4,7 +4,7 @@
  * nothing is behind; otherwise how long the oldest accepted-but-unapplied record has waited:
  * now − its Kafka timestamp (ingest's produce time; ingest answers 2xx only after this write).
  * That timestamp is found by bisecting ListOffsets-by-time (≤ 20 round trips, only while behind,
- * cached for a second). Without Kafka configured both are null.
+ * cached for a second, bounded to 750 ms). Without Kafka, or when it does not answer, both are null.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
@@ -20,6 +20,8 @@ export const unknownFreshness: FreshnessSource = () =>
   Promise.resolve({ freshnessMs: null, lagEvents: null });
 
 const HORIZON_MS = 7 * 86_400_000;
+/** A KPI read never waits longer than this for freshness; it answers null instead. */
+const TIMEOUT_MS = 750;
 
 export function kafkaFreshness(opts: {
   kafka: Kafka;
@@ -75,14 +77,22 @@ export function kafkaFreshness(opts: {
   return {
     async source(now) {
       if (cached && now - cached.at < 1000) return cached.value;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      });
+      let value: Freshness;
       try {
-        const value = await measure(now);
-        cached = { at: now, value };
-        return value;
+        value = await Promise.race([measure(now), timeout]);
       } catch (err) {
         opts.logger.warn({ err: (err as Error).message }, 'freshness_unavailable');
-        return { freshnessMs: null, lagEvents: null };
+        value = { freshnessMs: null, lagEvents: null };
+      } finally {
+        clearTimeout(timer);
       }
+      // failures are cached too: a Kafka outage must not slow every KPI read down
+      cached = { at: now, value };
+      return value;
     },
     async close() {
       const a = admin;
