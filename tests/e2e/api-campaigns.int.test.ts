@@ -113,6 +113,13 @@ describe('read API: campaigns (issue 5)', () => {
       },
     );
 
+    it('the send filter on the campaign’s own channel gives the unfiltered message counts', async () => {
+      const all = await ok(t.acme, '/v1/campaigns/k1/kpis');
+      const sms = await ok(t.acme, '/v1/campaigns/k1/kpis?channel=sms');
+      for (const status of MESSAGE_STATUSES) expect(sms.counts[status], status).toBe(all.counts[status]);
+      expect(sms.rates.deliveryRate).toBe(all.rates.deliveryRate);
+    });
+
     it.each(['1m', '1h'])(
       'the %s time series over the campaign’s life sums to each lifetime count (Redis + Postgres)',
       async (bucket) => {
