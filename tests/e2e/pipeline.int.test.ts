@@ -180,7 +180,7 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
     const other = await p.getJson(keyB, '/v1/campaigns/spring/kpis');
     expect(other.status).toBe(404);
     expect(other.body).toEqual({ error: { code: 'not_found', message: 'no campaign spring' } });
-    expect((await p.getJson(keyB, '/v1/campaigns')).body).toEqual({ campaigns: [] });
+    expect((await p.getJson(keyB, '/v1/campaigns')).body).toEqual({ campaigns: [], nextCursor: null });
     expect((await p.getJson(keyA, '/v1/campaigns/nope/kpis')).status).toBe(404);
   });
 

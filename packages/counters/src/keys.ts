@@ -33,6 +33,7 @@
  *   P:parked              zset   "T\0M" of messages with receipts but no campaign, by park time
  *   P:dirty               set    keys written since the last snapshot (P:dirty:inflight while one runs)
  *   P:epoch               string present while the state is whole; missing = Redis lost its data
+ *   P:rl:{T}:<minute>     string query-api requests of tenant T in that wall-clock minute (TTL 2 min)
  *
  * Campaign keys carry the `{T:C}` hash tag, message and recipient keys `{T:M}` / `{T:R}`, so each
  * entity's keys share one Redis Cluster slot. A batch touches many entities at once and is applied
@@ -109,6 +110,10 @@ export class RedisKeys {
   }
   epoch(): string {
     return `${this.prefix}:epoch`;
+  }
+  /** Query-api rate limit: the tenant's request count in one wall-clock minute (not Lua-side). */
+  rateLimit(tenant: string, minute: number): string {
+    return `${this.prefix}:rl:{${tenant}}:${minute}`;
   }
   /** SCAN pattern of every key under the prefix. */
   all(): string {

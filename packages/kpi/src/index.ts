@@ -6,3 +6,6 @@ export * from './alert-eval.ts';
 export * from './histogram.ts';
 export * from './engagement.ts';
 export * from './windows.ts';
+export * from './distribution.ts';
+export * from './send-time.ts';
+export * from './frequency.ts';

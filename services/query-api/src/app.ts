@@ -3,9 +3,14 @@ import { createBaseApp } from '@tally/http';
 import type { QueryApiDeps } from './deps.ts';
 import { alertRulesRoutes } from './routes/alert-rules.route.ts';
 import { alertsRoutes } from './routes/alerts.route.ts';
+import { audienceRoutes } from './routes/audience.route.ts';
+import { benchmarkRoutes } from './routes/benchmark.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
+import { sendTimeRoutes } from './routes/send-time.route.ts';
 import { silencesRoutes } from './routes/silences.route.ts';
+import { valueRoutes } from './routes/value.route.ts';
+import { timeseriesRoutes } from './routes/timeseries.route.ts';
 
 /** The query API. Never listens: main.ts (or a test) does. */
 export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () => boolean } = {}) {
@@ -20,6 +25,11 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
   });
   campaignsRoutes(app, deps);
+  timeseriesRoutes(app, deps);
+  benchmarkRoutes(app, deps);
+  sendTimeRoutes(app, deps);
+  audienceRoutes(app, deps);
+  valueRoutes(app, deps);
   alertsRoutes(app, deps);
   alertRulesRoutes(app, deps);
   notificationChannelsRoutes(app, deps);

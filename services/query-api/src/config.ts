@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { envBoolean, httpEnv, logEnv, port, positiveInt, postgresEnv, redisEnv } from '@tally/config';
+import {
+  envBoolean,
+  httpEnv,
+  kafkaEnv,
+  logEnv,
+  port,
+  positiveInt,
+  postgresEnv,
+  redisEnv,
+} from '@tally/config';
 
 /** Alert evaluation and notification delivery (SPEC §7). */
 export const alertsEnv = {
@@ -21,12 +30,27 @@ export const alertsEnv = {
   ALERTS_ALLOW_PRIVATE_URLS: envBoolean.default(false),
 };
 
+/** The read API (SPEC §6). */
+export const apiEnv = {
+  /** Requests per tenant per wall-clock minute across all replicas (counted in Redis); then 429. */
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
+  /**
+   * Time series read minutes newer than this many minutes from Redis (live) and older ones from
+   * the Postgres rollups. Must stay below the minute buckets' Redis TTL (25 h).
+   */
+  TIMESERIES_LIVE_MINUTES: positiveInt.max(1440).default(1440),
+};
+
 export const queryApiConfigSchema = z.object({
   ...logEnv,
   ...redisEnv,
   ...postgresEnv,
   ...httpEnv,
   ...alertsEnv,
+  ...apiEnv,
+  ...kafkaEnv,
+  /** Only to measure freshness (Kafka high watermarks vs applied offsets); unset → freshness null. */
+  KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.optional(),
   PORT: port.default(3002),
 });
 export type QueryApiConfig = z.infer<typeof queryApiConfigSchema>;

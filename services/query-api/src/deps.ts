@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { RedisKeys } from '@tally/counters';
+import { topicNames } from '@tally/events';
+import { createKafka } from '@tally/kafka';
 import { createApiKeyResolver, createPool, type ApiKeyResolver, type Pool } from '@tally/db';
 import { createRegistry } from '@tally/http';
 import type { Logger } from '@tally/logging';
@@ -8,6 +10,7 @@ import { createAlerting, type Alerting } from './alerts/alerting.ts';
 import { createRedisAlertSource } from './alerts/redis-source.ts';
 import type { AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
+import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
 
 export interface QueryApiDeps {
   config: QueryApiConfig;
@@ -18,6 +21,9 @@ export interface QueryApiDeps {
   pool: Pool;
   apiKeys: ApiKeyResolver;
   alerting: Alerting;
+  /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
+  freshness: FreshnessSource;
+  closeFreshness: () => Promise<void>;
 }
 
 export interface DepsOptions {
@@ -43,12 +49,30 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
   });
   const registry = createRegistry('query-api');
   const keys = new RedisKeys(config.REDIS_PREFIX);
+  const brokers = config.KAFKA_BROKERS ?? [];
+  const freshness =
+    brokers.length > 0
+      ? kafkaFreshness({
+          kafka: createKafka({
+            brokers,
+            clientId: `${config.KAFKA_CLIENT_ID}-query-api`,
+            logger,
+            retry: { retries: 1 },
+          }),
+          topic: topicNames(config.KAFKA_TOPIC_SUFFIX).events,
+          redis,
+          keys,
+          logger,
+        })
+      : { source: unknownFreshness, close: () => Promise.resolve() };
   return {
     config,
     logger,
     registry,
     redis,
     keys,
+    freshness: freshness.source,
+    closeFreshness: freshness.close,
     pool,
     apiKeys: createApiKeyResolver(pool),
     alerting: createAlerting({
@@ -64,6 +88,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
 
 export async function closeDeps(deps: QueryApiDeps): Promise<void> {
   await deps.alerting.close();
+  await deps.closeFreshness();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.pool.end();
 }

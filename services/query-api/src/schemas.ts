@@ -42,7 +42,10 @@ export const featureAdoptionSchema = z.object({
   rate: z.number().nullable(),
 });
 
-export const kpiResponseSchema = z.object({
+/** An ISO-8601 time in a query string. */
+export const isoTime = z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO-8601 time');
+
+export const campaignKpiSchema = z.object({
   campaignId: z.string(),
   channel: z.string().nullable(),
   window: z.string(),
@@ -55,6 +58,28 @@ export const kpiResponseSchema = z.object({
   featureAdoption: featureAdoptionSchema,
   firstEventAt: z.string().nullable(),
   asOf: z.string(),
+});
+
+export const kpiResponseSchema = campaignKpiSchema.extend({
+  money: moneySchema.nullable(),
+  satisfaction: meanSchema.nullable(),
+  featureAdoption: featureAdoptionSchema.nullable(),
+  /** The send filter applied (channel/segment/variant), always to lifetime counts; null = none. */
+  filter: z
+    .object({
+      channel: z.string().optional(),
+      segment: z.string().optional(),
+      variant: z.string().optional(),
+      scope: z.literal('lifetime'),
+    })
+    .nullable(),
+  freshnessMs: z
+    .number()
+    .nullable()
+    .describe(
+      '0 when the aggregator has applied every accepted event; else how long the oldest accepted but not yet applied event has waited (ms). Null when unknown.',
+    ),
+  lagEvents: z.number().int().nullable().describe('accepted events not yet applied, null when unknown'),
 });
 
 export const breakdownResponseSchema = z.object({

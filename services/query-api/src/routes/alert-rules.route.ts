@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { bearerAuth, tenantOf } from '@tally/http';
+import { tenantOf } from '@tally/http';
+import { tenantAuth } from '../tenant-auth.ts';
 import { rulesResponseSchema } from '../alerts/api-schemas.ts';
 import { alertRulesSchema } from '../alerts/rules-schema.ts';
 import { getAlertRules, putAlertRules } from '../alerts/rules-store.ts';
@@ -13,7 +14,7 @@ import { errorSchema } from '../schemas.ts';
 
 export function alertRulesRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const auth = bearerAuth(deps.apiKeys);
+  const auth = tenantAuth(deps);
   const common = { security: [{ apiKey: [] }], tags: ['alerts'] };
 
   r.get(

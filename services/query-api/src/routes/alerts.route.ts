@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { bearerAuth, tenantOf } from '@tally/http';
+import { tenantOf } from '@tally/http';
+import { tenantAuth } from '../tenant-auth.ts';
 import { alertSchema } from '../alerts/api-schemas.ts';
 import { listAlerts } from '../alerts/alerts-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
@@ -16,7 +17,7 @@ const KEEPALIVE_MS = 15_000;
 
 export function alertsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const auth = bearerAuth(deps.apiKeys);
+  const auth = tenantAuth(deps);
   const common = { security: [{ apiKey: [] }], tags: ['alerts'] };
 
   r.get(

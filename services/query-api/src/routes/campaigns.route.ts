@@ -1,7 +1,12 @@
 /**
- * GET /v1/campaigns — the tenant's campaigns with headline KPIs.
- * GET /v1/campaigns/:id/kpis?window=all|5m|15m|1h|24h — counts, rates, money and the other KPIs of
- * one campaign; rolling windows are first-occurrences by event time at minute resolution.
+ * GET /v1/campaigns — the tenant's campaigns with headline KPIs: filter by channel and by first
+ * event time (`from` inclusive, `to` exclusive), sort by any count or rate (`-` = descending, nulls
+ * last), keyset cursor paging.
+ * GET /v1/campaigns/:id/kpis?window=all|5m|15m|1h|24h&channel=&segment=&variant= — counts, rates,
+ * money and the other KPIs of one campaign; rolling windows are first-occurrences by event time at
+ * minute resolution. The channel/segment/variant filters select send tuples and so apply to the
+ * lifetime message counts (and rates) only: with a filter, `window` must be `all` and the money,
+ * response-time, engagement, satisfaction and adoption figures are null (not kept per tuple).
  * GET /v1/campaigns/:id/breakdown?by=… — message counts and rates per dimension value.
  * Another tenant's campaign and an unknown one are both 404: keys are tenant-scoped, so there is
  * nothing to find. While the aggregator rebuilds a lost Redis every route answers 503 `rebuilding`.
@@ -15,54 +20,74 @@ import {
   readBreakdown,
   readCampaign,
   readCampaignWindow,
-  RebuildingError,
+  readFilteredCounts,
+  type TupleFilter,
 } from '@tally/counters';
 import { idSchema } from '@tally/events';
-import { AppError, bearerAuth, tenantOf } from '@tally/http';
+import { AppError, tenantOf } from '@tally/http';
 import { computeRates, WINDOWS } from '@tally/kpi';
+import { badParam } from '../bad-param.ts';
+import { page, SORTS } from '../campaign-list.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { kpiView } from '../kpi-view.ts';
-import { breakdownResponseSchema, errorSchema, kpiResponseSchema } from '../schemas.ts';
+import { CHANNELS, whole } from '../read-guard.ts';
+import {
+  breakdownResponseSchema,
+  campaignKpiSchema,
+  errorSchema,
+  isoTime,
+  kpiResponseSchema,
+} from '../schemas.ts';
+import { tenantAuth } from '../tenant-auth.ts';
 
-/** Runs a read, turning a state under rebuild into 503 `rebuilding`. */
-async function whole<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof RebuildingError) throw new AppError('rebuilding', err.message);
-    throw err;
-  }
-}
+const listQuery = z.object({
+  channel: z.enum(CHANNELS).optional(),
+  from: isoTime.optional().describe('first event time at or after (ISO-8601)'),
+  to: isoTime.optional().describe('first event time before (ISO-8601)'),
+  sort: z.enum(SORTS).default('firstEventAt').describe('a count or rate name; leading "-" = descending'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(2000).optional().describe('nextCursor of the previous page'),
+});
+
+const kpiQuery = z.object({
+  window: z.enum(WINDOWS).default('all'),
+  channel: z.enum(CHANNELS).optional().describe('lifetime message counts of these sends only'),
+  segment: z.string().min(1).max(200).optional().describe('lifetime message counts of these sends only'),
+  variant: z.string().min(1).max(200).optional().describe('lifetime message counts of these sends only'),
+});
 
 export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const auth = bearerAuth(deps.apiKeys);
-  const unavailable = { 503: errorSchema };
+  const auth = tenantAuth(deps);
+  const common = { 400: errorSchema, 401: errorSchema, 429: errorSchema, 503: errorSchema };
 
   r.get(
     '/v1/campaigns',
     {
       onRequest: auth,
       schema: {
-        summary: "The tenant's campaigns with headline KPIs",
+        summary: "The tenant's campaigns with headline KPIs: filter, sort, cursor paging",
         security: [{ apiKey: [] }],
-        querystring: z.object({ channel: z.enum(['sms', 'whatsapp', 'push', 'in_app']).optional() }),
+        querystring: listQuery,
         response: {
-          200: z.object({ campaigns: z.array(kpiResponseSchema) }),
-          401: errorSchema,
-          ...unavailable,
+          200: z.object({ campaigns: z.array(campaignKpiSchema), nextCursor: z.string().nullable() }),
+          ...common,
         },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
+      const { channel, from, to, sort, limit, cursor } = request.query;
+      if (from && to && from > to) throw badParam('from', 'must not be after to');
       const now = new Date();
       const states = await whole(() => listCampaigns(deps.redis, deps.keys, tenant.id));
-      return {
-        campaigns: states
-          .filter((s) => !request.query.channel || s.channel === request.query.channel)
-          .map((s) => kpiView(s, 'all', now)),
-      };
+      const rows = states
+        .filter((s) => !channel || s.channel === channel)
+        .filter((s) => !from || (s.firstEventAt !== null && s.firstEventAt >= from.toISOString()))
+        .filter((s) => !to || (s.firstEventAt !== null && s.firstEventAt < to.toISOString()))
+        .map((s) => kpiView(s, 'all', now));
+      const { items, nextCursor } = page(rows, sort, limit, cursor);
+      return { campaigns: items, nextCursor };
     },
   );
 
@@ -71,30 +96,46 @@ export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
     {
       onRequest: auth,
       schema: {
-        summary: "One campaign's KPIs",
+        summary: "One campaign's KPIs, optionally of some sends only (lifetime)",
         security: [{ apiKey: [] }],
         params: z.object({ id: idSchema }),
-        querystring: z.object({ window: z.enum(WINDOWS).default('all') }),
-        response: {
-          200: kpiResponseSchema,
-          400: errorSchema,
-          401: errorSchema,
-          404: errorSchema,
-          ...unavailable,
-        },
+        querystring: kpiQuery,
+        response: { 200: kpiResponseSchema, 404: errorSchema, ...common },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { window } = request.query;
+      const { window, ...rest } = request.query;
+      const filter: TupleFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const id = request.params.id;
       const now = new Date();
+      const freshness = await deps.freshness(now.getTime());
+      if (Object.keys(filter).length > 0) {
+        if (window !== 'all')
+          throw badParam('window', 'channel, segment and variant filters apply to window=all only');
+        const lifetime = await whole(() => readCampaign(deps.redis, deps.keys, tenant.id, id));
+        const counts = await whole(() => readFilteredCounts(deps.redis, deps.keys, tenant.id, id, filter));
+        if (!lifetime || !counts) throw new AppError('not_found', `no campaign ${id}`);
+        return {
+          ...kpiView(lifetime, window, now),
+          counts,
+          rates: computeRates(counts),
+          money: null,
+          responseTime: null,
+          engagementDuration: null,
+          satisfaction: null,
+          featureAdoption: null,
+          filter: { ...filter, scope: 'lifetime' as const },
+          ...freshness,
+        };
+      }
       const state = await whole(() =>
         window === 'all'
-          ? readCampaign(deps.redis, deps.keys, tenant.id, request.params.id)
-          : readCampaignWindow(deps.redis, deps.keys, tenant.id, request.params.id, window, now.getTime()),
+          ? readCampaign(deps.redis, deps.keys, tenant.id, id)
+          : readCampaignWindow(deps.redis, deps.keys, tenant.id, id, window, now.getTime()),
       );
-      if (!state) throw new AppError('not_found', `no campaign ${request.params.id}`);
-      return kpiView(state, window, now);
+      if (!state) throw new AppError('not_found', `no campaign ${id}`);
+      return { ...kpiView(state, window, now), filter: null, ...freshness };
     },
   );
 
@@ -107,13 +148,7 @@ export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
         security: [{ apiKey: [] }],
         params: z.object({ id: idSchema }),
         querystring: z.object({ by: z.enum(BREAKDOWN_DIMENSIONS) }),
-        response: {
-          200: breakdownResponseSchema,
-          400: errorSchema,
-          401: errorSchema,
-          404: errorSchema,
-          ...unavailable,
-        },
+        response: { 200: breakdownResponseSchema, 404: errorSchema, ...common },
       },
     },
     async (request) => {

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { AppError, bearerAuth, tenantOf } from '@tally/http';
+import { AppError, tenantOf } from '@tally/http';
+import { tenantAuth } from '../tenant-auth.ts';
 import { channelSchema, createChannelSchema } from '../alerts/api-schemas.ts';
 import {
   createChannel,
@@ -21,7 +22,7 @@ import { errorSchema } from '../schemas.ts';
 
 export function notificationChannelsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const auth = bearerAuth(deps.apiKeys);
+  const auth = tenantAuth(deps);
   const common = { security: [{ apiKey: [] }], tags: ['alerts'] };
 
   r.get(

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { AppError, bearerAuth, tenantOf } from '@tally/http';
+import { AppError, tenantOf } from '@tally/http';
+import { tenantAuth } from '../tenant-auth.ts';
 import { createSilenceSchema, silenceSchema } from '../alerts/api-schemas.ts';
 import { createSilence, deleteSilence, listSilences } from '../alerts/silences-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
@@ -13,7 +14,7 @@ import { errorSchema } from '../schemas.ts';
 
 export function silencesRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const auth = bearerAuth(deps.apiKeys);
+  const auth = tenantAuth(deps);
   const common = { security: [{ apiKey: [] }], tags: ['alerts'] };
 
   r.get(

@@ -1,0 +1,123 @@
+/**
+ * Readers over a campaign's send tuples and minute buckets, for filtered KPIs, time series and
+ * early reads (query-api). Keys come from RedisKeys only.
+ */
+import type { Redis } from 'ioredis';
+import { COUNT_NAMES, emptyCounts, type Counts } from '@tally/kpi';
+import { FIELD_SEPARATOR, type RedisKeys } from './keys.ts';
+import { BREAKDOWN_DIMENSIONS, RebuildingError, type BreakdownDimension } from './read.ts';
+
+type Raw = Record<string, string>;
+export type TupleDimension = Exclude<BreakdownDimension, 'error_code'>;
+export type TupleFilter = Partial<Record<TupleDimension, string>>;
+
+async function execAll(pipe: ReturnType<Redis['multi']>): Promise<unknown[]> {
+  const res = (await pipe.exec()) ?? [];
+  return res.map(([err, v]) => {
+    if (err) throw err;
+    return v;
+  });
+}
+
+/**
+ * The campaign's lifetime message counts over the send tuples matching every given dimension
+ * value (e.g. channel=sms and segment=vip). Tuples come from the `sent` event, so a message whose
+ * send was never seen matches no filter. Undefined when the tenant has no such campaign.
+ */
+export async function readFilteredCounts(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+  campaign: string,
+  filter: TupleFilter,
+): Promise<Counts | undefined> {
+  const [epoch, score, raw, dims] = (await execAll(
+    redis
+      .multi()
+      .exists(keys.epoch())
+      .zscore(keys.campaigns(tenant), campaign)
+      .hgetall(keys.tuples(tenant, campaign))
+      .hgetall(keys.dims(tenant, campaign)),
+  )) as [number, string | null, Raw, Raw];
+  if (epoch === 0) throw new RebuildingError();
+  if (score === null) return undefined;
+  const wanted = Object.entries(filter).map(
+    ([dim, value]) => [BREAKDOWN_DIMENSIONS.indexOf(dim as TupleDimension), value] as const,
+  );
+  const counts = emptyCounts();
+  for (const t of expandTuples(raw, dims))
+    if (wanted.every(([pos, value]) => t.tuple[pos] === value))
+      for (const n of COUNT_NAMES) counts[n] += t.counts[n];
+  return counts;
+}
+
+/** A send tuple (values in BREAKDOWN_DIMENSIONS order, error_code excluded) and its counts. */
+export interface TupleCounts {
+  tuple: string[];
+  counts: Counts;
+}
+
+function expandTuples(raw: Raw, dims: Raw): TupleCounts[] {
+  const byId = new Map<string, TupleCounts>();
+  for (const [field, v] of Object.entries(raw)) {
+    const cut = field.lastIndexOf(FIELD_SEPARATOR);
+    const id = field.slice(0, cut);
+    const status = field.slice(cut + 1);
+    const tuple = dims[`s:${id}`]?.split(FIELD_SEPARATOR);
+    if (!tuple || !(COUNT_NAMES as readonly string[]).includes(status)) continue;
+    const entry = byId.get(id) ?? { tuple, counts: emptyCounts() };
+    entry.counts[status as keyof Counts] += Number(v);
+    byId.set(id, entry);
+  }
+  return [...byId.values()];
+}
+
+/** Every send tuple of every campaign of the tenant, with its lifetime message counts. */
+export async function readTenantTuples(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+): Promise<TupleCounts[]> {
+  const [epoch, ids] = (await execAll(
+    redis.multi().exists(keys.epoch()).zrange(keys.campaigns(tenant), 0, -1),
+  )) as [number, string[]];
+  if (epoch === 0) throw new RebuildingError();
+  if (ids.length === 0) return [];
+  const pipe = redis.multi();
+  for (const c of ids) pipe.hgetall(keys.tuples(tenant, c)).hgetall(keys.dims(tenant, c));
+  const res = (await execAll(pipe)) as Raw[];
+  return ids.flatMap((_, i) => expandTuples(res[i * 2] ?? {}, res[i * 2 + 1] ?? {}));
+}
+
+/**
+ * Per epoch minute in [fromMinute, toMinute], the value of each metric field in that minute's
+ * bucket (buckets live ≥ 25 h after their minute; older ones are in Postgres). Minutes without a
+ * bucket are left out. Undefined when the tenant has no such campaign.
+ */
+export async function readMinuteBuckets(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+  campaign: string,
+  fromMinute: number,
+  toMinute: number,
+): Promise<Map<number, Record<string, number>> | undefined> {
+  const pipe = redis.multi().exists(keys.epoch()).zscore(keys.campaigns(tenant), campaign);
+  for (let m = fromMinute; m <= toMinute; m += 1) pipe.hgetall(keys.minute(tenant, campaign, m));
+  const [epoch, score, ...buckets] = (await execAll(pipe)) as [number, string | null, ...Raw[]];
+  if (epoch === 0) throw new RebuildingError();
+  if (score === null) return undefined;
+  const out = new Map<number, Record<string, number>>();
+  buckets.forEach((b, i) => {
+    const entries = Object.entries(b);
+    if (entries.length > 0)
+      out.set(fromMinute + i, Object.fromEntries(entries.map(([k, v]) => [k, Number(v)])));
+  });
+  return out;
+}
+
+/** The applied offset ("next offset") per "<topic>:<partition>", from `P:offsets`. */
+export async function readAppliedOffsets(redis: Redis, keys: RedisKeys): Promise<Record<string, number>> {
+  const raw = await redis.hgetall(keys.offsets());
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+}

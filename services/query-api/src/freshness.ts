@@ -1,0 +1,103 @@
+/**
+ * How far behind the accepted events the served numbers are. `lagEvents` = Σ over partitions of
+ * (Kafka high watermark − the aggregator's applied offset, `P:offsets`). `freshnessMs` = 0 when
+ * nothing is behind; otherwise how long the oldest accepted-but-unapplied record has waited:
+ * now − its Kafka timestamp (ingest's produce time; ingest answers 2xx only after this write).
+ * That timestamp is found by bisecting ListOffsets-by-time (≤ 20 round trips, only while behind,
+ * cached for a second, bounded to 750 ms). Without Kafka, or when it does not answer, both are null.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { readAppliedOffsets, type RedisKeys } from '@tally/counters';
+import type { Logger } from '@tally/logging';
+
+export interface Freshness {
+  freshnessMs: number | null;
+  lagEvents: number | null;
+}
+export type FreshnessSource = (now: number) => Promise<Freshness>;
+export const unknownFreshness: FreshnessSource = () =>
+  Promise.resolve({ freshnessMs: null, lagEvents: null });
+
+const HORIZON_MS = 7 * 86_400_000;
+/** A KPI read never waits longer than this for freshness; it answers null instead. */
+const TIMEOUT_MS = 750;
+
+export function kafkaFreshness(opts: {
+  kafka: Kafka;
+  topic: string;
+  redis: Redis;
+  keys: RedisKeys;
+  logger: Logger;
+}): { source: FreshnessSource; close: () => Promise<void> } {
+  let admin: Promise<Admin> | undefined;
+  let cached: { at: number; value: Freshness } | undefined;
+  const connect = () => {
+    admin ??= (async () => {
+      const a = opts.kafka.admin();
+      await a.connect();
+      return a;
+    })().catch((err: unknown) => {
+      admin = undefined;
+      throw err;
+    });
+    return admin;
+  };
+  async function measure(now: number): Promise<Freshness> {
+    const a = await connect();
+    const [applied, marks] = await Promise.all([
+      readAppliedOffsets(opts.redis, opts.keys),
+      a.fetchTopicOffsets(opts.topic),
+    ]);
+    const behind = marks
+      .map((m) => {
+        const next = Math.max(applied[`${opts.topic}:${m.partition}`] ?? 0, Number(m.low));
+        return { partition: m.partition, next, lag: Math.max(0, Number(m.high) - next) };
+      })
+      .filter((p) => p.lag > 0);
+    const lagEvents = behind.reduce((s, p) => s + p.lag, 0);
+    if (lagEvents === 0) return { freshnessMs: 0, lagEvents };
+    // The oldest waiting record's time: the latest t such that, on every partition behind, the
+    // first record at or after t is still unapplied (max t ≤ the min over partitions of the
+    // timestamp of their first unapplied record).
+    const waiting = async (t: number) => {
+      const at = await a.fetchTopicOffsetsByTimestamp(opts.topic, t);
+      return behind.every((p) => Number(at.find((x) => x.partition === p.partition)?.offset ?? -1) <= p.next);
+    };
+    let lo = now - HORIZON_MS;
+    let hi = now;
+    if (!(await waiting(lo))) return { freshnessMs: HORIZON_MS, lagEvents };
+    while (hi - lo > 500) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await waiting(mid)) lo = mid;
+      else hi = mid;
+    }
+    return { freshnessMs: Math.max(0, now - lo), lagEvents };
+  }
+  return {
+    async source(now) {
+      if (cached && now - cached.at < 1000) return cached.value;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      });
+      let value: Freshness;
+      try {
+        value = await Promise.race([measure(now), timeout]);
+      } catch (err) {
+        opts.logger.warn({ err: (err as Error).message }, 'freshness_unavailable');
+        value = { freshnessMs: null, lagEvents: null };
+      } finally {
+        clearTimeout(timer);
+      }
+      // failures are cached too: a Kafka outage must not slow every KPI read down
+      cached = { at: now, value };
+      return value;
+    },
+    async close() {
+      const a = admin;
+      admin = undefined;
+      if (a) await (await a.catch(() => undefined))?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * GET /v1/value?channel= — messaging-attributed value: revenue per currency of the tenant's
+ * campaigns (on the channel), per reached recipient (recipients with a kept reach, from the
+ * Postgres recipient state), per conversion and per converted message. Revenue per *converting
+ * recipient* and the repeat-conversion rate need per-recipient conversion counts, which the
+ * aggregator does not keep yet; they are answered as null until it does.
+ */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { listCampaigns, moneyByKind } from '@tally/counters';
+import { tenantOf } from '@tally/http';
+import { ratio } from '@tally/kpi';
+import { reachedRecipients } from '../audience-store.ts';
+import type { QueryApiDeps } from '../deps.ts';
+import { CHANNELS, whole } from '../read-guard.ts';
+import { errorSchema } from '../schemas.ts';
+import { tenantAuth } from '../tenant-auth.ts';
+
+const perCurrency = z.record(z.string(), z.number().nullable());
+
+function per(revenue: Record<string, number>, n: number): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(revenue).map(([cur, v]) => [cur, ratio(v, n)]));
+}
+
+export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/v1/value',
+    {
+      onRequest: tenantAuth(deps),
+      schema: {
+        summary: 'Messaging-attributed revenue per recipient and per conversion (lifetime)',
+        security: [{ apiKey: [] }],
+        querystring: z.object({ channel: z.enum(CHANNELS).optional() }),
+        response: {
+          200: z.object({
+            channel: z.string().nullable(),
+            campaigns: z.number().int(),
+            revenue: z.record(z.string(), z.number()),
+            reachedRecipients: z.number().int(),
+            conversions: z.number().int(),
+            convertedMessages: z.number().int(),
+            revenuePerReachedRecipient: perCurrency,
+            revenuePerConversion: perCurrency,
+            revenuePerConvertingRecipient: perCurrency
+              .nullable()
+              .describe('null: not kept per recipient yet'),
+            repeatConversionRate: z.number().nullable().describe('null: not kept per recipient yet'),
+            asOf: z.string(),
+          }),
+          ...Object.fromEntries([400, 401, 429, 503].map((s) => [s, errorSchema])),
+        },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const channel = request.query.channel ?? null;
+      const states = (await whole(() => listCampaigns(deps.redis, deps.keys, tenant.id))).filter(
+        (s) => !channel || s.channel === channel,
+      );
+      const units: Record<string, number> = {};
+      let conversions = 0;
+      let converted = 0;
+      for (const s of states) {
+        for (const [k, v] of Object.entries(s.moneyUnits)) units[k] = (units[k] ?? 0) + v;
+        conversions += s.counts.conversions;
+        converted += s.counts.converted;
+      }
+      const revenue = moneyByKind(units, 'revenue');
+      const reached = await reachedRecipients(deps.pool, tenant.id, channel);
+      return {
+        channel,
+        campaigns: states.length,
+        revenue,
+        reachedRecipients: reached,
+        conversions,
+        convertedMessages: converted,
+        revenuePerReachedRecipient: per(revenue, reached),
+        revenuePerConversion: per(revenue, conversions),
+        revenuePerConvertingRecipient: null,
+        repeatConversionRate: null,
+        asOf: new Date().toISOString(),
+      };
+    },
+  );
+}

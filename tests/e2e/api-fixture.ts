@@ -1,0 +1,50 @@
+/**
+ * The shared setup of the read-API tests (issue 5): a pipeline of their own, the scripted dataset
+ * of api-dataset.ts posted and applied, a snapshot taken (so the Postgres copies exist), and
+ * helpers. Minutes older than 10 minutes are read from the Postgres rollups
+ * (TIMESERIES_LIVE_MINUTES=10), so time series cross the Redis/Postgres seam.
+ */
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startPipeline, type Pipeline } from './harness.ts';
+import { apiDataset } from './api-dataset.ts';
+
+export interface ApiContext {
+  p: Pipeline;
+  acme: string;
+  globex: string;
+  data: ReturnType<typeof apiDataset>;
+  ok: (key: string, url: string) => Promise<any>;
+  badRequest: (url: string, param: string) => Promise<void>;
+}
+
+/** Registers beforeAll/afterAll; the returned context is filled in once beforeAll has run. */
+export function useApiPipeline(label: string): ApiContext {
+  const ctx = { data: apiDataset(Date.now()) } as ApiContext;
+  ctx.ok = async (key, url) => {
+    const res = await ctx.p.getJson(key, url);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  ctx.badRequest = async (url, param) => {
+    const res = await ctx.p.getJson(ctx.acme, url);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.message).toContain(param);
+  };
+  beforeAll(async () => {
+    const p = await startPipeline(label, { TIMESERIES_LIVE_MINUTES: '10' });
+    ctx.p = p;
+    ctx.acme = await p.addTenant(`acme${p.iso.id}`);
+    ctx.globex = await p.addTenant(`globex${p.iso.id}`);
+    expect((await p.postEvents(ctx.acme, ctx.data.acme)).status).toBe(202);
+    expect((await p.postEvents(ctx.globex, ctx.data.globex)).status).toBe(202);
+    await p.settle();
+    expect((await p.postEvents(ctx.acme, ctx.data.acmeLater)).status).toBe(202);
+    await p.settle();
+    await p.aggregator.snapshot();
+  });
+  afterAll(async () => {
+    await ctx.p?.stop();
+  });
+  return ctx;
+}
