@@ -96,7 +96,15 @@ describe('exactly-once under failure', () => {
       const rest = stream.events.filter((e) => e.type !== 'sent');
       const half = Math.ceil(rest.length / 2);
       await pub.publish(sends);
-      await sleep(2500); // consumed, and snapshotted (every 300 ms)
+      // Consumed and snapshotted (every 300 ms): wait for it rather than guess how long a loaded
+      // machine takes to start the aggregator process.
+      await eventually(
+        async () =>
+          (await iso.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM redis_state')).rows[0]?.n ??
+          0,
+        (n) => n > 0,
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
       await pub.publish(rest.slice(0, half));
       await sleep(300); // mid-consumption
       const wiped = (await redis.eval(WIPE_LUA, 0, `${iso.redisPrefix}:*`)) as number;
