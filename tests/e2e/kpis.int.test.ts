@@ -3,6 +3,7 @@
  * of §4, each event posted 1–3 times in shuffled order, late receipts — ends with exact KPIs,
  * rolling windows, breakdowns and unattributed counts, and its snapshot reaches Postgres.
  */
+import { emptyCounts } from '@tally/kpi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { readUnattributed, RedisKeys } from '@tally/counters';
@@ -111,10 +112,10 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
     expect((await kpis('c_sms', '1h')).counts).toEqual(EXPECTED.c_sms.counts);
     expect((await kpis('c_sms', '24h')).counts).toEqual(EXPECTED.c_sms.counts);
     const five = await kpis('c_sms', '5m');
-    expect(five.counts).toEqual({ ...EXPECTED.c_sms.counts, ...zeroCounts(), optOuts: 1 });
+    expect(five.counts).toEqual({ ...EXPECTED.c_sms.counts, ...emptyCounts(), optOuts: 1 });
     expect(five.responseTime).toBeNull();
     expect((await kpis('c_old')).counts).toEqual(EXPECTED.c_old.counts);
-    expect((await kpis('c_old', '24h')).counts).toEqual(zeroCounts());
+    expect((await kpis('c_old', '24h')).counts).toEqual(emptyCounts());
   });
 
   it('breaks the campaign down by segment and error code', async () => {
@@ -149,19 +150,3 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
     expect(optedOut[0]?.n).toBe(2);
   });
 });
-
-function zeroCounts() {
-  return {
-    sent: 0,
-    delivered: 0,
-    failed: 0,
-    opened: 0,
-    clicked: 0,
-    clicks: 0,
-    replied: 0,
-    converted: 0,
-    conversions: 0,
-    optOuts: 0,
-    uninstalls: 0,
-  };
-}

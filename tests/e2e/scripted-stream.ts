@@ -5,6 +5,8 @@
  * receipts first, then what is attributed through recipient state (replies, opt-outs, conversions
  * without a reference…), which by definition needs the reaches to be known.
  */
+import { emptyCounts } from '@tally/kpi';
+
 export type Ev = Record<string, unknown>;
 
 export function scriptedStream(now: number) {
@@ -92,19 +94,7 @@ export function scriptedStream(now: number) {
   return { T0, phase1, phase2 };
 }
 
-const zero = {
-  sent: 0,
-  delivered: 0,
-  failed: 0,
-  opened: 0,
-  clicked: 0,
-  clicks: 0,
-  replied: 0,
-  converted: 0,
-  conversions: 0,
-  optOuts: 0,
-  uninstalls: 0,
-};
+const zero = emptyCounts();
 
 export const EXPECTED = {
   c_sms: {
