@@ -8,9 +8,9 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { inboundEventSchema, type CanonicalEvent } from '@tally/events';
-import { AppError, bearerAuth, errorResponseSchema as errorSchema, tenantOf } from '@tally/http';
-import { KafkaUnavailableError } from '@tally/kafka';
+import { bearerAuth, errorResponseSchema as errorSchema, tenantOf } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
+import { publishOr503 } from '../publish/publish-or-503.ts';
 
 export function eventsRoute(app: FastifyInstance, deps: IngestDeps): void {
   const body = z.strictObject({
@@ -40,16 +40,7 @@ export function eventsRoute(app: FastifyInstance, deps: IngestDeps): void {
         ...(e.recipientId === undefined ? {} : { recipientId: deps.pseudonymize(tenant.id, e.recipientId) }),
         provider: e.provider ?? 'api',
       }));
-      try {
-        await deps.publisher.publish(events);
-      } catch (err) {
-        if (err instanceof KafkaUnavailableError) {
-          deps.metrics.publishFailures.inc();
-          throw new AppError('kafka_unavailable', `events not accepted, retry later: ${err.message}`);
-        }
-        throw err;
-      }
-      deps.metrics.eventsPublished.inc({ source: 'api' }, events.length);
+      await publishOr503(deps, events, 'api');
       return reply.status(202).send({ accepted: events.length });
     },
   );

@@ -6,12 +6,12 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@tally/http';
-import { KafkaUnavailableError } from '@tally/kafka';
 import { TENANT_ID_PATTERN } from '@tally/db';
 import type { IngestDeps } from '../deps.ts';
 import { acceptedCredentials } from '../credentials/rotation.ts';
 import type { ProviderCredentials, ProviderName } from '../credentials/types.ts';
 import { finalizeEvents } from '../providers/finalize.ts';
+import { publishOr503 } from '../publish/publish-or-503.ts';
 import { PayloadError, type Normalized } from '../providers/types.ts';
 
 /** Current (and, within the rotation grace, previous) credentials of the URL's tenant. */
@@ -98,16 +98,7 @@ export async function publishNormalized(
       request.log.warn({ provider, status: s.status.slice(0, 64) }, 'webhook_unknown_status');
     }
   }
-  try {
-    await deps.publisher.publish(events);
-  } catch (err) {
-    if (err instanceof KafkaUnavailableError) {
-      deps.metrics.publishFailures.inc();
-      throw new AppError('kafka_unavailable', `events not accepted, retry later: ${err.message}`);
-    }
-    throw err;
-  }
-  if (events.length > 0) deps.metrics.eventsPublished.inc({ source: provider }, events.length);
+  await publishOr503(deps, events, provider);
   request.log.debug(
     { provider, events: events.length, skipped: normalized.skipped.length },
     'webhook_published',
