@@ -32,14 +32,3 @@ export function scopeId(scope: AlertScope): string {
 export function makeScope(kind: ScopeKind, id: string): AlertScope {
   return kind === 'campaign' ? { kind, campaignId: id } : { kind, sender: id };
 }
-
-export function emptyWindowCounts(): WindowCounts {
-  return { sent: 0, delivered: 0, failed: 0, optOuts: 0, failedByErrorCode: {} };
-}
-
-/** A source with no data: alerts stay quiet until a real source is wired. */
-export const noAlertData: AlertCountsSource = {
-  windowCounts: () => Promise.resolve(emptyWindowCounts()),
-  listActiveScopes: () => Promise.resolve([]),
-  baselineOptOutRate: () => Promise.resolve(null),
-};
