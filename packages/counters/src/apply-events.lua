@@ -176,6 +176,46 @@ local function max_field(rk, field, at)
   if at > cur then rset(rk, field, string.format('%d', at)) end
 end
 
+-- Messages received per UTC day: "day:n;…" oldest first, days older than the recipient TTL
+-- (counted back from the newest day kept) dropped. Audience queries sum the days of a period.
+local RCPT_DAYS = math.ceil(RCPT_TTL / 86400) + 1
+local function count_day(rk, field, at)
+  local day = math.floor(at / DAY)
+  local items, newest, found = {}, day, false
+  for d, n in string.gmatch(rget(rk, field) or '', '(%d+):(%d+)') do
+    d, n = tonumber(d), tonumber(n)
+    if d == day then n, found = n + 1, true end
+    items[#items + 1] = { d, n }
+    if d > newest then newest = d end
+  end
+  if not found then items[#items + 1] = { day, 1 } end
+  table.sort(items, function(x, y) return x[1] < y[1] end)
+  local out = {}
+  for _, it in ipairs(items) do
+    if it[1] > newest - RCPT_DAYS then out[#out + 1] = string.format('%d:%d', it[1], it[2]) end
+  end
+  rset(rk, field, table.concat(out, ';'))
+end
+
+local function add_field(rk, field, n)
+  rset(rk, field, string.format('%d', (tonumber(rget(rk, field)) or 0) + n))
+end
+
+-- Per recipient and channel: conversions (cv:<channel>) and their revenue per currency
+-- (cr:<channel>:<CUR>, ten-thousandths), for value per converting recipient and repeat rate.
+local function note_conversion(rk, h, count, currency, units)
+  if count ~= 0 then add_field(rk, 'cv:' .. h, count) end
+  if currency and units ~= 0 then add_field(rk, 'cr:' .. h .. ':' .. currency, units) end
+end
+
+local ENGAGING = { opened = true, clicked = true, replied = true }
+
+-- Last open/click/reply (le) and last reply (lrp) of a recipient.
+local function note_engagement(rk, e)
+  if ENGAGING[e.y] then max_field(rk, 'le', e.a) end
+  if e.y == 'replied' then max_field(rk, 'lrp', e.a) end
+end
+
 -- ---------------------------------------------------------------- message state
 local function effective(bits)
   if band(bits, DELIVERED) ~= 0 then return band(bits, bnot(FAILED)) end
@@ -312,7 +352,8 @@ local function note_times(st, e)
 end
 
 -- Moves effects parked on the message into its (now known) campaign.
-local function unpark(mk, t, c)
+-- Conversions among them reach the recipient's record too (rk: nil when the recipient is unknown).
+local function unpark(mk, t, c, rk, h)
   local all = redis.call('HGETALL', mk)
   for j = 1, #all, 2 do
     local f, v = all[j], all[j + 1]
@@ -320,11 +361,12 @@ local function unpark(mk, t, c)
     if store then
       apply_effect(t, c, store, field, tonumber(v), tonumber(at))
       redis.call('HDEL', mk, f)
+      if rk and store == 'counts' and field == 'conversions' then note_conversion(rk, h, tonumber(v), nil, 0) end
+      local cur = rk and store == 'money' and string.match(field, '^revenue:(.+)$')
+      if cur then note_conversion(rk, h, 0, cur, tonumber(v)) end
     end
   end
 end
-
-local ENGAGING = { opened = true, clicked = true, replied = true }
 
 -- Reaches, deliveries and clicks feed attribution (SPEC §4); written when they can have changed.
 local function sync_recipient(e, st, c, fresh, delivered_now)
@@ -335,11 +377,13 @@ local function sync_recipient(e, st, c, fresh, delivered_now)
     remember(rk, 'ld', st.td or st.ts or e.a, c, e.m)
   end
   if st.tc and (fresh or e.y == 'clicked') then remember(rk, 'lc', st.tc, c, e.m) end
-  if ENGAGING[e.y] then max_field(rk, 'le', e.a) end
+  note_engagement(rk, e)
   if not st.rn and band(st.s, SENT) ~= 0 then
-    rset(rk, 'n', (tonumber(rget(rk, 'n')) or 0) + 1)
+    add_field(rk, 'n', 1)
+    count_day(rk, 'rd:' .. e.h, st.ts or st.td or e.a)
     st.rn = '1'
   end
+  if e.y == 'converted' then note_conversion(rk, e.h, 1, e.mk == 'revenue' and e.mc, e.mu or 0) end
   if e.h == 'in_app' and band(st.k, OPENED) ~= 0 and not st.op then
     if redis.call('SADD', W(K.openers(e.t, c)), st.r) == 1 then
       INCR(K.counts(e.t, c), 'inAppOpeners', 1)
@@ -371,7 +415,7 @@ local function apply_message_event(e)
   end
   touch_campaign(e, c)
   if newly_known then
-    unpark(mk, e.t, c)
+    unpark(mk, e.t, c, st.r and K.recipient(e.t, st.r), e.h)
     redis.call('ZREM', K.parked, e.t .. SEP .. e.m)
     if st.u then
       INCR(K.unattributed(e.t), 'parked_receipts', -1)
@@ -437,6 +481,11 @@ end
 local function apply_campaign_effects(e, c)
   touch_campaign(e, c)
   for _, fx in ipairs(event_effects(e)) do apply_effect(e.t, c, fx[1], fx[2], fx[3], e.a) end
+  if e.r then
+    local rk = K.recipient(e.t, e.r)
+    note_engagement(rk, e)
+    if e.y == 'converted' then note_conversion(rk, e.h, 1, e.mk == 'revenue' and e.mc, e.mu or 0) end
+  end
   return 'applied'
 end
 

@@ -15,8 +15,11 @@ export const aggregatorConfigSchema = z.object({
   MESSAGE_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
   /** How long event-id markers of per-event effects without a message are kept. */
   DEDUPE_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
-  /** How long per-recipient state (reaches, clicks, subscription) is kept after its last write. */
-  RECIPIENT_TTL_SECONDS: positiveInt.default(35 * 24 * 3600),
+  /**
+   * How long per-recipient state (reaches, messages per day, clicks, replies, conversions,
+   * subscription) is kept after its last write: ≥ the longest audience period (90 days) + 2.
+   */
+  RECIPIENT_TTL_SECONDS: positiveInt.default(92 * 24 * 3600),
   /** How long minute buckets live after their minute; ≥ 25 h keeps every 24h window whole. */
   MINUTE_BUCKET_TTL_SECONDS: positiveInt.min(25 * 3600).default(26 * 3600),
   /** Receipts whose send has not arrived after this long are counted as unattributed. */
