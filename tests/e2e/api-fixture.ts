@@ -1,17 +1,20 @@
 /**
- * The shared setup of the read-API tests (issue 5): a pipeline of their own, the scripted dataset
- * of api-dataset.ts posted and applied, a snapshot taken (so the Postgres copies exist), and
+ * The shared setup of the read-API tests (issue 5): a pipeline of their own, the scripted datasets
+ * of api-dataset.ts and audience-dataset.ts posted and applied, a snapshot taken (so the Postgres copies exist), and
  * helpers. Minutes older than 10 minutes are read from the Postgres rollups
  * (TIMESERIES_LIVE_MINUTES=10), so time series cross the Redis/Postgres seam.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startPipeline, type Pipeline } from './harness.ts';
 import { apiDataset } from './api-dataset.ts';
+import { audienceDataset } from './audience-dataset.ts';
 
 export interface ApiContext {
   p: Pipeline;
   acme: string;
   globex: string;
+  /** The audience and value dataset's tenant (audience-dataset.ts). */
+  initech: string;
   data: ReturnType<typeof apiDataset>;
   ok: (key: string, url: string) => Promise<any>;
   badRequest: (url: string, param: string) => Promise<void>;
@@ -20,6 +23,7 @@ export interface ApiContext {
 /** Registers beforeAll/afterAll; the returned context is filled in once beforeAll has run. */
 export function useApiPipeline(label: string): ApiContext {
   const ctx = { data: apiDataset(Date.now()) } as ApiContext;
+  const audience = audienceDataset(Date.now());
   ctx.ok = async (key, url) => {
     const res = await ctx.p.getJson(key, url);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -36,10 +40,13 @@ export function useApiPipeline(label: string): ApiContext {
     ctx.p = p;
     ctx.acme = await p.addTenant(`acme${p.iso.id}`);
     ctx.globex = await p.addTenant(`globex${p.iso.id}`);
+    ctx.initech = await p.addTenant(`initech${p.iso.id}`);
     expect((await p.postEvents(ctx.acme, ctx.data.acme)).status).toBe(202);
     expect((await p.postEvents(ctx.globex, ctx.data.globex)).status).toBe(202);
+    expect((await p.postEvents(ctx.initech, audience.events)).status).toBe(202);
     await p.settle();
     expect((await p.postEvents(ctx.acme, ctx.data.acmeLater)).status).toBe(202);
+    expect((await p.postEvents(ctx.initech, audience.later)).status).toBe(202);
     await p.settle();
     await p.aggregator.snapshot();
   });

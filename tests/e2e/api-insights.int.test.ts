@@ -8,6 +8,7 @@ import { loadConfig } from '@tally/config';
 import { createLogger } from '@tally/logging';
 import * as querySvc from '@tally/query-api';
 import { useApiPipeline } from './api-fixture.ts';
+import { AUDIENCE_EXPECTED } from './audience-dataset.ts';
 
 describe('read API: audiences, send time, value, rate limit (issue 5)', () => {
   const t = useApiPipeline('apiins');
@@ -87,8 +88,36 @@ describe('read API: audiences, send time, value, rate limit (issue 5)', () => {
       ]);
     });
 
+    it.each(AUDIENCE_EXPECTED.silent)(
+      'counts reaches per day over the period: $q → $count of $audience',
+      async ({ q, count, audience }) => {
+        const b = await silent(t.initech, q);
+        expect([b.count, b.audience, b.recipients.length]).toEqual([count, audience, count]);
+      },
+    );
+
+    it('lists each silent recipient with its reaches in the period, and trends by week', async () => {
+      const b = await silent(t.initech, 'days=30&minMessages=5');
+      expect(b.recipients.map((r: any) => r.reachesInPeriod).sort((x: number, y: number) => x - y)).toEqual(
+        AUDIENCE_EXPECTED.silentReaches,
+      );
+      for (const r of b.recipients) {
+        expect(r.lastEngagedAt).toBeNull();
+        expect(Date.parse(r.lastReachAt)).toBeGreaterThanOrEqual(Date.parse(b.from));
+      }
+      const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+      expect(b.from).toBe(new Date(today - 29 * 86_400_000).toISOString());
+      const w = await silent(t.initech, 'days=14&minMessages=1');
+      expect(w.trend.map((x: any) => [x.reached, x.silentSince])).toEqual(AUDIENCE_EXPECTED.trend14);
+      expect(w.trend.map((x: any) => x.weekStart)).toEqual([
+        new Date(today - 13 * 86_400_000).toISOString(),
+        new Date(today - 6 * 86_400_000).toISOString(),
+      ]);
+    });
+
     it('names the bad parameter and keeps tenants apart', async () => {
-      await badRequest('/v1/audience/silent-disengagement?minMessages=4', 'minMessages');
+      await badRequest('/v1/audience/silent-disengagement?minMessages=0', 'minMessages');
+      await badRequest('/v1/audience/silent-disengagement?days=91', 'days');
       await badRequest('/v1/audience/silent-disengagement?days=0', 'days');
       await badRequest('/v1/audience/silent-disengagement?cursor=!!!', 'cursor');
       const g = await silent(t.globex, 'minMessages=1');
@@ -123,6 +152,18 @@ describe('read API: audiences, send time, value, rate limit (issue 5)', () => {
       expect(total).toBe(4);
     });
 
+    it.each([7, 30] as const)('fills every bucket from messages per day (days=%s)', async (days) => {
+      const b = await ok(t.initech, `/v1/audience/frequency?days=${days}`);
+      const got = Object.fromEntries(
+        b.buckets.map((x: any) => [x.bucket, [x.recipients, x.optOuts, x.clickers, x.repliers, x.engaged]]),
+      );
+      expect(got).toEqual(AUDIENCE_EXPECTED.frequency[days]);
+      for (const x of b.buckets) {
+        expect(x.replyRate).toBe(x.recipients === 0 ? null : x.repliers / x.recipients);
+        expect(x.optOutRate).toBe(x.recipients === 0 ? null : x.optOuts / x.recipients);
+      }
+    });
+
     it('names the bad parameter and keeps tenants apart', async () => {
       await badRequest('/v1/audience/frequency?days=14', 'days');
       const g = await ok(t.globex, '/v1/audience/frequency?days=30');
@@ -141,6 +182,11 @@ describe('read API: audiences, send time, value, rate limit (issue 5)', () => {
         convertedMessages: 2,
         revenuePerReachedRecipient: { USD: 3, EUR: 1.25 },
         revenuePerConversion: { USD: 6, EUR: 2.5 },
+        // both conversions are r1's
+        convertingRecipients: 1,
+        repeatConverters: 1,
+        repeatConversionRate: 1,
+        revenuePerConvertingRecipient: { USD: 12, EUR: 5 },
       });
       const wa = await ok(t.acme, '/v1/value?channel=whatsapp');
       expect(wa).toMatchObject({
@@ -151,10 +197,27 @@ describe('read API: audiences, send time, value, rate limit (issue 5)', () => {
       });
     });
 
+    it('answers revenue per converting recipient and the repeat-conversion rate', async () => {
+      const all = await ok(t.initech, '/v1/value');
+      const { revenue, ...rest } = AUDIENCE_EXPECTED.value.all;
+      expect(all).toMatchObject({ ...rest, revenue, convertingRecipientRevenue: revenue, conversions: 5 });
+      const wa = await ok(t.initech, '/v1/value?channel=whatsapp');
+      const w = AUDIENCE_EXPECTED.value.whatsapp;
+      expect(wa).toMatchObject({ ...w, convertingRecipientRevenue: w.revenue, campaigns: 1, conversions: 1 });
+    });
+
     it('names the bad parameter and keeps tenants apart', async () => {
       await badRequest('/v1/value?channel=fax', 'channel');
       const g = await ok(t.globex, '/v1/value');
-      expect(g).toMatchObject({ campaigns: 1, revenue: {}, reachedRecipients: 1, conversions: 0 });
+      expect(g).toMatchObject({
+        campaigns: 1,
+        revenue: {},
+        reachedRecipients: 1,
+        conversions: 0,
+        convertingRecipients: 0,
+        repeatConversionRate: null,
+        revenuePerConvertingRecipient: {},
+      });
     });
   });
 

@@ -23,10 +23,10 @@ describe('frequencyBucket', () => {
 describe('frequencyTable', () => {
   it('sums message counts into buckets, rates over the bucket’s recipients, empty buckets null', () => {
     const t = frequencyTable([
-      { messages: 1, recipients: 10, optOuts: 1, clickers: 2, engaged: 5 },
-      { messages: 4, recipients: 3, optOuts: 0, clickers: 1, engaged: 1 },
-      { messages: 5, recipients: 1, optOuts: 1, clickers: 0, engaged: 1 },
-      { messages: 0, recipients: 99, optOuts: 9, clickers: 9, engaged: 9 },
+      { messages: 1, recipients: 10, optOuts: 1, clickers: 2, repliers: 4, engaged: 5 },
+      { messages: 4, recipients: 3, optOuts: 0, clickers: 1, repliers: 0, engaged: 1 },
+      { messages: 5, recipients: 1, optOuts: 1, clickers: 0, repliers: 1, engaged: 1 },
+      { messages: 0, recipients: 99, optOuts: 9, clickers: 9, repliers: 9, engaged: 9 },
     ]);
     expect(t.map((r) => r.bucket)).toEqual(['1', '2', '3', '4-5', '6-10', '11+']);
     expect(t[0]).toEqual({
@@ -36,6 +36,8 @@ describe('frequencyTable', () => {
       optOutRate: 0.1,
       clickers: 2,
       clickRate: 0.2,
+      repliers: 4,
+      replyRate: 0.4,
       engaged: 5,
       engagementRate: 0.5,
     });
@@ -44,8 +46,15 @@ describe('frequencyTable', () => {
       optOuts: 1,
       optOutRate: 0.25,
       clickRate: 0.25,
+      replyRate: 0.25,
       engagementRate: 0.5,
     });
-    expect(t[1]).toMatchObject({ recipients: 0, optOutRate: null, clickRate: null, engagementRate: null });
+    expect(t[1]).toMatchObject({
+      recipients: 0,
+      optOutRate: null,
+      clickRate: null,
+      replyRate: null,
+      engagementRate: null,
+    });
   });
 });

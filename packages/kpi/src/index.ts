@@ -9,3 +9,4 @@ export * from './windows.ts';
 export * from './distribution.ts';
 export * from './send-time.ts';
 export * from './frequency.ts';
+export * from './audience-period.ts';

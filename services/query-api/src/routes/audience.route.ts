@@ -2,26 +2,23 @@
  * GET /v1/audience/silent-disengagement?days=30&minMessages=3&channel= — recipients still
  * subscribed, reached at least minMessages times in the last `days` days (on the channel, or on
  * any), with no open, click or reply since the period began: count, share of the subscribed
- * audience reached in the period, a weekly trend, and a paged list of pseudonymous ids. Read from
- * the Postgres copy of recipient state (see audience-store.ts for what it can and cannot answer).
+ * audience reached in the period, a weekly trend, and a paged list of pseudonymous ids.
  * GET /v1/audience/frequency?days=7|30 — recipients by messages received in the period (1, 2, 3,
- * 4–5, 6–10, 11+) with the opt-out, click and engagement (open/click/reply) rate of each group and
- * its size. Reply alone is not kept per recipient, so replies are inside the engagement rate; reach
- * counts are exact up to 3 per channel (the kept reach lists), so 4+ needs several channels.
+ * 4–5, 6–10, 11+) with the opt-out, click, reply and engagement (open/click/reply) rate of each
+ * group and its size. A period is the last `days` whole UTC days, today included; both read the
+ * Postgres copy of recipient state (audience-store.ts), as of the aggregator's last snapshot.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { tenantOf } from '@tally/http';
-import { FREQUENCY_BUCKETS, frequencyTable, ratio } from '@tally/kpi';
+import { audiencePeriod, DAY_MS, FREQUENCY_BUCKETS, frequencyTable, ratio } from '@tally/kpi';
 import { frequencyRows, silentPage, silentSummary, silentTrend } from '../audience-store.ts';
 import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { CHANNELS } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
-
-const WEEK = 7 * 86_400_000;
 
 function decodeAfter(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
@@ -41,13 +38,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         security: [{ apiKey: [] }],
         querystring: z.object({
           days: z.coerce.number().int().min(1).max(90).default(30),
-          minMessages: z.coerce
-            .number()
-            .int()
-            .min(1)
-            .max(3)
-            .default(3)
-            .describe('at most 3: recipient state keeps the 3 latest reaches per channel'),
+          minMessages: z.coerce.number().int().min(1).max(10_000).default(3),
           channel: z.enum(CHANNELS).optional(),
           limit: z.coerce.number().int().min(1).max(100).default(50),
           cursor: z.string().max(400).optional(),
@@ -57,6 +48,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
             days: z.number().int(),
             minMessages: z.number().int(),
             channel: z.string().nullable(),
+            from: z.string().describe('first instant of the period (UTC midnight)'),
             count: z.number().int(),
             audience: z.number().int().describe('subscribed recipients reached in the period'),
             share: z.number().nullable().describe('count / audience'),
@@ -74,7 +66,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
               z.object({
                 recipientId: z.string().describe('pseudonymous (HMAC) id'),
                 reachesInPeriod: z.number().int(),
-                lastReachAt: z.string(),
+                lastReachAt: z.string().nullable(),
                 lastEngagedAt: z.string().nullable(),
               }),
             ),
@@ -89,19 +81,13 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const tenant = tenantOf(request);
       const { days, minMessages, channel, limit, cursor } = request.query;
       const now = Date.now();
-      const q = {
-        tenant: tenant.id,
-        sinceMs: now - days * 86_400_000,
-        minMessages,
-        channel: channel ?? null,
-      };
+      const period = audiencePeriod(now, days);
+      const q = { tenant: tenant.id, ...period, minMessages, channel: channel ?? null };
       const after = decodeAfter(cursor);
-      const nWeeks = Math.ceil(days / 7);
-      const weeks = Array.from({ length: nWeeks }, (_, i) => now - (nWeeks - i) * WEEK);
       const [summary, rows, trend] = await Promise.all([
         silentSummary(deps.pool, q),
         silentPage(deps.pool, q, after, limit + 1),
-        silentTrend(deps.pool, q, weeks),
+        silentTrend(deps.pool, q, period.weekStarts),
       ]);
       const recipients = rows.slice(0, limit);
       const last = recipients[recipients.length - 1];
@@ -112,8 +98,9 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         count: summary.silent,
         audience: summary.audience,
         share: ratio(summary.silent, summary.audience),
-        trend: weeks.map((s, i) => ({
-          weekStart: new Date(s).toISOString(),
+        from: new Date(period.sinceMs).toISOString(),
+        trend: period.weekStarts.map((day, i) => ({
+          weekStart: new Date(day * DAY_MS).toISOString(),
           ...(trend[i] ?? { reached: 0, silentSince: 0 }),
         })),
         recipients,
@@ -129,12 +116,13 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
     {
       onRequest: tenantAuth(deps),
       schema: {
-        summary: 'Opt-out, click and engagement rates by messages received in the period',
+        summary: 'Opt-out, click, reply and engagement rates by messages received in the period',
         security: [{ apiKey: [] }],
         querystring: z.object({ days: z.enum(['7', '30']).default('30') }),
         response: {
           200: z.object({
             days: z.number().int(),
+            from: z.string().describe('first instant of the period (UTC midnight)'),
             buckets: z.array(
               z.object({
                 bucket: z.enum(FREQUENCY_BUCKETS),
@@ -143,6 +131,8 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
                 optOutRate: rate,
                 clickers: z.number().int(),
                 clickRate: rate,
+                repliers: z.number().int(),
+                replyRate: rate,
                 engaged: z.number().int(),
                 engagementRate: rate.describe('opened, clicked or replied in the period'),
               }),
@@ -157,8 +147,14 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const tenant = tenantOf(request);
       const days = Number(request.query.days);
       const now = Date.now();
-      const rows = await frequencyRows(deps.pool, tenant.id, now - days * 86_400_000);
-      return { days, buckets: frequencyTable(rows), asOf: new Date(now).toISOString() };
+      const period = audiencePeriod(now, days);
+      const rows = await frequencyRows(deps.pool, { tenant: tenant.id, ...period });
+      return {
+        days,
+        from: new Date(period.sinceMs).toISOString(),
+        buckets: frequencyTable(rows),
+        asOf: new Date(now).toISOString(),
+      };
     },
   );
 }

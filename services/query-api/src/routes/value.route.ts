@@ -1,9 +1,10 @@
 /**
- * GET /v1/value?channel= — messaging-attributed value: revenue per currency of the tenant's
- * campaigns (on the channel), per reached recipient (recipients with a kept reach, from the
- * Postgres recipient state), per conversion and per converted message. Revenue per *converting
- * recipient* and the repeat-conversion rate need per-recipient conversion counts, which the
- * aggregator does not keep yet; they are answered as null until it does.
+ * GET /v1/value?channel= — messaging-attributed value (messaging CLV) over the tenant's history:
+ * revenue per currency of the tenant's campaigns (on the channel), per reached recipient, per
+ * conversion and per converted message; and from per-recipient records (conversions and their
+ * revenue, kept while the recipient is active within the aggregator's RECIPIENT_TTL_SECONDS),
+ * revenue per converting recipient and the repeat-conversion rate (converting recipients with two
+ * or more conversions). Recipient figures are as of the aggregator's last snapshot.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +12,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listCampaigns, moneyByKind } from '@tally/counters';
 import { tenantOf } from '@tally/http';
 import { ratio } from '@tally/kpi';
-import { reachedRecipients } from '../audience-store.ts';
+import { recipientValue } from '../audience-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { CHANNELS, whole } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
@@ -43,10 +44,13 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
             convertedMessages: z.number().int(),
             revenuePerReachedRecipient: perCurrency,
             revenuePerConversion: perCurrency,
-            revenuePerConvertingRecipient: perCurrency
-              .nullable()
-              .describe('null: not kept per recipient yet'),
-            repeatConversionRate: z.number().nullable().describe('null: not kept per recipient yet'),
+            convertingRecipients: z.number().int().describe('recipients with an attributed conversion'),
+            repeatConverters: z.number().int().describe('of those, recipients with two or more'),
+            convertingRecipientRevenue: z
+              .record(z.string(), z.number())
+              .describe('revenue of conversions with a known recipient'),
+            revenuePerConvertingRecipient: perCurrency,
+            repeatConversionRate: z.number().nullable().describe('repeatConverters / convertingRecipients'),
             asOf: z.string(),
           }),
           ...Object.fromEntries([400, 401, 429, 503].map((s) => [s, errorSchema])),
@@ -68,7 +72,8 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         converted += s.counts.converted;
       }
       const revenue = moneyByKind(units, 'revenue');
-      const reached = await reachedRecipients(deps.pool, tenant.id, channel);
+      const rv = await recipientValue(deps.pool, tenant.id, channel);
+      const reached = rv.reached;
       return {
         channel,
         campaigns: states.length,
@@ -78,8 +83,11 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         convertedMessages: converted,
         revenuePerReachedRecipient: per(revenue, reached),
         revenuePerConversion: per(revenue, conversions),
-        revenuePerConvertingRecipient: null,
-        repeatConversionRate: null,
+        convertingRecipients: rv.converting,
+        repeatConverters: rv.repeat,
+        convertingRecipientRevenue: rv.revenue,
+        revenuePerConvertingRecipient: per(rv.revenue, rv.converting),
+        repeatConversionRate: ratio(rv.repeat, rv.converting),
         asOf: new Date().toISOString(),
       };
     },
