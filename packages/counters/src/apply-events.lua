@@ -237,6 +237,19 @@ local function intern_dims(t, c, e)
   return id
 end
 
+-- The event time a status change counts at in minute buckets: the message's first send, first
+-- delivery, first reply or latest click for those, the time it was counted failed (st.fm) for
+-- failed, else the event's time. Statuses applied late (parked until the campaign was known, or
+-- reached before the send gave the tuple) so count at the time they happened where it is kept.
+local function flag_time(flag, st, at)
+  if flag == SENT then return st.ts or at end
+  if flag == DELIVERED then return st.td or at end
+  if flag == FAILED then return st.fm or at end
+  if flag == REPLIED then return st.tr or at end
+  if flag == CLICKED then return st.tc or at end
+  return at
+end
+
 -- Moves the campaign's counts (lifetime, minute buckets, breakdowns) from `from` bits to `to` bits.
 local function move_counts(t, c, st, from, to, at)
   for _, f in ipairs(FLAGS) do
@@ -244,11 +257,9 @@ local function move_counts(t, c, st, from, to, at)
     if was ~= now then
       local n = now and 1 or -1
       INCR(K.counts(t, c), f[2], n)
-      local when = at
-      if f[1] == SENT and st.ts then when = st.ts elseif f[1] == DELIVERED and st.td then when = st.td end
-      if f[1] == FAILED then
-        if now then st.fm = when else when = st.fm or when end
-      end
+      if f[1] == FAILED and now then st.fm = at end
+      local when = flag_time(f[1], st, at)
+      if now and not st.d then st.pw = (st.pw and st.pw .. ';' or '') .. f[1] .. ':' .. when end
       bucket_add(t, c, when, f[2], n)
       if SENDER_FLAGS[f[2]] then sender_add(t, st.sn, when, f[2], n) end
       if f[1] == FAILED then
@@ -263,11 +274,22 @@ end
 
 -- Breakdowns count per interned send tuple (one field per tuple and status); readers expand the
 -- tuple into its dimensions (read.ts), so a status change costs one write, not one per dimension.
-local function move_breakdown(t, c, id, from, to)
+-- The same change goes to the tuple's minute bucket (filtered rolling windows) at the time the
+-- campaign's minute bucket counted it: statuses counted before the send gave the tuple left that
+-- time in st.pw ("bit:ms;…"), which the catch-up uses and clears.
+local function move_breakdown(t, c, st, id, from, to, at)
+  local pending = {}
+  for bit, ms in string.gmatch(st.pw or '', '(%d+):(%d+)') do pending[tonumber(bit)] = tonumber(ms) end
   for _, f in ipairs(FLAGS) do
     local was, now = band(from, f[1]) ~= 0, band(to, f[1]) ~= 0
-    if was ~= now then INCR(K.tuples(t, c), id .. SEP .. f[2], now and 1 or -1) end
+    if was ~= now then
+      local n = now and 1 or -1
+      INCR(K.tuples(t, c), id .. SEP .. f[2], n)
+      local when = (now and pending[f[1]]) or flag_time(f[1], st, at)
+      minute_add(K.wtuple, t, c, when, id .. SEP .. f[2], n, 'c:' .. c)
+    end
   end
+  if st.pw then st.pw, st.pw_done = nil, true end
 end
 
 local function bucket_of(ms)
@@ -302,7 +324,7 @@ local function sync_engagement(t, c, st)
   st.ed = d
 end
 
-local MSG_FIELDS = { 'c', 's', 'k', 'bk', 'r', 'd', 'ts', 'td', 'tr', 'fi', 'li', 'ed', 'rb', 'ec', 'ecc', 'fm', 'tc', 'u', 'rn', 'op', 'sn' }
+local MSG_FIELDS = { 'c', 's', 'k', 'bk', 'r', 'd', 'ts', 'td', 'tr', 'fi', 'li', 'ed', 'rb', 'ec', 'ecc', 'fm', 'tc', 'u', 'rn', 'op', 'sn', 'pw' }
 local NUMERIC = { s = true, k = true, bk = true, ts = true, td = true, tr = true, fi = true, li = true, fm = true, tc = true }
 
 local function load_message(mk)
@@ -329,6 +351,7 @@ local function save_message(mk, st)
     if st[f] ~= nil then args[#args + 1] = f args[#args + 1] = tostring(st[f]) end
   end
   redis.call('HSET', mk, unpack(args))
+  if st.pw_done then redis.call('HDEL', mk, 'pw') end
   redis.call('EXPIRE', mk, MSG_TTL)
 end
 
@@ -431,7 +454,7 @@ local function apply_message_event(e)
     st.k = eff
   end
   if st.d and eff ~= st.bk then
-    move_breakdown(e.t, c, st.d, st.bk, eff)
+    move_breakdown(e.t, c, st, st.d, st.bk, eff, e.a)
     st.bk = eff
   end
   for _, fx in ipairs(event_effects(e)) do apply_effect(e.t, c, fx[1], fx[2], fx[3], e.a) end

@@ -9,6 +9,8 @@
  *   P:c:{T:C}:rt          hash   response-time histogram: log-bucket index → replied messages
  *   P:c:{T:C}:w:<minute>  hash   first-occurrences in that event-time minute (TTL ≥ 25 h)
  *   P:c:{T:C}:we:<minute> hash   failed messages in that minute by provider error code (TTL as :w:)
+ *   P:c:{T:C}:wt:<minute> hash   the minute's first-occurrences per send tuple: "<tupleId>\0<status>"
+ *                                → messages (filtered rolling windows; TTL as :w:)
  *   P:s:{T:S}:w:<minute>  hash   per sender S (sending number or id), across campaigns: sent,
  *                                delivered, failed, optOuts first-occurrences in that minute (TTL as :w:)
  *   P:s:{T:S}:we:<minute> hash   the sender's failed messages in that minute by error code
@@ -62,6 +64,9 @@ export class RedisKeys {
   }
   minuteErrors(tenant: string, campaign: string, minute: number): string {
     return `${this.campaignTag(tenant, campaign)}:we:${minute}`;
+  }
+  minuteTuples(tenant: string, campaign: string, minute: number): string {
+    return `${this.campaignTag(tenant, campaign)}:wt:${minute}`;
   }
   senderTag(tenant: string, sender: string): string {
     return `${this.prefix}:s:{${tenant}:${sender}}`;
@@ -155,6 +160,7 @@ function K.meta(t, c) return K.tag(t, c) .. ':meta' end
 function K.rt(t, c) return K.tag(t, c) .. ':rt' end
 function K.minute(t, c, minute) return K.tag(t, c) .. ':w:' .. minute end
 function K.werr(t, c, minute) return K.tag(t, c) .. ':we:' .. minute end
+function K.wtuple(t, c, minute) return K.tag(t, c) .. ':wt:' .. minute end
 function K.stag(t, s) return P .. ':s:{' .. t .. ':' .. s .. '}' end
 function K.sminute(t, s, minute) return K.stag(t, s) .. ':w:' .. minute end
 function K.swerr(t, s, minute) return K.stag(t, s) .. ':we:' .. minute end

@@ -3,7 +3,7 @@
  * early reads (query-api). Keys come from RedisKeys only.
  */
 import type { Redis } from 'ioredis';
-import { COUNT_NAMES, emptyCounts, type Counts } from '@tally/kpi';
+import { COUNT_NAMES, emptyCounts, windowMinutes, type Counts, type Window } from '@tally/kpi';
 import { FIELD_SEPARATOR, type RedisKeys } from './keys.ts';
 import { BREAKDOWN_DIMENSIONS, RebuildingError, type BreakdownDimension } from './read.ts';
 
@@ -41,11 +41,43 @@ export async function readFilteredCounts(
   )) as [number, string | null, Raw, Raw];
   if (epoch === 0) throw new RebuildingError();
   if (score === null) return undefined;
+  return matching(expandTuples(raw, dims), filter);
+}
+
+/**
+ * The same over a rolling window: message counts per send tuple first reached in the window's
+ * minutes (the `wt:<minute>` buckets, written beside the campaign's `w:<minute>` ones), summed
+ * over the tuples matching the filter. Undefined when the tenant has no such campaign.
+ */
+export async function readFilteredWindow(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+  campaign: string,
+  filter: TupleFilter,
+  window: Exclude<Window, 'all'>,
+  now: number,
+): Promise<Counts | undefined> {
+  const pipe = redis
+    .multi()
+    .exists(keys.epoch())
+    .zscore(keys.campaigns(tenant), campaign)
+    .hgetall(keys.dims(tenant, campaign));
+  for (const m of windowMinutes(window, now)) pipe.hgetall(keys.minuteTuples(tenant, campaign, m));
+  const [epoch, score, dims, ...buckets] = (await execAll(pipe)) as [number, string | null, Raw, ...Raw[]];
+  if (epoch === 0) throw new RebuildingError();
+  if (score === null) return undefined;
+  const sum: Record<string, number> = {};
+  for (const b of buckets) for (const [f, v] of Object.entries(b)) sum[f] = (sum[f] ?? 0) + Number(v);
+  return matching(expandTuples(sum, dims), filter);
+}
+
+function matching(tuples: TupleCounts[], filter: TupleFilter): Counts {
   const wanted = Object.entries(filter).map(
     ([dim, value]) => [BREAKDOWN_DIMENSIONS.indexOf(dim as TupleDimension), value] as const,
   );
   const counts = emptyCounts();
-  for (const t of expandTuples(raw, dims))
+  for (const t of tuples)
     if (wanted.every(([pos, value]) => t.tuple[pos] === value))
       for (const n of COUNT_NAMES) counts[n] += t.counts[n];
   return counts;
@@ -57,7 +89,7 @@ export interface TupleCounts {
   counts: Counts;
 }
 
-function expandTuples(raw: Raw, dims: Raw): TupleCounts[] {
+function expandTuples(raw: Record<string, string | number>, dims: Raw): TupleCounts[] {
   const byId = new Map<string, TupleCounts>();
   for (const [field, v] of Object.entries(raw)) {
     const cut = field.lastIndexOf(FIELD_SEPARATOR);

@@ -19,6 +19,7 @@ describe('LUA_KEYS agrees with RedisKeys', () => {
     ['K.rt("t", "c")', k.responseTimes('t', 'c')],
     ['K.minute("t", "c", 42)', k.minute('t', 'c', 42)],
     ['K.werr("t", "c", 42)', k.minuteErrors('t', 'c', 42)],
+    ['K.wtuple("t", "c", 42)', k.minuteTuples('t', 'c', 42)],
     ['K.sminute("t", "+15005550000", 42)', k.senderMinute('t', '+15005550000', 42)],
     ['K.swerr("t", "s", 42)', k.senderMinuteErrors('t', 's', 42)],
     ['K.active("t")', k.active('t')],
