@@ -86,8 +86,22 @@ describe('read API: campaigns (issue 5)', () => {
       expect(Date.parse(b.asOf)).toBeGreaterThan(data.T0);
     });
 
-    it('names the bad parameter, and a filter with a rolling window is refused', async () => {
-      await badRequest('/v1/campaigns/k1/kpis?window=5m&segment=vip', 'window');
+    it('filters a rolling window’s counts by the sends’ segment and variant', async () => {
+      // k1 was sent at T0 (now − 20 min); its one click, to a vip, at T0 + 18 min
+      const vip5 = await ok(t.acme, '/v1/campaigns/k1/kpis?window=5m&segment=vip');
+      expect(vip5.filter).toEqual({ segment: 'vip', scope: 'window' });
+      expect(vip5.counts).toMatchObject({ sent: 0, delivered: 0, clicked: 1 });
+      const reg5 = await ok(t.acme, '/v1/campaigns/k1/kpis?window=5m&segment=regular');
+      expect(reg5.counts).toMatchObject({ sent: 0, clicked: 0 });
+      const vipHour = await ok(t.acme, '/v1/campaigns/k1/kpis?window=1h&segment=vip');
+      expect(vipHour.counts).toMatchObject(API_EXPECTED.k1Vip);
+      const regA = await ok(t.acme, '/v1/campaigns/k1/kpis?window=1h&segment=regular&variant=A');
+      expect(regA.counts).toMatchObject(API_EXPECTED.k1RegularA);
+      expect(regA.rates.deliveryRate).toBe(0.5);
+    });
+
+    it('names the bad parameter', async () => {
+      await badRequest('/v1/campaigns/k1/kpis?window=2h&segment=vip', 'window');
       await badRequest('/v1/campaigns/k1/kpis?window=2h', 'window');
       await badRequest('/v1/campaigns/k1/kpis?channel=fax', 'channel');
     });
@@ -113,11 +127,23 @@ describe('read API: campaigns (issue 5)', () => {
       },
     );
 
-    it('the send filter on the campaign’s own channel gives the unfiltered message counts', async () => {
-      const all = await ok(t.acme, '/v1/campaigns/k1/kpis');
-      const sms = await ok(t.acme, '/v1/campaigns/k1/kpis?channel=sms');
-      for (const status of MESSAGE_STATUSES) expect(sms.counts[status], status).toBe(all.counts[status]);
-      expect(sms.rates.deliveryRate).toBe(all.rates.deliveryRate);
+    it.each(['all', '5m', '1h', '24h'])(
+      'window=%s: the send filter on the campaign’s own channel gives the unfiltered message counts',
+      async (window) => {
+        const all = await ok(t.acme, `/v1/campaigns/k1/kpis?window=${window}`);
+        const sms = await ok(t.acme, `/v1/campaigns/k1/kpis?window=${window}&channel=sms`);
+        for (const status of MESSAGE_STATUSES) expect(sms.counts[status], status).toBe(all.counts[status]);
+        expect(sms.rates.deliveryRate).toBe(all.rates.deliveryRate);
+      },
+    );
+
+    it('a window’s segments sum to the window’s message counts', async () => {
+      const all = await ok(t.acme, '/v1/campaigns/k1/kpis?window=1h');
+      const vip = await ok(t.acme, '/v1/campaigns/k1/kpis?window=1h&segment=vip');
+      const reg = await ok(t.acme, '/v1/campaigns/k1/kpis?window=1h&segment=regular');
+      for (const status of MESSAGE_STATUSES)
+        expect(vip.counts[status] + reg.counts[status], status).toBe(all.counts[status]);
+      expect(all.counts.sent).toBe(4);
     });
 
     it.each(['1m', '1h'])(

@@ -64,13 +64,15 @@ export const kpiResponseSchema = campaignKpiSchema.extend({
   money: moneySchema.nullable(),
   satisfaction: meanSchema.nullable(),
   featureAdoption: featureAdoptionSchema.nullable(),
-  /** The send filter applied (channel/segment/variant), always to lifetime counts; null = none. */
+  /** The send filter applied (channel/segment/variant) to the message counts; null = none. */
   filter: z
     .object({
       channel: z.string().optional(),
       segment: z.string().optional(),
       variant: z.string().optional(),
-      scope: z.literal('lifetime'),
+      scope: z
+        .enum(['lifetime', 'window'])
+        .describe('lifetime counts (window=all) or the first-occurrences of the rolling window'),
     })
     .nullable(),
   freshnessMs: z

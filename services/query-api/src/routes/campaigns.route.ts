@@ -5,7 +5,7 @@
  * GET /v1/campaigns/:id/kpis?window=all|5m|15m|1h|24h&channel=&segment=&variant= — counts, rates,
  * money and the other KPIs of one campaign; rolling windows are first-occurrences by event time at
  * minute resolution. The channel/segment/variant filters select send tuples and so apply to the
- * lifetime message counts (and rates) only: with a filter, `window` must be `all` and the money,
+ * message counts and rates, lifetime or of the window (per-tuple minute buckets); the money,
  * response-time, engagement, satisfaction and adoption figures are null (not kept per tuple).
  * GET /v1/campaigns/:id/breakdown?by=… — message counts and rates per dimension value.
  * Another tenant's campaign and an unknown one are both 404: keys are tenant-scoped, so there is
@@ -21,6 +21,7 @@ import {
   readCampaign,
   readCampaignWindow,
   readFilteredCounts,
+  readFilteredWindow,
   type TupleFilter,
 } from '@tally/counters';
 import { idSchema } from '@tally/events';
@@ -51,9 +52,9 @@ const listQuery = z.object({
 
 const kpiQuery = z.object({
   window: z.enum(WINDOWS).default('all'),
-  channel: z.enum(CHANNELS).optional().describe('lifetime message counts of these sends only'),
-  segment: z.string().min(1).max(200).optional().describe('lifetime message counts of these sends only'),
-  variant: z.string().min(1).max(200).optional().describe('lifetime message counts of these sends only'),
+  channel: z.enum(CHANNELS).optional().describe('message counts of these sends only'),
+  segment: z.string().min(1).max(200).optional().describe('message counts of these sends only'),
+  variant: z.string().min(1).max(200).optional().describe('message counts of these sends only'),
 });
 
 export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
@@ -96,7 +97,7 @@ export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
     {
       onRequest: auth,
       schema: {
-        summary: "One campaign's KPIs, optionally of some sends only (lifetime)",
+        summary: "One campaign's KPIs, lifetime or of a rolling window, optionally of some sends only",
         security: [{ apiKey: [] }],
         params: z.object({ id: idSchema }),
         querystring: kpiQuery,
@@ -111,10 +112,12 @@ export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
       const now = new Date();
       const freshness = await deps.freshness(now.getTime());
       if (Object.keys(filter).length > 0) {
-        if (window !== 'all')
-          throw badParam('window', 'channel, segment and variant filters apply to window=all only');
         const lifetime = await whole(() => readCampaign(deps.redis, deps.keys, tenant.id, id));
-        const counts = await whole(() => readFilteredCounts(deps.redis, deps.keys, tenant.id, id, filter));
+        const counts = await whole(() =>
+          window === 'all'
+            ? readFilteredCounts(deps.redis, deps.keys, tenant.id, id, filter)
+            : readFilteredWindow(deps.redis, deps.keys, tenant.id, id, filter, window, now.getTime()),
+        );
         if (!lifetime || !counts) throw new AppError('not_found', `no campaign ${id}`);
         return {
           ...kpiView(lifetime, window, now),
@@ -125,7 +128,7 @@ export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
           engagementDuration: null,
           satisfaction: null,
           featureAdoption: null,
-          filter: { ...filter, scope: 'lifetime' as const },
+          filter: { ...filter, scope: window === 'all' ? ('lifetime' as const) : ('window' as const) },
           ...freshness,
         };
       }
