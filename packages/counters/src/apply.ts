@@ -42,7 +42,9 @@ import type { CanonicalEvent, EventType } from '@tally/events';
 import { toMoneyUnits } from '@tally/kpi';
 import { LUA_KEYS } from './keys.ts';
 
-const body = readFileSync(new URL('./apply-events.lua', import.meta.url), 'utf8');
+/** The script's parts (./apply/), concatenated in this order into one chunk. */
+const PARTS = ['1-batch.lua', '2-recipient.lua', '3-message.lua', '4-events.lua'];
+const body = PARTS.map((f) => readFileSync(new URL(`./apply/${f}`, import.meta.url), 'utf8')).join('\n');
 export const APPLY_EVENTS_LUA = `local P = ARGV[1]\n${LUA_KEYS}\n${body}`;
 
 export const STATUS_BITS = {

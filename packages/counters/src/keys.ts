@@ -25,7 +25,7 @@
  *   P:c:{T:C}:openers     set    in-app recipients who opened a message of C
  *   P:c:{T:C}:adopters    set    recipients with feature_adopted attributed to C
  *   P:c:{T:C}:seen:<id>   string dedupe marker of a per-event effect without a message (TTL)
- *   P:m:{T:M}             hash   per-message state (see apply-events.lua), TTL refreshed on write
+ *   P:m:{T:M}             hash   per-message state (see apply/3-message.lua), TTL refreshed on write
  *   P:r:{T:R}             hash   per-recipient state: reaches, last click/delivery, engagement,
  *                                subscription, messages received (TTL refreshed on write)
  *   P:t:{T}:campaigns     zset   the tenant's campaigns, scored by first event time (ms)

@@ -1,6 +1,7 @@
 /**
  * Audience and value queries over `recipient_state` (the aggregator's per-recipient hashes as of
- * its last snapshot, a few seconds old). The fields read here (written by apply-events.lua):
+ * its last snapshot, a few seconds old). The fields read here (written by the apply script,
+ * packages/counters/src/apply/2-recipient.lua):
  *   rd:<channel>        messages received per UTC day, "day:n;…" (days since the epoch), kept for
  *                       the recipient TTL (RECIPIENT_TTL_SECONDS of the aggregator)
  *   lr:<channel>        the 3 latest reaches on that channel, "time|campaign|message;…"
