@@ -4,11 +4,11 @@
  * and attributed conversions with their revenue (`cv:<channel>`, `cr:<channel>:<CUR>`) — each
  * exactly once under duplicates, parking and the campaign-only path.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { CanonicalEvent } from '@tally/events';
-import { testServices, uniqueId } from '@tally/testing';
-import { applyBatch, deleteAll, RedisKeys } from '../src/index.ts';
+import { testServices } from '@tally/testing';
+import { useApplyHarness, type Ev } from './apply-harness.ts';
 
 const redis = new Redis(testServices().redisUrl);
 afterAll(() => redis.disconnect());
@@ -18,41 +18,9 @@ const TODAY = Math.floor(Date.now() / DAY);
 const noon = (daysAgo: number, hours = 0) =>
   new Date((TODAY - daysAgo) * DAY + (12 + hours) * 3_600_000).toISOString();
 
-type Ev = Partial<CanonicalEvent> & Pick<CanonicalEvent, 'eventId' | 'type' | 'occurredAt'>;
-const base = { tenantId: 't', channel: 'sms' } as const;
-
 describe('recipient state of the apply script', () => {
-  let keys: RedisKeys;
-  let offset = 0;
-  const apply = async (events: Ev[], recipientTtlSeconds = 92 * 86_400) => {
-    const first = offset;
-    offset += events.length;
-    const res = await applyBatch(
-      redis,
-      {
-        topic: 'events',
-        partition: 0,
-        firstOffset: String(first),
-        lastOffset: String(offset - 1),
-        events: events.map((e, k) => ({
-          offset: String(first + k),
-          event: { ...base, ...e },
-        })),
-        windows: new Map(),
-      },
-      {
-        prefix: keys.prefix,
-        messageTtlSeconds: 600,
-        dedupeTtlSeconds: 600,
-        recipientTtlSeconds,
-        minuteTtlSeconds: 93_600,
-        now: Date.now(),
-      },
-    );
-    expect(res.status).toBe('ok');
-    return res;
-  };
-  const state = () => redis.hgetall(keys.recipient('t', 'r1'));
+  const { keys, apply } = useApplyHarness(redis, 'rcpt');
+  const state = () => redis.hgetall(keys().recipient('t', 'r1'));
   const send = (id: string, daysAgo: number, extra: Partial<CanonicalEvent> = {}): Ev => ({
     eventId: `${id}-s`,
     type: 'sent',
@@ -61,15 +29,6 @@ describe('recipient state of the apply script', () => {
     messageId: id,
     recipientId: 'r1',
     ...extra,
-  });
-
-  beforeEach(async () => {
-    keys = new RedisKeys(uniqueId('rcpt'));
-    offset = 0;
-    await redis.set(keys.epoch(), 'e');
-  });
-  afterEach(async () => {
-    await deleteAll(redis, keys);
   });
 
   it('counts messages per day and channel once each, whatever the duplicates and receipts', async () => {
@@ -86,10 +45,10 @@ describe('recipient state of the apply script', () => {
   });
 
   it('drops days older than the recipient TTL, counted back from the newest day kept', async () => {
-    await apply([send('m1', 10), send('m2', 5)], 6 * 86_400);
+    await apply([send('m1', 10), send('m2', 5)], { recipientTtlSeconds: 6 * 86_400 });
     // 6 days of TTL keep 7 days: the newest (5 days ago) and the 6 before it
     expect((await state())['rd:sms']).toBe(`${TODAY - 10}:1;${TODAY - 5}:1`);
-    await apply([send('m3', 2)], 6 * 86_400);
+    await apply([send('m3', 2)], { recipientTtlSeconds: 6 * 86_400 });
     expect((await state())['rd:sms']).toBe(`${TODAY - 5}:1;${TODAY - 2}:1`);
   });
 

@@ -3,20 +3,13 @@
  * first-occurrences as the campaign's own buckets, also when receipts, clicks and replies arrive
  * before the send that gives the tuple, and when a delivery takes a failure back.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { CanonicalEvent } from '@tally/events';
 import type { Counts } from '@tally/kpi';
-import { testServices, uniqueId } from '@tally/testing';
-import {
-  applyBatch,
-  deleteAll,
-  readCampaignWindow,
-  readFilteredWindow,
-  readMinuteBuckets,
-  RedisKeys,
-  STATUS_BITS,
-} from '../src/index.ts';
+import { testServices } from '@tally/testing';
+import { readCampaignWindow, readFilteredWindow, readMinuteBuckets, STATUS_BITS } from '../src/index.ts';
+import { useApplyHarness, type Ev } from './apply-harness.ts';
 
 const STATUSES = Object.keys(STATUS_BITS) as (keyof typeof STATUS_BITS)[];
 
@@ -26,38 +19,10 @@ afterAll(() => redis.disconnect());
 const NOW = Date.now();
 const MIN = Math.floor(NOW / 60_000);
 const at = (minutesAgo: number) => new Date((MIN - minutesAgo) * 60_000 + 5_000).toISOString();
-type Ev = Partial<CanonicalEvent> & Pick<CanonicalEvent, 'eventId' | 'type' | 'occurredAt'>;
 
 describe('per-tuple minute buckets', () => {
-  let keys: RedisKeys;
-  let offset = 0;
-  const apply = async (events: Ev[]) => {
-    const first = offset;
-    offset += events.length;
-    const res = await applyBatch(
-      redis,
-      {
-        topic: 'events',
-        partition: 0,
-        firstOffset: String(first),
-        lastOffset: String(offset - 1),
-        events: events.map((e, k) => ({
-          offset: String(first + k),
-          event: { tenantId: 't', channel: 'sms', ...e },
-        })),
-        windows: new Map(),
-      },
-      {
-        prefix: keys.prefix,
-        messageTtlSeconds: 600,
-        dedupeTtlSeconds: 600,
-        recipientTtlSeconds: 600,
-        minuteTtlSeconds: 93_600,
-        now: NOW,
-      },
-    );
-    expect(res.status).toBe('ok');
-  };
+  const { keys: k, apply: applyAt } = useApplyHarness(redis, 'wt');
+  const apply = (events: Ev[]) => applyAt(events, { now: NOW });
   const send = (m: string, minutesAgo: number, segment: string): Ev => ({
     eventId: `${m}-s`,
     type: 'sent',
@@ -79,16 +44,8 @@ describe('per-tuple minute buckets', () => {
     ...extra,
   });
 
-  beforeEach(async () => {
-    keys = new RedisKeys(uniqueId('wt'));
-    offset = 0;
-    await redis.set(keys.epoch(), 'e');
-  });
-  afterEach(async () => {
-    await deleteAll(redis, keys);
-  });
-
   it('agree with the campaign’s minute buckets, in order or not', async () => {
+    const keys = k();
     await apply([
       send('m1', 50, 'vip'),
       receipt('m1', 'delivered', 49),
