@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseCredentialsKey } from './credentials/crypto.ts';
+import { credentialsKeySchema } from '@tally/secrets';
 import { httpEnv, kafkaEnv, logEnv, port, positiveInt, postgresEnv } from '@tally/config';
 
 export const ingestConfigSchema = z.object({
@@ -22,14 +22,7 @@ export const ingestConfigSchema = z.object({
    */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).transform((s) => s.replace(/\/+$/, '')),
   /** 32 bytes, base64 or hex: seals provider credentials at rest (AES-256-GCM). Never logged. */
-  CREDENTIALS_KEY: z.string().refine((s) => {
-    try {
-      parseCredentialsKey(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be 32 bytes, base64 or hex encoded'),
+  CREDENTIALS_KEY: credentialsKeySchema,
   /** How long decrypted provider credentials are cached in-process. */
   CREDENTIALS_CACHE_MS: positiveInt.default(10_000),
 });

@@ -11,7 +11,7 @@ import type { Logger } from '@tally/logging';
 import type { IngestConfig } from './config.ts';
 import { createPseudonymizer } from './pseudonymize.ts';
 import { createCredentialResolver, type CredentialResolver } from './credentials/cache.ts';
-import { parseCredentialsKey } from './credentials/crypto.ts';
+import { parseCredentialsKey } from '@tally/secrets';
 import { createLinkStore, type LinkStore } from './links/store.ts';
 import { createCoalescingPublisher, type Publisher } from './publish/coalescing-publisher.ts';
 

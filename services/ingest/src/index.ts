@@ -1,7 +1,7 @@
 export { buildApp } from './app.ts';
 export { createDeps, closeDeps, connectKafka, type IngestDeps } from './deps.ts';
 export { ingestConfigSchema, type IngestConfig } from './config.ts';
-export { parseCredentialsKey } from './credentials/crypto.ts';
+export { parseCredentialsKey } from '@tally/secrets';
 export { setCredentials, loadCredentials } from './credentials/store.ts';
 export { credentialSchemas, isProviderName, PROVIDER_NAMES, type ProviderName } from './credentials/types.ts';
 export { parseDuration } from './credentials/rotation.ts';

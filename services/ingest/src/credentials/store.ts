@@ -4,7 +4,7 @@
  * grace period. Reading answers whether the tenant exists at all, so routes can tell 404 from 401.
  */
 import type { Pool } from '@tally/db';
-import { seal, unseal } from './crypto.ts';
+import { seal, unseal } from '@tally/secrets';
 import type { StoredCredentials } from './rotation.ts';
 import { credentialSchemas, type ProviderCredentials, type ProviderName } from './types.ts';
 

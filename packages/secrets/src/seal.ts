@@ -1,10 +1,12 @@
 /**
- * Provider credentials are encrypted at rest with AES-256-GCM. The key (32 bytes) comes from
- * config `CREDENTIALS_KEY`, base64 or hex. A sealed value is `v1.<iv>.<tag>.<ciphertext>` with
- * base64url parts; the tenant and provider are bound in as associated data, so a row copied to
- * another tenant or provider does not decrypt.
+ * Secrets at rest (provider credentials, alert channel URLs and keys) are sealed with AES-256-GCM.
+ * The key (32 bytes) comes from config `CREDENTIALS_KEY`, base64 or hex. A sealed value is
+ * `v1.<iv>.<tag>.<ciphertext>` with base64url parts; the owner of the value (tenant and provider,
+ * or tenant and channel) is bound in as associated data, so a row copied elsewhere does not
+ * decrypt.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 export function parseCredentialsKey(raw: string): Buffer {
   const trimmed = raw.trim();
@@ -13,6 +15,21 @@ export function parseCredentialsKey(raw: string): Buffer {
     : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) throw new Error('CREDENTIALS_KEY must be 32 bytes, base64 or hex encoded');
   return key;
+}
+
+/** The config field of the key: a string that parses as 32 bytes. Never logged (SECRET_ENV_NAMES). */
+export const credentialsKeySchema = z.string().refine((s) => {
+  try {
+    parseCredentialsKey(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be 32 bytes, base64 or hex encoded');
+
+/** True when a stored value is sealed (rows written before sealing was introduced are not). */
+export function isSealed(value: string): boolean {
+  return value.startsWith('v1.');
 }
 
 export function seal(key: Buffer, plaintext: string, aad: string): string {
