@@ -9,6 +9,7 @@ import {
   postgresEnv,
   redisEnv,
 } from '@tally/config';
+import { credentialsKeySchema } from '@tally/secrets';
 
 /** Alert evaluation and notification delivery (SPEC §7). */
 export const alertsEnv = {
@@ -28,6 +29,8 @@ export const alertsEnv = {
   ALERT_SENDER_CONCURRENCY: positiveInt.default(16),
   /** Allow channel URLs on loopback/private/link-local addresses (tests, closed networks). */
   ALERTS_ALLOW_PRIVATE_URLS: envBoolean.default(false),
+  /** 32 bytes, base64 or hex (the key ingest seals provider credentials with): seals channel URLs and secrets. */
+  CREDENTIALS_KEY: credentialsKeySchema,
 };
 
 /** The read API (SPEC §6). */

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_RULES } from '@tally/kpi';
 import { eventually, isolate, type Isolation } from '@tally/testing';
+import { channelSealer } from '../src/alerts/channel-secrets.ts';
 import { recordFire } from '../src/alerts/transitions.ts';
 import { addTenant, call, counts, FeedSource, startInstance, type Instance } from './alert-fixtures.ts';
 
@@ -116,6 +117,22 @@ describe('alert routes', () => {
     expect(list.body.channels.find((c: any) => c.id === slack.body.channel.id).url).toBe(
       'http://127.0.0.1:9/…',
     );
+    // at rest: URLs and secrets sealed, bound to their channel (a row's values moved to another
+    // channel do not open)
+    const { rows } = await iso.db.pool.query<{ id: string; url: string; secret: string | null }>(
+      'SELECT id::text, url, secret FROM notification_channels WHERE id = ANY($1::uuid[])',
+      [[hook, pd, slack].map((c) => c.body.channel.id)],
+    );
+    const stored = JSON.stringify(rows);
+    for (const plain of [hook.body.signingSecret, 'SECRET-ROUTING-KEY', 'XXXXSECRET', '127.0.0.1'])
+      expect(stored).not.toContain(plain);
+    for (const r of rows) expect(r.url).toMatch(/^v1\./);
+    const sealer = channelSealer(iso.env.CREDENTIALS_KEY ?? '');
+    const pdRow = rows.find((r) => r.id === pd.body.channel.id);
+    expect(sealer.open('tenant-a', pd.body.channel.id, 'secret', pdRow?.secret ?? '')).toBe(
+      'SECRET-ROUTING-KEY',
+    );
+    expect(() => sealer.open('tenant-a', hook.body.channel.id, 'secret', pdRow?.secret ?? '')).toThrow();
   });
 
   it('refuses loopback, private and link-local URLs with 400 unless allowed', async () => {

@@ -12,6 +12,7 @@ import { createEvaluator, type Evaluator } from './evaluator.ts';
 import { createLeader, type Leader } from './leader.ts';
 import { createAlertMetrics } from './metrics.ts';
 import { startLoop, type Loop } from './loop.ts';
+import { channelSealer } from './channel-secrets.ts';
 import { createSender, type Sender } from './sender.ts';
 import type { AlertCountsSource } from './source.ts';
 import { createStreamHub, type StreamHub } from './stream-hub.ts';
@@ -43,6 +44,7 @@ export function createAlerting(o: {
   const evaluator = createEvaluator({ pool: o.pool, source: o.source, leader, logger });
   const sender = createSender({
     pool: o.pool,
+    sealer: channelSealer(config.CREDENTIALS_KEY),
     logger,
     intervalMs: config.ALERT_SENDER_INTERVAL_MS,
     timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,

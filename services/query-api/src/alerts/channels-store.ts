@@ -1,10 +1,12 @@
 /**
- * Notification channels in Postgres. Secrets (webhook signing secrets, PagerDuty routing keys)
- * are stored but never read back by the API; a webhook's generated secret is returned once, by
- * the create call. A Slack webhook URL is itself a credential, so only its origin is shown.
+ * Notification channels in Postgres. URLs and secrets (webhook signing secrets, PagerDuty routing
+ * keys) are sealed at rest (channel-secrets.ts); secrets are never read back by the API, and a
+ * webhook's generated secret is returned once, by the create call. A Slack webhook URL is itself a
+ * credential, so only its origin is shown.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from '@tally/db';
+import type { ChannelSealer } from './channel-secrets.ts';
 import type { ChannelKind } from './render.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -20,6 +22,7 @@ export interface ChannelView {
 
 interface ChannelRow {
   id: string;
+  tenant_id: string;
   kind: ChannelKind;
   name: string;
   url: string;
@@ -32,12 +35,12 @@ export function displayUrl(kind: ChannelKind, raw: string): string {
   return kind === 'slack' ? `${u.origin}/…` : `${u.origin}${u.pathname}`;
 }
 
-function view(r: ChannelRow): ChannelView {
+function view(r: ChannelRow, url: string): ChannelView {
   return {
     id: r.id,
     kind: r.kind,
     name: r.name,
-    url: displayUrl(r.kind, r.url),
+    url: displayUrl(r.kind, url),
     hasSecret: r.secret !== null,
     createdAt: r.created_at.toISOString(),
   };
@@ -49,25 +52,39 @@ export function newSigningSecret(): string {
 
 export async function createChannel(
   pool: Pool,
+  sealer: ChannelSealer,
   tenantId: string,
   c: { kind: ChannelKind; name: string; url: string; secret: string | null },
 ): Promise<ChannelView> {
+  const id = randomUUID();
   const { rows } = await pool.query<ChannelRow>(
-    `INSERT INTO notification_channels(tenant_id, kind, name, url, secret) VALUES ($1, $2, $3, $4, $5)
-     RETURNING id, kind, name, url, secret, created_at`,
-    [tenantId, c.kind, c.name, c.url, c.secret],
+    `INSERT INTO notification_channels(id, tenant_id, kind, name, url, secret) VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING id, tenant_id, kind, name, url, secret, created_at`,
+    [
+      id,
+      tenantId,
+      c.kind,
+      c.name,
+      sealer.seal(tenantId, id, 'url', c.url),
+      c.secret === null ? null : sealer.seal(tenantId, id, 'secret', c.secret),
+    ],
   );
   const row = rows[0];
   if (!row) throw new Error('insert returned no row');
-  return view(row);
+  return view(row, c.url);
 }
 
-export async function listChannels(pool: Pool, tenantId: string): Promise<ChannelView[]> {
+export async function listChannels(
+  pool: Pool,
+  sealer: ChannelSealer,
+  tenantId: string,
+): Promise<ChannelView[]> {
   const { rows } = await pool.query<ChannelRow>(
-    'SELECT id, kind, name, url, secret, created_at FROM notification_channels WHERE tenant_id = $1 ORDER BY created_at',
+    `SELECT id, tenant_id, kind, name, url, secret, created_at FROM notification_channels
+      WHERE tenant_id = $1 ORDER BY created_at`,
     [tenantId],
   );
-  return rows.map(view);
+  return rows.map((r) => view(r, sealer.open(r.tenant_id, r.id, 'url', r.url)));
 }
 
 /** True when the tenant had such a channel. Its pending deliveries go with it. */

@@ -11,12 +11,15 @@ import type { Pool } from '@tally/db';
 import type { Logger } from '@tally/logging';
 import { alertRowFromJson, alertView, type AlertRowJson, type TransitionView } from './alerts-store.ts';
 import { backoffMs } from './backoff.ts';
+import type { ChannelSealer } from './channel-secrets.ts';
 import { postJson } from './http-post.ts';
 import { startLoop, type Loop } from './loop.ts';
 import { renderNotification, type ChannelKind } from './render.ts';
 
 export interface SenderOptions {
   pool: Pool;
+  /** Opens the channel's sealed URL and secret. */
+  sealer: ChannelSealer;
   logger: Logger;
   intervalMs: number;
   timeoutMs: number;
@@ -36,6 +39,7 @@ interface Claimed {
   at: Date;
   silence_id: string | null;
   channel_id: string;
+  channel_tenant: string;
   channel_kind: ChannelKind;
   url: string;
   secret: string | null;
@@ -75,7 +79,7 @@ export function createSender(o: SenderOptions): Sender {
            FROM due WHERE d.id = due.id
          RETURNING d.id, d.attempts, d.transition_id, d.channel_id)
        SELECT c.id::text, c.attempts, c.transition_id::text, t.kind, t.at, t.silence_id, c.channel_id,
-              ch.kind AS channel_kind, ch.url, ch.secret, to_jsonb(a) AS alert
+              ch.tenant_id AS channel_tenant, ch.kind AS channel_kind, ch.url, ch.secret, to_jsonb(a) AS alert
          FROM claimed c
          JOIN alert_transitions t ON t.id = c.transition_id
          JOIN notification_channels ch ON ch.id = c.channel_id
@@ -133,13 +137,17 @@ export function createSender(o: SenderOptions): Sender {
         silenceId: d.silence_id,
         alert: alertView(alertRowFromJson(d.alert)),
       };
+      const open = (field: 'url' | 'secret', stored: string) =>
+        o.sealer.open(d.channel_tenant, d.channel_id, field, stored);
+      const url = open('url', d.url);
+      const secret = d.secret === null ? null : open('secret', d.secret);
       const req = renderNotification(
-        { id: d.channel_id, kind: d.channel_kind, url: d.url, secret: d.secret },
+        { id: d.channel_id, kind: d.channel_kind, url, secret },
         view,
         d.id,
         new Date(),
       );
-      const res = await postJson(d.url, req.body, req.headers, {
+      const res = await postJson(url, req.body, req.headers, {
         timeoutMs: o.timeoutMs,
         allowPrivate: o.allowPrivate,
       });

@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, tenantOf } from '@tally/http';
 import { tenantAuth } from '../tenant-auth.ts';
 import { channelSchema, createChannelSchema } from '../alerts/api-schemas.ts';
+import { channelSealer } from '../alerts/channel-secrets.ts';
 import {
   createChannel,
   deleteChannel,
@@ -23,6 +24,7 @@ import { errorSchema } from '../schemas.ts';
 export function notificationChannelsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const auth = tenantAuth(deps);
+  const sealer = channelSealer(deps.config.CREDENTIALS_KEY);
   const common = { security: [{ apiKey: [] }], tags: ['alerts'] };
 
   r.get(
@@ -35,7 +37,7 @@ export function notificationChannelsRoutes(app: FastifyInstance, deps: QueryApiD
         response: { 200: z.object({ channels: z.array(channelSchema) }), 401: errorSchema },
       },
     },
-    async (request) => ({ channels: await listChannels(deps.pool, tenantOf(request).id) }),
+    async (request) => ({ channels: await listChannels(deps.pool, sealer, tenantOf(request).id) }),
   );
 
   r.post(
@@ -67,7 +69,12 @@ export function notificationChannelsRoutes(app: FastifyInstance, deps: QueryApiD
         (b.kind === 'webhook' || b.kind === 'pause_webhook') && !b.secret ? newSigningSecret() : undefined;
       const secret =
         b.kind === 'pagerduty' ? b.routingKey : b.kind === 'slack' ? null : (b.secret ?? generated ?? null);
-      const channel = await createChannel(deps.pool, tenant.id, { kind: b.kind, name: b.name, url, secret });
+      const channel = await createChannel(deps.pool, sealer, tenant.id, {
+        kind: b.kind,
+        name: b.name,
+        url,
+        secret,
+      });
       return reply.status(201).send(generated ? { channel, signingSecret: generated } : { channel });
     },
   );
