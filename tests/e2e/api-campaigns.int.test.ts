@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { COUNT_NAMES } from '@tally/kpi';
 import { API_EXPECTED } from './api-dataset.ts';
+import { BENCHMARK_EXPECTED } from './benchmark-dataset.ts';
 import { useApiPipeline } from './api-fixture.ts';
 
 const MESSAGE_STATUSES = ['sent', 'delivered', 'failed', 'opened', 'clicked', 'replied', 'converted'];
@@ -216,6 +217,31 @@ describe('read API: campaigns (issue 5)', () => {
       const first = await ok(t.acme, '/v1/campaigns/k1/benchmark');
       expect(first.previous).toEqual([]);
       expect(first.kpis.deliveryRate).toMatchObject({ value: 0.75, median: null, sampleSize: 0 });
+    });
+
+    it('places a campaign among its 5 (or 6) previous ones on the same channel', async () => {
+      const want5 = BENCHMARK_EXPECTED.previous5;
+      const b = await ok(t.umbrella, '/v1/campaigns/b6/benchmark?previous=5');
+      expect(b.previous.map((c: any) => c.campaignId)).toEqual(want5.ids);
+      const d = b.kpis.deliveryRate;
+      expect([d.value, d.median, d.p25, d.p75, d.percentileRank, d.sampleSize]).toEqual([
+        want5.value,
+        want5.median,
+        want5.p25,
+        want5.p75,
+        want5.rank,
+        5,
+      ]);
+      expect(d.delta).toBeCloseTo(want5.delta, 12);
+      const six = (await ok(t.umbrella, '/v1/campaigns/b6/benchmark?previous=6')).kpis.deliveryRate;
+      const want6 = BENCHMARK_EXPECTED.previous6;
+      expect(six.sampleSize).toBe(6);
+      expect(six.median).toBeCloseTo(want6.median, 12);
+      expect(six.p25).toBeCloseTo(want6.p25, 12);
+      expect(six.p75).toBeCloseTo(want6.p75, 12);
+      expect(six.percentileRank).toBeCloseTo(want6.rank, 12);
+      const wa = await ok(t.umbrella, '/v1/campaigns/wa/benchmark?previous=5');
+      expect(wa.previous).toEqual([]);
     });
 
     it('reads the first 15 min / 1 h / 24 h from the minute rollups', async () => {

@@ -1,6 +1,6 @@
 /**
  * The shared setup of the read-API tests (issue 5): a pipeline of their own, the scripted datasets
- * of api-dataset.ts and audience-dataset.ts posted and applied, a snapshot taken (so the Postgres copies exist), and
+ * of api-dataset.ts, audience-dataset.ts and benchmark-dataset.ts posted and applied, a snapshot taken (so the Postgres copies exist), and
  * helpers. Minutes older than 10 minutes are read from the Postgres rollups
  * (TIMESERIES_LIVE_MINUTES=10), so time series cross the Redis/Postgres seam.
  */
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startPipeline, type Pipeline } from './harness.ts';
 import { apiDataset } from './api-dataset.ts';
 import { audienceDataset } from './audience-dataset.ts';
+import { benchmarkDataset } from './benchmark-dataset.ts';
 
 export interface ApiContext {
   p: Pipeline;
@@ -15,6 +16,8 @@ export interface ApiContext {
   globex: string;
   /** The audience and value dataset's tenant (audience-dataset.ts). */
   initech: string;
+  /** The benchmark dataset's tenant (benchmark-dataset.ts). */
+  umbrella: string;
   data: ReturnType<typeof apiDataset>;
   ok: (key: string, url: string) => Promise<any>;
   badRequest: (url: string, param: string) => Promise<void>;
@@ -41,9 +44,11 @@ export function useApiPipeline(label: string): ApiContext {
     ctx.acme = await p.addTenant(`acme${p.iso.id}`);
     ctx.globex = await p.addTenant(`globex${p.iso.id}`);
     ctx.initech = await p.addTenant(`initech${p.iso.id}`);
+    ctx.umbrella = await p.addTenant(`umbrella${p.iso.id}`);
     expect((await p.postEvents(ctx.acme, ctx.data.acme)).status).toBe(202);
     expect((await p.postEvents(ctx.globex, ctx.data.globex)).status).toBe(202);
     expect((await p.postEvents(ctx.initech, audience.events)).status).toBe(202);
+    expect((await p.postEvents(ctx.umbrella, benchmarkDataset(Date.now()))).status).toBe(202);
     await p.settle();
     expect((await p.postEvents(ctx.acme, ctx.data.acmeLater)).status).toBe(202);
     expect((await p.postEvents(ctx.initech, audience.later)).status).toBe(202);
