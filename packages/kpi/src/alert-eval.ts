@@ -101,6 +101,7 @@ export function measureDeliveryDrop(rule: DeliveryDropRule, c: WindowCounts): Me
       rate,
       floor: rule.floor,
       windowMinutes: rule.windowMinutes,
+      receiptGraceMinutes: rule.receiptGraceMinutes,
     },
   };
 }

@@ -39,6 +39,11 @@ export interface DeliveryDropRule extends RuleCommon {
   minSent: number;
   /** Fire when delivered/sent over the window is under this. */
   floor: number;
+  /**
+   * The window ends this many minutes ago: sends of the newest minutes have no receipts yet (they
+   * arrive seconds to minutes later), so counting them would read every burst of sends as a drop.
+   */
+  receiptGraceMinutes: number;
 }
 
 export interface FailureSpikeRule extends RuleCommon {
@@ -84,6 +89,7 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
     autoPause: false,
     minSent: 200,
     floor: 0.9,
+    receiptGraceMinutes: 2,
   },
   failureSpike: {
     enabled: false,

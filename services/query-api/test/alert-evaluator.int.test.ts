@@ -114,6 +114,35 @@ describe('alert evaluator', () => {
     expect(rows[0]?.numbers).toMatchObject({ errorCode: '30007', share: 0.25 });
   });
 
+  it('reads deliveryDrop over a window ending receiptGraceMinutes ago: a burst awaiting receipts is no drop', async () => {
+    // The newest 2 minutes hold a burst of sends whose receipts have not arrived; before them, 98%
+    const burst = (end: Date) =>
+      end.getTime() > t0 - 120_000
+        ? counts({ sent: 1500, delivered: 990 })
+        : counts({ sent: 1000, delivered: 980 });
+    const graced = await tenantWith((r) => ({ ...r, deliveryDrop: { ...r.deliveryDrop, enabled: true } }));
+    feed.set(graced, { kind: 'campaign', campaignId: `${graced}-burst` }, burst);
+    expect(await tick(graced, 0)).toEqual([]);
+    const none = await tenantWith((r) => ({
+      ...r,
+      deliveryDrop: { ...r.deliveryDrop, enabled: true, receiptGraceMinutes: 0 },
+    }));
+    feed.set(none, { kind: 'campaign', campaignId: `${none}-burst` }, burst);
+    expect(await tick(none, 0)).toEqual(['fire:deliveryDrop:campaign:burst']);
+    // a real drop shows in the graced window too
+    feed.set(
+      graced,
+      { kind: 'campaign', campaignId: `${graced}-burst` },
+      counts({ sent: 1000, delivered: 600 }),
+    );
+    expect(await tick(graced, 1000)).toEqual(['fire:deliveryDrop:campaign:burst']);
+    const { rows } = await iso.db.pool.query(
+      "SELECT numbers FROM alerts WHERE tenant_id = $1 AND rule_type = 'deliveryDrop'",
+      [graced],
+    );
+    expect(rows[0]?.numbers).toMatchObject({ rate: 0.6, receiptGraceMinutes: 2 });
+  });
+
   it('still resolves an alert whose rule was disabled while it fired', async () => {
     const id = await tenantWith();
     feed.set(id, { kind: 'campaign', campaignId: `${id}-x` }, counts({ delivered: 1000, optOuts: 50 }));

@@ -27,8 +27,11 @@ export function counts(over: Partial<WindowCounts>): WindowCounts {
 }
 
 /** Window counts per (tenant, scope), as the test sets them. */
+/** Window counts fed by the test: fixed, or by the end of the window asked for. */
+type Feed = WindowCounts | ((windowEnd: Date) => WindowCounts);
+
 export class FeedSource implements AlertCountsSource {
-  private readonly rows = new Map<string, { active: ActiveScope; counts: WindowCounts }>();
+  private readonly rows = new Map<string, { active: ActiveScope; counts: Feed }>();
   private key(tenantId: string, scope: AlertScope) {
     return JSON.stringify([
       tenantId,
@@ -36,11 +39,12 @@ export class FeedSource implements AlertCountsSource {
       scope.kind === 'campaign' ? scope.campaignId : scope.sender,
     ]);
   }
-  set(tenantId: string, scope: AlertScope, c: WindowCounts): void {
+  set(tenantId: string, scope: AlertScope, c: Feed): void {
     this.rows.set(this.key(tenantId, scope), { active: { tenantId, scope }, counts: c });
   }
-  windowCounts(tenantId: string, scope: AlertScope): Promise<WindowCounts> {
-    return Promise.resolve(this.rows.get(this.key(tenantId, scope))?.counts ?? counts({}));
+  windowCounts(tenantId: string, scope: AlertScope, _minutes: number, now: Date): Promise<WindowCounts> {
+    const c = this.rows.get(this.key(tenantId, scope))?.counts ?? counts({});
+    return Promise.resolve(typeof c === 'function' ? c(now) : c);
   }
   listActiveScopes(tenantId: string | undefined): Promise<ActiveScope[]> {
     const all = [...this.rows.values()].map((r) => r.active);

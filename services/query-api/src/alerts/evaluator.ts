@@ -99,10 +99,13 @@ export function createEvaluator(d: {
   async function evaluateTenant(pass: TenantPass, now: Date): Promise<TransitionView[]> {
     const out: TransitionView[] = [];
     const counts = new Map<string, Promise<WindowCounts>>();
-    const windowCounts = (scope: AlertScope, minutes: number) => {
-      const key = JSON.stringify([scope.kind, scopeId(scope), minutes]);
+    const windowCounts = (scope: AlertScope, minutes: number, endsMinutesAgo: number) => {
+      const key = JSON.stringify([scope.kind, scopeId(scope), minutes, endsMinutesAgo]);
       let p = counts.get(key);
-      if (!p) counts.set(key, (p = d.source.windowCounts(pass.tenantId, scope, minutes, now)));
+      if (!p) {
+        const end = new Date(now.getTime() - endsMinutesAgo * 60_000);
+        counts.set(key, (p = d.source.windowCounts(pass.tenantId, scope, minutes, end)));
+      }
       return p;
     };
     let baseline: Promise<number | null> | undefined;
@@ -112,7 +115,11 @@ export function createEvaluator(d: {
         const prev = pass.firing.get(firingKey(type, scope.kind, scopeId(scope)));
         // A disabled rule fires nothing new, but an alert it already raised still resolves.
         if (!prev && (!rule.enabled || !rule.scopes.includes(scope.kind))) continue;
-        const c = await windowCounts(scope, rule.windowMinutes);
+        const c = await windowCounts(
+          scope,
+          rule.windowMinutes,
+          type === 'deliveryDrop' ? pass.rules.deliveryDrop.receiptGraceMinutes : 0,
+        );
         const needsBaseline = type === 'optOutSpike' && pass.rules.optOutSpike.baseline;
         if (needsBaseline) baseline ??= d.source.baselineOptOutRate(pass.tenantId, now);
         const decision = evaluateRule({

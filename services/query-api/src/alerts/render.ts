@@ -40,7 +40,7 @@ function detail(t: TransitionView): string {
     case 'optOutSpike':
       return `opt-out rate ${pct(n.rate)} (${String(n.optOuts)}/${String(n.delivered)} delivered, 95% lower bound ${pct(n.wilsonLower)}) over ${String(n.windowMinutes)} min`;
     case 'deliveryDrop':
-      return `delivery rate ${pct(n.rate)} (${String(n.delivered)}/${String(n.sent)} sent, floor ${pct(n.floor)}) over ${String(n.windowMinutes)} min`;
+      return `delivery rate ${pct(n.rate)} (${String(n.delivered)}/${String(n.sent)} sent, floor ${pct(n.floor)}) over ${String(n.windowMinutes)} min ending ${String(n.receiptGraceMinutes ?? 0)} min ago`;
     case 'failureSpike':
       return `error ${String(n.errorCode)} on ${pct(n.share)} of ${String(n.sent)} sends over ${String(n.windowMinutes)} min`;
   }

@@ -33,6 +33,13 @@ export const deliveryDropSchema = z.object({
   ...common(D.deliveryDrop),
   minSent: count.default(D.deliveryDrop.minSent),
   floor: fraction.default(D.deliveryDrop.floor),
+  receiptGraceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .default(D.deliveryDrop.receiptGraceMinutes)
+    .describe('the window ends this many minutes ago, so receipts of the newest sends can arrive'),
 });
 
 export const failureSpikeSchema = z.object({
