@@ -12,7 +12,7 @@ import { acceptedCredentials } from '../credentials/rotation.ts';
 import type { ProviderCredentials, ProviderName } from '../credentials/types.ts';
 import { finalizeEvents } from '../providers/finalize.ts';
 import { publishOr503 } from '../publish/publish-or-503.ts';
-import { PayloadError, type Normalized } from '../providers/types.ts';
+import { PayloadError, str, type Normalized } from '../providers/types.ts';
 
 /** Current (and, within the rotation grace, previous) credentials of the URL's tenant. */
 export async function tenantCredentials<P extends ProviderName>(
@@ -62,6 +62,16 @@ export function parseForm(raw: Buffer): [string, string][] {
 export function firstValues(entries: Iterable<[string, string]>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of entries) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/** The string (and boolean, as text) fields of a JSON object, for providers that sign or read them flat. */
+export function stringFields(o: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const s = str(v) ?? (typeof v === 'boolean' ? String(v) : undefined);
+    if (s !== undefined) out[k] = s;
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { IngestDeps } from '../deps.ts';
 import { isTwilioInbound, normalizeTwilio } from '../providers/twilio/normalize.ts';
 import { verifyTwilio } from '../providers/twilio/signature.ts';
-import { isRecord, str } from '../providers/types.ts';
+import { isRecord } from '../providers/types.ts';
 import {
   firstValues,
   mediaType,
@@ -18,6 +18,7 @@ import {
   publishNormalized,
   rawBody,
   rejectSignature,
+  stringFields,
   tenantCredentials,
 } from './pipeline.ts';
 import { tenantParams, webhookErrors } from './schemas.ts';
@@ -28,12 +29,7 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
 function jsonParams(body: unknown): Record<string, string> {
   if (!isRecord(body))
     throw new AppError('invalid_request', 'invalid twilio payload: JSON body must be an object');
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) {
-    const s = str(v) ?? (typeof v === 'boolean' ? String(v) : undefined);
-    if (s !== undefined) out[k] = s;
-  }
-  return out;
+  return stringFields(body);
 }
 
 export function twilioRoute(app: FastifyInstance, deps: IngestDeps): void {

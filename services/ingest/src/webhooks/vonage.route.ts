@@ -10,7 +10,7 @@ import { AppError } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
 import { isMessagesApi, normalizeVonageMessages, normalizeVonageSms } from '../providers/vonage/normalize.ts';
 import { verifyVonageJwt, verifyVonageSig } from '../providers/vonage/signature.ts';
-import { isRecord, str } from '../providers/types.ts';
+import { isRecord } from '../providers/types.ts';
 import {
   firstValues,
   mediaType,
@@ -20,18 +20,10 @@ import {
   publishNormalized,
   rawBody,
   rejectSignature,
+  stringFields,
   tenantCredentials,
 } from './pipeline.ts';
 import { tenantParams, webhookErrors } from './schemas.ts';
-
-function flatStrings(o: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) {
-    const s = str(v) ?? (typeof v === 'boolean' ? String(v) : undefined);
-    if (s !== undefined) out[k] = s;
-  }
-  return out;
-}
 
 export function vonageRoute(app: FastifyInstance, deps: IngestDeps): void {
   const handler = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
@@ -67,7 +59,7 @@ export function vonageRoute(app: FastifyInstance, deps: IngestDeps): void {
         await publishNormalized(deps, request, tenant, 'vonage', normalized);
         return reply.status(200).type('text/plain').send('');
       }
-      params = flatStrings(body);
+      params = stringFields(body);
     }
     if (!params.sig) rejectSignature(deps, 'vonage', 'missing sig parameter (Vonage signed webhooks)');
     if (
