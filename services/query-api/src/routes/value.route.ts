@@ -72,7 +72,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         converted += s.counts.converted;
       }
       const revenue = moneyByKind(units, 'revenue');
-      const rv = await recipientValue(deps.pool, tenant.id, channel);
+      const rv = await recipientValue(deps.pool, tenant.id, channel ? [channel] : CHANNELS);
       const reached = rv.reached;
       return {
         channel,
