@@ -35,6 +35,11 @@ export const apiEnv = {
   /** Requests per tenant per wall-clock minute across all replicas (counted in Redis); then 429. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
   /**
+   * How often a replica adds the requests it counted to the shared Redis counter and learns the
+   * other replicas' (so the shared budget can be overshot by what they serve in this time).
+   */
+  RATE_LIMIT_SYNC_MS: positiveInt.max(5000).default(200),
+  /**
    * Time series read minutes newer than this many minutes from Redis (live) and older ones from
    * the Postgres rollups. Must stay below the minute buckets' Redis TTL (25 h).
    */

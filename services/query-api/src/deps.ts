@@ -11,6 +11,7 @@ import { createRedisAlertSource } from './alerts/redis-source.ts';
 import type { AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
 import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
 export interface QueryApiDeps {
   config: QueryApiConfig;
@@ -20,6 +21,8 @@ export interface QueryApiDeps {
   keys: RedisKeys;
   pool: Pool;
   apiKeys: ApiKeyResolver;
+  /** The per-tenant request budget, shared by the replicas through Redis. */
+  rateLimiter: RateLimiter;
   alerting: Alerting;
   /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
   freshness: FreshnessSource;
@@ -75,6 +78,13 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     closeFreshness: freshness.close,
     pool,
     apiKeys: createApiKeyResolver(pool),
+    rateLimiter: createRateLimiter({
+      redis,
+      keys,
+      logger,
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      syncMs: config.RATE_LIMIT_SYNC_MS,
+    }),
     alerting: createAlerting({
       config,
       pool,
@@ -89,6 +99,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
 export async function closeDeps(deps: QueryApiDeps): Promise<void> {
   await deps.alerting.close();
   await deps.closeFreshness();
+  await deps.rateLimiter.close();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.pool.end();
 }
