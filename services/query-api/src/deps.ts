@@ -10,6 +10,7 @@ import { createAlerting, type Alerting } from './alerts/alerting.ts';
 import { createRedisAlertSource } from './alerts/redis-source.ts';
 import type { AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
+import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
@@ -23,6 +24,8 @@ export interface QueryApiDeps {
   apiKeys: ApiKeyResolver;
   /** The per-tenant request budget, shared by the replicas through Redis. */
   rateLimiter: RateLimiter;
+  /** Recent /kpis and /breakdown answers (ANSWER_CACHE_MS). */
+  answers: AnswerCache;
   alerting: Alerting;
   /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
   freshness: FreshnessSource;
@@ -85,6 +88,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
       limit: config.RATE_LIMIT_PER_MINUTE,
       syncMs: config.RATE_LIMIT_SYNC_MS,
     }),
+    answers: createAnswerCache({ ttlMs: config.ANSWER_CACHE_MS }),
     alerting: createAlerting({
       config,
       pool,
