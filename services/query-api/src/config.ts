@@ -44,7 +44,7 @@ export const apiEnv = {
    * `freshnessMs` are those of the read). Bounded well under SPEC's one second of freshness;
    * 0 = only identical reads in flight at the same time share one.
    */
-  ANSWER_CACHE_MS: z.coerce.number().int().min(0).max(250).default(100),
+  ANSWER_CACHE_MS: z.coerce.number().int().min(0).max(250).default(25),
   /**
    * Time series read minutes newer than this many minutes from Redis (live) and older ones from
    * the Postgres rollups. Must stay below the minute buckets' Redis TTL (25 h).
