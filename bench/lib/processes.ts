@@ -110,7 +110,11 @@ export async function startProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${script} not ready on :${port}`);
+    if (Date.now() > deadline) {
+      // a process that comes up late must not outlive the run (it would load the next scenarios)
+      child.kill('SIGKILL');
+      throw new Error(`${script} not ready on :${port}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -38,6 +38,17 @@ export const apiEnv = {
   /** Requests per tenant per wall-clock minute across all replicas (counted in Redis); then 429. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
   /**
+   * How often a replica adds the requests it counted to the shared Redis counter and learns the
+   * other replicas' (so the shared budget can be overshot by what they serve in this time).
+   */
+  RATE_LIMIT_SYNC_MS: positiveInt.max(5000).default(200),
+  /**
+   * How long a /kpis or /breakdown answer is reused after its Redis read began (its `asOf` and
+   * `freshnessMs` are those of the read). Bounded well under SPEC's one second of freshness;
+   * 0 = only identical reads in flight at the same time share one.
+   */
+  ANSWER_CACHE_MS: z.coerce.number().int().min(0).max(250).default(25),
+  /**
    * Time series read minutes newer than this many minutes from Redis (live) and older ones from
    * the Postgres rollups. Must stay below the minute buckets' Redis TTL (25 h).
    */

@@ -10,7 +10,9 @@ import { createAlerting, type Alerting } from './alerts/alerting.ts';
 import { createRedisAlertSource } from './alerts/redis-source.ts';
 import type { AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
+import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
 export interface QueryApiDeps {
   config: QueryApiConfig;
@@ -20,6 +22,10 @@ export interface QueryApiDeps {
   keys: RedisKeys;
   pool: Pool;
   apiKeys: ApiKeyResolver;
+  /** The per-tenant request budget, shared by the replicas through Redis. */
+  rateLimiter: RateLimiter;
+  /** Recent /kpis and /breakdown answers (ANSWER_CACHE_MS). */
+  answers: AnswerCache;
   alerting: Alerting;
   /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
   freshness: FreshnessSource;
@@ -75,6 +81,14 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     closeFreshness: freshness.close,
     pool,
     apiKeys: createApiKeyResolver(pool),
+    rateLimiter: createRateLimiter({
+      redis,
+      keys,
+      logger,
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      syncMs: config.RATE_LIMIT_SYNC_MS,
+    }),
+    answers: createAnswerCache({ ttlMs: config.ANSWER_CACHE_MS }),
     alerting: createAlerting({
       config,
       pool,
@@ -89,6 +103,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
 export async function closeDeps(deps: QueryApiDeps): Promise<void> {
   await deps.alerting.close();
   await deps.closeFreshness();
+  await deps.rateLimiter.close();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.pool.end();
 }

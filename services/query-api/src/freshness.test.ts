@@ -92,6 +92,20 @@ describe('kafkaFreshness', () => {
     expect(calls()).toBe(before);
   });
 
+  it('shares one measurement between concurrent reads and renews it in the background', async () => {
+    const { f, calls } = fake({ 0: [NOW - 4000] }, {});
+    const first = await Promise.all([f.source(NOW), f.source(NOW), f.source(NOW)]);
+    const one = calls();
+    expect(new Set(first.map((x) => x.freshnessMs)).size).toBe(1);
+    // 800 ms later the last measurement is still served at once, and a new one starts behind it
+    expect(await f.source(NOW + 800)).toEqual(first[0]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls()).toBe(2 * one);
+    const renewed = await f.source(NOW + 900);
+    expect(renewed.freshnessMs).toBeGreaterThanOrEqual(4800);
+    expect(calls()).toBe(2 * one);
+  });
+
   it('answers null, quickly, when Kafka does not answer — and does not ask again within a second', async () => {
     let asked = 0;
     const admin = {

@@ -4,7 +4,12 @@
  * nothing is behind; otherwise how long the oldest accepted-but-unapplied record has waited:
  * now − its Kafka timestamp (ingest's produce time; ingest answers 2xx only after this write).
  * That timestamp is found by bisecting ListOffsets-by-time (≤ 20 round trips, only while behind,
- * cached for a second, bounded to 750 ms). Without Kafka, or when it does not answer, both are null.
+ * bounded to 750 ms). Without Kafka, or when it does not answer, both are null.
+ *
+ * A measurement is served for up to a second. One measurement runs at a time (concurrent reads
+ * share it), and while reads keep coming it is renewed in the background once it is 750 ms old,
+ * so a read waits for one only when none was made in the last second (the first read, or after
+ * an idle second).
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
@@ -22,6 +27,10 @@ export const unknownFreshness: FreshnessSource = () =>
 const HORIZON_MS = 7 * 86_400_000;
 /** A KPI read never waits longer than this for freshness; it answers null instead. */
 const TIMEOUT_MS = 750;
+/** A measurement is served this long… */
+const MAX_AGE_MS = 1000;
+/** …and renewed in the background from this age on, while reads keep coming. */
+const RENEW_AFTER_MS = 750;
 
 export function kafkaFreshness(opts: {
   kafka: Kafka;
@@ -74,9 +83,10 @@ export function kafkaFreshness(opts: {
     }
     return { freshnessMs: Math.max(0, now - lo), lagEvents };
   }
-  return {
-    async source(now) {
-      if (cached && now - cached.at < 1000) return cached.value;
+  let running: Promise<Freshness> | undefined;
+  /** One measurement at a time; failures are kept too: a Kafka outage must not slow reads down. */
+  const renew = (now: number): Promise<Freshness> => {
+    running ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
@@ -90,11 +100,24 @@ export function kafkaFreshness(opts: {
       } finally {
         clearTimeout(timer);
       }
-      // failures are cached too: a Kafka outage must not slow every KPI read down
       cached = { at: now, value };
       return value;
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  return {
+    async source(now) {
+      const age = cached ? now - cached.at : Infinity;
+      if (cached && age < MAX_AGE_MS) {
+        if (age >= RENEW_AFTER_MS) void renew(now);
+        return cached.value;
+      }
+      return renew(now);
     },
     async close() {
+      await running;
       const a = admin;
       admin = undefined;
       if (a) await (await a.catch(() => undefined))?.disconnect();

@@ -12,24 +12,16 @@
  * nothing to find. While the aggregator rebuilds a lost Redis every route answers 503 `rebuilding`.
  */
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import {
-  BREAKDOWN_DIMENSIONS,
-  listCampaigns,
-  readBreakdown,
-  readCampaign,
-  readCampaignWindow,
-  readFilteredCounts,
-  readFilteredWindow,
-  type TupleFilter,
-} from '@tally/counters';
+import { BREAKDOWN_DIMENSIONS, listCampaigns, type TupleFilter } from '@tally/counters';
 import { idSchema } from '@tally/events';
-import { AppError, tenantOf } from '@tally/http';
-import { computeRates, WINDOWS } from '@tally/kpi';
+import { tenantOf } from '@tally/http';
+import { WINDOWS } from '@tally/kpi';
 import { badParam } from '../bad-param.ts';
 import { page, SORTS } from '../campaign-list.ts';
 import type { QueryApiDeps } from '../deps.ts';
+import { breakdownAnswer, kpiAnswer } from '../kpi-answers.ts';
 import { kpiView } from '../kpi-view.ts';
 import { CHANNELS, whole } from '../read-guard.ts';
 import {
@@ -49,6 +41,14 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(2000).optional().describe('nextCursor of the previous page'),
 });
+
+/**
+ * Sends an answer already serialized against the route's response schema (kpi-answers.ts, kept by
+ * answer-cache.ts): Fastify sends a string with a JSON content type as it is.
+ */
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
 
 const kpiQuery = z.object({
   window: z.enum(WINDOWS).default('all'),
@@ -104,41 +104,22 @@ export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
         response: { 200: kpiResponseSchema, 404: errorSchema, ...common },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const tenant = tenantOf(request);
       const { window, ...rest } = request.query;
       const filter: TupleFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       const id = request.params.id;
-      const now = new Date();
-      const freshness = await deps.freshness(now.getTime());
-      if (Object.keys(filter).length > 0) {
-        const lifetime = await whole(() => readCampaign(deps.redis, deps.keys, tenant.id, id));
-        const counts = await whole(() =>
-          window === 'all'
-            ? readFilteredCounts(deps.redis, deps.keys, tenant.id, id, filter)
-            : readFilteredWindow(deps.redis, deps.keys, tenant.id, id, filter, window, now.getTime()),
-        );
-        if (!lifetime || !counts) throw new AppError('not_found', `no campaign ${id}`);
-        return {
-          ...kpiView(lifetime, window, now),
-          counts,
-          rates: computeRates(counts),
-          money: null,
-          responseTime: null,
-          engagementDuration: null,
-          satisfaction: null,
-          featureAdoption: null,
-          filter: { ...filter, scope: window === 'all' ? ('lifetime' as const) : ('window' as const) },
-          ...freshness,
-        };
-      }
-      const state = await whole(() =>
-        window === 'all'
-          ? readCampaign(deps.redis, deps.keys, tenant.id, id)
-          : readCampaignWindow(deps.redis, deps.keys, tenant.id, id, window, now.getTime()),
-      );
-      if (!state) throw new AppError('not_found', `no campaign ${id}`);
-      return { ...kpiView(state, window, now), filter: null, ...freshness };
+      const key = JSON.stringify([
+        'kpis',
+        tenant.id,
+        id,
+        window,
+        filter.channel,
+        filter.segment,
+        filter.variant,
+      ]);
+      const body = await deps.answers.get(key, () => kpiAnswer(deps, tenant.id, id, window, filter));
+      return sendJson(reply, body);
     },
   );
 
@@ -154,21 +135,13 @@ export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
         response: { 200: breakdownResponseSchema, 404: errorSchema, ...common },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const tenant = tenantOf(request);
       const { by } = request.query;
-      const groups = await whole(() =>
-        readBreakdown(deps.redis, deps.keys, tenant.id, request.params.id, by),
-      );
-      if (!groups) throw new AppError('not_found', `no campaign ${request.params.id}`);
-      return {
-        campaignId: request.params.id,
-        by,
-        groups: [...groups.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([value, counts]) => ({ value, counts, rates: computeRates(counts) })),
-        asOf: new Date().toISOString(),
-      };
+      const id = request.params.id;
+      const key = JSON.stringify(['breakdown', tenant.id, id, by]);
+      const body = await deps.answers.get(key, () => breakdownAnswer(deps, tenant.id, id, by));
+      return sendJson(reply, body);
     },
   );
 }
