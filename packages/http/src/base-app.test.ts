@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@tally/logging';
+import { AppError } from './errors.ts';
+import { createBaseApp } from './base-app.ts';
+import { createRegistry } from './observability.ts';
+
+describe('createBaseApp', () => {
+  let app: Awaited<ReturnType<typeof createBaseApp>>;
+  let ready = true;
+
+  beforeAll(async () => {
+    app = await createBaseApp({
+      logger: createLogger({ service: 'test-http', level: 'silent' }),
+      registry: createRegistry('test-http'),
+      checks: { store: () => ready },
+      title: 'test',
+    });
+    app.get('/ok', () => ({ ok: true }));
+    app.get('/gone', () => {
+      throw new AppError('not_found', 'no such thing');
+    });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('echoes a well-formed x-request-id and makes one up otherwise, on every answer', async () => {
+    const given = await app.inject({ url: '/ok', headers: { 'x-request-id': 'req-42.a_b' } });
+    expect(given.headers['x-request-id']).toBe('req-42.a_b');
+    const bad = await app.inject({ url: '/ok', headers: { 'x-request-id': 'no spaces allowed' } });
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const none = await app.inject({ url: '/nowhere' });
+    expect(none.statusCode).toBe(404);
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const failed = await app.inject({ url: '/gone', headers: { 'x-request-id': 'r1' } });
+    expect(failed.headers['x-request-id']).toBe('r1');
+  });
+
+  it('answers an AppError with its status and the error body', async () => {
+    const res = await app.inject({ url: '/gone' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no such thing' } });
+  });
+
+  it('serves health, readiness from the checks, and per-route metrics', async () => {
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      checks: { store: true },
+    });
+    ready = false;
+    const down = await app.inject({ url: '/readyz' });
+    expect([down.statusCode, down.json().status]).toEqual([503, 'not_ready']);
+    ready = true;
+    await app.inject({ url: '/ok' });
+    const metrics = (await app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",route="\/ok",status="200",service="test-http"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{service="test-http",method="GET",route="\/ok"\} [1-9]/,
+    );
+  });
+});
