@@ -5,34 +5,7 @@
  * The expected counts come from a model that shares no code with the aggregator.
  */
 import type { CanonicalEvent } from '@tally/events';
-
-type Counts = Record<
-  | 'sent'
-  | 'delivered'
-  | 'failed'
-  | 'opened'
-  | 'clicked'
-  | 'clicks'
-  | 'replied'
-  | 'converted'
-  | 'conversions'
-  | 'optOuts'
-  | 'uninstalls',
-  number
->;
-const emptyCounts = (): Counts => ({
-  sent: 0,
-  delivered: 0,
-  failed: 0,
-  opened: 0,
-  clicked: 0,
-  clicks: 0,
-  replied: 0,
-  converted: 0,
-  conversions: 0,
-  optOuts: 0,
-  uninstalls: 0,
-});
+import { emptyCounts, type Counts } from '@tally/kpi';
 
 export interface Expected {
   counts: Counts;

@@ -10,5 +10,3 @@ export async function whole<T>(read: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
-
-export const CHANNELS = ['sms', 'whatsapp', 'push', 'in_app'] as const;

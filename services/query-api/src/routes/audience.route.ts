@@ -11,12 +11,12 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
 import { audiencePeriod, DAY_MS, FREQUENCY_BUCKETS, frequencyTable, ratio } from '@tally/kpi';
 import { frequencyRows, silentPage, silentSummary, silentTrend } from '../audience-store.ts';
 import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
-import { CHANNELS } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 

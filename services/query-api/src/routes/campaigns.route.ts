@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BREAKDOWN_DIMENSIONS, listCampaigns, type TupleFilter } from '@tally/counters';
-import { idSchema } from '@tally/events';
+import { CHANNELS, idSchema } from '@tally/events';
 import { tenantOf } from '@tally/http';
 import { WINDOWS } from '@tally/kpi';
 import { badParam } from '../bad-param.ts';
@@ -23,7 +23,7 @@ import { page, SORTS } from '../campaign-list.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { breakdownAnswer, kpiAnswer } from '../kpi-answers.ts';
 import { kpiView } from '../kpi-view.ts';
-import { CHANNELS, whole } from '../read-guard.ts';
+import { whole } from '../read-guard.ts';
 import {
   breakdownResponseSchema,
   campaignKpiSchema,

@@ -9,10 +9,11 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BREAKDOWN_DIMENSIONS, readTenantTuples } from '@tally/counters';
+import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
 import { bestHours, hourRates, type CountName, type HourCell } from '@tally/kpi';
 import type { QueryApiDeps } from '../deps.ts';
-import { CHANNELS, whole } from '../read-guard.ts';
+import { whole } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 

@@ -10,11 +10,12 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listCampaigns, moneyByKind } from '@tally/counters';
+import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
 import { ratio } from '@tally/kpi';
 import { recipientValue } from '../audience-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
-import { CHANNELS, whole } from '../read-guard.ts';
+import { whole } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 
