@@ -4,37 +4,31 @@
  * topic match its `expect` (each expected event matched by one published event, any order).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, isolate, type Isolation } from '@tally/testing';
-import type { IngestDeps } from '../src/index.ts';
+import { eventually } from '@tally/testing';
 import {
   addTenantWithCredentials,
   fixtureRequest,
   loadFixtures,
-  startIngest,
-  topicReader,
+  startIngestHarness,
+  stopIngestHarness,
+  type IngestHarness,
 } from './helpers.ts';
 
 const fixtures = loadFixtures();
 
 describe('shared provider fixtures', () => {
-  let iso: Isolation;
-  let deps: IngestDeps;
-  let app: Awaited<ReturnType<typeof startIngest>>['app'];
-  let reader: Awaited<ReturnType<typeof topicReader>>;
+  let iso: IngestHarness['iso'];
+  let deps: IngestHarness['deps'];
+  let app: IngestHarness['app'];
+  let reader: IngestHarness['reader'];
 
   beforeAll(async () => {
-    iso = await isolate('fix');
-    ({ deps, app } = await startIngest(iso, { PUBLIC_BASE_URL: 'https://tally.example.com' }));
+    ({ iso, deps, app, reader } = await startIngestHarness('fix', {
+      PUBLIC_BASE_URL: 'https://tally.example.com',
+    }));
     await addTenantWithCredentials(deps, 'demo');
-    reader = await topicReader(iso.env.KAFKA_BROKERS, deps.topics.events, iso.id);
   });
-  afterAll(async () => {
-    await reader?.stop();
-    await app?.close();
-    await deps?.pool.end();
-    await deps?.producer.disconnect();
-    await iso?.cleanup();
-  });
+  afterAll(() => stopIngestHarness({ iso, deps, app, reader }));
 
   it('found the fixtures', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(10);

@@ -10,9 +10,10 @@ import { loadConfig } from '@tally/config';
 import { createTenant } from '@tally/db';
 import type { CanonicalEvent } from '@tally/events';
 import { createLogger } from '@tally/logging';
-import type { Isolation } from '@tally/testing';
+import { isolate, type Isolation } from '@tally/testing';
 import {
   buildApp,
+  closeDeps,
   connectKafka,
   createDeps,
   ingestConfigSchema,
@@ -65,6 +66,32 @@ export async function startIngest(iso: Isolation, env: Record<string, string> = 
   await connectKafka(deps);
   const app = await buildApp(deps);
   return { deps, app };
+}
+
+export interface IngestHarness {
+  iso: Isolation;
+  deps: IngestDeps;
+  app: Awaited<ReturnType<typeof startIngest>>['app'];
+  reader: Awaited<ReturnType<typeof topicReader>>;
+}
+
+/** An ingest on isolated resources named after `label`, with a reader of its events topic. */
+export async function startIngestHarness(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<IngestHarness> {
+  const iso = await isolate(label);
+  const { deps, app } = await startIngest(iso, env);
+  const reader = await topicReader(iso.env.KAFKA_BROKERS, deps.topics.events, iso.id);
+  return { iso, deps, app, reader };
+}
+
+/** Stops whatever of a harness was started (an afterAll after a failed beforeAll included). */
+export async function stopIngestHarness(h: Partial<IngestHarness>): Promise<void> {
+  await h.reader?.stop();
+  await h.app?.close();
+  if (h.deps) await closeDeps(h.deps);
+  await h.iso?.cleanup();
 }
 
 export async function addTenantWithCredentials(

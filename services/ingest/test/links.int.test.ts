@@ -5,32 +5,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addApiKey, createTenant } from '@tally/db';
-import { eventually, isolate, type Isolation } from '@tally/testing';
-import { closeDeps, type IngestDeps } from '../src/index.ts';
-import { startIngest, topicReader } from './helpers.ts';
+import { eventually } from '@tally/testing';
+import { startIngestHarness, stopIngestHarness, type IngestHarness } from './helpers.ts';
 
 describe('tracked links', () => {
-  let iso: Isolation;
-  let deps: IngestDeps;
-  let app: Awaited<ReturnType<typeof startIngest>>['app'];
-  let reader: Awaited<ReturnType<typeof topicReader>>;
+  let iso: IngestHarness['iso'];
+  let deps: IngestHarness['deps'];
+  let app: IngestHarness['app'];
+  let reader: IngestHarness['reader'];
   let key: string;
   const mint = (payload: Record<string, unknown>, auth = `Bearer ${key}`) =>
     app.inject({ method: 'POST', url: '/v1/links', headers: { authorization: auth }, payload });
 
   beforeAll(async () => {
-    iso = await isolate('lnk');
-    ({ deps, app } = await startIngest(iso));
+    ({ iso, deps, app, reader } = await startIngestHarness('lnk'));
     await createTenant(deps.pool, 'acme');
     key = await addApiKey(deps.pool, 'acme');
-    reader = await topicReader(iso.env.KAFKA_BROKERS, deps.topics.events, iso.id);
   });
-  afterAll(async () => {
-    await reader?.stop();
-    await app?.close();
-    if (deps) await closeDeps(deps);
-    await iso?.cleanup();
-  });
+  afterAll(() => stopIngestHarness({ iso, deps, app, reader }));
 
   it('mints a short code and redirects every click, publishing one clicked event per click', async () => {
     const res = await mint({

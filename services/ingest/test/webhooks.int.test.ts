@@ -6,16 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { eventually, isolate, type Isolation } from '@tally/testing';
-import {
-  closeDeps,
-  connectKafka,
-  parseCredentialsKey,
-  setCredentials,
-  type IngestDeps,
-} from '../src/index.ts';
+import { eventually, type Isolation } from '@tally/testing';
+import { closeDeps, connectKafka, parseCredentialsKey, setCredentials } from '../src/index.ts';
 import { twilioSignature } from '../src/providers/twilio/signature.ts';
-import { addTenantWithCredentials, FIXTURE_CREDENTIALS, startIngest, topicReader } from './helpers.ts';
+import {
+  addTenantWithCredentials,
+  FIXTURE_CREDENTIALS,
+  startIngestHarness,
+  stopIngestHarness,
+  type IngestHarness,
+} from './helpers.ts';
 import { BASE, twilioForm, vonageJwt, vonageSigned, waStatusBody, whatsappPost } from './sign.ts';
 
 const TOKEN = FIXTURE_CREDENTIALS.twilio.authToken;
@@ -29,10 +29,10 @@ const status = (sid: string, s: string) => ({
 });
 
 describe('provider webhooks', () => {
-  let iso: Isolation;
-  let deps: IngestDeps;
-  let app: Awaited<ReturnType<typeof startIngest>>['app'];
-  let reader: Awaited<ReturnType<typeof topicReader>>;
+  let iso: IngestHarness['iso'];
+  let deps: IngestHarness['deps'];
+  let app: IngestHarness['app'];
+  let reader: IngestHarness['reader'];
   const published = (eventId: string) =>
     eventually(
       () => Promise.resolve(reader.seen.filter((e) => e.eventId === eventId)),
@@ -41,21 +41,14 @@ describe('provider webhooks', () => {
     );
 
   beforeAll(async () => {
-    iso = await isolate('wh');
-    ({ deps, app } = await startIngest(iso, {
+    ({ iso, deps, app, reader } = await startIngestHarness('wh', {
       WEBHOOK_BODY_LIMIT_BYTES: '600000',
       CREDENTIALS_CACHE_MS: '1',
     }));
     await addTenantWithCredentials(deps, 'acme');
     await addTenantWithCredentials(deps, 'bare', {});
-    reader = await topicReader(iso.env.KAFKA_BROKERS, deps.topics.events, iso.id);
   });
-  afterAll(async () => {
-    await reader?.stop();
-    await app?.close();
-    if (deps) await closeDeps(deps);
-    await iso?.cleanup();
-  });
+  afterAll(() => stopIngestHarness({ iso, deps, app, reader }));
 
   it('answers 404 for an unknown tenant and 401 for a tenant without credentials', async () => {
     const unknown = await app.inject(twilioForm('nobody', TOKEN, status('SM1', 'sent')));

@@ -6,9 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { eventually, isolate, type Isolation } from '@tally/testing';
-import { closeDeps, type IngestDeps } from '../src/index.ts';
-import { addTenantWithCredentials, FIXTURE_CREDENTIALS, startIngest, topicReader } from './helpers.ts';
+import { eventually } from '@tally/testing';
+import {
+  addTenantWithCredentials,
+  FIXTURE_CREDENTIALS,
+  startIngestHarness,
+  stopIngestHarness,
+  type IngestHarness,
+} from './helpers.ts';
 import { twilioForm, vonageJwt, vonageSigned, waStatusBody, whatsappPost } from './sign.ts';
 
 const TOKEN = FIXTURE_CREDENTIALS.twilio.authToken;
@@ -158,24 +163,17 @@ const mutated: fc.Arbitrary<Req> = fc
   });
 
 describe('webhook endpoints under random and mutated input', () => {
-  let iso: Isolation;
-  let deps: IngestDeps;
-  let app: Awaited<ReturnType<typeof startIngest>>['app'];
-  let reader: Awaited<ReturnType<typeof topicReader>>;
+  let iso: IngestHarness['iso'];
+  let deps: IngestHarness['deps'];
+  let app: IngestHarness['app'];
+  let reader: IngestHarness['reader'];
   let valid = 0;
 
   beforeAll(async () => {
-    iso = await isolate('prop');
-    ({ deps, app } = await startIngest(iso, { WEBHOOK_BODY_LIMIT_BYTES: '4096' }));
+    ({ iso, deps, app, reader } = await startIngestHarness('prop', { WEBHOOK_BODY_LIMIT_BYTES: '4096' }));
     await addTenantWithCredentials(deps, 'acme');
-    reader = await topicReader(iso.env.KAFKA_BROKERS, deps.topics.events, iso.id);
   });
-  afterAll(async () => {
-    await reader?.stop();
-    await app?.close();
-    if (deps) await closeDeps(deps);
-    await iso?.cleanup();
-  });
+  afterAll(() => stopIngestHarness({ iso, deps, app, reader }));
 
   const sendValid = async () => {
     const sid = `SMvalid${valid++}`;
