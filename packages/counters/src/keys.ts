@@ -26,8 +26,10 @@
  *   P:c:{T:C}:adopters    set    recipients with feature_adopted attributed to C
  *   P:c:{T:C}:seen:<id>   string dedupe marker of a per-event effect without a message (TTL)
  *   P:m:{T:M}             hash   per-message state (see apply/3-message.lua), TTL refreshed on write
- *   P:r:{T:R}             hash   per-recipient state: reaches, last click/delivery, engagement,
- *                                subscription, messages received (TTL refreshed on write)
+ *   P:r:{T:R}             hash   per-recipient state: reaches, last click/delivery, engagement and
+ *                                reply, subscription, messages received (in all and per day and
+ *                                channel), conversions and revenue (see apply/2-recipient.lua;
+ *                                TTL refreshed on write)
  *   P:t:{T}:campaigns     zset   the tenant's campaigns, scored by first event time (ms)
  *   P:t:{T}:unattributed  hash   events that could not be attributed, counted by type
  *   P:t:{T}:seen:<id>     string dedupe marker of an event resolved through recipient state (TTL)
