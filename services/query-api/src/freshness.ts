@@ -3,8 +3,8 @@
  * (Kafka high watermark − the aggregator's applied offset, `P:offsets`). `freshnessMs` = 0 when
  * nothing is behind; otherwise how long the oldest accepted-but-unapplied record has waited:
  * now − its Kafka timestamp (ingest's produce time; ingest answers 2xx only after this write).
- * That timestamp is found by bisecting ListOffsets-by-time (≤ 20 round trips, only while behind,
- * bounded to 750 ms). Without Kafka, or when it does not answer, both are null.
+ * That timestamp is found by bisecting ListOffsets-by-time over the last 7 days to 0.5 s (with the
+ * watermarks and the horizon check, ≤ 23 Kafka round trips, only while behind, bounded to 750 ms). Without Kafka, or when it does not answer, both are null.
  *
  * A measurement is served for up to a second. One measurement runs at a time (concurrent reads
  * share it), and while reads keep coming it is renewed in the background once it is 750 ms old,
