@@ -2,3 +2,4 @@ export * from './canonical-event.ts';
 export * from './topics.ts';
 export * from './dead-letter.ts';
 export * from './issues.ts';
+export * from './text.ts';
