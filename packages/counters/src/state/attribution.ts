@@ -1,0 +1,122 @@
+/**
+ * SPEC §4 attribution of recipient-level events, as a pure function of the recipient's state
+ * (docs/semantics.md §2). It is recomputed whenever the recipient's events or messages change, so
+ * an event that found no candidate waits, and a later-arriving reach, click or delivery that fits
+ * better moves it. Attachments never feed back into the inputs of the rules (reach and delivery
+ * times come from messages' own events), so the result is a function, not a fixpoint.
+ */
+import type { TenantWindows } from './event.ts';
+import type { MessageView } from './message.ts';
+import type { RecipientEv } from './recipient.ts';
+
+/** Where an event counts: a campaign, through one of its messages when `m` is set. */
+export interface Target {
+  c: string;
+  m?: string;
+}
+
+const REPLY_RULE = new Set([
+  'replied',
+  'opted_out',
+  'uninstalled',
+  'feature_adopted',
+  'survey_answered',
+  'clicked',
+]);
+
+/** Latest by (time, key). */
+function latest<T>(items: T[], time: (x: T) => number, key: (x: T) => string): T | undefined {
+  let best: T | undefined;
+  for (const x of items) {
+    if (!best || time(x) > time(best) || (time(x) === time(best) && key(x) > key(best))) best = x;
+  }
+  return best;
+}
+
+/** The reply rule: the latest reach of the recipient on the event's channel within Wr before it. */
+export function replyTarget(e: RecipientEv, views: MessageView[], w: TenantWindows): Target | undefined {
+  const reaches = views.filter(
+    (v) => v.reachAt !== undefined && v.channel === e.ch && v.reachAt <= e.t && e.t - v.reachAt <= w.replyMs,
+  );
+  let pool = reaches;
+  if (e.sn !== undefined) {
+    pool = reaches.filter((v) => v.sender === e.sn);
+    if (pool.length === 0) pool = reaches.filter((v) => v.sender === undefined);
+  }
+  const v = latest(
+    pool,
+    (x) => x.reachAt ?? 0,
+    (x) => x.rec.m,
+  );
+  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.m };
+}
+
+interface Click {
+  t: number;
+  target: Target;
+}
+
+/** The recipient's clicks: own clicks of its messages, and recipient-level clicks placed already. */
+export function clicksOf(views: MessageView[], placed: Map<RecipientEv, Target>): Click[] {
+  const out: Click[] = [];
+  for (const v of views) {
+    if (v.campaign === undefined) continue;
+    for (const [, t] of v.rec.clk ?? []) out.push({ t, target: { c: v.campaign, m: v.rec.m } });
+  }
+  for (const [e, target] of placed) if (e.y === 'clicked') out.push({ t: e.t, target });
+  return out;
+}
+
+/** The conversion rule: the latest click within Wc before it, else the latest delivery within Wd. */
+export function conversionTarget(
+  e: RecipientEv,
+  views: MessageView[],
+  clicks: Click[],
+  w: TenantWindows,
+): Target | undefined {
+  const inClick = clicks.filter((k) => k.t <= e.t && e.t - k.t <= w.clickMs);
+  const click = latest(
+    inClick,
+    (k) => k.t,
+    (k) => k.target.m ?? `c:${k.target.c}`,
+  );
+  if (click) return click.target;
+  const delivered = views.filter(
+    (v) =>
+      v.campaign !== undefined &&
+      v.deliveredAt !== undefined &&
+      v.deliveredAt <= e.t &&
+      e.t - v.deliveredAt <= w.deliveredMs,
+  );
+  const v = latest(
+    delivered,
+    (x) => x.deliveredAt ?? 0,
+    (x) => x.rec.m,
+  );
+  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.m };
+}
+
+/** Every live recipient-level event's target (undefined: no candidate yet). */
+export function attributeAll(
+  events: RecipientEv[],
+  views: MessageView[],
+  w: TenantWindows,
+): Map<RecipientEv, Target | undefined> {
+  const out = new Map<RecipientEv, Target | undefined>();
+  const placed = new Map<RecipientEv, Target>();
+  for (const e of events) {
+    if (e.c !== undefined) {
+      out.set(e, { c: e.c });
+      placed.set(e, { c: e.c });
+    } else if (REPLY_RULE.has(e.y)) {
+      const target = replyTarget(e, views, w);
+      out.set(e, target);
+      if (target) placed.set(e, target);
+    }
+  }
+  const clicks = clicksOf(views, placed);
+  for (const e of events) {
+    if (e.y === 'converted' && e.c === undefined) out.set(e, conversionTarget(e, views, clicks, w));
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+/**
+ * A recipient's audience figures — the `recipient_state` row query-api's audience and value
+ * routes read (services/query-api/src/audience-store.ts): messages received per channel and UTC
+ * day, latest engagement and reply, latest clicks and reaches, subscription, attributed
+ * conversions and revenue per channel. Live messages and events are summed with what retired
+ * ones left in `au`, so the figures do not shrink when state is retired.
+ */
+import { BIT } from './bits.ts';
+import type { Target } from './attribution.ts';
+import type { MessageView } from './message.ts';
+import type { Audience, RecipientEv, RecipientRec } from './recipient.ts';
+
+const DAY = 86_400_000;
+type Mark = [number, string, string];
+
+function latest3(list: Mark[]): Mark[] {
+  const seen = new Set<string>();
+  return [...list]
+    .sort((a, b) => b[0] - a[0] || (b[2] < a[2] ? -1 : 1))
+    .filter((x) => !seen.has(`${x[0]}|${x[2]}`) && seen.add(`${x[0]}|${x[2]}`))
+    .slice(0, 3);
+}
+
+/** Folds a message's audience figures into `au` (mutates). */
+export function foldMessage(au: Audience, v: MessageView): void {
+  const r = v.rec;
+  if ((r.b & BIT.sent) !== 0) {
+    const day = String(Math.floor((v.sendAt ?? v.firstStatusAt ?? r.ch[0]) / DAY));
+    au.rd ??= {};
+    const days = (au.rd[v.channel] ??= {});
+    days[day] = (days[day] ?? 0) + 1;
+    au.n = (au.n ?? 0) + 1;
+  }
+  const engaged = [r.to, ...(r.clk ?? []).map((c) => c[1]), ...(r.rpl ?? [])].filter((x) => x !== undefined);
+  if (engaged.length > 0) au.le = Math.max(au.le ?? -1, ...engaged);
+  if (r.rpl?.length) au.lrp = Math.max(au.lrp ?? -1, ...r.rpl);
+  const c = v.campaign ?? '';
+  if (r.clk?.length) au.lc = latest3([...(au.lc ?? []), ...r.clk.map((k): Mark => [k[1], c, r.m])]);
+  if (v.reachAt !== undefined) {
+    au.lr ??= {};
+    au.lr[v.channel] = latest3([...(au.lr[v.channel] ?? []), [v.reachAt, c, r.m]]);
+  }
+  for (const [, , u, cur] of r.cnv ?? []) conversion(au, v.channel, u, cur);
+}
+
+function conversion(au: Audience, channel: string, units: number, cur: string): void {
+  au.cv ??= {};
+  au.cv[channel] = (au.cv[channel] ?? 0) + 1;
+  if (cur && units !== 0) {
+    au.cr ??= {};
+    au.cr[`${channel}:${cur}`] = (au.cr[`${channel}:${cur}`] ?? 0) + units;
+  }
+}
+
+/** Folds a recipient-level event's audience figures into `au` (mutates). */
+export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefined): void {
+  if (e.y === 'clicked' || e.y === 'replied') au.le = Math.max(au.le ?? -1, e.t);
+  if (e.y === 'replied') au.lrp = Math.max(au.lrp ?? -1, e.t);
+  if (e.y === 'clicked' && target) au.lc = latest3([...(au.lc ?? []), [e.t, target.c, target.m ?? '']]);
+  if (e.y === 'converted' && target) conversion(au, e.ch, e.v?.[0] ?? 0, e.v?.[1] ?? '');
+}
+
+/** The recipient_state row: field → string, in the spelling audience-store.ts reads. */
+export function audienceRow(
+  rec: RecipientRec,
+  views: MessageView[],
+  targets: Map<RecipientEv, Target | undefined>,
+  keepDays: number,
+): Record<string, string> {
+  const au: Audience = structuredClone(rec.au ?? {});
+  for (const v of views) foldMessage(au, v);
+  for (const [e, target] of targets) foldEvent(au, e, target);
+  const row: Record<string, string> = {};
+  for (const [ch, days] of Object.entries(au.rd ?? {})) {
+    const list = Object.entries(days)
+      .map(([d, n]) => [Number(d), n] as const)
+      .sort((a, b) => a[0] - b[0]);
+    const newest = list[list.length - 1]?.[0] ?? 0;
+    const kept = list.filter(([d]) => d > newest - keepDays);
+    if (kept.length > 0) row[`rd:${ch}`] = kept.map(([d, n]) => `${d}:${n}`).join(';');
+  }
+  if (au.n) row.n = String(au.n);
+  if (au.le !== undefined && au.le >= 0) row.le = String(au.le);
+  if (au.lrp !== undefined && au.lrp >= 0) row.lrp = String(au.lrp);
+  const marks = (l: Mark[]) => l.map(([t, c, m]) => `${t}|${c}|${m}`).join(';');
+  if (au.lc?.length) row.lc = marks(au.lc);
+  for (const [ch, l] of Object.entries(au.lr ?? {})) row[`lr:${ch}`] = marks(l);
+  if (rec.sub) {
+    row.sub = rec.sub[1];
+    row.subAt = String(rec.sub[0]);
+  }
+  for (const [ch, n] of Object.entries(au.cv ?? {})) row[`cv:${ch}`] = String(n);
+  for (const [k, u] of Object.entries(au.cr ?? {})) row[`cr:${k}`] = String(u);
+  return row;
+}

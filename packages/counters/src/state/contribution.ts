@@ -1,0 +1,79 @@
+/**
+ * What an entity (a recipient with its messages, a message without a recipient, an event without
+ * either) adds to the shared aggregates: campaign, sender and tenant scopes. A batch computes an
+ * entity's contribution before and after its events and writes the difference (delta.ts), so
+ * every aggregate is the sum of its entities' current contributions, whatever the order.
+ *
+ * Additive figures are integers (`add`) or money (`money`, bigint so sums stay exact); registers
+ * that only move one way (a campaign's first event time, a scope's newest active minute, a send
+ * tuple's spelling) are written as idempotent operations from the state after the batch.
+ */
+
+export type Scope =
+  | { kind: 'c'; tenant: string; id: string }
+  | { kind: 's'; tenant: string; id: string }
+  | { kind: 't'; tenant: string };
+
+const S1 = '\u0001';
+
+export function scopeId(s: Scope): string {
+  return s.kind === 't' ? `t${S1}${s.tenant}` : `${s.kind}${S1}${s.tenant}${S1}${s.id}`;
+}
+
+export function parseScopeId(id: string): Scope {
+  const [kind, tenant = '', rest = ''] = id.split(S1);
+  if (kind === 't') return { kind: 't', tenant };
+  return { kind: kind === 's' ? 's' : 'c', tenant, id: rest };
+}
+
+/** A cell of an aggregate: scope, key within the scope (e.g. `counts`, `w:29000000`), field. */
+export function cellId(scope: string, key: string, field: string): string {
+  return `${scope}${S1}${S1}${key}${S1}${S1}${field}`;
+}
+
+export function parseCellId(cell: string): { scope: string; key: string; field: string } {
+  const [scope = '', key = '', field = ''] = cell.split(`${S1}${S1}`);
+  return { scope, key, field };
+}
+
+export interface CampaignMeta {
+  firstAt: number;
+  channel: string;
+}
+
+export class Contribution {
+  readonly ints = new Map<string, number>();
+  readonly money = new Map<string, bigint>();
+  /** Campaign scope id → earliest (t, channel) of what counts to it. */
+  readonly firstAt = new Map<string, CampaignMeta>();
+  /** Scope id (campaign or sender) → newest minute it has counts in. */
+  readonly active = new Map<string, number>();
+  /** Campaign scope id → tuple id → tuple. */
+  readonly dims = new Map<string, Map<string, string>>();
+
+  add(scope: string, key: string, field: string, n = 1): void {
+    const c = cellId(scope, key, field);
+    this.ints.set(c, (this.ints.get(c) ?? 0) + n);
+  }
+
+  addMoney(scope: string, key: string, field: string, units: number): void {
+    const c = cellId(scope, key, field);
+    this.money.set(c, (this.money.get(c) ?? 0n) + BigInt(units));
+  }
+
+  seen(scope: string, t: number, channel: string): void {
+    const cur = this.firstAt.get(scope);
+    if (!cur || t < cur.firstAt || (t === cur.firstAt && channel < cur.channel))
+      this.firstAt.set(scope, { firstAt: t, channel });
+  }
+
+  activeAt(scope: string, minute: number): void {
+    this.active.set(scope, Math.max(this.active.get(scope) ?? minute, minute));
+  }
+
+  tuple(scope: string, id: string, tuple: string): void {
+    let m = this.dims.get(scope);
+    if (!m) this.dims.set(scope, (m = new Map<string, string>()));
+    m.set(id, tuple);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The contribution of a whole entity (docs/semantics.md §2–§7):
+ * - a recipient with its live messages and recipient-level events: attribution, every message's
+ *   counts, per-event effects of attributed events, the recipient sets (opt-outs, uninstalls,
+ *   adopters, in-app openers — each recipient once per campaign, retired memberships included),
+ *   the sender scope's opt-outs, and the tenant's pending events;
+ * - a message without a known recipient (its recipient-set events count as members of their own);
+ * - an event without recipient or message (counts to its campaign, or as unattributed).
+ */
+import { BIT } from './bits.ts';
+import { attributeAll, type Target } from './attribution.ts';
+import { Contribution, scopeId } from './contribution.ts';
+import { addMinute, countMessage, countPerEvent, type CountContext } from './count-message.ts';
+import type { MessageRec, MessageView, SetType } from './message.ts';
+import { viewOf } from './message.ts';
+import type { RecipientEv, RecipientRec } from './recipient.ts';
+
+export interface Cluster {
+  rec: RecipientRec;
+  messages: Map<string, MessageRec>;
+}
+
+const DAY = 86_400_000;
+const SET_COUNT: Record<SetType, 'optOuts' | 'uninstalls' | 'featureAdopters'> = {
+  opted_out: 'optOuts',
+  uninstalled: 'uninstalls',
+  feature_adopted: 'featureAdopters',
+};
+const FROZEN_KEY = { opted_out: 'oo', uninstalled: 'un', feature_adopted: 'fa' } as const;
+
+/** Per set kind, campaign → earliest live time; plus senders of opt-outs. */
+class Members {
+  readonly byKind = new Map<string, Map<string, number>>();
+  add(kind: string, campaign: string, t: number): void {
+    let m = this.byKind.get(kind);
+    if (!m) this.byKind.set(kind, (m = new Map<string, number>()));
+    m.set(campaign, Math.min(m.get(campaign) ?? t, t));
+  }
+}
+
+function dayOf(t: number): number {
+  return Math.floor(t / DAY);
+}
+
+export function pendingField(type: string, t: number): string {
+  return `${type}:${dayOf(t)}`;
+}
+
+/** Events attributed to each message, and the targets of all. */
+export function attachments(
+  rec: RecipientRec,
+  views: MessageView[],
+  ctx: CountContext,
+): { targets: Map<RecipientEv, Target | undefined>; byMessage: Map<string, RecipientEv[]> } {
+  const targets = attributeAll(rec.ev, views, ctx.windows(rec.tn));
+  const byMessage = new Map<string, RecipientEv[]>();
+  for (const [e, target] of targets) {
+    if (!target?.m) continue;
+    const list = byMessage.get(target.m) ?? [];
+    list.push(e);
+    byMessage.set(target.m, list);
+  }
+  return { targets, byMessage };
+}
+
+function collectMembers(
+  views: Map<string, MessageView>,
+  targets: Map<RecipientEv, Target | undefined>,
+): { members: Members; senders: Map<string, number> } {
+  const members = new Members();
+  const senders = new Map<string, number>();
+  const senderOf = (m: string | undefined) => (m === undefined ? undefined : views.get(m)?.sender);
+  const note = (type: SetType, c: string, t: number, m: string | undefined) => {
+    members.add(type, c, t);
+    const s = type === 'opted_out' ? senderOf(m) : undefined;
+    if (s !== undefined) senders.set(s, Math.min(senders.get(s) ?? t, t));
+  };
+  for (const v of views.values()) {
+    if (v.campaign === undefined) continue;
+    for (const [, type, t] of v.rec.set ?? []) note(type, v.campaign, t, v.rec.m);
+    if (v.channel === 'in_app' && (v.rec.b & BIT.opened) !== 0 && v.rec.to !== undefined)
+      members.add('in_app_open', v.campaign, v.rec.to);
+  }
+  for (const [e, target] of targets) {
+    if (target && e.y in SET_COUNT) note(e.y as SetType, target.c, e.t, target.m);
+  }
+  return { members, senders };
+}
+
+function countMembers(
+  out: Contribution,
+  ctx: CountContext,
+  rec: RecipientRec,
+  views: Map<string, MessageView>,
+  targets: Map<RecipientEv, Target | undefined>,
+): void {
+  const { members, senders } = collectMembers(views, targets);
+  const kinds: [string, string, string[] | undefined][] = [
+    ...(Object.keys(SET_COUNT) as SetType[]).map((k): [string, string, string[] | undefined] => [
+      k,
+      SET_COUNT[k],
+      rec.fz?.[FROZEN_KEY[k]],
+    ]),
+    ['in_app_open', 'inAppOpeners', rec.fz?.io],
+  ];
+  for (const [kind, field, frozen] of kinds) {
+    const live = members.byKind.get(kind) ?? new Map<string, number>();
+    for (const c of new Set([...live.keys(), ...(frozen ?? [])])) {
+      const scope = scopeId({ kind: 'c', tenant: rec.tn, id: c });
+      out.add(scope, 'counts', field);
+      const t = live.get(c);
+      if (t !== undefined && !frozen?.includes(c)) addMinute(out, ctx, scope, 'w', t, field);
+    }
+  }
+  for (const [s, t] of senders) {
+    if (rec.fz?.so?.includes(s)) continue;
+    addMinute(out, ctx, scopeId({ kind: 's', tenant: rec.tn, id: s }), 'w', t, 'optOuts');
+  }
+}
+
+export function countCluster(cluster: Cluster, ctx: CountContext): Contribution {
+  const out = new Contribution();
+  const { rec } = cluster;
+  const views = new Map<string, MessageView>();
+  for (const m of cluster.messages.values()) views.set(m.m, viewOf(m));
+  const { targets, byMessage } = attachments(rec, [...views.values()], ctx);
+  for (const v of views.values()) {
+    if (v.campaign === undefined) countPendingMessage(out, v.rec);
+    else countMessage(out, ctx, v, byMessage.get(v.rec.m) ?? []);
+  }
+  const tenant = scopeId({ kind: 't', tenant: rec.tn });
+  for (const [e, target] of targets) {
+    if (!target) {
+      out.add(tenant, 'pending', pendingField(e.y, e.t));
+      continue;
+    }
+    const c = scopeId({ kind: 'c', tenant: rec.tn, id: target.c });
+    countPerEvent(out, ctx, c, e);
+    out.seen(c, e.t, e.ch);
+  }
+  countMembers(out, ctx, rec, views, targets);
+  return out;
+}
+
+function countPendingMessage(out: Contribution, m: MessageRec): void {
+  out.add(scopeId({ kind: 't', tenant: m.tn }), 'pending', pendingField('message', m.tf ?? m.ch[0]));
+}
+
+/** A message without a known recipient: its own counts; its set events are their own members. */
+export function countAnonymous(m: MessageRec, ctx: CountContext): Contribution {
+  const out = new Contribution();
+  const v = viewOf(m);
+  if (v.campaign === undefined) {
+    countPendingMessage(out, m);
+    return out;
+  }
+  countMessage(out, ctx, v, []);
+  const c = scopeId({ kind: 'c', tenant: m.tn, id: v.campaign });
+  for (const [, type, t] of m.set ?? []) {
+    out.add(c, 'counts', SET_COUNT[type]);
+    addMinute(out, ctx, c, 'w', t, SET_COUNT[type]);
+  }
+  if (v.channel === 'in_app' && (m.b & BIT.opened) !== 0 && m.to !== undefined) {
+    out.add(c, 'counts', 'inAppOpeners');
+    addMinute(out, ctx, c, 'w', m.to, 'inAppOpeners');
+  }
+  return out;
+}
+
+/** An event without recipient or message (kept for deduplication). */
+export interface LooseEv extends RecipientEv {
+  tn: string;
+}
+
+export function countLoose(e: LooseEv, ctx: CountContext): Contribution {
+  const out = new Contribution();
+  if (e.c === undefined) {
+    if (e.y !== 'opted_in') out.add(scopeId({ kind: 't', tenant: e.tn }), 'unattributed', e.y);
+    return out;
+  }
+  const c = scopeId({ kind: 'c', tenant: e.tn, id: e.c });
+  countPerEvent(out, ctx, c, e);
+  if (e.y in SET_COUNT) {
+    const field = SET_COUNT[e.y as SetType];
+    out.add(c, 'counts', field);
+    addMinute(out, ctx, c, 'w', e.t, field);
+  }
+  out.seen(c, e.t, e.ch);
+  return out;
+}

@@ -1,0 +1,214 @@
+/**
+ * A message's contribution to its campaign (docs/semantics.md §3, §5, §6): the counts its bits
+ * make, each at its first-occurrence minute, per send tuple and error code, the sender scope of
+ * alerts, per-event clicks, conversions and surveys (own and attached), cost, response time and
+ * WhatsApp engagement.
+ */
+import { bucketOf } from '@tally/kpi';
+import { ATTACHED_BITS, BIT, effectiveBits, STATUS_NAMES, type StatusName } from './bits.ts';
+import { scopeId, type Contribution } from './contribution.ts';
+import { digest, type TenantWindows } from './event.ts';
+import type { MessageView } from './message.ts';
+import type { RecipientEv } from './recipient.ts';
+
+export interface CountContext {
+  now: number;
+  minuteTtlSeconds: number;
+  windows: (tenant: string) => TenantWindows;
+}
+
+const DAY = 86_400_000;
+const SEP = '\u0000';
+
+export function minuteOf(ms: number): number {
+  return Math.floor(ms / 60_000);
+}
+
+/** Minute buckets live MINUTE_TTL after their minute; later contributions reach lifetime only. */
+export function minuteKept(ctx: CountContext, ms: number): boolean {
+  return ((minuteOf(ms) + 1) * 60 + ctx.minuteTtlSeconds) * 1000 > ctx.now;
+}
+
+/** Adds n to field of the scope's `<kind>:<minute>` bucket of time ms, when that bucket is kept. */
+export function addMinute(
+  out: Contribution,
+  ctx: CountContext,
+  scope: string,
+  kind: 'w' | 'we' | 'wt',
+  ms: number,
+  field: string,
+  n = 1,
+): void {
+  if (!minuteKept(ctx, ms)) return;
+  out.add(scope, `${kind}:${minuteOf(ms)}`, field, n);
+  out.activeAt(scope, minuteOf(ms));
+}
+
+const min = (xs: (number | undefined)[]): number | undefined => {
+  let m: number | undefined;
+  for (const x of xs) if (x !== undefined && (m === undefined || x < m)) m = x;
+  return m;
+};
+
+interface Times {
+  reply?: number | undefined;
+  click?: number | undefined;
+  conv?: number | undefined;
+  delivered?: number | undefined;
+  sent?: number | undefined;
+}
+
+function times(v: MessageView, attached: RecipientEv[]): Times {
+  const r = v.rec;
+  const att = (y: string) => attached.filter((e) => e.y === y).map((e) => e.t);
+  const reply = min([...(r.rpl ?? []), ...(r.ar ?? []), ...att('replied')]);
+  const click = min([...(r.clk ?? []).map((c) => c[1]), r.ac, ...att('clicked')]);
+  const conv = min([...(r.cnv ?? []).map((c) => c[1]), r.av, ...att('converted')]);
+  return {
+    reply,
+    click,
+    conv,
+    delivered: v.deliveredAt ?? min([reply, click]),
+    sent: v.sendAt ?? v.firstStatusAt ?? min(attached.map((e) => e.t)),
+  };
+}
+
+function firstOccurrence(name: StatusName, v: MessageView, t: Times): number | undefined {
+  switch (name) {
+    case 'sent':
+      return t.sent;
+    case 'delivered':
+      return t.delivered;
+    case 'failed':
+      return v.rec.tfl;
+    case 'opened':
+      return v.rec.to;
+    case 'clicked':
+      return t.click;
+    case 'replied':
+      return t.reply;
+    case 'converted':
+      return t.conv;
+  }
+}
+
+const SENDER_STATUSES: ReadonlySet<StatusName> = new Set(['sent', 'delivered', 'failed']);
+
+function countStatuses(out: Contribution, ctx: CountContext, v: MessageView, bits: number, t: Times): void {
+  const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
+  const s = v.sender === undefined ? undefined : scopeId({ kind: 's', tenant: v.rec.tn, id: v.sender });
+  const tupleId = v.tuple === undefined ? undefined : digest(v.tuple);
+  if (v.tuple !== undefined && tupleId !== undefined) out.tuple(c, tupleId, v.tuple);
+  const ec = v.rec.ec?.[1] ?? 'none';
+  for (const name of STATUS_NAMES) {
+    if ((bits & BIT[name]) === 0) continue;
+    const at = firstOccurrence(name, v, t);
+    out.add(c, 'counts', name);
+    if (at !== undefined) addMinute(out, ctx, c, 'w', at, name);
+    if (tupleId !== undefined) {
+      out.add(c, 'bt', `${tupleId}${SEP}${name}`);
+      if (at !== undefined) addMinute(out, ctx, c, 'wt', at, `${tupleId}${SEP}${name}`);
+    }
+    if (s !== undefined && SENDER_STATUSES.has(name) && at !== undefined)
+      addMinute(out, ctx, s, 'w', at, name);
+    if (name === 'failed') {
+      out.add(c, 'bd:error_code', `${ec}${SEP}failed`);
+      if (at !== undefined) {
+        addMinute(out, ctx, c, 'we', at, ec);
+        if (s !== undefined) addMinute(out, ctx, s, 'we', at, ec);
+      }
+    }
+  }
+}
+
+/** Per-event effects of a campaign: clicks, conversions (+ revenue), surveys, event costs. */
+export function countPerEvent(
+  out: Contribution,
+  ctx: CountContext,
+  c: string,
+  e: {
+    y: string;
+    t: number;
+    v?: [number, string] | undefined;
+    sc?: number | undefined;
+    co?: [number, string] | undefined;
+  },
+): void {
+  if (e.y === 'clicked') {
+    out.add(c, 'counts', 'clicks');
+    addMinute(out, ctx, c, 'w', e.t, 'clicks');
+  }
+  if (e.y === 'converted') {
+    out.add(c, 'counts', 'conversions');
+    addMinute(out, ctx, c, 'w', e.t, 'conversions');
+    if (e.v && e.v[1]) moneyAt(out, ctx, c, e.t, `revenue:${e.v[1]}`, e.v[0]);
+  }
+  if (e.y === 'survey_answered' && e.sc !== undefined) {
+    out.add(c, 'counts', 'surveys');
+    out.add(c, 'counts', 'scoreSum', e.sc);
+    addMinute(out, ctx, c, 'w', e.t, 'surveys');
+    addMinute(out, ctx, c, 'w', e.t, 'scoreSum', e.sc);
+  }
+  if (e.co) moneyAt(out, ctx, c, e.t, `cost:${e.co[1]}`, e.co[0]);
+}
+
+function moneyAt(
+  out: Contribution,
+  ctx: CountContext,
+  c: string,
+  t: number,
+  field: string,
+  units: number,
+): void {
+  out.addMoney(c, 'money', field, units);
+  if (minuteKept(ctx, t)) {
+    out.addMoney(c, `w:${minuteOf(t)}`, field, units);
+    out.activeAt(c, minuteOf(t));
+  }
+}
+
+function countTwoWay(
+  out: Contribution,
+  v: MessageView,
+  bits: number,
+  t: Times,
+  attached: RecipientEv[],
+): void {
+  const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
+  const ref = v.deliveredAt ?? v.sendAt ?? v.firstStatusAt;
+  if ((bits & BIT.replied) !== 0 && t.reply !== undefined && ref !== undefined)
+    out.add(c, 'rt', String(bucketOf(Math.max(0, t.reply - ref))));
+  if (v.channel !== 'whatsapp' || v.refAt === undefined) return;
+  const from = v.refAt;
+  const inbound = [
+    ...(v.rec.rpl ?? []),
+    ...(v.rec.ar ?? []),
+    ...attached.filter((e) => e.y === 'replied').map((e) => e.t),
+  ].filter((x) => x >= from && x <= from + DAY);
+  if (inbound.length === 0) return;
+  out.add(c, 'counts', 'engN');
+  out.add(c, 'counts', 'engSum', Math.max(...inbound) - Math.min(...inbound));
+}
+
+/** The contribution of one message with a known campaign, given what is attached to it. */
+export function countMessage(
+  out: Contribution,
+  ctx: CountContext,
+  v: MessageView,
+  attached: RecipientEv[],
+): void {
+  if (v.campaign === undefined) return;
+  const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign });
+  let bits = v.rec.b | (v.rec.ab ?? 0);
+  for (const e of attached) bits |= ATTACHED_BITS[e.y];
+  bits = effectiveBits(bits);
+  const t = times(v, attached);
+  countStatuses(out, ctx, v, bits, t);
+  for (const [, at] of v.rec.clk ?? []) countPerEvent(out, ctx, c, { y: 'clicked', t: at });
+  for (const [, at, u, cur] of v.rec.cnv ?? [])
+    countPerEvent(out, ctx, c, { y: 'converted', t: at, v: [u, cur] });
+  for (const [, at, sc] of v.rec.srv ?? []) countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });
+  if (v.rec.cost) moneyAt(out, ctx, c, v.rec.cost[0], `cost:${v.rec.cost[2]}`, v.rec.cost[1]);
+  countTwoWay(out, v, bits, t, attached);
+  out.seen(c, min([v.rec.ch[0], ...attached.map((e) => e.t)]) ?? v.rec.ch[0], v.channel);
+}

@@ -1,0 +1,83 @@
+/**
+ * The difference of two contributions, summed over a batch and grouped by scope: what one batch
+ * adds to each campaign, sender and tenant. Integer cells and money cells are summed exactly
+ * (money as bigint); registers (first event time, newest active minute, tuple spellings) are
+ * carried from the "after" side, since writing them is idempotent.
+ */
+import { cellId, parseCellId, type CampaignMeta, type Contribution } from './contribution.ts';
+
+export interface ScopeDelta {
+  /** key → field → n (non-zero). */
+  ints: Map<string, Map<string, number>>;
+  money: Map<string, Map<string, bigint>>;
+  firstAt?: CampaignMeta;
+  active?: number;
+  dims?: Map<string, string>;
+}
+
+export class BatchDelta {
+  readonly scopes = new Map<string, ScopeDelta>();
+
+  private scope(id: string): ScopeDelta {
+    let s = this.scopes.get(id);
+    if (!s) this.scopes.set(id, (s = { ints: new Map(), money: new Map() }));
+    return s;
+  }
+
+  private addInt(cell: string, n: number): void {
+    if (n === 0) return;
+    const { scope, key, field } = parseCellId(cell);
+    const s = this.scope(scope);
+    let k = s.ints.get(key);
+    if (!k) s.ints.set(key, (k = new Map<string, number>()));
+    const v = (k.get(field) ?? 0) + n;
+    if (v === 0) k.delete(field);
+    else k.set(field, v);
+  }
+
+  private addMoney(cell: string, n: bigint): void {
+    if (n === 0n) return;
+    const { scope, key, field } = parseCellId(cell);
+    const s = this.scope(scope);
+    let k = s.money.get(key);
+    if (!k) s.money.set(key, (k = new Map<string, bigint>()));
+    const v = (k.get(field) ?? 0n) + n;
+    if (v === 0n) k.delete(field);
+    else k.set(field, v);
+  }
+
+  /** Adds after − before. */
+  diff(before: Contribution | undefined, after: Contribution | undefined): void {
+    for (const [c, n] of after?.ints ?? []) this.addInt(c, n - (before?.ints.get(c) ?? 0));
+    for (const [c, n] of before?.ints ?? []) if (!after?.ints.has(c)) this.addInt(c, -n);
+    for (const [c, n] of after?.money ?? []) this.addMoney(c, n - (before?.money.get(c) ?? 0n));
+    for (const [c, n] of before?.money ?? []) if (!after?.money.has(c)) this.addMoney(c, -n);
+    if (after) this.registers(after);
+  }
+
+  /** Adds a contribution's registers only (first event times, active minutes, tuples). */
+  registers(after: Contribution): void {
+    for (const [scope, meta] of after.firstAt) {
+      const s = this.scope(scope);
+      if (!s.firstAt || meta.firstAt < s.firstAt.firstAt) s.firstAt = meta;
+    }
+    for (const [scope, m] of after.active) {
+      const s = this.scope(scope);
+      s.active = Math.max(s.active ?? m, m);
+    }
+    for (const [scope, dims] of after.dims) {
+      const s = this.scope(scope);
+      s.dims ??= new Map();
+      for (const [id, tuple] of dims) s.dims.set(id, tuple);
+    }
+  }
+
+  /** Adds n to one cell directly (late events, which belong to no entity). */
+  addCell(scope: string, key: string, field: string, n: number): void {
+    this.addInt(cellId(scope, key, field), n);
+  }
+
+  isEmpty(): boolean {
+    return this.scopes.size === 0;
+  }
+}

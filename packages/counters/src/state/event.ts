@@ -1,0 +1,95 @@
+/**
+ * The state's view of an accepted event: only what attribution and counting use, times in epoch ms,
+ * money in integer ten-thousandths. Per-event effects are deduplicated by `idh`, a 64-bit digest
+ * of the event id (11 characters instead of the id's up to 200; a collision within one message or
+ * recipient would need ~4 billion events there).
+ */
+import { createHash } from 'node:crypto';
+import type { CanonicalEvent, Channel, EventType } from '@tally/events';
+import { toMoneyUnits } from '@tally/kpi';
+
+export interface Money {
+  /** Integer ten-thousandths of the currency unit (exact: amounts have at most 4 decimals). */
+  u: number;
+  cur: string;
+}
+
+export interface Ev {
+  id: string;
+  idh: string;
+  tenant: string;
+  type: EventType;
+  t: number;
+  /** When ingest published it (the Kafka record timestamp). */
+  arrival: number;
+  channel: Channel;
+  campaign?: string | undefined;
+  message?: string | undefined;
+  recipient?: string | undefined;
+  segment?: string | undefined;
+  variant?: string | undefined;
+  sender?: string | undefined;
+  country?: string | undefined;
+  errorCode?: string | undefined;
+  cost?: Money | undefined;
+  value?: Money | undefined;
+  score?: number | undefined;
+}
+
+export function digest(id: string): string {
+  return createHash('sha256').update(id).digest().subarray(0, 8).toString('base64url');
+}
+
+function money(m: CanonicalEvent['cost']): Money | undefined {
+  return m ? { u: toMoneyUnits(m.amount), cur: m.currency } : undefined;
+}
+
+export function toEv(e: CanonicalEvent, arrival: number): Ev {
+  return {
+    id: e.eventId,
+    idh: digest(e.eventId),
+    tenant: e.tenantId,
+    type: e.type,
+    t: Date.parse(e.occurredAt),
+    arrival,
+    channel: e.channel,
+    campaign: e.campaignId,
+    message: e.messageId,
+    recipient: e.recipientId,
+    segment: e.segment,
+    variant: e.variant,
+    sender: e.sender,
+    country: e.country,
+    errorCode: e.errorCode,
+    cost: money(e.cost),
+    value: e.type === 'converted' ? money(e.value) : undefined,
+    score: e.score,
+  };
+}
+
+/** Per-tenant windows (SPEC §4) and the late-data horizon, in ms. */
+export interface TenantWindows {
+  replyMs: number;
+  clickMs: number;
+  deliveredMs: number;
+  horizonMs: number;
+}
+
+export const DEFAULT_TENANT_WINDOWS: TenantWindows = {
+  replyMs: 72 * 3600_000,
+  clickMs: 5 * 86_400_000,
+  deliveredMs: 86_400_000,
+  horizonMs: 7 * 86_400_000,
+};
+
+/** How long an event may arrive after it happened, or before (clock skew), and still count. */
+export const FUTURE_SKEW_MS = 86_400_000;
+
+export function isLate(e: Pick<Ev, 't' | 'arrival'>, w: TenantWindows): boolean {
+  return e.arrival - e.t > w.horizonMs || e.t - e.arrival > FUTURE_SKEW_MS;
+}
+
+/** How long after its newest event a message's state is kept: every window, plus the horizon. */
+export function messageRetentionMs(w: TenantWindows): number {
+  return Math.max(w.replyMs, w.clickMs, w.deliveredMs) + w.horizonMs;
+}

@@ -1,0 +1,170 @@
+/**
+ * A message's state: a summary of its own events that is the same whatever order they were
+ * applied in (docs/semantics.md §1). Every field is a join: bits OR, times min (or max), choices
+ * "earliest by (t, value)", per-event effects a set keyed by event digest. `mergeOwnEvent` folds
+ * one event in; `viewOf` derives what attribution and counting read.
+ */
+import type { Channel, EventType } from '@tally/events';
+import { BIT, OWN_BITS, reachable } from './bits.ts';
+import type { Ev } from './event.ts';
+
+/** (t, value) pairs: the earliest wins, ties by value. */
+export type Stamped<T extends string | number = string> = [number, T];
+
+export interface MessageRec {
+  tn: string;
+  m: string;
+  /** Earliest (t, recipient). */
+  r?: Stamped;
+  /** Campaign: min (rank, t, id) with rank 0 for `sent`, 1 for any other event naming one. */
+  c?: [number, number, string];
+  /** Earliest (t, channel). */
+  ch: Stamped<Channel>;
+  /** Own status bits. */
+  b: number;
+  ts?: number;
+  tf?: number;
+  td?: number;
+  tfl?: number;
+  to?: number;
+  /** Earliest failed (t, errorCode or 'none'). */
+  ec?: Stamped;
+  /** Earliest `sent` naming a sender. */
+  sn?: Stamped;
+  /** Earliest `sent`: (t, "segment\0variant\0sender\0country"). */
+  tp?: Stamped;
+  /** Latest (t, units, currency) of own events with a cost. */
+  cost?: [number, number, string];
+  /** Newest own event time (retention). */
+  nw: number;
+  /** Own clicks, replies (times), conversions, surveys, recipient-set events. */
+  clk?: [string, number][];
+  rpl?: number[];
+  cnv?: [string, number, number, string][];
+  srv?: [string, number, number][];
+  set?: [string, SetType, number][];
+  /** Frozen attachments of retired recipient-level events: bits, reply times, first click/conversion. */
+  ab?: number;
+  ar?: number[];
+  ac?: number;
+  av?: number;
+}
+
+export type SetType = 'opted_out' | 'uninstalled' | 'feature_adopted';
+export const SET_TYPES: readonly SetType[] = ['opted_out', 'uninstalled', 'feature_adopted'];
+export function isSetType(t: EventType): t is SetType {
+  return (SET_TYPES as readonly string[]).includes(t);
+}
+
+const SEP = '\u0000';
+
+export function newMessage(e: Ev): MessageRec {
+  return { tn: e.tenant, m: e.message ?? '', ch: [e.t, e.channel], b: 0, nw: e.t };
+}
+
+function earlier<T extends string | number>(cur: Stamped<T> | undefined, next: Stamped<T>): boolean {
+  return !cur || next[0] < cur[0] || (next[0] === cur[0] && next[1] < cur[1]);
+}
+const minT = (a: number | undefined, b: number): number => (a === undefined || b < a ? b : a);
+
+function addEffect<T extends [string, ...unknown[]]>(list: T[] | undefined, item: T): T[] | undefined {
+  if (list?.some((x) => x[0] === item[0])) return undefined;
+  return [...(list ?? []), item];
+}
+
+/** Folds one own event into the message (mutates rec). Returns false when it changed nothing. */
+export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
+  const before = JSON.stringify(rec);
+  const bits = OWN_BITS[e.type];
+  rec.b |= bits;
+  rec.nw = Math.max(rec.nw, e.t);
+  if (earlier(rec.ch, [e.t, e.channel])) rec.ch = [e.t, e.channel];
+  if (e.recipient && earlier(rec.r, [e.t, e.recipient])) rec.r = [e.t, e.recipient];
+  if (e.campaign) {
+    const rank = e.type === 'sent' ? 0 : 1;
+    const c = rec.c;
+    if (!c || rank < c[0] || (rank === c[0] && (e.t < c[1] || (e.t === c[1] && e.campaign < c[2]))))
+      rec.c = [rank, e.t, e.campaign];
+  }
+  if (bits) rec.tf = minT(rec.tf, e.t);
+  if (e.type === 'sent') {
+    rec.ts = minT(rec.ts, e.t);
+    if (e.sender && earlier(rec.sn, [e.t, e.sender])) rec.sn = [e.t, e.sender];
+    const tuple = [e.segment, e.variant, e.sender, e.country].map((v) => v ?? '').join(SEP);
+    if (earlier(rec.tp, [e.t, tuple])) rec.tp = [e.t, tuple];
+  }
+  if (e.type === 'delivered' || e.type === 'opened') rec.td = minT(rec.td, e.t);
+  if (e.type === 'opened') rec.to = minT(rec.to, e.t);
+  if (e.type === 'failed') {
+    rec.tfl = minT(rec.tfl, e.t);
+    if (earlier(rec.ec, [e.t, e.errorCode ?? 'none'])) rec.ec = [e.t, e.errorCode ?? 'none'];
+  }
+  if (e.cost) {
+    const c = rec.cost;
+    const next: [number, number, string] = [e.t, e.cost.u, e.cost.cur];
+    if (!c || e.t > c[0] || (e.t === c[0] && (e.cost.u > c[1] || (e.cost.u === c[1] && e.cost.cur > c[2]))))
+      rec.cost = next;
+  }
+  mergeEffects(rec, e);
+  return JSON.stringify(rec) !== before;
+}
+
+function mergeEffects(rec: MessageRec, e: Ev): void {
+  if (e.type === 'clicked') rec.clk = addEffect(rec.clk, [e.idh, e.t]) ?? rec.clk;
+  else if (e.type === 'replied') {
+    if (!rec.rpl?.includes(e.t)) rec.rpl = [...(rec.rpl ?? []), e.t].sort((a, b) => a - b);
+  } else if (e.type === 'converted')
+    rec.cnv = addEffect(rec.cnv, [e.idh, e.t, e.value?.u ?? 0, e.value?.cur ?? '']) ?? rec.cnv;
+  else if (e.type === 'survey_answered' && e.score !== undefined)
+    rec.srv = addEffect(rec.srv, [e.idh, e.t, e.score]) ?? rec.srv;
+  else if (isSetType(e.type)) rec.set = addEffect(rec.set, [e.idh, e.type, e.t]) ?? rec.set;
+}
+
+/** What attribution and counting read of a message (docs/semantics.md §1). */
+export interface MessageView {
+  rec: MessageRec;
+  campaign: string | undefined;
+  recipient: string | undefined;
+  channel: Channel;
+  sender: string | undefined;
+  /** Send tuple key "channel\0segment\0variant\0sender\0country\0hour\0dow", from the earliest send. */
+  tuple: string | undefined;
+  sendAt: number | undefined;
+  firstStatusAt: number | undefined;
+  deliveredAt: number | undefined;
+  /** Set when the message reaches its recipient (a candidate for replies and opt-outs). */
+  reachAt: number | undefined;
+  /** reachAt, else sendAt/firstStatusAt: the start of the WhatsApp engagement window. */
+  refAt: number | undefined;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export function tupleKey(channel: Channel, tp: Stamped): string {
+  const hour = Math.floor(tp[0] / HOUR) % 24;
+  const dow = (Math.floor(tp[0] / DAY) + 4) % 7;
+  return [channel, tp[1], String(hour), String(dow)].join(SEP);
+}
+
+export function viewOf(rec: MessageRec): MessageView {
+  const campaign = rec.c?.[2];
+  const recipient = rec.r?.[1];
+  const start = rec.ts ?? rec.tf;
+  const reach = campaign !== undefined && recipient !== undefined && reachable(rec.b);
+  return {
+    rec,
+    campaign,
+    recipient,
+    channel: rec.ch[1],
+    sender: rec.sn?.[1],
+    tuple: rec.tp ? tupleKey(rec.ch[1], rec.tp) : undefined,
+    sendAt: rec.ts,
+    firstStatusAt: rec.tf,
+    deliveredAt: rec.td,
+    reachAt: reach ? start : undefined,
+    refAt: start,
+  };
+}
+
+export const DELIVERY_BITS = BIT.delivered;

@@ -1,0 +1,96 @@
+/**
+ * A recipient's state in its partition: its live messages (by id), its live recipient-level
+ * events (replies, opt-outs, conversions, … without a message id), what retired events and
+ * messages left behind (memberships and audience figures that must not be counted again), and
+ * the subscription. Attribution (attribution.ts) is recomputed from it, so it moves when a later
+ * reach, click or delivery arrives.
+ */
+import type { Channel, EventType } from '@tally/events';
+import type { Ev } from './event.ts';
+
+/** A recipient-level event as kept: digest, type, time, channel and what attribution reads. */
+export interface RecipientEv {
+  h: string;
+  y: EventType;
+  t: number;
+  ch: Channel;
+  /** The number the reply was addressed to (the sender rule). */
+  sn?: string;
+  /** An explicit campaign: no attribution needed. */
+  c?: string;
+  /** Conversion value or event cost: units, currency. */
+  v?: [number, string];
+  co?: [number, string];
+  sc?: number;
+}
+
+/** Memberships of retired events (campaign ids; `so` sender ids) that must not count again. */
+export interface Frozen {
+  oo?: string[];
+  un?: string[];
+  fa?: string[];
+  io?: string[];
+  so?: string[];
+}
+
+/** Audience figures of retired messages and events (recipient_state, docs/api.md). */
+export interface Audience {
+  /** Messages received per channel and UTC day. */
+  rd?: Record<string, Record<string, number>>;
+  n?: number;
+  le?: number;
+  lrp?: number;
+  /** Latest clicks / reaches per channel: [t, campaign, message]. */
+  lc?: [number, string, string][];
+  lr?: Record<string, [number, string, string][]>;
+  cv?: Record<string, number>;
+  cr?: Record<string, number>;
+}
+
+export interface RecipientRec {
+  tn: string;
+  r: string;
+  ms: string[];
+  ev: RecipientEv[];
+  fz?: Frozen;
+  sub?: [number, 'in' | 'out'];
+  au?: Audience;
+  /** Newest event time of anything of this recipient (record retention). */
+  la: number;
+}
+
+export function newRecipient(tenant: string, recipient: string, t: number): RecipientRec {
+  return { tn: tenant, r: recipient, ms: [], ev: [], la: t };
+}
+
+function subscription(rec: RecipientRec, e: Ev): void {
+  if (e.type !== 'opted_out' && e.type !== 'opted_in') return;
+  const next: [number, 'in' | 'out'] = [e.t, e.type === 'opted_in' ? 'in' : 'out'];
+  const cur = rec.sub;
+  // Latest wins; at the same instant an opt-out wins over an opt-in (the safer reading).
+  if (!cur || e.t > cur[0] || (e.t === cur[0] && next[1] === 'out')) rec.sub = next;
+}
+
+/** Folds a recipient-level event in (mutates rec). False when it was already there. */
+export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
+  rec.la = Math.max(rec.la, e.t);
+  const before = rec.sub;
+  subscription(rec, e);
+  if (e.type === 'opted_in') return before !== rec.sub;
+  if (rec.ev.some((x) => x.h === e.idh)) return false;
+  const x: RecipientEv = { h: e.idh, y: e.type, t: e.t, ch: e.channel };
+  if (e.sender) x.sn = e.sender;
+  if (e.campaign) x.c = e.campaign;
+  if (e.value) x.v = [e.value.u, e.value.cur];
+  if (e.cost) x.co = [e.cost.u, e.cost.cur];
+  if (e.score !== undefined) x.sc = e.score;
+  rec.ev.push(x);
+  return true;
+}
+
+export function addMessageId(rec: RecipientRec, messageId: string, t: number): boolean {
+  rec.la = Math.max(rec.la, t);
+  if (rec.ms.includes(messageId)) return false;
+  rec.ms.push(messageId);
+  return true;
+}

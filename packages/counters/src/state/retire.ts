@@ -1,0 +1,108 @@
+/**
+ * Retirement: state that can no longer change is dropped, leaving behind only what keeps later
+ * counts right (docs/semantics.md §8). It writes no aggregate: a batch diffs an entity's
+ * contribution before and after its events, both computed on the retired state, so what a retired
+ * message or event contributed stays counted and is never counted again.
+ *
+ * - A message retires when stream time passes its newest own event by every window plus the
+ *   horizon; events attributed to it freeze with it.
+ * - A recipient-level event freezes `H` after it happened (a click, a candidate itself, after
+ *   every window plus `H`). A frozen event's attachment moves onto its message (`ab`, `ar`, `ac`,
+ *   `av`), its membership into `fz`, its audience figures into `au`.
+ * - A recipient record with nothing live retires RECIPIENT_TTL after its newest event.
+ */
+import { ATTACHED_BITS } from './bits.ts';
+import type { Target } from './attribution.ts';
+import { foldEvent, foldMessage } from './audience.ts';
+import { attachments, type Cluster } from './count-cluster.ts';
+import type { CountContext } from './count-message.ts';
+import { messageRetentionMs } from './event.ts';
+import { viewOf, type MessageRec, type MessageView } from './message.ts';
+import type { Frozen, RecipientEv, RecipientRec } from './recipient.ts';
+
+export interface Retired {
+  messages: MessageRec[];
+  events: number;
+  /** True when the whole recipient record can go. */
+  recipient: boolean;
+}
+
+const FROZEN_KEY = { opted_out: 'oo', uninstalled: 'un', feature_adopted: 'fa' } as const;
+
+function addFrozen(fz: Frozen, key: keyof Frozen, value: string): void {
+  const list = (fz[key] ??= []);
+  if (!list.includes(value)) list.push(value);
+}
+
+function freezeEvent(
+  rec: RecipientRec,
+  e: RecipientEv,
+  target: Target | undefined,
+  views: Map<string, MessageView>,
+): void {
+  rec.au ??= {};
+  foldEvent(rec.au, e, target);
+  if (!target) return;
+  rec.fz ??= {};
+  const kind = FROZEN_KEY[e.y as keyof typeof FROZEN_KEY] as keyof Frozen | undefined;
+  if (kind) addFrozen(rec.fz, kind, target.c);
+  const m = target.m === undefined ? undefined : views.get(target.m);
+  if (!m) return;
+  if (e.y === 'opted_out' && m.sender !== undefined) addFrozen(rec.fz, 'so', m.sender);
+  const r = m.rec;
+  r.ab = (r.ab ?? 0) | ATTACHED_BITS[e.y];
+  if (e.y === 'replied') r.ar = [...(r.ar ?? []), e.t].sort((a, b) => a - b);
+  if (e.y === 'clicked') r.ac = Math.min(r.ac ?? e.t, e.t);
+  if (e.y === 'converted') r.av = Math.min(r.av ?? e.t, e.t);
+}
+
+function retireMessage(rec: RecipientRec, v: MessageView): void {
+  rec.au ??= {};
+  foldMessage(rec.au, v);
+  if (v.campaign === undefined) return;
+  rec.fz ??= {};
+  for (const [, type] of v.rec.set ?? []) {
+    addFrozen(rec.fz, FROZEN_KEY[type], v.campaign);
+    if (type === 'opted_out' && v.sender !== undefined) addFrozen(rec.fz, 'so', v.sender);
+  }
+  if (v.channel === 'in_app' && v.rec.to !== undefined) addFrozen(rec.fz, 'io', v.campaign);
+}
+
+/** Retires what is due in the cluster (mutates it) and says what went. */
+export function retireCluster(
+  cluster: Cluster,
+  streamTime: number,
+  ctx: CountContext,
+  recipientTtlMs: number,
+): Retired {
+  const { rec } = cluster;
+  const w = ctx.windows(rec.tn);
+  const keepMessage = messageRetentionMs(w);
+  const views = new Map<string, MessageView>();
+  for (const m of cluster.messages.values()) views.set(m.m, viewOf(m));
+  const dueMessages = new Set(
+    [...views.values()].filter((v) => streamTime > v.rec.nw + keepMessage).map((v) => v.rec.m),
+  );
+  const { targets } = attachments(rec, [...views.values()], ctx);
+  const frozen: RecipientEv[] = [];
+  for (const e of rec.ev) {
+    const target = targets.get(e);
+    const keep = e.y === 'clicked' ? keepMessage : w.horizonMs;
+    if (streamTime > e.t + keep || (target?.m !== undefined && dueMessages.has(target.m))) {
+      freezeEvent(rec, e, target, views);
+      frozen.push(e);
+    }
+  }
+  rec.ev = rec.ev.filter((e) => !frozen.includes(e));
+  const messages: MessageRec[] = [];
+  for (const id of dueMessages) {
+    const v = views.get(id);
+    if (!v) continue;
+    retireMessage(rec, v);
+    messages.push(v.rec);
+    cluster.messages.delete(id);
+  }
+  rec.ms = rec.ms.filter((id) => !dueMessages.has(id));
+  const empty = rec.ms.length === 0 && rec.ev.length === 0;
+  return { messages, events: frozen.length, recipient: empty && streamTime > rec.la + recipientTtlMs };
+}
