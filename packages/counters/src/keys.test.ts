@@ -12,13 +12,17 @@ describe('RedisKeys.parse', () => {
       key: k.minute('acme', 'spring', 29_000_000),
       want: { kind: 'minute', tenant: 'acme', campaign: 'spring', minute: 29_000_000 },
     },
-    { key: k.message('acme', 'SM123'), want: { kind: 'message', tenant: 'acme', id: 'SM123' } },
-    { key: k.recipient('acme', 'ab12'), want: { kind: 'recipient', tenant: 'acme', id: 'ab12' } },
     { key: k.responseTimes('acme', 'spring'), want: { kind: 'other' } },
-    { key: k.offsets(), want: { kind: 'other' } },
+    { key: k.partition('events', 3).meta, want: { kind: 'other' } },
     { key: 'other:c:{acme:spring}:counts', want: { kind: 'other' } },
   ])('$key', ({ key, want }) => {
     expect(k.parse(key)).toEqual(want);
+  });
+
+  it('puts every partition key in the partition hash tag', () => {
+    const p = k.partition('tally.events.v1', 3);
+    for (const [name, key] of Object.entries(p)) if (name !== 'field') expect(key).toContain('{tally.events.v1:3}');
+    expect(p.field).toBe('tally.events.v1:3');
   });
 
   it('puts every campaign key in the campaign hash tag', () => {

@@ -148,8 +148,20 @@ export async function readMinuteBuckets(
   return out;
 }
 
-/** The applied offset ("next offset") per "<topic>:<partition>", from `P:offsets`. */
-export async function readAppliedOffsets(redis: Redis, keys: RedisKeys): Promise<Record<string, number>> {
-  const raw = await redis.hgetall(keys.offsets());
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+/** The applied offset ("next offset") per "<topic>:<partition>", from each partition's meta. */
+export async function readAppliedOffsets(
+  redis: Redis,
+  keys: RedisKeys,
+  topic: string,
+  partitions: number[],
+): Promise<Record<string, number>> {
+  const pipe = redis.pipeline();
+  for (const p of partitions) pipe.hget(keys.partition(topic, p).meta, 'next');
+  const res = (await pipe.exec()) ?? [];
+  const out: Record<string, number> = {};
+  partitions.forEach((p, i) => {
+    const v = res[i]?.[1];
+    if (typeof v === 'string') out[`${topic}:${p}`] = Number(v);
+  });
+  return out;
 }

@@ -68,10 +68,20 @@ export function moneyByKind(units: Record<string, number>, kind: 'cost' | 'reven
   return out;
 }
 
-function moneyUnitsOf(raw: Raw): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(raw)) if (/^(cost|revenue):/.test(k)) out[k] = Number(v);
-  return out;
+/**
+ * Money fields `cost:<CUR>` / `revenue:<CUR>` in ten-thousandths, each with a carry field
+ * `…:hi` counting whole 10^15 (scope-write's `m` op), so sums never overflow Redis' 64-bit
+ * integers. Reported as numbers: exact up to 2^53 ten-thousandths (≈ 900 billion units).
+ */
+export function moneyUnitsOf(raw: Raw): Record<string, number> {
+  const out: Record<string, bigint> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const m = /^((?:cost|revenue):[A-Z]{3})(:hi)?$/.exec(k);
+    if (!m?.[1]) continue;
+    const units = BigInt(v) * (m[2] ? 10n ** 15n : 1n);
+    out[m[1]] = (out[m[1]] ?? 0n) + units;
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Number(v)]));
 }
 
 function toState(
@@ -220,11 +230,42 @@ export async function readBreakdown(
   return groups;
 }
 
-export async function readUnattributed(
+export interface AttributionStatus {
+  /** Events that count nowhere yet but may: still within the late-data horizon. */
+  pending: Record<string, number>;
+  /** Events with no candidate left: their horizon has passed, or nothing could ever attribute them. */
+  unattributed: Record<string, number>;
+  /** Events that arrived beyond the horizon, counted once and applied nowhere. */
+  late: Record<string, number>;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The tenant's pending, unattributed and late events by type. Pending events are kept by the UTC
+ * day they happened; a day whose end is more than `horizonMs` ago has no candidate left to wait
+ * for (any reach, click or delivery of it would itself be late), so it is reported unattributed.
+ */
+export async function readAttributionStatus(
   redis: Redis,
   keys: RedisKeys,
   tenant: string,
-): Promise<Record<string, number>> {
-  const raw = await redis.hgetall(keys.unattributed(tenant));
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  horizonMs: number,
+  now: number,
+): Promise<AttributionStatus> {
+  const [pending, unattributed, late] = (await execAll(
+    redis.multi().hgetall(keys.pending(tenant)).hgetall(keys.unattributed(tenant)).hgetall(keys.late(tenant)),
+  )) as [Raw, Raw, Raw];
+  const out: AttributionStatus = { pending: {}, unattributed: {}, late: {} };
+  const add = (into: Record<string, number>, type: string, n: number) => {
+    if (n !== 0) into[type] = (into[type] ?? 0) + n;
+  };
+  for (const [field, v] of Object.entries(pending)) {
+    const cut = field.lastIndexOf(':');
+    const day = Number(field.slice(cut + 1));
+    add((day + 1) * DAY + horizonMs <= now ? out.unattributed : out.pending, field.slice(0, cut), Number(v));
+  }
+  for (const [type, v] of Object.entries(unattributed)) add(out.unattributed, type, Number(v));
+  for (const [type, v] of Object.entries(late)) add(out.late, type, Number(v));
+  return out;
 }

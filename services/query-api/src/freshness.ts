@@ -54,10 +54,13 @@ export function kafkaFreshness(opts: {
   };
   async function measure(now: number): Promise<Freshness> {
     const a = await connect();
-    const [applied, marks] = await Promise.all([
-      readAppliedOffsets(opts.redis, opts.keys),
-      a.fetchTopicOffsets(opts.topic),
-    ]);
+    const marks = await a.fetchTopicOffsets(opts.topic);
+    const applied = await readAppliedOffsets(
+      opts.redis,
+      opts.keys,
+      opts.topic,
+      marks.map((m) => m.partition),
+    );
     const behind = marks
       .map((m) => {
         const next = Math.max(applied[`${opts.topic}:${m.partition}`] ?? 0, Number(m.low));

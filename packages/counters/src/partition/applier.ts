@@ -1,0 +1,169 @@
+/**
+ * Applies Kafka batches of one partition to the state, exactly once in effect.
+ *
+ * The argument (docs/semantics.md says *what* is computed; this says why each event counts once):
+ * 1. A partition's state (its recipients, messages and loose events, `P:p:{p}:*`) has one writer:
+ *    the partition's owner. A batch is folded into that state in memory (batch.ts), and the result
+ *    is committed in ONE script on the partition's hash slot (scripts.ts COMMIT_LUA) together with
+ *    the partition's next offset and the batch's scope deltas (the outbox). The script refuses the
+ *    commit unless the stored next offset is the one this owner read: a stale owner (paused, or
+ *    fenced out by a rebalance) cannot overwrite a newer state. Records below the stored offset are
+ *    skipped: a batch redelivered after a crash, a rebalance or a lagging Kafka commit changes
+ *    nothing. A batch that starts above it is answered `seek`.
+ * 2. Scope aggregates (campaign, sender and tenant counters) are the sum of entities'
+ *    contributions; a batch adds each touched entity's contribution after minus before. Those
+ *    deltas are first stored in the outbox (step 1), then written to each scope by a script that
+ *    skips them when the scope's fence for this partition is already at the batch's last offset
+ *    (SCOPE_WRITE_LUA) — so a crash between the commit and the scope writes is repaired by writing
+ *    the outbox again when the partition is next loaded, and never counts twice.
+ * 3. Folding is idempotent and order-free: message summaries are joins, recipient-level events a
+ *    set by event digest, and attribution a pure function of the recipient's state; so whatever
+ *    the order, the batch boundaries or the duplicates, the entity state — and so every
+ *    contribution — is a function of the set of events applied.
+ * 4. After a restore from an older snapshot, a scope may already hold deltas of offsets beyond the
+ *    partition's restored offset (its snapshot is newer): those offsets are re-applied one record
+ *    per commit (`replayTo`), so each scope skips exactly the records it already has.
+ * The cache (cache.ts) holds only committed state: anything that fails drops it.
+ */
+import type { Redis } from 'ioredis';
+import type { PartitionKeys, RedisKeys } from '../keys.ts';
+import type { CountContext } from '../state/count-message.ts';
+import type { TenantWindows } from '../state/event.ts';
+import { BatchRun, wantedFields, type InputRecord, type RecordOutcome } from './batch.ts';
+import { PartitionCache } from './cache.ts';
+import { encodeLoose, encodeMessage, encodeRecipient } from './codec.ts';
+import { scopeWrites } from './scope-ops.ts';
+import { commit, readMeta, readOutbox, writeScopes, type PartitionMeta } from './store.ts';
+import { toEv } from '../state/event.ts';
+
+export interface ApplierDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  topic: string;
+  partition: number;
+  minuteTtlSeconds: number;
+  /** Per-tenant windows and horizon for the tenants of a batch. */
+  windows(tenants: string[]): Promise<(tenant: string) => TenantWindows>;
+  now(): number;
+  cacheLimit?: number;
+}
+
+export type ApplyOutcome =
+  | ({ status: 'ok'; skipped: number } & Record<RecordOutcome, number>)
+  | { status: 'lost' }
+  | { status: 'seek'; offset: number }
+  | { status: 'conflict'; next: number };
+
+export class PartitionApplier {
+  private meta: PartitionMeta | undefined;
+  private readonly cache: PartitionCache;
+  readonly pk: PartitionKeys;
+
+  constructor(private readonly deps: ApplierDeps) {
+    this.pk = deps.keys.partition(deps.topic, deps.partition);
+    this.cache = new PartitionCache(deps.redis, this.pk, deps.cacheLimit);
+  }
+
+  /** Forgets everything in memory: the next batch reads the partition again. */
+  reset(): void {
+    this.meta = undefined;
+    this.cache.clear();
+  }
+
+  /** The partition's next offset as this owner knows it (loading it if needed). */
+  async nextOffset(): Promise<number | undefined> {
+    const meta = await this.load();
+    return meta?.whole ? meta.next : undefined;
+  }
+
+  private async load(): Promise<PartitionMeta | undefined> {
+    if (this.meta) return this.meta;
+    const meta = await readMeta(this.deps.redis, this.pk);
+    if (!meta.whole) return meta;
+    const outbox = await readOutbox(this.deps.redis, this.pk);
+    if (outbox) await writeScopes(this.deps.redis, this.pk.field, outbox.offset, outbox.writes);
+    this.meta = meta;
+    return meta;
+  }
+
+  async apply(records: InputRecord[], opts: { allowGap?: boolean } = {}): Promise<ApplyOutcome> {
+    try {
+      const meta = await this.load();
+      if (!meta?.whole) return { status: 'lost' };
+      const fresh = records.filter((r) => r.offset >= meta.next);
+      const skipped = records.length - fresh.length;
+      const first = fresh[0];
+      if (!first) return { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0 };
+      if (first.offset > meta.next && !opts.allowGap) return { status: 'seek', offset: meta.next };
+      const total: ApplyOutcome = { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0 };
+      for (const part of this.split(fresh, meta)) {
+        const r = await this.applyFresh(part, meta);
+        if (r.status !== 'ok') return r;
+        total.applied += r.applied;
+        total.duplicate += r.duplicate;
+        total.late += r.late;
+      }
+      return total;
+    } catch (err) {
+      this.reset();
+      throw err;
+    }
+  }
+
+  /** Records up to `replayTo` one per commit (point 4 above), the rest together. */
+  private split(records: InputRecord[], meta: PartitionMeta): InputRecord[][] {
+    const singles = records.filter((r) => r.offset <= meta.replayTo).map((r) => [r]);
+    const rest = records.filter((r) => r.offset > meta.replayTo);
+    return rest.length > 0 ? [...singles, rest] : singles;
+  }
+
+  private async applyFresh(records: InputRecord[], meta: PartitionMeta): Promise<ApplyOutcome> {
+    const tenants = [...new Set(records.map((r) => r.event.tenantId))];
+    const ctx: CountContext = {
+      now: this.deps.now(),
+      minuteTtlSeconds: this.deps.minuteTtlSeconds,
+      windows: await this.deps.windows(tenants),
+    };
+    await this.cache.load(wantedFields(records.map((r) => toEv(r.event, r.timestamp))));
+    const run = new BatchRun(this.cache, ctx, meta.stream);
+    for (const r of records) run.add(r);
+    const res = run.finish();
+    const last = records[records.length - 1]?.offset ?? meta.next;
+    const writes = scopeWrites(res.delta, this.deps.keys, this.deps.minuteTtlSeconds);
+    const enc = <T>(fields: Set<string>, get: (f: string) => T | undefined, e: (v: T) => string) =>
+      [...fields].map((f): [string, string] => {
+        const v = get(f);
+        return [f, v === undefined ? '' : e(v)];
+      });
+    const out = await commit(this.deps.redis, this.pk, {
+      expectedNext: meta.next,
+      next: last + 1,
+      stream: res.stream,
+      outbox: { offset: last, writes },
+      dirtyOffset: last,
+      recipients: enc(res.recipients, (f) => this.cache.recipient(f), encodeRecipient),
+      messages: enc(res.messages, (f) => this.cache.message(f), encodeMessage),
+      loose: enc(res.loose, (f) => this.cache.looseEvent(f), encodeLoose),
+      tombstones: [],
+      dirtyScopes: writes.map((w) => w.tag),
+      anonymous: res.anonymous,
+    });
+    if (out.status !== 'ok') {
+      this.reset();
+      if (out.status === 'dir') return this.applyAfterReset(records);
+      return out;
+    }
+    await writeScopes(this.deps.redis, this.pk.field, last, writes);
+    meta.next = last + 1;
+    meta.stream = res.stream;
+    this.cache.trim();
+    return { status: 'ok', skipped: 0, ...res.outcomes };
+  }
+
+  /** A hold raced a directory entry: read everything again and redo the batch. */
+  private async applyAfterReset(records: InputRecord[]): Promise<ApplyOutcome> {
+    const meta = await this.load();
+    if (!meta?.whole) return { status: 'lost' };
+    return this.applyFresh(records, meta);
+  }
+}

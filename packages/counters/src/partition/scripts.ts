@@ -1,0 +1,167 @@
+/**
+ * The Lua scripts of the state, each on one hash slot (a partition's `{p}` or a scope's tag) with
+ * every key declared in KEYS, so they run unchanged on Redis Cluster. They spell no key and know
+ * no status bit: the TypeScript side computes what to write (state/*), the scripts only make the
+ * write atomic and fenced.
+ */
+
+/**
+ * Commits one batch (or retirement sweep) of a partition, atomically.
+ * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty, dirty scopes, anonymous,
+ * directory. ARGV: expected next offset, new next offset, stream time, outbox ("" = keep),
+ * dirty offset, then six sections, each a count and its items: records of recipients, messages,
+ * loose events, tombstones (field, value; "" deletes), dirty scope ids, and anonymous holds
+ * ("+field" claims a message, which must not be in the directory; "-field" releases it).
+ * Returns {'ok'} | {'lost'} (the state is not whole) | {'conflict', next} (another writer moved
+ * the partition: a stale owner) | {'dir', field} (a claim raced a directory entry).
+ */
+export const COMMIT_LUA = `
+if redis.call('HEXISTS', KEYS[1], 'epoch') == 0 then return {'lost'} end
+local cur = redis.call('HGET', KEYS[1], 'next') or '0'
+if cur ~= ARGV[1] then return {'conflict', cur} end
+local i = 6
+local function count() local n = tonumber(ARGV[i]) i = i + 1 return n end
+local sections = {}
+for s = 1, 6 do
+  local n = count()
+  sections[s] = { i, n }
+  if s <= 4 then i = i + 2 * n else i = i + n end
+end
+local anon = sections[6]
+for j = anon[1], anon[1] + anon[2] - 1 do
+  local f = string.sub(ARGV[j], 2)
+  if string.sub(ARGV[j], 1, 1) == '+' and redis.call('HEXISTS', KEYS[10], f) == 1 then return {'dir', f} end
+end
+local dirtyOffset = ARGV[5]
+local kinds = { 'r', 'm', 'e', 'x' }
+for s = 1, 4 do
+  local key, first, n = KEYS[s + 1], sections[s][1], sections[s][2]
+  for j = first, first + 2 * n - 1, 2 do
+    if ARGV[j + 1] == '' then redis.call('HDEL', key, ARGV[j]) else redis.call('HSET', key, ARGV[j], ARGV[j + 1]) end
+    redis.call('HSET', KEYS[7], kinds[s] .. ' ' .. ARGV[j], dirtyOffset)
+  end
+end
+local ds = sections[5]
+for j = ds[1], ds[1] + ds[2] - 1 do redis.call('HINCRBY', KEYS[8], ARGV[j], 1) end
+for j = anon[1], anon[1] + anon[2] - 1 do
+  local f = string.sub(ARGV[j], 2)
+  if string.sub(ARGV[j], 1, 1) == '+' then redis.call('HSET', KEYS[9], f, '1') else redis.call('HDEL', KEYS[9], f) end
+end
+redis.call('HSET', KEYS[1], 'next', ARGV[2], 'stream', ARGV[3])
+if ARGV[4] ~= '' then redis.call('SET', KEYS[6], ARGV[4]) end
+return {'ok'}
+`;
+
+/**
+ * Applies one batch's deltas to one scope, once: skipped when the scope's fence says the
+ * partition's batch ending at that offset (or a later one) is already in.
+ * KEYS: fence, touched, then the keys the ops name (by index, 3 = first).
+ * ARGV: fence field ("<topic>:<n>"), offset, then ops of four: op, key index, a, b:
+ *   i  HINCRBY key a b (field removed when it reaches 0)
+ *   m  money: HINCRBY key a b, carrying whole 10^15 into field a..':hi' (|b| ≤ 10^15, so every
+ *      intermediate stays exact in Lua's doubles)
+ *   h  HSET key a b          f  first event: HSET key firstAt a channel b when a is earlier
+ *   zl ZADD key LT a b        zg ZADD key GT a b        zt ZREMRANGEBYSCORE key -inf (a
+ *   x  EXPIREAT key a
+ * Returns 'ok' | 'skip'.
+ */
+export const SCOPE_WRITE_LUA = `
+local fence = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
+if fence >= tonumber(ARGV[2]) then return 'skip' end
+local E = 1000000000000000
+for j = 3, #ARGV, 4 do
+  local op, k, a, b = ARGV[j], KEYS[tonumber(ARGV[j + 1])], ARGV[j + 2], ARGV[j + 3]
+  if op == 'i' then
+    if redis.call('HINCRBY', k, a, b) == 0 then redis.call('HDEL', k, a) end
+  elseif op == 'm' then
+    local v = redis.call('HINCRBY', k, a, b)
+    if v >= E or v <= -E then
+      local c = math.floor(v / E)
+      redis.call('HINCRBY', k, a .. ':hi', string.format('%d', c))
+      redis.call('HINCRBY', k, a, string.format('%d', -c * E))
+    end
+  elseif op == 'h' then redis.call('HSET', k, a, b)
+  elseif op == 'f' then
+    local cur = redis.call('HGET', k, 'firstAt')
+    if not cur or tonumber(a) < tonumber(cur) then redis.call('HSET', k, 'firstAt', a, 'channel', b) end
+  elseif op == 'zl' then redis.call('ZADD', k, 'LT', a, b)
+  elseif op == 'zg' then redis.call('ZADD', k, 'GT', a, b)
+  elseif op == 'zt' then redis.call('ZREMRANGEBYSCORE', k, '-inf', '(' .. a)
+  elseif op == 'x' then redis.call('EXPIREAT', k, a)
+  end
+  if op ~= 'zt' then redis.call('HINCRBY', KEYS[2], k, 1) end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], KEYS[1], 1)
+return 'ok'
+`;
+
+/**
+ * Reads a partition's consistent cut for a snapshot: meta, outbox, every dirty record (up to
+ * ARGV[1] of them) with the offset that dirtied it, and the dirty scopes with their counters.
+ * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty, dirty scopes.
+ * Returns {meta pairs, outbox, {field, offset, value}…, scope pairs}.
+ */
+export const PARTITION_CUT_LUA = `
+local meta = redis.call('HGETALL', KEYS[1])
+local outbox = redis.call('GET', KEYS[6]) or ''
+local kinds = { r = KEYS[2], m = KEYS[3], e = KEYS[4], x = KEYS[5] }
+local dirty = redis.call('HGETALL', KEYS[7])
+local limit = tonumber(ARGV[1])
+local rows = {}
+for j = 1, math.min(#dirty, 2 * limit), 2 do
+  local f = dirty[j]
+  local key = kinds[string.sub(f, 1, 1)]
+  local v = key and redis.call('HGET', key, string.sub(f, 3)) or false
+  rows[#rows + 1] = { f, dirty[j + 1], v or '' }
+end
+return { meta, outbox, rows, redis.call('HGETALL', KEYS[8]) }
+`;
+
+/**
+ * After a snapshot is stored: forgets dirty entries and scope counters that have not moved since
+ * the cut. KEYS: dirty, dirty scopes. ARGV: n, then n (field, value) of dirty, then (scope, count).
+ */
+export const PARTITION_CLEAN_LUA = `
+local n = tonumber(ARGV[1])
+local function clean(key, first, last)
+  for j = first, last, 2 do
+    if redis.call('HGET', key, ARGV[j]) == ARGV[j + 1] then redis.call('HDEL', key, ARGV[j]) end
+  end
+end
+clean(KEYS[1], 2, 1 + 2 * n)
+clean(KEYS[2], 2 + 2 * n, #ARGV)
+return 'ok'
+`;
+
+/**
+ * Reads a scope's touched keys for a snapshot: the fence, and per touched key its touch count,
+ * DUMP (false when gone) and remaining TTL. KEYS: fence, touched.
+ */
+export const SCOPE_CUT_LUA = `
+local out = {}
+local touched = redis.call('HGETALL', KEYS[2])
+for j = 1, #touched, 2 do
+  local k = touched[j]
+  out[#out + 1] = { k, touched[j + 1], redis.call('DUMP', k) or '', redis.call('PTTL', k) }
+end
+return out
+`;
+
+/** Forgets touched keys that were not written again since the cut. KEYS: touched. ARGV: pairs. */
+export const SCOPE_CLEAN_LUA = `
+for j = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[j]) == ARGV[j + 1] then redis.call('HDEL', KEYS[1], ARGV[j]) end
+end
+return 'ok'
+`;
+
+/**
+ * The directory entry of a message kept in another partition, and whether it is held here
+ * without a recipient (so its holder must hand it over). KEYS: directory, anonymous. ARGV: field,
+ * partition. Returns 1 when held anonymously, else 0.
+ */
+export const REGISTER_LUA = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('HEXISTS', KEYS[2], ARGV[1])
+`;

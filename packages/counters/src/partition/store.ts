@@ -1,0 +1,135 @@
+/**
+ * Redis I/O of one partition's state: meta, record reads (one pipelined round per call), the
+ * atomic commit and the fenced scope writes. No state logic here: see applier.ts.
+ */
+import type { Redis } from 'ioredis';
+import type { PartitionKeys } from '../keys.ts';
+import { COMMIT_LUA, REGISTER_LUA, SCOPE_WRITE_LUA } from './scripts.ts';
+import type { ScopeWrite } from './scope-ops.ts';
+
+type Scripted = Redis & {
+  tallyCommit(...args: string[]): Promise<string[]>;
+  tallyScopeWrite(...args: string[]): Promise<string>;
+  tallyRegister(...args: string[]): Promise<number>;
+};
+
+export function scripted(redis: Redis): Scripted {
+  const r = redis as Scripted;
+  if (typeof r.tallyCommit !== 'function') {
+    redis.defineCommand('tallyCommit', { lua: COMMIT_LUA });
+    redis.defineCommand('tallyScopeWrite', { lua: SCOPE_WRITE_LUA });
+    redis.defineCommand('tallyRegister', { lua: REGISTER_LUA });
+  }
+  return r;
+}
+
+export interface PartitionMeta {
+  next: number;
+  stream: number;
+  whole: boolean;
+  /** After a restore: offsets up to here are replayed one at a time (scope fences may be ahead). */
+  replayTo: number;
+}
+
+export async function readMeta(redis: Redis, k: PartitionKeys): Promise<PartitionMeta> {
+  const m = await redis.hgetall(k.meta);
+  return {
+    next: Number(m.next ?? 0),
+    stream: Number(m.stream ?? 0),
+    whole: m.epoch !== undefined,
+    replayTo: Number(m.replayTo ?? -1),
+  };
+}
+
+/** A batch's scope writes, kept with the partition until the next batch replaces them. */
+export interface Outbox {
+  offset: number;
+  writes: ScopeWrite[];
+}
+
+export async function readOutbox(redis: Redis, k: PartitionKeys): Promise<Outbox | undefined> {
+  const s = await redis.get(k.outbox);
+  return s ? (JSON.parse(s) as Outbox) : undefined;
+}
+
+/** HMGET of several hashes in one round trip: key → fields → value (null when absent). */
+export async function readFields(
+  redis: Redis,
+  wanted: [key: string, fields: string[]][],
+): Promise<Map<string, (string | null)[]>> {
+  const pipe = redis.pipeline();
+  const asked = wanted.filter(([, f]) => f.length > 0);
+  for (const [key, fields] of asked) pipe.hmget(key, ...fields);
+  const res = (await pipe.exec()) ?? [];
+  const out = new Map<string, (string | null)[]>();
+  asked.forEach(([key], i) => {
+    const [err, v] = res[i] ?? [null, []];
+    if (err) throw err;
+    out.set(key, v as (string | null)[]);
+  });
+  return out;
+}
+
+export interface CommitInput {
+  expectedNext: number;
+  next: number;
+  stream: number;
+  /** Undefined keeps the stored outbox. */
+  outbox: Outbox | undefined;
+  dirtyOffset: number;
+  recipients: [string, string][];
+  messages: [string, string][];
+  loose: [string, string][];
+  tombstones: [string, string][];
+  dirtyScopes: string[];
+  /** "+field" holds a message here without a recipient, "-field" releases it. */
+  anonymous: string[];
+}
+
+export type CommitResult = { status: 'ok' } | { status: 'lost' } | { status: 'conflict'; next: number } | { status: 'dir'; field: string };
+
+export async function commit(redis: Redis, k: PartitionKeys, c: CommitInput): Promise<CommitResult> {
+  const flat = (pairs: [string, string][]) => [String(pairs.length), ...pairs.flat()];
+  const res = await scripted(redis).tallyCommit(
+    '10',
+    k.meta,
+    k.recipients,
+    k.messages,
+    k.loose,
+    k.tombstones,
+    k.outbox,
+    k.dirty,
+    k.dirtyScopes,
+    k.anonymous,
+    k.directory,
+    String(c.expectedNext),
+    String(c.next),
+    String(c.stream),
+    c.outbox === undefined ? '' : JSON.stringify(c.outbox),
+    String(c.dirtyOffset),
+    ...flat(c.recipients),
+    ...flat(c.messages),
+    ...flat(c.loose),
+    ...flat(c.tombstones),
+    String(c.dirtyScopes.length),
+    ...c.dirtyScopes,
+    String(c.anonymous.length),
+    ...c.anonymous,
+  );
+  const [status, arg = ''] = res;
+  if (status === 'ok' || status === 'lost') return { status };
+  if (status === 'conflict') return { status, next: Number(arg) };
+  return { status: 'dir', field: arg };
+}
+
+/** Applies scope writes, each fenced by (partition field, offset); one pipelined round trip. */
+export async function writeScopes(redis: Redis, field: string, offset: number, writes: ScopeWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const r = scripted(redis);
+  const pipe = r.pipeline() as ReturnType<Redis['pipeline']> & {
+    tallyScopeWrite(...args: string[]): unknown;
+  };
+  for (const w of writes) pipe.tallyScopeWrite(String(w.keys.length), ...w.keys, field, String(offset), ...w.args);
+  const res = (await pipe.exec()) ?? [];
+  for (const [err] of res) if (err) throw err;
+}

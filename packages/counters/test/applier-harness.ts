@@ -1,0 +1,72 @@
+/**
+ * Drives PartitionApplier on real Redis under a fresh key prefix per test: events become records
+ * of the partitions a key function picks, applied in batches of the given sizes.
+ */
+import type { Redis } from 'ioredis';
+import type { CanonicalEvent } from '@tally/events';
+import { uniqueId } from '@tally/testing';
+import { DEFAULT_TENANT_WINDOWS, PartitionApplier, RedisKeys, type InputRecord, type TenantWindows } from '../src/index.ts';
+
+export type Ev = Partial<CanonicalEvent> & Pick<CanonicalEvent, 'eventId' | 'type' | 'occurredAt'>;
+
+export const TOPIC = 'events';
+
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) await redis.unlink(...found);
+  } while (cursor !== '0');
+}
+
+export class Harness {
+  readonly keys = new RedisKeys(uniqueId('ap'));
+  private readonly appliers = new Map<number, PartitionApplier>();
+  private readonly offsets = new Map<number, number>();
+  windows: TenantWindows = DEFAULT_TENANT_WINDOWS;
+  now = Date.now();
+
+  constructor(private readonly redis: Redis) {}
+
+  async init(partitions: number[]): Promise<void> {
+    await this.redis.set(this.keys.epoch(), 'e');
+    for (const p of partitions) await this.redis.hset(this.keys.partition(TOPIC, p).meta, 'epoch', 'e');
+  }
+
+  applier(p: number): PartitionApplier {
+    let a = this.appliers.get(p);
+    if (!a) {
+      a = new PartitionApplier({
+        redis: this.redis,
+        keys: this.keys,
+        topic: TOPIC,
+        partition: p,
+        minuteTtlSeconds: 26 * 3600,
+        windows: () => Promise.resolve(() => this.windows),
+        now: () => this.now,
+      });
+      this.appliers.set(p, a);
+    }
+    return a;
+  }
+
+  /** Appends events to partition p's log and returns their records. */
+  records(p: number, events: Ev[], arrival?: number): InputRecord[] {
+    const first = this.offsets.get(p) ?? 0;
+    this.offsets.set(p, first + events.length);
+    return events.map((e, i) => ({
+      offset: first + i,
+      timestamp: arrival ?? Date.parse(e.occurredAt),
+      event: { tenantId: 't', channel: 'sms', ...e } as CanonicalEvent,
+    }));
+  }
+
+  async apply(p: number, records: InputRecord[]) {
+    return this.applier(p).apply(records);
+  }
+
+  async cleanup(): Promise<void> {
+    await deletePrefix(this.redis, this.keys.prefix);
+  }
+}

@@ -1,0 +1,100 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { testServices } from '@tally/testing';
+import { readCampaign } from '../src/index.ts';
+import { Harness, type Ev } from './applier-harness.ts';
+
+const at = (min: number) => new Date(Date.now() - 3 * 3600_000 + min * 60_000).toISOString();
+
+const STREAM: Ev[] = [
+  { eventId: 's1', type: 'sent', occurredAt: at(0), messageId: 'm1', campaignId: 'A', recipientId: 'r1' },
+  { eventId: 'd1', type: 'delivered', occurredAt: at(1), messageId: 'm1', recipientId: 'r1' },
+  { eventId: 'o1', type: 'opted_out', occurredAt: at(5), recipientId: 'r1' },
+  { eventId: 's2', type: 'sent', occurredAt: at(2), messageId: 'm2', campaignId: 'B', recipientId: 'r2' },
+  { eventId: 'f2', type: 'failed', occurredAt: at(3), messageId: 'm2', recipientId: 'r2', errorCode: '30003' },
+  { eventId: 'c1', type: 'converted', occurredAt: at(10), campaignId: 'A', value: { amount: 12.5, currency: 'EUR' } },
+];
+
+describe('PartitionApplier on real Redis', () => {
+  let redis: Redis;
+  let h: Harness;
+  beforeAll(() => {
+    redis = new Redis(testServices().redisUrl);
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  async function counts(harness: Harness, c: string) {
+    const s = await readCampaign(redis, harness.keys, 't', c);
+    return { counts: s?.counts, money: s?.moneyUnits };
+  }
+
+  it('gives the same counts in time order, reversed, in one batch or one event at a time', async () => {
+    const results = [];
+    for (const order of [STREAM, [...STREAM].reverse()]) {
+      for (const size of [1, 2, STREAM.length]) {
+        h = new Harness(redis);
+        await h.init([0]);
+        const records = h.records(0, order);
+        for (let i = 0; i < records.length; i += size) expect((await h.apply(0, records.slice(i, i + size))).status).toBe('ok');
+        results.push([await counts(h, 'A'), await counts(h, 'B')]);
+        await h.cleanup();
+      }
+    }
+    for (const r of results) expect(r).toEqual(results[0]);
+    expect(results[0]?.[0]).toMatchObject({
+      counts: { sent: 1, delivered: 1, optOuts: 1, conversions: 1 },
+      money: { 'revenue:EUR': 125_000 },
+    });
+    expect(results[0]?.[1]?.counts).toMatchObject({ sent: 1, failed: 1, delivered: 0 });
+  });
+
+  it('skips a redelivered batch and asks to seek when a batch starts beyond the stored offset', async () => {
+    h = new Harness(redis);
+    await h.init([0]);
+    const records = h.records(0, STREAM);
+    expect(await h.apply(0, records.slice(0, 3))).toMatchObject({ status: 'ok', applied: 3 });
+    expect(await h.apply(0, records.slice(0, 4))).toMatchObject({ status: 'ok', skipped: 3, applied: 1 });
+    expect(await h.apply(0, records.slice(5))).toEqual({ status: 'seek', offset: 4 });
+    expect((await counts(h, 'A')).counts).toMatchObject({ sent: 1, delivered: 1, optOuts: 1 });
+  });
+
+  it('refuses a stale owner: a second applier that moved the partition fences the first out', async () => {
+    h = new Harness(redis);
+    await h.init([0]);
+    const records = h.records(0, STREAM);
+    const first = h.applier(0);
+    expect((await first.apply(records.slice(0, 2))).status).toBe('ok');
+    const other = new Harness(redis);
+    Object.assign(other, { keys: h.keys });
+    expect((await other.apply(0, records.slice(2, 4))).status).toBe('ok');
+    expect(await first.apply(records.slice(2, 5))).toEqual({ status: 'conflict', next: 4 });
+    expect(await first.apply(records.slice(2, 5))).toMatchObject({ status: 'ok', skipped: 2, applied: 1 });
+    expect((await counts(h, 'B')).counts).toMatchObject({ sent: 1, failed: 1 });
+  });
+
+  it('writes the outbox again after a crash between the commit and the scope writes, once', async () => {
+    h = new Harness(redis);
+    await h.init([0]);
+    const records = h.records(0, STREAM);
+    expect((await h.apply(0, records)).status).toBe('ok');
+    const pk = h.keys.partition('events', 0);
+    // Pretend the scope writes never happened: undo them by deleting the scopes, keep the outbox.
+    for (const c of ['A', 'B'])
+      await redis.del(h.keys.counts('t', c), h.keys.fence(h.keys.campaignTag('t', c)), h.keys.money('t', c));
+    const fresh = new Harness(redis);
+    Object.assign(fresh, { keys: h.keys });
+    expect(await fresh.apply(0, records)).toMatchObject({ status: 'ok', skipped: records.length });
+    expect((await counts(h, 'B')).counts).toMatchObject({ sent: 1, failed: 1 });
+    // …and once more is harmless: the fence skips it.
+    const again = new Harness(redis);
+    Object.assign(again, { keys: h.keys });
+    await again.apply(0, records);
+    expect((await counts(h, 'B')).counts).toMatchObject({ sent: 1, failed: 1 });
+    expect(await redis.exists(pk.outbox)).toBe(1);
+  });
+});
