@@ -74,7 +74,11 @@ function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
   }
 }
 
-/** Deduplicates, splits off late events, and groups what is accepted by tenant. */
+/**
+ * Deduplicates, splits off late events, and groups what is accepted by tenant.
+ * DECISION: the late rule is applied to the copy that wins deduplication (the first in the input);
+ * a later copy of an event never re-decides it, so an event is late or accepted once.
+ */
 export function acceptEvents(
   input: readonly ArrivedEvent[],
   windowsOf: (tenant: string) => TenantWindows,

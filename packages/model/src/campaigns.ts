@@ -50,6 +50,11 @@ function emptyCampaign(first: Ev): CampaignModel {
   };
 }
 
+/**
+ * DECISION: a tuple's `failed` is the `failed` count (F and not D), not the raw F bit, so that a
+ * breakdown group holds the same KPIs as the campaign; tuple statuses are the seven message
+ * counts only (clicks, optOuts, money… have no tuple in semantics §3).
+ */
 function addMessageCounts(c: CampaignModel, views: readonly MessageView[]): void {
   for (const v of views) {
     for (const [status, t] of statusTimes(v)) {
@@ -144,6 +149,10 @@ function addRecipientSets(c: CampaignModel, inp: CampaignInputs, counted: readon
   c.stats.inAppOpeners = addDistinct(c, 'inAppOpeners', inAppOpeners(inp.views));
 }
 
+/**
+ * DECISION: a money key exists as soon as a counted event carries that currency, even when its
+ * amount is 0 ("every currency with a cost or a revenue appears", SPEC §5).
+ */
 function addMoney(c: CampaignModel, inp: CampaignInputs, counted: readonly Counted[]): void {
   const add = (key: string, t: number, amount: number): void => {
     const units = toMoneyUnits(amount);

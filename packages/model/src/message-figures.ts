@@ -73,6 +73,8 @@ export function responseBucket(v: MessageView): number | undefined {
 }
 
 /** engSum contribution (last − first inbound) of a WhatsApp message, or undefined without inbound. */
+// DECISION: engagement is per message of the campaign (semantics §6), the 24 h window is fixed
+// (not a tenant setting) and both of its ends are inclusive, like every window of §2.
 export function engagementOf(v: MessageView): number | undefined {
   const m = v.message;
   if (m.channel !== 'whatsapp') return undefined;

@@ -33,7 +33,11 @@ export function windowsFor(input: ModelInput, tenant: string): TenantWindows {
   return { ...DEFAULT_WINDOWS, ...input.windows?.[tenant] };
 }
 
-/** Stream time: `now` when given, else the largest arrival in the input (0 for no events). */
+/**
+ * Stream time: `now` when given, else the largest arrival in the input (0 for no events).
+ * DECISION: without `now` the model takes §8's stream time with no wall clock behind it — the
+ * largest a(e) applied, late and duplicate copies included (they are applied too).
+ */
 export function streamTime(input: ModelInput): number {
   if (input.now !== undefined) return input.now;
   return input.events.reduce((max, e) => Math.max(max, e.arrivalMs), 0);

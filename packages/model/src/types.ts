@@ -85,8 +85,8 @@ export interface CampaignModel {
   channel: Channel;
   /**
    * String(epoch minute) → field → first occurrences (message counts, recipient sets), per-event
-   * counts (clicks, conversions, surveys, scoreSum) and money units in that minute. engSum, engN
-   * and response times have no minute.
+   * counts (clicks, conversions, surveys, scoreSum) and money units in that minute.
+   * DECISION: engSum, engN and response times have no minute — semantics §6 gives them no time.
    */
   minutes: Record<string, FieldCounts>;
   /** Send tuple (`channel\0segment\0variant\0sender\0country\0hour\0dow`) → status → messages. */
