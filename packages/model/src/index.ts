@@ -7,5 +7,6 @@ export * from './types.ts';
 export { computeModel, explainModel, streamTime, windowsFor } from './model.ts';
 export { arbEventSet, seededRandom, shuffle, SPAN_MS, stripArrival, withDuplicates } from './arbitraries.ts';
 export type { EventSet, EventSetOptions } from './arbitraries.ts';
+export { lifetimeFields, TIMED_STATS, windowFields } from './windows.ts';
 export { DAY, eventBuilder, HOUR, MINUTE } from './builders.ts';
 export type { EventBuilder, EventFields } from './builders.ts';

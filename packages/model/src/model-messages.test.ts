@@ -122,6 +122,7 @@ describe('campaign of a message (semantics §1)', () => {
       b.ev('sent', T, { messageId: 'm1', campaignId: 'c1', recipientId: 'r1' }),
     ]);
     expect(Object.keys(t.campaigns)).toEqual(['c1', 'c2']);
+    expect(t.campaignList).toEqual(['c1', 'c2']);
     expect(t.campaigns.c1?.counts).toEqual(counts({ sent: 1, delivered: 1 }));
     expect(t.campaigns.c2?.counts).toEqual(emptyCounts());
     expect(t.campaigns.c2?.firstEventAt).toBe(T + MINUTE);
@@ -206,6 +207,18 @@ describe('send tuples (breakdowns)', () => {
   });
 });
 
+describe('campaign list', () => {
+  it('is ordered by firstEventAt, then id', () => {
+    const b = eventBuilder();
+    const t = tenant([
+      b.ev('sent', T, { messageId: 'm1', campaignId: 'c1', recipientId: 'r1' }),
+      b.ev('sent', T - HOUR, { messageId: 'm2', campaignId: 'c3', recipientId: 'r1' }),
+      b.ev('sent', T - HOUR, { messageId: 'm3', campaignId: 'c2', recipientId: 'r1' }),
+    ]);
+    expect(t.campaignList).toEqual(['c2', 'c3', 'c1']);
+  });
+});
+
 describe('firstEventAt and channel', () => {
   it('are the earliest event naming or counted to the campaign', () => {
     const b = eventBuilder();
@@ -214,6 +227,7 @@ describe('firstEventAt and channel', () => {
       b.ev('converted', T - HOUR, { campaignId: 'c1', channel: 'push', recipientId: 'r9' }),
     ]);
     expect(t.campaigns.c1?.firstEventAt).toBe(T - HOUR);
+    expect(t.campaignList).toEqual(['c1']);
     expect(t.campaigns.c1?.channel).toBe('push');
     expect(t.campaigns.c1?.counts).toEqual(counts({ sent: 1, conversions: 1 }));
   });

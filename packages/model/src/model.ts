@@ -5,7 +5,8 @@
  * event set for every candidate search, O(n²)).
  *
  * `computeModel({ events, windows?, now? })` → `{ tenants: { [tenantId]: TenantModel } }` with
- *   TenantModel = { campaigns: { [campaignId]: CampaignModel }, senders: { [sender]: { minutes } },
+ *   TenantModel = { campaigns: { [campaignId]: CampaignModel }, campaignList (ids by firstEventAt),
+ *                   senders: { [sender]: { minutes } },
  *                   pending, unattributed, late }   (event type → count, zero types omitted)
  *   CampaignModel = { counts (every COUNT_NAME), stats (surveys scoreSum engSum engN
  *                     featureAdopters inAppOpeners), money ("cost:USD" → units), responseTimes
@@ -91,7 +92,10 @@ function buildTenant(s: TenantState, late: TypeCounts): TenantModel {
     if (f.kind === 'pending') addType(pending, e.type);
     if (f.kind === 'unattributed') addType(unattributed, e.type);
   }
-  return { campaigns, senders: buildSenders(s.views), pending, unattributed, late };
+  const campaignList = Object.entries(campaigns)
+    .sort(([a, x], [b, y]) => x.firstEventAt - y.firstEventAt || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id]) => id);
+  return { campaigns, campaignList, senders: buildSenders(s.views), pending, unattributed, late };
 }
 
 /** Every figure of every tenant of the input (see the module doc for the shape). */

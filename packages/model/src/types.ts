@@ -116,6 +116,8 @@ export type TypeCounts = Partial<Record<EventType, number>>;
 export interface TenantModel {
   /** Campaign id → figures; the keys are the tenant's campaign list. */
   campaigns: Record<string, CampaignModel>;
+  /** The same campaign ids ordered by firstEventAt, then id (the tenant's campaign list). */
+  campaignList: string[];
   senders: Record<string, SenderModel>;
   pending: TypeCounts;
   unattributed: TypeCounts;
