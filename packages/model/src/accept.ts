@@ -1,0 +1,106 @@
+/**
+ * Semantics §0: which copies count. One event per (tenantId, eventId) — the first copy in the
+ * input wins — and an event is late when it arrived more than the horizon after it occurred, more
+ * than 24 h before it occurred, or after its message's state was retired (§8).
+ */
+import type { EventType } from '@tally/events';
+import type { ArrivedEvent, TenantWindows, TypeCounts } from './types.ts';
+
+/** An accepted event with its time, t(e), in epoch ms. */
+export type Ev = ArrivedEvent & { readonly t: number };
+
+export const FUTURE_LIMIT_MS = 24 * 3_600_000;
+
+/** Earliest first: by t, then by eventId (smaller = earlier). */
+export function compareEvents(a: Ev, b: Ev): number {
+  if (a.t !== b.t) return a.t - b.t;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+export function earliest(events: readonly Ev[]): Ev | undefined {
+  return [...events].sort(compareEvents)[0];
+}
+
+export function latest(events: readonly Ev[]): Ev | undefined {
+  return [...events].sort(compareEvents).at(-1);
+}
+
+export function addType(counts: TypeCounts, type: EventType): void {
+  counts[type] = (counts[type] ?? 0) + 1;
+}
+
+export function maxWindow(w: TenantWindows): number {
+  return Math.max(w.replyMs, w.clickMs, w.deliveredMs);
+}
+
+export interface Accepted {
+  events: Ev[];
+  late: TypeCounts;
+}
+
+function lateByTime(e: Ev, w: TenantWindows): boolean {
+  return e.arrivalMs - e.t > w.horizonMs || e.t - e.arrivalMs > FUTURE_LIMIT_MS;
+}
+
+/**
+ * §8 retirement, seen from the set: a message's state is dropped once stream time passes its
+ * newest own event by max(Wr, Wc, Wd) + H.
+ * DECISION: the model takes an event's own arrival as the stream time it is applied at, and the
+ * message's newest event among those that arrived before it (input order breaks arrival ties). An
+ * event after retirement is late; the "remembered for another H, then a new message" tail of §8 is
+ * outside the contract's bounds and not modelled (every later event stays late).
+ */
+function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
+  const byMessage = new Map<string, Ev[]>();
+  for (const e of events) {
+    if (e.messageId === undefined || isLate.has(e)) continue;
+    const list = byMessage.get(e.messageId) ?? [];
+    list.push(e);
+    byMessage.set(e.messageId, list);
+  }
+  const limit = maxWindow(w) + w.horizonMs;
+  for (const list of byMessage.values()) {
+    const inArrivalOrder = list
+      .map((e, i) => ({ e, i }))
+      .sort((x, y) => x.e.arrivalMs - y.e.arrivalMs || x.i - y.i);
+    let newest: number | undefined;
+    for (const { e } of inArrivalOrder) {
+      if (newest !== undefined && e.arrivalMs - newest > limit) {
+        isLate.add(e);
+        continue;
+      }
+      newest = newest === undefined ? e.t : Math.max(newest, e.t);
+    }
+  }
+}
+
+/**
+ * Deduplicates, splits off late events, and groups what is accepted by tenant.
+ * DECISION: the late rule is applied to the copy that wins deduplication (the first in the input);
+ * a later copy of an event never re-decides it, so an event is late or accepted once.
+ */
+export function acceptEvents(
+  input: readonly ArrivedEvent[],
+  windowsOf: (tenant: string) => TenantWindows,
+): Map<string, Accepted> {
+  const seen = new Set<string>();
+  const byTenant = new Map<string, Ev[]>();
+  for (const raw of input) {
+    const key = `${raw.tenantId}\0${raw.eventId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const list = byTenant.get(raw.tenantId) ?? [];
+    list.push({ ...raw, t: Date.parse(raw.occurredAt) });
+    byTenant.set(raw.tenantId, list);
+  }
+  const out = new Map<string, Accepted>();
+  for (const [tenant, events] of byTenant) {
+    const w = windowsOf(tenant);
+    const isLate = new Set(events.filter((e) => lateByTime(e, w)));
+    markRetired(events, w, isLate);
+    const late: TypeCounts = {};
+    for (const e of events) if (isLate.has(e)) addType(late, e.type);
+    out.set(tenant, { events: events.filter((e) => !isLate.has(e)), late });
+  }
+  return out;
+}

@@ -1,0 +1,12 @@
+/**
+ * @tally/model — the independent reference model of every KPI (docs/semantics.md) and the
+ * fast-check event sets the aggregator's property tests compare it on. See model.ts for the
+ * output shape and arbitraries.ts for the generators.
+ */
+export * from './types.ts';
+export { computeModel, explainModel, streamTime, windowsFor } from './model.ts';
+export { arbEventSet, seededRandom, shuffle, SPAN_MS, stripArrival, withDuplicates } from './arbitraries.ts';
+export type { EventSet, EventSetOptions } from './arbitraries.ts';
+export { lifetimeFields, TIMED_STATS, windowFields } from './windows.ts';
+export { DAY, eventBuilder, HOUR, MINUTE } from './builders.ts';
+export type { EventBuilder, EventFields } from './builders.ts';
