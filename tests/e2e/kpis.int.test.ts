@@ -6,7 +6,7 @@
 import { emptyCounts } from '@tally/kpi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { readUnattributed, RedisKeys } from '@tally/counters';
+import { DEFAULT_TENANT_WINDOWS, readAttributionStatus, RedisKeys } from '@tally/counters';
 import { eventually } from '@tally/testing';
 import { startPipeline, type Pipeline } from './harness.ts';
 import { duplicateAndShuffle, EXPECTED, scriptedStream, type Ev } from './scripted-stream.ts';
@@ -99,13 +99,14 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
 
   it('keeps the unattributable under the tenant: unknown recipients, other channels, expired windows, sends that never came', async () => {
     const keys = new RedisKeys(p.iso.redisPrefix);
+    const status = (t: string) => readAttributionStatus(redis, keys, t, DEFAULT_TENANT_WINDOWS.horizonMs, Date.now());
     const got = await eventually(
-      () => readUnattributed(redis, keys, tenant),
-      (u) => u.parked_receipts === 1,
+      () => status(tenant),
+      (u) => u.pending.message === 1,
       { timeoutMs: 10_000 },
     );
-    expect(got).toEqual(EXPECTED.unattributed);
-    expect(await readUnattributed(redis, keys, `globex${p.iso.id}`)).toEqual({ replied: 1 });
+    expect(got).toEqual(EXPECTED.attribution);
+    expect(await status(`globex${p.iso.id}`)).toEqual({ pending: { replied: 1 }, unattributed: {}, late: {} });
   });
 
   it('answers rolling windows by event time; late events count in lifetime totals only', async () => {

@@ -6,3 +6,6 @@ export { BIT, OWN_BITS, ATTACHED_BITS, effectiveBits } from './state/bits.ts';
 export { DEFAULT_TENANT_WINDOWS, FUTURE_SKEW_MS, type TenantWindows } from './state/event.ts';
 export { PartitionApplier, type ApplierDeps, type ApplyOutcome } from './partition/applier.ts';
 export type { InputRecord } from './partition/batch.ts';
+export * from './partition/cuts.ts';
+export { decodeRecipient, decodeMessage, splitField } from './partition/codec.ts';
+export { audienceRows, touchedRecipients, type AudienceRow } from './partition/audience-rows.ts';

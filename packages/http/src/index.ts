@@ -4,3 +4,4 @@ export * from './observability.ts';
 export * from './auth.ts';
 export * from './base-app.ts';
 export * from './lifecycle.ts';
+export * from './process-faults.ts';

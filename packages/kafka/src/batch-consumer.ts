@@ -26,7 +26,12 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
+  /** Called when the consumer crashed for good (kafkajs will not restart it): the process must exit. */
   onCrash?: (err: unknown) => void;
+  /** The partitions this member holds after each group join. */
+  onAssignment?: (partitions: number[]) => void;
+  /** After each batch: the partition and how far behind its high watermark it still is. */
+  onBatchEnd?: (partition: number, offsetLag: number) => void;
 }
 
 export interface BatchConsumer {
@@ -34,11 +39,12 @@ export interface BatchConsumer {
   /** Finishes the batch in flight, commits, leaves the group. Idempotent. */
   stop(): Promise<void>;
   isRunning(): boolean;
+  /** Running, and a member of the group with its assignment: actually consuming. */
+  isConsuming(): boolean;
   /** Moves a partition's read position (it is committed with the next commit). */
   seek(partition: number, offset: string): void;
   /** The partitions of the topic this member holds, as of the last group join. */
   assigned(): number[];
-  raw: Consumer;
 }
 
 export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
@@ -46,30 +52,40 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     allowAutoTopicCreation: false,
-    sessionTimeout: opts.sessionTimeout ?? 30_000,
-    heartbeatInterval: 3000,
+    sessionTimeout: opts.sessionTimeout ?? 10_000,
+    heartbeatInterval: Math.max(500, Math.floor((opts.sessionTimeout ?? 10_000) / 5)),
     maxBytesPerPartition: 1024 * 1024,
     retry: { retries: 10, initialRetryTime: 300 },
   });
   let running = false;
+  let joined = false;
   let assigned: number[] = [];
   let stopping: Promise<void> | undefined;
 
   consumer.on(consumer.events.CRASH, (e) => {
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer_crashed');
+    joined = false;
     if (!e.payload.restart) {
       running = false;
       opts.onCrash?.(e.payload.error);
     }
   });
+  consumer.on(consumer.events.REBALANCING, () => {
+    joined = false;
+  });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     assigned = e.payload.memberAssignment[opts.topic] ?? [];
+    joined = true;
     log.info({ assignment: e.payload.memberAssignment }, 'consumer_group_joined');
+    opts.onAssignment?.([...assigned]);
+  });
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    opts.onBatchEnd?.(e.payload.partition, Number(e.payload.offsetLag));
   });
 
   return {
-    raw: consumer,
     isRunning: () => running,
+    isConsuming: () => running && joined,
     assigned: () => [...assigned],
     seek(partition, offset) {
       consumer.seek({ topic: opts.topic, partition, offset });
@@ -112,6 +128,7 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
     async stop() {
       stopping ??= (async () => {
         running = false;
+        joined = false;
         await consumer.disconnect();
         log.info('consumer_stopped');
       })();

@@ -57,7 +57,7 @@ describe('reach (semantics §1)', () => {
       name: 'a message whose campaign is unknown is no reach',
       build: (b: EventBuilder) => [b.ev('delivered', T, { messageId: 'm1', recipientId: 'r1' })],
       replied: {},
-      pending: { delivered: 1, replied: 1 },
+      pending: { message: 1, replied: 1 },
     },
   ])('$name', ({ build, replied, pending }) => {
     const b = eventBuilder();

@@ -141,7 +141,7 @@ describe('campaign of a message (semantics §1)', () => {
     const b = eventBuilder();
     const t = tenant([b.ev('delivered', T, { messageId: 'm1', recipientId: 'r1' })]);
     expect(t.campaigns).toEqual({});
-    expect(t.pending).toEqual({ delivered: 1 });
+    expect(t.pending).toEqual({ message: 1 });
     expect(t.unattributed).toEqual({});
   });
 

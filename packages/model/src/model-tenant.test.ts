@@ -106,14 +106,14 @@ describe('pending vs unattributed (semantics §7)', () => {
     {
       name: 'while the message state is kept: pending',
       now: T + RETIRE,
-      pending: { delivered: 2 },
+      pending: { message: 1 },
       unattributed: {},
     },
     {
       name: 'after it retired without a campaign: unattributed',
       now: T + RETIRE + 1,
       pending: {},
-      unattributed: { delivered: 2 },
+      unattributed: { message: 1 },
     },
   ])('own events of a campaign-less message, $name', ({ now, pending, unattributed }) => {
     const b = eventBuilder();

@@ -88,10 +88,16 @@ function buildTenant(s: TenantState, late: TypeCounts): TenantModel {
   }
   const pending: TypeCounts = {};
   const unattributed: TypeCounts = {};
+  // A message whose campaign is unknown counts once, as `message`, however many own events it has
+  // (semantics §7); recipient-level events count by type.
+  const waiting = { pending: new Set<string>(), unattributed: new Set<string>() };
   for (const [e, f] of s.fates) {
-    if (f.kind === 'pending') addType(pending, e.type);
-    if (f.kind === 'unattributed') addType(unattributed, e.type);
+    if (f.kind !== 'pending' && f.kind !== 'unattributed') continue;
+    if (e.messageId !== undefined) waiting[f.kind].add(e.messageId);
+    else addType(f.kind === 'pending' ? pending : unattributed, e.type);
   }
+  if (waiting.pending.size > 0) (pending as Record<string, number>).message = waiting.pending.size;
+  if (waiting.unattributed.size > 0) (unattributed as Record<string, number>).message = waiting.unattributed.size;
   const campaignList = Object.entries(campaigns)
     .sort(([a, x], [b, y]) => x.firstEventAt - y.firstEventAt || (a < b ? -1 : a > b ? 1 : 0))
     .map(([id]) => id);

@@ -1,14 +1,23 @@
 /**
- * The consumer side: read batches from the events topic, dead-letter what cannot be decoded,
- * apply the rest to Redis in one script call (with the partition offsets, see @tally/counters
- * apply.ts), then let the batch consumer resolve and commit. A watchdog checks between batches
- * that Redis still holds the state and rebuilds it from the last snapshot when it does not
- * (recovery.ts); snapshots run on an interval and once more at shutdown.
+ * The consumer side: each owned partition of the events topic has a PartitionApplier
+ * (@tally/counters partition/applier.ts: the exactly-once argument). A batch is decoded — what
+ * cannot be decoded is dead-lettered with its reason — and applied; a record the state refuses is
+ * isolated by splitting the batch (apply-isolated.ts) and dead-lettered, so one record never
+ * holds its partition. A watchdog checks between batches that Redis still holds the state and
+ * rebuilds it from the last snapshot when it does not (recovery.ts); snapshots run on an interval
+ * and once more at shutdown; retirement sweeps run per partition between batches.
  */
-import type { Producer } from 'kafkajs';
-import { applyBatch, readEpoch, sweepParked, type ApplyResult, type BatchInput } from '@tally/counters';
+import { PartitionApplier, readEpoch, type ApplyOutcome } from '@tally/counters';
 import { TOPICS, type DeadLetter } from '@tally/events';
-import { createBatchConsumer, ensureTopics, type BatchConsumer, type BatchContext } from '@tally/kafka';
+import {
+  createBatchConsumer,
+  createRecordProducer,
+  createTopicAdmin,
+  ensureTopics,
+  type BatchConsumer,
+  type BatchContext,
+} from '@tally/kafka';
+import { applyIsolated } from './apply-isolated.ts';
 import { decodeMessage } from './decode.ts';
 import type { AggregatorDeps } from './deps.ts';
 import { ensureState } from './recovery.ts';
@@ -20,142 +29,151 @@ export interface Aggregator {
   /** Stops consuming (finishing the batch in flight and committing), then takes a last snapshot. */
   stop(): Promise<void>;
   snapshot(): Promise<number>;
+  /** Consuming: a member of the group, with whole state. */
+  isReady(): boolean;
   isRunning(): boolean;
 }
 
-export function createAggregator(deps: AggregatorDeps): Aggregator {
+export interface AggregatorHooks {
+  /** The consumer crashed for good: the process cannot do its job (main.ts exits non-zero). */
+  onFatal?: (err: unknown) => void;
+}
+
+export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = {}): Aggregator {
   const log = deps.logger.child({ component: 'aggregator' });
   const cfg = deps.config;
-  const tenantWindows = createTenantWindows(deps.pool, cfg.TENANT_SETTINGS_TTL_MS);
-  let dlqProducer: Producer | undefined;
+  const topic = deps.topics.events;
+  const windows = createTenantWindows(deps.pool, cfg.TENANT_SETTINGS_TTL_MS);
+  const producer = createRecordProducer(deps.kafka, deps.logger);
+  const admin = createTopicAdmin(deps.kafka);
+  const appliers = new Map<number, PartitionApplier>();
   let consumer: BatchConsumer | undefined;
   let timers: NodeJS.Timeout[] = [];
   let knownEpoch: string | null = null;
-  let lastSweep = 0;
+  let rebuilding = false;
   const snapshotter = createSnapshotter({
     redis: deps.redis,
     keys: deps.keys,
     pool: deps.pool,
     logger: deps.logger,
     groupId: cfg.AGGREGATOR_GROUP_ID,
+    topic,
+    partitions: TOPICS.events.partitions,
+    recipientTtlSeconds: cfg.RECIPIENT_TTL_SECONDS,
+    windows: (tenants) => windows.forTenants(tenants, Date.now()),
   });
 
-  async function deadLetter(batch: BatchContext, letters: DeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
-    if (!dlqProducer) throw new Error('dead-letter producer not connected');
-    await dlqProducer.send({
-      topic: deps.topics.eventsDeadLetter,
-      acks: -1,
-      messages: letters.map((l) => ({
-        key: `${batch.partition}:${l.source.offset}`,
-        value: JSON.stringify(l),
-      })),
-    });
-    for (const l of letters) log.warn({ source: l.source, reason: l.reason }, 'event_dead_lettered');
-  }
-
-  async function decodeBatch(batch: BatchContext): Promise<BatchInput['events']> {
-    const events: BatchInput['events'] = [];
-    const letters: DeadLetter[] = [];
-    for (const m of batch.messages) {
-      const d = decodeMessage(m);
-      if (d.ok) events.push({ offset: m.offset, event: d.event });
-      else
-        letters.push({
-          reason: d.reason,
-          payload: d.payload,
-          source: { topic: batch.topic, partition: batch.partition, offset: m.offset },
-          failedAt: new Date().toISOString(),
-        });
+  function applierFor(partition: number): PartitionApplier {
+    let a = appliers.get(partition);
+    if (!a) {
+      a = new PartitionApplier({
+        redis: deps.redis,
+        keys: deps.keys,
+        topic,
+        partition,
+        minuteTtlSeconds: cfg.MINUTE_BUCKET_TTL_SECONDS,
+        windows: (tenants) => windows.forTenants(tenants, Date.now()),
+        now: () => Date.now(),
+        cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
+      });
+      appliers.set(partition, a);
     }
-    await deadLetter(batch, letters);
-    deps.metrics.events.inc({ outcome: 'dead_letter' }, letters.length);
-    return events;
+    return a;
   }
 
-  async function lowWatermark(partition: number): Promise<bigint> {
-    const admin = deps.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(deps.topics.events);
-      return BigInt(offsets.find((o) => o.partition === partition)?.low ?? '0');
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  /** Rebuilds a lost state (or waits for another instance to), then re-reads the epoch. */
-  async function recover(exceptPartition?: number): Promise<void> {
-    await ensureState(deps.redis, deps.keys, deps.pool, deps.logger);
-    await seekAssigned(exceptPartition);
-  }
-
-  /** After a rebuild: every partition this instance holds goes back to the restored offsets. */
-  async function seekAssigned(exceptPartition?: number): Promise<void> {
-    knownEpoch = await readEpoch(deps.redis, deps.keys);
-    if (!consumer) return;
-    const stored = await deps.redis.hgetall(deps.keys.offsets());
-    for (const p of consumer.assigned()) {
-      if (p === exceptPartition) continue;
-      const offset = stored[`${deps.topics.events}:${p}`] ?? '0';
-      log.info({ partition: p, offset }, 'partition_rewound');
-      consumer.seek(p, offset);
-    }
+  async function deadLetter(letters: DeadLetter[]): Promise<void> {
+    await producer.deadLetter(deps.topics.eventsDeadLetter, letters);
+    deps.metrics.events.inc({ outcome: 'dead_lettered' }, letters.length);
   }
 
   async function handleBatch(batch: BatchContext): Promise<void | { seekTo: string }> {
     const end = deps.metrics.batchDuration.startTimer();
-    const first = batch.messages[0]?.offset ?? '0';
-    const last = batch.messages[batch.messages.length - 1]?.offset ?? first;
-    const events = await decodeBatch(batch);
-    const input: BatchInput = {
-      topic: batch.topic,
-      partition: batch.partition,
-      firstOffset: first,
-      lastOffset: last,
-      events,
-      windows: await tenantWindows.forTenants(
-        events.map((e) => e.event.tenantId),
-        Date.now(),
-      ),
-    };
+    const records = [];
+    const letters: DeadLetter[] = [];
+    for (const m of batch.messages) {
+      const d = decodeMessage(m);
+      if (d.ok) records.push(d.record);
+      else letters.push(letter(batch, m.offset, d.reason, d.payload));
+    }
+    await deadLetter(letters);
+    const applier = applierFor(batch.partition);
+    let allowGap = false;
     for (;;) {
-      const r = await applyBatch(deps.redis, input, applyOptions());
-      if (r.status === 'lost') {
-        await recover(batch.partition);
+      const r = await applyIsolated(applier, records, {
+        allowGap,
+        deadLetter: (offset, reason, payload) => deadLetter([letter(batch, String(offset), reason, payload)]),
+        logger: log,
+      });
+      const next = await outcome(batch, r, records[0]?.offset);
+      if (next === 'retry') continue;
+      if (next === 'gap') {
+        allowGap = true;
         continue;
       }
-      if (r.status === 'seek') {
-        const low = await lowWatermark(batch.partition);
-        if (BigInt(r.offset) >= low) return { seekTo: r.offset };
-        if (BigInt(first) !== low) return { seekTo: low.toString() };
-        log.warn({ partition: batch.partition, from: r.offset, to: first }, 'offset_gap_accepted');
-        input.allowGap = true;
-        continue;
-      }
-      count(r);
       end();
-      return;
+      return next;
     }
   }
 
-  function applyOptions() {
+  /** What to do after an apply: done, retry, seek, or accept a gap the log no longer holds. */
+  async function outcome(
+    batch: BatchContext,
+    r: ApplyOutcome,
+    first: number | undefined,
+  ): Promise<void | { seekTo: string } | 'retry' | 'gap'> {
+    if (r.status === 'ok') {
+      deps.metrics.events.inc({ outcome: 'applied' }, r.applied);
+      deps.metrics.events.inc({ outcome: 'duplicate' }, r.duplicate);
+      deps.metrics.events.inc({ outcome: 'late' }, r.late);
+      deps.metrics.events.inc({ outcome: 'replayed' }, r.skipped);
+      return;
+    }
+    if (r.status === 'lost') {
+      await recover();
+      return 'retry';
+    }
+    if (r.status === 'conflict') {
+      log.warn({ partition: batch.partition, next: r.next }, 'partition_moved_by_another_owner');
+      return { seekTo: String(r.next) };
+    }
+    const low = (await admin.watermarks(batch.topic)).find((w) => w.partition === batch.partition)?.low ?? 0;
+    if (r.offset >= low) return { seekTo: String(r.offset) };
+    if (first !== low) return { seekTo: String(low) };
+    log.warn({ partition: batch.partition, from: r.offset, to: first }, 'offset_gap_accepted');
+    return 'gap';
+  }
+
+  function letter(batch: BatchContext, offset: string, reason: string, payload: string): DeadLetter {
     return {
-      prefix: cfg.REDIS_PREFIX,
-      messageTtlSeconds: cfg.MESSAGE_TTL_SECONDS,
-      dedupeTtlSeconds: cfg.DEDUPE_TTL_SECONDS,
-      recipientTtlSeconds: cfg.RECIPIENT_TTL_SECONDS,
-      minuteTtlSeconds: cfg.MINUTE_BUCKET_TTL_SECONDS,
-      now: Date.now(),
+      reason,
+      payload,
+      source: { topic: batch.topic, partition: batch.partition, offset },
+      failedAt: new Date().toISOString(),
     };
   }
 
-  function count(r: Extract<ApplyResult, { status: 'ok' }>): void {
-    deps.metrics.events.inc({ outcome: 'applied' }, r.applied);
-    deps.metrics.events.inc({ outcome: 'duplicate' }, r.duplicates);
-    deps.metrics.events.inc({ outcome: 'parked' }, r.parked);
-    deps.metrics.events.inc({ outcome: 'unattributed' }, r.unattributed);
-    deps.metrics.events.inc({ outcome: 'replayed' }, r.skipped);
+  /** Rebuilds a lost state (or waits for another instance to), then rewinds what this one holds. */
+  async function recover(): Promise<void> {
+    rebuilding = true;
+    try {
+      await ensureState(deps, topic, TOPICS.events.partitions);
+      await rewind();
+    } finally {
+      rebuilding = false;
+    }
+  }
+
+  /** After a rebuild: every applier forgets its memory, every held partition goes to its offset. */
+  async function rewind(): Promise<void> {
+    knownEpoch = await readEpoch(deps.redis, deps.keys);
+    for (const a of appliers.values()) a.reset();
+    if (!consumer) return;
+    for (const p of consumer.assigned()) {
+      const next = await applierFor(p).nextOffset();
+      if (next === undefined) continue;
+      log.info({ partition: p, offset: next }, 'partition_rewound');
+      consumer.seek(p, String(next));
+    }
   }
 
   let watching = false;
@@ -163,21 +181,11 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     if (watching) return;
     watching = true;
     try {
-      await checkState();
+      const epoch = await readEpoch(deps.redis, deps.keys);
+      if (epoch === null) await recover();
+      else if (epoch !== knownEpoch) await rewind();
     } finally {
       watching = false;
-    }
-  }
-
-  async function checkState(): Promise<void> {
-    const epoch = await readEpoch(deps.redis, deps.keys);
-    if (epoch === null) await recover();
-    else if (epoch !== knownEpoch) await seekAssigned();
-    const now = Date.now();
-    if (now - lastSweep >= 60_000 || cfg.PARK_TIMEOUT_SECONDS < 60) {
-      lastSweep = now;
-      const n = await sweepParked(deps.redis, deps.keys, now - cfg.PARK_TIMEOUT_SECONDS * 1000);
-      if (n > 0) log.info({ receipts: n }, 'parked_receipts_unattributed');
     }
   }
 
@@ -193,28 +201,37 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
 
   return {
     isRunning: () => consumer?.isRunning() ?? false,
+    isReady: () => !rebuilding && knownEpoch !== null && (consumer?.isConsuming() ?? false),
     snapshot: () => snapshotter.snapshot(),
     async start() {
       await deps.redis.connect();
       await ensureTopics(deps.kafka, [
-        { name: deps.topics.events, partitions: TOPICS.events.partitions },
+        { name: topic, partitions: TOPICS.events.partitions },
         { name: deps.topics.eventsDeadLetter, partitions: TOPICS.eventsDeadLetter.partitions },
       ]);
-      await ensureState(deps.redis, deps.keys, deps.pool, deps.logger);
+      await ensureState(deps, topic, TOPICS.events.partitions);
       knownEpoch = await readEpoch(deps.redis, deps.keys);
-      dlqProducer = deps.kafka.producer({ allowAutoTopicCreation: false });
-      await dlqProducer.connect();
+      await producer.connect();
       consumer = createBatchConsumer({
         kafka: deps.kafka,
         groupId: cfg.AGGREGATOR_GROUP_ID,
-        topic: deps.topics.events,
+        topic,
         logger: deps.logger,
         handleBatch,
         partitionsConsumedConcurrently: cfg.PARTITIONS_CONSUMED_CONCURRENTLY,
         sessionTimeout: cfg.SESSION_TIMEOUT_MS,
-      });
-      consumer.raw.on(consumer.raw.events.END_BATCH_PROCESS, (e) => {
-        deps.metrics.lag.set({ partition: String(e.payload.partition) }, Number(e.payload.offsetLag));
+        onCrash: (err) => {
+          log.fatal({ err }, 'consumer_crashed_for_good');
+          hooks.onFatal?.(err);
+        },
+        onAssignment: (held) => {
+          for (const [p, a] of appliers) {
+            if (held.includes(p)) continue;
+            a.reset();
+            appliers.delete(p);
+          }
+        },
+        onBatchEnd: (partition, lag) => deps.metrics.lag.set({ partition: String(partition) }, lag),
       });
       await consumer.start();
       timers = [
@@ -222,13 +239,14 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
         setInterval(() => void safely('watchdog', watchdog), cfg.WATCHDOG_INTERVAL_MS),
       ];
       for (const t of timers) t.unref();
-      log.info({ topic: deps.topics.events, groupId: cfg.AGGREGATOR_GROUP_ID }, 'aggregator_started');
+      log.info({ topic, groupId: cfg.AGGREGATOR_GROUP_ID }, 'aggregator_started');
     },
     async stop() {
       for (const t of timers) clearInterval(t);
       await consumer?.stop();
       await safely('snapshot', () => snapshotter.snapshot());
-      await dlqProducer?.disconnect();
+      await producer.disconnect().catch(() => undefined);
+      await admin.close().catch(() => undefined);
     },
   };
 }

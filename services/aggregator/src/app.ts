@@ -14,7 +14,7 @@ export async function buildApp(
     registry: deps.registry,
     title: 'Tally aggregator',
     checks: {
-      consumer: () => aggregator.isRunning(),
+      consumer: () => aggregator.isReady(),
       redis: async () => (await deps.redis.ping()) === 'PONG',
       postgres: () => pingPostgres(deps.pool),
     },

@@ -23,10 +23,14 @@ const good = {
 
 describe('decodeMessage', () => {
   it('accepts a canonical event and normalizes its time', () => {
-    expect(decodeMessage(msg(JSON.stringify(good)))).toEqual({
+    expect(decodeMessage({ ...msg(JSON.stringify(good)), offset: '7', timestamp: '1764151200500' })).toEqual({
       ok: true,
-      event: { ...good, occurredAt: '2026-11-26T10:00:00.000Z' },
+      record: { offset: 7, timestamp: 1764151200500, event: { ...good, occurredAt: '2026-11-26T10:00:00.000Z' } },
     });
+  });
+  it('takes a record without a timestamp to have arrived when it happened', () => {
+    const d = decodeMessage(msg(JSON.stringify(good)));
+    expect(d.ok && d.record.timestamp).toBe(Date.parse('2026-11-26T10:00:00Z'));
   });
   it('dead-letters bad JSON', () => {
     const d = decodeMessage(msg('{nope'));

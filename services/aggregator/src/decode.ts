@@ -1,11 +1,13 @@
 /**
- * Every message from the events topic ends as exactly one outcome: a valid event to apply, or a
- * dead letter with the reason (bad JSON, schema violation). Nothing is silently dropped.
+ * Every record from the events topic ends as exactly one outcome: an event to apply (with its
+ * offset and the timestamp ingest gave it), or a dead letter with the reason (bad JSON, schema
+ * violation). Nothing is silently dropped.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { canonicalEventSchema, describeIssues, type CanonicalEvent } from '@tally/events';
+import type { InputRecord } from '@tally/counters';
+import { canonicalEventSchema, describeIssues } from '@tally/events';
 
-export type Decoded = { ok: true; event: CanonicalEvent } | { ok: false; reason: string; payload: string };
+export type Decoded = { ok: true; record: InputRecord } | { ok: false; reason: string; payload: string };
 
 export function decodeMessage(message: KafkaMessage): Decoded {
   const payload = message.value?.toString('utf8') ?? '';
@@ -22,5 +24,14 @@ export function decodeMessage(message: KafkaMessage): Decoded {
       .join('; ');
     return { ok: false, reason: `schema: ${issues}`, payload };
   }
-  return { ok: true, event: parsed.data };
+  const timestamp = Number(message.timestamp);
+  return {
+    ok: true,
+    record: {
+      offset: Number(message.offset),
+      // A record without a timestamp (never from ingest) is taken to have arrived when it happened.
+      timestamp: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : Date.parse(parsed.data.occurredAt),
+      event: parsed.data,
+    },
+  };
 }

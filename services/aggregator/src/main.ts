@@ -3,7 +3,7 @@
  * close HTTP, stop the consumer (finish the batch, commit), last snapshot, quit Redis, end Postgres.
  */
 import { loadConfig, redactConfig } from '@tally/config';
-import { createShutdown, onSignals } from '@tally/http';
+import { createShutdown, onProcessFaults, onSignals } from '@tally/http';
 import { migrate } from '@tally/db';
 import { createLogger } from '@tally/logging';
 import { createAggregator } from './aggregator.ts';
@@ -14,17 +14,19 @@ import { closeDeps, createDeps } from './deps.ts';
 const config = loadConfig(aggregatorConfigSchema, process.env);
 const logger = createLogger({ service: 'aggregator', level: config.LOG_LEVEL });
 const deps = createDeps(config, logger);
-const aggregator = createAggregator(deps);
+let fatal: (err: unknown) => void = () => undefined;
+const aggregator = createAggregator(deps, { onFatal: (err) => fatal(err) });
 let shuttingDown = false;
 const app = await buildApp(deps, aggregator, { isShuttingDown: () => shuttingDown });
 
 const stop = createShutdown(logger, [
   { name: 'not_ready', run: () => void (shuttingDown = true) },
   { name: 'close_http', run: () => app.close() },
-  { name: 'stop_consumer_and_snapshot', run: () => aggregator.stop(), timeoutMs: 30_000 },
+  { name: 'stop_consumer_and_snapshot', run: () => aggregator.stop(), timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   { name: 'close_deps', run: () => closeDeps(deps) },
 ]);
 onSignals(logger, stop);
+fatal = onProcessFaults(logger, stop, config.SHUTDOWN_TIMEOUT_MS + 5000);
 
 // Migrations are applied at start, under an advisory lock, so any service can come up first.
 await migrate(deps.pool);

@@ -1,19 +1,29 @@
 /**
- * Rebuilds a Redis that lost its data (FLUSHALL, a restart without persistence) from the last
- * snapshot. The aggregator notices a loss by the missing epoch key: the apply script refuses
- * every batch without it (so nothing is applied onto a partial state), and a watchdog checks it
- * between batches. Under the state lock, and only if the epoch is still missing:
+ * Makes sure Redis holds a whole state before anything is applied. A lost Redis (FLUSHALL, a
+ * restart without persistence) is seen by the missing epoch key — every partition commit also
+ * refuses to run without its partition's epoch, so nothing is applied onto a partial state.
+ * Under the state lock, and only if the epoch is still missing:
  *   1. delete whatever is left under the prefix (a partial state is worse than none);
- *   2. RESTORE every unexpired key of the snapshot — the offsets hash included, so the state is
- *      exactly S(O) for the cut's offsets O;
- *   3. set a new epoch: readers (query-api answers 503 `rebuilding` until then) and the other
+ *   2. RESTORE every unexpired scope key of the snapshot (counters, minute buckets, fences, …);
+ *   3. write every partition's records back, with its offset, stream time and outbox, and
+ *      `replayTo` = the highest fence a restored scope holds for it (records up to there replay one
+ *      at a time, so each scope skips exactly what it already has);
+ *   4. set a new epoch: readers (query-api answers 503 `rebuilding` until then) and the other
  *      instances see the state whole again.
- * Each instance then seeks its partitions to O (the apply script also answers `seek` to any batch
- * that starts above O), and replay brings the state back to exact counts.
+ * Each instance then seeks its partitions to their restored offsets. A partition that never held
+ * state (a new one) is simply marked whole and empty.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { deleteAll, readEpoch, restoreKeys, setEpoch, type RedisKeys } from '@tally/counters';
+import {
+  initPartition,
+  readEpoch,
+  restoreKeys,
+  restorePartitionMeta,
+  restoreRecords,
+  type RecordKind,
+  type RedisKeys,
+} from '@tally/counters';
 import type { Pool } from '@tally/db';
 import type { Logger } from '@tally/logging';
 import { withStateLock } from './state-lock.ts';
@@ -23,51 +33,119 @@ const PAGE = 5000;
 export interface RebuildResult {
   rebuilt: boolean;
   keys: number;
+  records: number;
   ms: number;
 }
 
-export async function ensureState(
-  redis: Redis,
-  keys: RedisKeys,
-  pool: Pool,
-  logger: Logger,
-): Promise<RebuildResult> {
-  const log = logger.child({ component: 'recovery' });
-  const started = Date.now();
-  const result = await withStateLock(pool, keys.prefix, true, async () => {
-    if ((await readEpoch(redis, keys)) !== null) return { rebuilt: false, keys: 0, ms: 0 };
-    log.warn('state_lost_rebuilding');
-    const deleted = await deleteAll(redis, keys);
-    const restored = await restoreAll(redis, keys, pool);
-    await setEpoch(redis, keys, randomUUID());
-    const ms = Date.now() - started;
-    log.warn({ deleted, restored, ms }, 'state_rebuilt');
-    return { rebuilt: true, keys: restored, ms };
-  });
-  return result ?? { rebuilt: false, keys: 0, ms: 0 };
+interface StateDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  pool: Pool;
+  logger: Logger;
 }
 
-async function restoreAll(redis: Redis, keys: RedisKeys, pool: Pool): Promise<number> {
-  let after = '';
+export async function ensureState(deps: StateDeps, topic: string, partitions: number): Promise<RebuildResult> {
+  const log = deps.logger.child({ component: 'recovery' });
+  const started = Date.now();
+  const result = await withStateLock(deps.pool, deps.keys.prefix, true, async () => {
+    const epoch = await readEpoch(deps.redis, deps.keys);
+    if (epoch !== null) {
+      for (let p = 0; p < partitions; p++) await initPartition(deps.redis, deps.keys.partition(topic, p), epoch);
+      return { rebuilt: false, keys: 0, records: 0, ms: 0 };
+    }
+    log.warn('state_lost_rebuilding');
+    const deleted = await deleteAll(deps.redis, deps.keys);
+    const next = randomUUID();
+    const { restored, fences } = await restoreScopes(deps);
+    let records = 0;
+    for (let p = 0; p < partitions; p++) records += await restorePartition(deps, topic, p, next, fences);
+    await deps.redis.set(deps.keys.epoch(), next);
+    const ms = Date.now() - started;
+    log.warn({ deleted, restored, records, ms }, 'state_rebuilt');
+    return { rebuilt: true, keys: restored, records, ms };
+  });
+  return result ?? { rebuilt: false, keys: 0, records: 0, ms: 0 };
+}
+
+/** Deletes every key under the prefix (SCAN + UNLINK). */
+async function deleteAll(redis: Redis, keys: RedisKeys): Promise<number> {
+  let cursor = '0';
   let n = 0;
-  const like = `${keys.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) n += await redis.unlink(...found);
+  } while (cursor !== '0');
+  return n;
+}
+
+/** RESTOREs the scope keys; returns how many, and per partition field the highest fence seen. */
+async function restoreScopes(deps: StateDeps): Promise<{ restored: number; fences: Map<string, number> }> {
+  let after: Buffer = Buffer.alloc(0);
+  let restored = 0;
+  const fenceKeys: Buffer[] = [];
   for (;;) {
-    const { rows } = await pool.query<{ key: string; value: Buffer; expire_ms: string | null }>(
+    const { rows } = await deps.pool.query<{ key: Buffer; value: Buffer; expire_ms: string | null }>(
       `SELECT key, value, (extract(epoch FROM expire_at) * 1000)::bigint::text AS expire_ms
-         FROM redis_state WHERE key > $1 AND key LIKE $2 AND (expire_at IS NULL OR expire_at > now())
+         FROM scope_keys WHERE state_prefix = $1 AND key > $2 AND (expire_at IS NULL OR expire_at > now())
         ORDER BY key LIMIT $3`,
-      [after, like, PAGE],
+      [deps.keys.prefix, after, PAGE],
     );
-    if (rows.length === 0) return n;
-    n += await restoreKeys(
-      redis,
-      rows.map((r) => ({
-        key: r.key,
-        value: r.value,
-        expireAt: r.expire_ms === null ? null : Number(r.expire_ms),
-      })),
+    if (rows.length === 0) break;
+    restored += await restoreKeys(
+      deps.redis,
+      rows.map((r) => ({ key: r.key, value: r.value, expireAt: r.expire_ms === null ? null : Number(r.expire_ms) })),
       Date.now(),
     );
+    for (const r of rows) if (r.key.toString('utf8').endsWith(':fence')) fenceKeys.push(r.key);
     after = rows[rows.length - 1]?.key ?? after;
   }
+  const fences = new Map<string, number>();
+  for (const key of fenceKeys) {
+    const h = await deps.redis.hgetall(key.toString('utf8'));
+    for (const [field, v] of Object.entries(h)) fences.set(field, Math.max(fences.get(field) ?? -1, Number(v)));
+  }
+  return { restored, fences };
+}
+
+async function restorePartition(
+  deps: StateDeps,
+  topic: string,
+  partition: number,
+  epoch: string,
+  fences: Map<string, number>,
+): Promise<number> {
+  const k = deps.keys.partition(topic, partition);
+  const { rows: cuts } = await deps.pool.query<{ next_offset: string; stream_ms: string; outbox: string }>(
+    'SELECT next_offset, stream_ms, outbox FROM partition_cuts WHERE state_prefix = $1 AND topic = $2 AND partition = $3',
+    [deps.keys.prefix, topic, partition],
+  );
+  const cut = cuts[0];
+  if (!cut) {
+    await initPartition(deps.redis, k, epoch);
+    return 0;
+  }
+  let n = 0;
+  let after: [string, string] = ['', ''];
+  for (;;) {
+    const { rows } = await deps.pool.query<{ kind: RecordKind; field: string; value: string }>(
+      `SELECT kind, field, value FROM partition_records
+        WHERE state_prefix = $1 AND topic = $2 AND partition = $3 AND (kind, field) > ($4, $5)
+        ORDER BY kind, field LIMIT $6`,
+      [deps.keys.prefix, topic, partition, after[0], after[1], PAGE],
+    );
+    if (rows.length === 0) break;
+    await restoreRecords(deps.redis, k, rows);
+    n += rows.length;
+    const lastRow = rows[rows.length - 1];
+    if (lastRow) after = [lastRow.kind, lastRow.field];
+  }
+  await restorePartitionMeta(deps.redis, k, {
+    next: Number(cut.next_offset),
+    stream: Number(cut.stream_ms),
+    outbox: cut.outbox,
+    epoch,
+    replayTo: fences.get(k.field) ?? -1,
+  });
+  return n;
 }

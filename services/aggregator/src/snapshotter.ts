@@ -1,13 +1,29 @@
 /**
- * Snapshots the aggregator's Redis state to Postgres as a consistent cut (see @tally/counters
- * apply.ts and state.ts): every key written since the last cut, with the partition offsets that
- * state reflects, stored in ONE transaction. Readable copies of campaign counters, minute rollups,
- * recipient state and offsets go into the same transaction. Any instance may take the snapshot:
- * the cut covers all partitions, and a Postgres advisory lock lets one instance at a time do it.
+ * Snapshots the aggregator's Redis state to Postgres (see @tally/counters partition/cuts.ts for
+ * why partition cuts first, then scope cuts, restore exactly): every partition's dirty records
+ * with its offset and outbox, then every scope written since, all stored in ONE transaction, with
+ * readable copies (campaign counters and first event times, minute rollups, recipient state,
+ * offsets). Each cut is one short script on one hash slot, so a snapshot never blocks Redis for
+ * long. Rows are checked before they are written (a row Postgres would refuse is logged and left
+ * out), so one bad value never stops every later snapshot. Any instance may snapshot: a Postgres
+ * advisory lock lets one at a time do it.
  */
 import type { Redis } from 'ioredis';
-import { confirmCut, takeCut, type CutEntry, type RedisKeys } from '@tally/counters';
+import {
+  audienceRows,
+  cleanPartition,
+  cleanScope,
+  cutPartition,
+  cutScope,
+  moneyUnitsOf,
+  touchedRecipients,
+  type PartitionCut,
+  type RedisKeys,
+  type ScopeCut,
+  type TenantWindows,
+} from '@tally/counters';
 import { withTransaction, type Pool, type PoolClient } from '@tally/db';
+import { isStorableText } from '@tally/events';
 import type { Logger } from '@tally/logging';
 import { withStateLock } from './state-lock.ts';
 
@@ -17,6 +33,17 @@ export interface SnapshotOptions {
   pool: Pool;
   logger: Logger;
   groupId: string;
+  topic: string;
+  partitions: number;
+  recipientTtlSeconds: number;
+  windows: (tenants: string[]) => Promise<(tenant: string) => TenantWindows>;
+}
+
+export interface SnapshotStats {
+  records: number;
+  scopeKeys: number;
+  /** The longest single cut script, ms (each blocks Redis while it runs). */
+  longestCutMs: number;
 }
 
 const CHUNK = 2000;
@@ -24,33 +51,213 @@ const CHUNK = 2000;
 export function createSnapshotter(opts: SnapshotOptions) {
   const log = opts.logger.child({ component: 'snapshotter' });
   let running: Promise<number> | undefined;
+  let last: SnapshotStats = { records: 0, scopeKeys: 0, longestCutMs: 0 };
 
   async function takeSnapshot(): Promise<number> {
     const result = await withStateLock(opts.pool, opts.keys.prefix, false, async () => {
-      const cut = await takeCut(opts.redis, opts.keys);
-      if (!cut || cut.length === 0) return 0;
-      try {
-        await withTransaction(opts.pool, (client) => storeCut(client, opts, cut));
-      } catch (err) {
-        await confirmCut(opts.redis, opts.keys, false).catch(() => undefined);
-        throw err;
+      const stats: SnapshotStats = { records: 0, scopeKeys: 0, longestCutMs: 0 };
+      const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
+        const t0 = performance.now();
+        try {
+          return await fn();
+        } finally {
+          stats.longestCutMs = Math.max(stats.longestCutMs, performance.now() - t0);
+        }
+      };
+      const cuts: PartitionCut[] = [];
+      for (let p = 0; p < opts.partitions; p++) {
+        const cut = await timed(() => cutPartition(opts.redis, opts.keys, opts.topic, p));
+        if (cut) cuts.push(cut);
       }
-      await confirmCut(opts.redis, opts.keys, true);
-      log.debug({ keys: cut.length }, 'snapshot_taken');
-      return cut.length;
+      const tags = [...new Set(cuts.flatMap((c) => c.scopes.map(([tag]) => tag)))];
+      const scopes: ScopeCut[] = [];
+      for (const tag of tags) scopes.push(await timed(() => cutScope(opts.redis, opts.keys, tag)));
+      if (cuts.every((c) => c.rows.length === 0) && scopes.every((s) => s.entries.length === 0)) {
+        await storeOffsetsOnly(cuts);
+        return 0;
+      }
+      const audience = await readAudience(cuts);
+      await withTransaction(opts.pool, (client) => store(client, cuts, scopes, audience, stats));
+      for (const cut of cuts) await cleanPartition(opts.redis, opts.keys, cut);
+      for (const s of scopes) await cleanScope(opts.redis, opts.keys, s);
+      last = stats;
+      log.debug(stats, 'snapshot_taken');
+      return stats.records + stats.scopeKeys;
     });
     return result ?? 0;
   }
 
+  async function storeOffsetsOnly(cuts: PartitionCut[]): Promise<void> {
+    if (cuts.length === 0) return;
+    await withTransaction(opts.pool, async (client) => {
+      const id = await newSnapshot(client, 0);
+      for (const cut of cuts) await storeCut(client, cut, id);
+    });
+  }
+
+  async function readAudience(cuts: PartitionCut[]) {
+    const out = [];
+    for (const cut of cuts) {
+      const fields = touchedRecipients(cut.rows);
+      const tenants = fields.map((f) => f.slice(0, f.indexOf(' ')));
+      const windows = await opts.windows(tenants);
+      const keepDays = Math.ceil(opts.recipientTtlSeconds / 86_400) + 1;
+      for (let i = 0; i < fields.length; i += CHUNK)
+        out.push(
+          ...(await audienceRows(opts.redis, opts.keys, opts.topic, cut.partition, fields.slice(i, i + CHUNK), windows, keepDays)),
+        );
+    }
+    return out;
+  }
+
+  async function newSnapshot(client: PoolClient, campaigns: number): Promise<string> {
+    const { rows } = await client.query<{ id: string }>(
+      'INSERT INTO snapshots(consumer_group, campaigns) VALUES ($1, $2) RETURNING id',
+      [opts.groupId, campaigns],
+    );
+    return rows[0]?.id ?? '0';
+  }
+
+  async function storeCut(client: PoolClient, cut: PartitionCut, id: string): Promise<void> {
+    await client.query(
+      `INSERT INTO partition_cuts(state_prefix, topic, partition, next_offset, stream_ms, outbox, snapshot_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (state_prefix, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
+         stream_ms = EXCLUDED.stream_ms, outbox = EXCLUDED.outbox, snapshot_id = EXCLUDED.snapshot_id`,
+      [opts.keys.prefix, cut.topic, cut.partition, cut.next, cut.stream, cut.outbox, id],
+    );
+    await client.query(
+      `INSERT INTO consumer_offsets(consumer_group, topic, partition, next_offset, snapshot_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, snapshot_id = EXCLUDED.snapshot_id`,
+      [opts.groupId, cut.topic, cut.partition, cut.next, id],
+    );
+  }
+
+  async function store(
+    client: PoolClient,
+    cuts: PartitionCut[],
+    scopes: ScopeCut[],
+    audience: Awaited<ReturnType<typeof readAudience>>,
+    stats: SnapshotStats,
+  ): Promise<void> {
+    const id = await newSnapshot(client, scopes.filter((s) => opts.keys.parse(`${s.tag}:counts`).kind === 'counts').length);
+    for (const cut of cuts) {
+      await storeCut(client, cut, id);
+      stats.records += await storeRecords(client, cut);
+    }
+    stats.scopeKeys += await storeScopes(client, scopes, id);
+    await storeReadable(client, scopes, audience, id);
+  }
+
+  async function storeRecords(client: PoolClient, cut: PartitionCut): Promise<number> {
+    const live = cut.rows.filter((r) => r.value !== '');
+    const gone = cut.rows.filter((r) => r.value === '');
+    for (let i = 0; i < live.length; i += CHUNK) {
+      const part = live.slice(i, i + CHUNK);
+      await client.query(
+        `INSERT INTO partition_records(state_prefix, topic, partition, kind, field, value)
+         SELECT $1, $2, $3, k, f, v FROM unnest($4::text[], $5::text[], $6::text[]) AS u(k, f, v)
+         ON CONFLICT (state_prefix, topic, partition, kind, field) DO UPDATE SET value = EXCLUDED.value`,
+        [opts.keys.prefix, cut.topic, cut.partition, part.map((r) => r.kind), part.map((r) => r.field), part.map((r) => r.value)],
+      );
+    }
+    if (gone.length > 0)
+      await client.query(
+        `DELETE FROM partition_records WHERE state_prefix = $1 AND topic = $2 AND partition = $3
+           AND (kind, field) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
+        [opts.keys.prefix, cut.topic, cut.partition, gone.map((r) => r.kind), gone.map((r) => r.field)],
+      );
+    return cut.rows.length;
+  }
+
+  async function storeScopes(client: PoolClient, scopes: ScopeCut[], id: string): Promise<number> {
+    const now = Date.now();
+    const entries = scopes.flatMap((s) => s.entries);
+    const live = entries.filter((e) => e.pttl !== -2 && e.dump.length > 0);
+    const gone = entries.filter((e) => e.pttl === -2 || e.dump.length === 0).map((e) => e.key);
+    for (let i = 0; i < live.length; i += CHUNK) {
+      const part = live.slice(i, i + CHUNK);
+      await client.query(
+        `INSERT INTO scope_keys(state_prefix, key, value, expire_at, snapshot_id)
+         SELECT $1, k, v, e, $5 FROM unnest($2::bytea[], $3::bytea[], $4::timestamptz[]) AS u(k, v, e)
+         ON CONFLICT (state_prefix, key) DO UPDATE SET value = EXCLUDED.value, expire_at = EXCLUDED.expire_at,
+           snapshot_id = EXCLUDED.snapshot_id`,
+        [opts.keys.prefix, part.map((e) => e.key), part.map((e) => e.dump), part.map((e) => (e.pttl >= 0 ? new Date(now + e.pttl) : null)), id],
+      );
+    }
+    if (gone.length > 0)
+      await client.query('DELETE FROM scope_keys WHERE state_prefix = $1 AND key = ANY($2::bytea[])', [opts.keys.prefix, gone]);
+    return entries.length;
+  }
+
+  async function storeReadable(
+    client: PoolClient,
+    scopes: ScopeCut[],
+    audience: Awaited<ReturnType<typeof readAudience>>,
+    id: string,
+  ): Promise<void> {
+    const minutes: [string, string, Date, string, string][] = [];
+    const counters = new Map<string, { tenant: string; campaign: string; counts?: string; money?: string }>();
+    for (const s of scopes)
+      for (const e of s.entries) {
+        const key = e.key.toString('utf8');
+        const k = opts.keys.parse(key);
+        if (k.kind === 'other' || !storable(k.tenant, k.campaign)) continue;
+        if (k.kind === 'meta' && e.fields.firstAt) {
+          await client.query(
+            // A tenant deleted since its events were published must not block every later snapshot.
+            `INSERT INTO campaigns(tenant_id, campaign_id, channel, first_event_at)
+             SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = $1)
+             ON CONFLICT (tenant_id, campaign_id) DO UPDATE SET first_event_at = LEAST(campaigns.first_event_at, EXCLUDED.first_event_at)`,
+            [k.tenant, k.campaign, e.fields.channel ?? null, new Date(Number(e.fields.firstAt))],
+          );
+        } else if (k.kind === 'counts' || k.kind === 'money') {
+          const entry = counters.get(`${k.tenant} ${k.campaign}`) ?? { tenant: k.tenant, campaign: k.campaign };
+          entry[k.kind] = JSON.stringify(k.kind === 'money' ? moneyUnitsOf(e.fields) : numbers(e.fields));
+          counters.set(`${k.tenant} ${k.campaign}`, entry);
+        } else if (k.kind === 'minute') {
+          const money = moneyUnitsOf(e.fields);
+          for (const [metric, v] of Object.entries({ ...numbers(e.fields), ...money }))
+            if (!metric.endsWith(':hi') && isStorableText(metric)) minutes.push([k.tenant, k.campaign, new Date(k.minute * 60_000), metric, String(v)]);
+        }
+      }
+    for (const c of counters.values())
+      await client.query(
+        `INSERT INTO campaign_counters(tenant_id, campaign_id, counts, money, snapshot_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, campaign_id) DO UPDATE SET counts = coalesce($6, campaign_counters.counts),
+           money = coalesce($7, campaign_counters.money), snapshot_id = EXCLUDED.snapshot_id, updated_at = now()`,
+        [c.tenant, c.campaign, c.counts ?? '{}', c.money ?? '{}', id, c.counts ?? null, c.money ?? null],
+      );
+    await storeRows(
+      client,
+      minutes,
+      `INSERT INTO campaign_minute_counts(tenant_id, campaign_id, minute, metric, value)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[])
+       ON CONFLICT (tenant_id, campaign_id, minute, metric) DO UPDATE SET value = EXCLUDED.value`,
+    );
+    const rows = audience
+      .filter((a) => storable(a.tenant, a.recipient) && Object.entries(a.row).every(([f, v]) => isStorableText(f) && isStorableText(v)))
+      .map((a): [string, string, string] => [a.tenant, a.recipient, JSON.stringify(a.row)]);
+    await storeRows(
+      client,
+      rows,
+      `INSERT INTO recipient_state(tenant_id, recipient_id, state)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+       ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+    );
+  }
+
+  function storable(...texts: string[]): boolean {
+    const ok = texts.every((t) => t.length > 0 && isStorableText(t));
+    if (!ok) log.warn({ bytes: texts.map((t) => t.length) }, 'snapshot_row_skipped_unstorable');
+    return ok;
+  }
+
   return {
-    /** The periodic snapshot: joins the one in progress instead of queueing another. */
     tick(): Promise<number> {
       return running ?? this.snapshot();
     },
-    /**
-     * Takes a snapshot that includes every write made before the call: one in progress may have cut
-     * earlier, so a call during it waits for it and then cuts again. Resolves to the keys stored.
-     */
+    /** Takes a snapshot that includes every write made before the call. */
     snapshot(): Promise<number> {
       const next = (running ?? Promise.resolve(0)).catch(() => 0).then(takeSnapshot);
       running = next;
@@ -61,91 +268,18 @@ export function createSnapshotter(opts: SnapshotOptions) {
         .catch(() => undefined);
       return next;
     },
+    lastStats: () => last,
   };
 }
 
-async function storeCut(client: PoolClient, opts: SnapshotOptions, cut: CutEntry[]): Promise<void> {
-  const { rows } = await client.query<{ id: string }>(
-    'INSERT INTO snapshots(consumer_group, campaigns) VALUES ($1, $2) RETURNING id',
-    [opts.groupId, cut.filter((e) => opts.keys.parse(e.key).kind === 'counts').length],
-  );
-  const id = rows[0]?.id;
-  const now = Date.now();
-  const live = cut.filter((e) => e.pttl !== -2);
-  const gone = cut.filter((e) => e.pttl === -2).map((e) => e.key);
-  for (let i = 0; i < live.length; i += CHUNK) {
-    const part = live.slice(i, i + CHUNK);
-    await client.query(
-      `INSERT INTO redis_state(key, value, expire_at, snapshot_id)
-       SELECT k, v, e, $4 FROM unnest($1::text[], $2::bytea[], $3::timestamptz[]) AS u(k, v, e)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expire_at = EXCLUDED.expire_at, snapshot_id = EXCLUDED.snapshot_id`,
-      [
-        part.map((e) => e.key),
-        part.map((e) => e.dump),
-        part.map((e) => (e.pttl >= 0 ? new Date(now + e.pttl) : null)),
-        id,
-      ],
-    );
-  }
-  if (gone.length > 0) await client.query('DELETE FROM redis_state WHERE key = ANY($1::text[])', [gone]);
-  await storeReadable(client, opts, cut, id);
-}
-
-async function storeReadable(
-  client: PoolClient,
-  opts: SnapshotOptions,
-  cut: CutEntry[],
-  snapshotId: string | undefined,
-): Promise<void> {
-  const minutes: [string, string, Date, string, string][] = [];
-  const recipients: [string, string, string][] = [];
-  for (const e of cut) {
-    const k = opts.keys.parse(e.key);
-    if (k.kind === 'meta' && e.fields.firstAt) {
-      await client.query(
-        // A tenant deleted since its events were published must not block every later snapshot.
-        `INSERT INTO campaigns(tenant_id, campaign_id, channel, first_event_at)
-         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = $1)
-         ON CONFLICT (tenant_id, campaign_id) DO UPDATE SET first_event_at = LEAST(campaigns.first_event_at, EXCLUDED.first_event_at)`,
-        [k.tenant, k.campaign, e.fields.channel ?? null, new Date(Number(e.fields.firstAt))],
-      );
-    } else if (k.kind === 'counts' || k.kind === 'money') {
-      const json = JSON.stringify(
-        Object.fromEntries(Object.entries(e.fields).map(([f, v]) => [f, Number(v)])),
-      );
-      const [counts, money] = k.kind === 'counts' ? [json, '{}'] : ['{}', json];
-      await client.query(
-        `INSERT INTO campaign_counters(tenant_id, campaign_id, counts, money, snapshot_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id, campaign_id) DO UPDATE SET ${k.kind} = EXCLUDED.${k.kind},
-           snapshot_id = EXCLUDED.snapshot_id, updated_at = now()`,
-        [k.tenant, k.campaign, counts, money, snapshotId],
-      );
-    } else if (k.kind === 'minute') {
-      for (const [metric, v] of Object.entries(e.fields))
-        minutes.push([k.tenant, k.campaign, new Date(k.minute * 60_000), metric, v]);
-    } else if (k.kind === 'recipient') {
-      recipients.push([k.tenant, k.id, JSON.stringify(e.fields)]);
-    } else if (e.key === opts.keys.offsets()) {
-      await storeOffsets(client, opts.groupId, e.fields, snapshotId);
-    }
-  }
-  await storeRows(
-    client,
-    minutes,
-    `INSERT INTO campaign_minute_counts(tenant_id, campaign_id, minute, metric, value)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[])
-     ON CONFLICT (tenant_id, campaign_id, minute, metric) DO UPDATE SET value = EXCLUDED.value`,
-  );
-  await storeRows(
-    client,
-    recipients,
-    `INSERT INTO recipient_state(tenant_id, recipient_id, state)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
-     ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+function numbers(fields: Record<string, string>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter(([k]) => !/^(cost|revenue):/.test(k))
+      .map(([k, v]) => [k, Number(v)]),
   );
 }
 
-/** Inserts rows column-wise with unnest, in chunks. */
 async function storeRows(client: PoolClient, rows: unknown[][], sql: string): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
@@ -153,22 +287,6 @@ async function storeRows(client: PoolClient, rows: unknown[][], sql: string): Pr
     await client.query(
       sql,
       Array.from({ length: width }, (_, col) => part.map((r) => r[col])),
-    );
-  }
-}
-
-async function storeOffsets(
-  client: PoolClient,
-  groupId: string,
-  fields: Record<string, string>,
-  snapshotId: string | undefined,
-): Promise<void> {
-  for (const [field, next] of Object.entries(fields)) {
-    const cut = field.lastIndexOf(':');
-    await client.query(
-      `INSERT INTO consumer_offsets(consumer_group, topic, partition, next_offset, snapshot_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, snapshot_id = EXCLUDED.snapshot_id`,
-      [groupId, field.slice(0, cut), Number(field.slice(cut + 1)), next, snapshotId],
     );
   }
 }

@@ -160,6 +160,41 @@ export class PartitionApplier {
     return { status: 'ok', skipped: 0, ...res.outcomes };
   }
 
+  /**
+   * Marks one record as done without applying it (it was dead-lettered): the partition moves past
+   * it, nothing else changes.
+   */
+  async skip(offset: number): Promise<ApplyOutcome> {
+    try {
+      const meta = await this.load();
+      if (!meta?.whole) return { status: 'lost' };
+      if (offset < meta.next) return { status: 'ok', skipped: 1, applied: 0, duplicate: 0, late: 0 };
+      const out = await commit(this.deps.redis, this.pk, {
+        expectedNext: meta.next,
+        next: offset + 1,
+        stream: meta.stream,
+        outbox: undefined,
+        dirtyOffset: offset,
+        recipients: [],
+        messages: [],
+        loose: [],
+        tombstones: [],
+        dirtyScopes: [],
+        anonymous: [],
+      });
+      if (out.status === 'dir') throw new Error('unexpected directory race on a skip');
+      if (out.status !== 'ok') {
+        this.reset();
+        return out;
+      }
+      meta.next = offset + 1;
+      return { status: 'ok', skipped: 0, applied: 0, duplicate: 0, late: 0 };
+    } catch (err) {
+      this.reset();
+      throw err;
+    }
+  }
+
   /** A hold raced a directory entry: read everything again and redo the batch. */
   private async applyAfterReset(records: InputRecord[]): Promise<ApplyOutcome> {
     const meta = await this.load();

@@ -73,49 +73,64 @@ export class PartitionCache {
   }
 
   /**
-   * Reads what is not cached yet: the given recipients, messages, loose events and tombstones,
-   * then — round after round — the messages of every recipient read and the recipient of every
-   * message read, so each entity a batch touches is whole.
+   * Reads what is not cached yet so that every entity a batch touches is whole: the given
+   * recipients, messages, loose events and tombstones, then — round after round — every message of
+   * every recipient involved and the recipient of every message involved (cached or not).
    */
   async load(want: { recipients: Set<string>; messages: Set<string>; loose: Set<string>; tombstones: Set<string> }): Promise<void> {
-    let r = [...want.recipients].filter((f) => !this.recipients.has(f));
-    let m = [...want.messages].filter((f) => !this.messages.has(f));
     const e = [...want.loose].filter((f) => !this.loose.has(f));
     const x = [...want.tombstones].filter((f) => !this.tombstones.has(f));
-    let first = true;
-    while (r.length > 0 || m.length > 0 || (first && (e.length > 0 || x.length > 0))) {
-      const wanted: [string, string[]][] = [
-        [this.keys.recipients, r],
-        [this.keys.messages, m],
-      ];
-      if (first) wanted.push([this.keys.loose, e], [this.keys.tombstones, x]);
-      const got = await readFields(this.redis, wanted);
-      const nextR = new Set<string>();
-      const nextM = new Set<string>();
-      r.forEach((f, i) => {
-        const v = got.get(this.keys.recipients)?.[i];
-        const rec = v ? decodeRecipient(f, v) : null;
-        this.recipients.set(f, rec);
-        for (const id of rec?.ms ?? []) if (!this.messages.has(fieldOf(rec?.tn ?? '', id))) nextM.add(fieldOf(rec?.tn ?? '', id));
+    if (e.length > 0 || x.length > 0) {
+      const got = await readFields(this.redis, [
+        [this.keys.loose, e],
+        [this.keys.tombstones, x],
+      ]);
+      e.forEach((f, i) => {
+        const v = got.get(this.keys.loose)?.[i];
+        this.loose.set(f, v ? decodeLoose(f, v) : null);
       });
-      m.forEach((f, i) => {
-        const v = got.get(this.keys.messages)?.[i];
-        const msg = v ? decodeMessage(f, v) : null;
-        this.messages.set(f, msg);
-        const rid = msg && !msg.anon ? msg.rec.r?.[1] : undefined;
-        if (msg && rid !== undefined && !this.recipients.has(fieldOf(msg.rec.tn, rid))) nextR.add(fieldOf(msg.rec.tn, rid));
+      x.forEach((f, i) => {
+        const v = got.get(this.keys.tombstones)?.[i];
+        this.tombstones.set(f, v ? Number(v) : null);
       });
-      if (first) {
-        e.forEach((f, i) => {
-          const v = got.get(this.keys.loose)?.[i];
-          this.loose.set(f, v ? decodeLoose(f, v) : null);
+    }
+    const seenR = new Set<string>();
+    const seenM = new Set<string>();
+    let r = [...want.recipients];
+    let m = [...want.messages];
+    while (r.length > 0 || m.length > 0) {
+      for (const f of r) seenR.add(f);
+      for (const f of m) seenM.add(f);
+      const missR = r.filter((f) => !this.recipients.has(f));
+      const missM = m.filter((f) => !this.messages.has(f));
+      if (missR.length > 0 || missM.length > 0) {
+        const got = await readFields(this.redis, [
+          [this.keys.recipients, missR],
+          [this.keys.messages, missM],
+        ]);
+        missR.forEach((f, i) => {
+          const v = got.get(this.keys.recipients)?.[i];
+          this.recipients.set(f, v ? decodeRecipient(f, v) : null);
         });
-        x.forEach((f, i) => {
-          const v = got.get(this.keys.tombstones)?.[i];
-          this.tombstones.set(f, v ? Number(v) : null);
+        missM.forEach((f, i) => {
+          const v = got.get(this.keys.messages)?.[i];
+          this.messages.set(f, v ? decodeMessage(f, v) : null);
         });
       }
-      first = false;
+      const nextR = new Set<string>();
+      const nextM = new Set<string>();
+      for (const f of r) {
+        const rec = this.recipients.get(f);
+        for (const id of rec?.ms ?? []) {
+          const mf = fieldOf(rec?.tn ?? '', id);
+          if (!seenM.has(mf)) nextM.add(mf);
+        }
+      }
+      for (const f of m) {
+        const msg = this.messages.get(f);
+        const rid = msg && !msg.anon ? msg.rec.r?.[1] : undefined;
+        if (msg && rid !== undefined && !seenR.has(fieldOf(msg.rec.tn, rid))) nextR.add(fieldOf(msg.rec.tn, rid));
+      }
       r = [...nextR];
       m = [...nextM];
     }

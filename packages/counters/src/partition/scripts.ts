@@ -135,15 +135,18 @@ return 'ok'
 `;
 
 /**
- * Reads a scope's touched keys for a snapshot: the fence, and per touched key its touch count,
- * DUMP (false when gone) and remaining TTL. KEYS: fence, touched.
+ * Reads a scope's touched keys for a snapshot: per touched key (the fence among them) its touch
+ * count, DUMP ('' when gone), remaining TTL and, for hashes, the fields (readable copies).
+ * KEYS: fence, touched.
  */
 export const SCOPE_CUT_LUA = `
 local out = {}
 local touched = redis.call('HGETALL', KEYS[2])
 for j = 1, #touched, 2 do
   local k = touched[j]
-  out[#out + 1] = { k, touched[j + 1], redis.call('DUMP', k) or '', redis.call('PTTL', k) }
+  local fields = {}
+  if redis.call('TYPE', k).ok == 'hash' then fields = redis.call('HGETALL', k) end
+  out[#out + 1] = { k, touched[j + 1], redis.call('DUMP', k) or '', redis.call('PTTL', k), fields }
 end
 return out
 `;

@@ -96,7 +96,10 @@ export function conversionTarget(
   return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.m };
 }
 
-/** Every live recipient-level event's target (undefined: no candidate yet). */
+/**
+ * Every live recipient-level event's target (undefined: no candidate yet; statuses without a
+ * message have no rule, so they wait for nothing and stay pending).
+ */
 export function attributeAll(
   events: RecipientEv[],
   views: MessageView[],
@@ -112,7 +115,7 @@ export function attributeAll(
       const target = replyTarget(e, views, w);
       out.set(e, target);
       if (target) placed.set(e, target);
-    }
+    } else if (e.y !== 'converted') out.set(e, undefined);
   }
   const clicks = clicksOf(views, placed);
   for (const e of events) {

@@ -1,0 +1,184 @@
+/**
+ * Snapshot cuts and restores of the state, Redis side (the aggregator's snapshotter stores them in
+ * Postgres). Each cut is one script on one hash slot, so none blocks Redis for long and none needs
+ * the others' slots:
+ * - a partition's cut: its meta (next offset, stream time), outbox and every record dirtied since
+ *   the last stored cut — consistent, since only the owner writes the partition and the script is
+ *   atomic;
+ * - a scope's cut: the DUMP of every key written since the last stored cut, fence included.
+ * Partitions are cut first, scopes after: a scope's fence is then never behind a stored partition
+ * offset except by the outbox, which the partition's cut carries. A restore therefore puts every
+ * partition at its offset O with every scope at or beyond O, and replay from O is exact (the
+ * applier's point 4).
+ */
+import type { Redis } from 'ioredis';
+import type { PartitionKeys, RedisKeys } from '../keys.ts';
+import { PARTITION_CLEAN_LUA, PARTITION_CUT_LUA, SCOPE_CLEAN_LUA, SCOPE_CUT_LUA } from './scripts.ts';
+import type { Outbox } from './store.ts';
+
+type Scripts = Redis & {
+  tallyPartitionCutBuffer(...a: string[]): Promise<[Buffer[], Buffer, [Buffer, Buffer, Buffer][], Buffer[]]>;
+  tallyPartitionClean(...a: string[]): Promise<string>;
+  tallyScopeCutBuffer(...a: string[]): Promise<[Buffer, Buffer, Buffer, number, Buffer[]][]>;
+  tallyScopeClean(...a: string[]): Promise<string>;
+};
+
+function scripts(redis: Redis): Scripts {
+  const r = redis as Scripts;
+  if (typeof r.tallyPartitionCutBuffer !== 'function') {
+    redis.defineCommand('tallyPartitionCut', { lua: PARTITION_CUT_LUA });
+    redis.defineCommand('tallyPartitionClean', { lua: PARTITION_CLEAN_LUA });
+    redis.defineCommand('tallyScopeCut', { lua: SCOPE_CUT_LUA });
+    redis.defineCommand('tallyScopeClean', { lua: SCOPE_CLEAN_LUA });
+  }
+  return r;
+}
+
+export type RecordKind = 'r' | 'm' | 'e' | 'x';
+
+export interface PartitionCut {
+  topic: string;
+  partition: number;
+  next: number;
+  stream: number;
+  outbox: string;
+  /** Dirty records: kind, field, the dirtying offset (for the clean), value ("" = deleted). */
+  rows: { kind: RecordKind; field: string; dirtied: string; value: string }[];
+  /** Scopes written since the last cut, with their counters (for the clean). */
+  scopes: [string, string][];
+}
+
+const s = (b: Buffer | undefined): string => b?.toString('utf8') ?? '';
+
+function pairs(list: Buffer[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < list.length; i += 2) out.push([s(list[i]), s(list[i + 1])]);
+  return out;
+}
+
+function cutKeys(k: PartitionKeys): string[] {
+  return [k.meta, k.recipients, k.messages, k.loose, k.tombstones, k.outbox, k.dirty, k.dirtyScopes];
+}
+
+/** The partition's cut, or undefined while it holds no whole state (no epoch). */
+export async function cutPartition(
+  redis: Redis,
+  keys: RedisKeys,
+  topic: string,
+  partition: number,
+  limit = 1_000_000,
+): Promise<PartitionCut | undefined> {
+  const k = keys.partition(topic, partition);
+  const [meta, outbox, rows, scopes] = await scripts(redis).tallyPartitionCutBuffer('8', ...cutKeys(k), String(limit));
+  const m = Object.fromEntries(pairs(meta));
+  if (m.epoch === undefined) return undefined;
+  return {
+    topic,
+    partition,
+    next: Number(m.next ?? 0),
+    stream: Number(m.stream ?? 0),
+    outbox: s(outbox),
+    rows: rows.map(([f, dirtied, value]) => {
+      const field = s(f);
+      return { kind: field.slice(0, 1) as RecordKind, field: field.slice(2), dirtied: s(dirtied), value: s(value) };
+    }),
+    scopes: pairs(scopes),
+  };
+}
+
+/** After the cut is stored: what did not change since is no longer dirty. */
+export async function cleanPartition(redis: Redis, keys: RedisKeys, cut: PartitionCut): Promise<void> {
+  const k = keys.partition(cut.topic, cut.partition);
+  await scripts(redis).tallyPartitionClean(
+    '2',
+    k.dirty,
+    k.dirtyScopes,
+    String(cut.rows.length),
+    ...cut.rows.flatMap((r) => [`${r.kind} ${r.field}`, r.dirtied]),
+    ...cut.scopes.flat(),
+  );
+}
+
+export interface ScopeCut {
+  tag: string;
+  /** pttl: remaining TTL in ms, -1 none, -2 gone (dump empty); fields: a hash's contents. */
+  entries: { key: Buffer; count: string; dump: Buffer; pttl: number; fields: Record<string, string> }[];
+}
+
+export async function cutScope(redis: Redis, keys: RedisKeys, tag: string): Promise<ScopeCut> {
+  const raw = await scripts(redis).tallyScopeCutBuffer('2', keys.fence(tag), keys.touched(tag));
+  return {
+    tag,
+    entries: raw.map(([key, count, dump, pttl, fields]) => ({
+      key,
+      count: s(count),
+      dump,
+      pttl: Number(pttl),
+      fields: Object.fromEntries(pairs(fields)),
+    })),
+  };
+}
+
+export async function cleanScope(redis: Redis, keys: RedisKeys, cut: ScopeCut): Promise<void> {
+  if (cut.entries.length === 0) return;
+  await scripts(redis).tallyScopeClean('1', keys.touched(cut.tag), ...cut.entries.flatMap((e) => [s(e.key), e.count]));
+}
+
+/** Restores DUMPed keys (expired ones skipped). One pipeline per call. */
+export async function restoreKeys(
+  redis: Redis,
+  rows: { key: Buffer; value: Buffer; expireAt: number | null }[],
+  now: number,
+): Promise<number> {
+  const pipe = redis.pipeline();
+  let n = 0;
+  for (const row of rows) {
+    if (row.expireAt !== null && row.expireAt <= now + 1) continue;
+    pipe.restore(row.key, row.expireAt ?? 0, row.value, 'REPLACE', 'ABSTTL');
+    n += 1;
+  }
+  const res = (await pipe.exec()) ?? [];
+  for (const [err] of res) if (err) throw err;
+  return n;
+}
+
+/** Restores a partition's records (one pipeline per call). */
+export async function restoreRecords(
+  redis: Redis,
+  k: PartitionKeys,
+  rows: { kind: RecordKind; field: string; value: string }[],
+): Promise<void> {
+  const hash: Record<RecordKind, string> = { r: k.recipients, m: k.messages, e: k.loose, x: k.tombstones };
+  const pipe = redis.pipeline();
+  for (const r of rows) pipe.hset(hash[r.kind], r.field, r.value);
+  const res = (await pipe.exec()) ?? [];
+  for (const [err] of res) if (err) throw err;
+}
+
+/**
+ * Makes a restored partition whole: its offset, stream time, outbox, epoch, and `replayTo` — the
+ * highest fence any restored scope holds for it, up to which replay goes one record at a time.
+ */
+export async function restorePartitionMeta(
+  redis: Redis,
+  k: PartitionKeys,
+  m: { next: number; stream: number; outbox: string; epoch: string; replayTo: number },
+): Promise<void> {
+  const multi = redis.multi().hset(k.meta, 'next', m.next, 'stream', m.stream, 'epoch', m.epoch, 'replayTo', m.replayTo);
+  if (m.outbox) multi.set(k.outbox, m.outbox);
+  const res = (await multi.exec()) ?? [];
+  for (const [err] of res) if (err) throw err;
+}
+
+/** Starts a partition that has never held state (a new topic or partition): empty and whole. */
+export async function initPartition(redis: Redis, k: PartitionKeys, epoch: string): Promise<void> {
+  await redis.hsetnx(k.meta, 'epoch', epoch);
+}
+
+export function outboxOf(cut: { outbox: string }): Outbox | undefined {
+  return cut.outbox ? (JSON.parse(cut.outbox) as Outbox) : undefined;
+}
+
+export async function readEpoch(redis: Redis, keys: RedisKeys): Promise<string | null> {
+  return redis.get(keys.epoch());
+}
