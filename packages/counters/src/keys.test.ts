@@ -21,7 +21,8 @@ describe('RedisKeys.parse', () => {
 
   it('puts every partition key in the partition hash tag', () => {
     const p = k.partition('tally.events.v1', 3);
-    for (const [name, key] of Object.entries(p)) if (name !== 'field') expect(key).toContain('{tally.events.v1:3}');
+    for (const [name, key] of Object.entries(p))
+      if (name !== 'field') expect(key).toContain('{tally.events.v1:3}');
     expect(p.field).toBe('tally.events.v1:3');
   });
 

@@ -127,7 +127,9 @@ export class RedisKeys {
   /** The key prefix (hash tag included) of a scope id of state/contribution.ts. */
   scopeTag(scope: Scope): string {
     if (scope.kind === 't') return this.tenantTag(scope.tenant);
-    return scope.kind === 'c' ? this.campaignTag(scope.tenant, scope.id) : this.senderTag(scope.tenant, scope.id);
+    return scope.kind === 'c'
+      ? this.campaignTag(scope.tenant, scope.id)
+      : this.senderTag(scope.tenant, scope.id);
   }
   fence(tag: string): string {
     return `${tag}:fence`;
@@ -185,4 +187,3 @@ export type ParsedKey =
   | { kind: 'other' };
 
 export const FIELD_SEPARATOR = '\u0000';
-

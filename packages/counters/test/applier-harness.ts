@@ -5,7 +5,13 @@
 import type { Redis } from 'ioredis';
 import type { CanonicalEvent } from '@tally/events';
 import { uniqueId } from '@tally/testing';
-import { DEFAULT_TENANT_WINDOWS, PartitionApplier, RedisKeys, type InputRecord, type TenantWindows } from '../src/index.ts';
+import {
+  DEFAULT_TENANT_WINDOWS,
+  PartitionApplier,
+  RedisKeys,
+  type InputRecord,
+  type TenantWindows,
+} from '../src/index.ts';
 
 export type Ev = Partial<CanonicalEvent> & Pick<CanonicalEvent, 'eventId' | 'type' | 'occurredAt'>;
 
@@ -45,6 +51,8 @@ export class Harness {
         minuteTtlSeconds: 26 * 3600,
         windows: () => Promise.resolve(() => this.windows),
         now: () => this.now,
+        messageHome: () => p,
+        forward: () => Promise.resolve(),
       });
       this.appliers.set(p, a);
     }

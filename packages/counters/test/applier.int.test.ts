@@ -11,8 +11,21 @@ const STREAM: Ev[] = [
   { eventId: 'd1', type: 'delivered', occurredAt: at(1), messageId: 'm1', recipientId: 'r1' },
   { eventId: 'o1', type: 'opted_out', occurredAt: at(5), recipientId: 'r1' },
   { eventId: 's2', type: 'sent', occurredAt: at(2), messageId: 'm2', campaignId: 'B', recipientId: 'r2' },
-  { eventId: 'f2', type: 'failed', occurredAt: at(3), messageId: 'm2', recipientId: 'r2', errorCode: '30003' },
-  { eventId: 'c1', type: 'converted', occurredAt: at(10), campaignId: 'A', value: { amount: 12.5, currency: 'EUR' } },
+  {
+    eventId: 'f2',
+    type: 'failed',
+    occurredAt: at(3),
+    messageId: 'm2',
+    recipientId: 'r2',
+    errorCode: '30003',
+  },
+  {
+    eventId: 'c1',
+    type: 'converted',
+    occurredAt: at(10),
+    campaignId: 'A',
+    value: { amount: 12.5, currency: 'EUR' },
+  },
 ];
 
 describe('PartitionApplier on real Redis', () => {
@@ -40,7 +53,8 @@ describe('PartitionApplier on real Redis', () => {
         h = new Harness(redis);
         await h.init([0]);
         const records = h.records(0, order);
-        for (let i = 0; i < records.length; i += size) expect((await h.apply(0, records.slice(i, i + size))).status).toBe('ok');
+        for (let i = 0; i < records.length; i += size)
+          expect((await h.apply(0, records.slice(i, i + size))).status).toBe('ok');
         results.push([await counts(h, 'A'), await counts(h, 'B')]);
         await h.cleanup();
       }

@@ -3,3 +3,4 @@ export * from './topics.ts';
 export * from './dead-letter.ts';
 export * from './issues.ts';
 export * from './text.ts';
+export * from './control-record.ts';

@@ -18,3 +18,19 @@ export function topicNames(suffix = ''): TopicNames {
   const s = suffix ? `.${suffix}` : '';
   return { events: TOPICS.events.name + s, eventsDeadLetter: TOPICS.eventsDeadLetter.name + s };
 }
+
+/**
+ * The record key of the events topic: the tenant and the recipient (pseudonym) whenever the
+ * recipient is known, so all of one person's events are on one partition in ingest order; else
+ * the message; else the event. A space cannot occur in ids, so it separates unambiguously.
+ */
+export function recordKey(e: {
+  tenantId: string;
+  recipientId?: string | undefined;
+  messageId?: string | undefined;
+  eventId: string;
+}): string {
+  if (e.recipientId !== undefined) return `${e.tenantId} r ${e.recipientId}`;
+  if (e.messageId !== undefined) return `${e.tenantId} m ${e.messageId}`;
+  return `${e.tenantId} e ${e.eventId}`;
+}

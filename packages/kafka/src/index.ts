@@ -4,3 +4,4 @@ export * from './event-producer.ts';
 export * from './batch-consumer.ts';
 export * from './record-producer.ts';
 export * from './topic-admin.ts';
+export * from './partitioning.ts';

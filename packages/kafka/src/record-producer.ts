@@ -34,7 +34,10 @@ export function createRecordProducer(kafka: Kafka, logger: Logger): RecordProduc
       await producer.send({
         topic,
         acks: -1,
-        messages: letters.map((l) => ({ key: `${l.source.partition}:${l.source.offset}`, value: JSON.stringify(l) })),
+        messages: letters.map((l) => ({
+          key: `${l.source.partition}:${l.source.offset}`,
+          value: JSON.stringify(l),
+        })),
       });
       for (const l of letters) log.warn({ source: l.source, reason: l.reason }, 'record_dead_lettered');
     },

@@ -8,12 +8,13 @@
  * and once more at shutdown; retirement sweeps run per partition between batches.
  */
 import { PartitionApplier, readEpoch, type ApplyOutcome } from '@tally/counters';
-import { TOPICS, type DeadLetter } from '@tally/events';
+import { FORWARDED_HEADER, recordKey, TOPICS, type DeadLetter } from '@tally/events';
 import {
   createBatchConsumer,
   createRecordProducer,
   createTopicAdmin,
   ensureTopics,
+  partitionOfKey,
   type BatchConsumer,
   type BatchContext,
 } from '@tally/kafka';
@@ -75,6 +76,17 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         windows: (tenants) => windows.forTenants(tenants, Date.now()),
         now: () => Date.now(),
         cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
+        messageHome: (tenantId, messageId) =>
+          partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), TOPICS.events.partitions),
+        forward: (records) =>
+          producer.forward(
+            topic,
+            records.map((r) => ({
+              ...r,
+              key: `forward ${r.partition}`,
+              headers: { [FORWARDED_HEADER]: '1' },
+            })),
+          ),
       });
       appliers.set(partition, a);
     }
@@ -125,6 +137,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
       deps.metrics.events.inc({ outcome: 'applied' }, r.applied);
       deps.metrics.events.inc({ outcome: 'duplicate' }, r.duplicate);
       deps.metrics.events.inc({ outcome: 'late' }, r.late);
+      deps.metrics.events.inc({ outcome: 'forwarded' }, r.forwarded);
       deps.metrics.events.inc({ outcome: 'replayed' }, r.skipped);
       return;
     }

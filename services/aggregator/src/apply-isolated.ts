@@ -49,6 +49,7 @@ export async function applyIsolated(
       applied: first.applied + second.applied,
       duplicate: first.duplicate + second.duplicate,
       late: first.late + second.late,
+      forwarded: first.forwarded + second.forwarded,
     };
   }
 }

@@ -25,7 +25,11 @@ describe('decodeMessage', () => {
   it('accepts a canonical event and normalizes its time', () => {
     expect(decodeMessage({ ...msg(JSON.stringify(good)), offset: '7', timestamp: '1764151200500' })).toEqual({
       ok: true,
-      record: { offset: 7, timestamp: 1764151200500, event: { ...good, occurredAt: '2026-11-26T10:00:00.000Z' } },
+      record: {
+        offset: 7,
+        timestamp: 1764151200500,
+        event: { ...good, occurredAt: '2026-11-26T10:00:00.000Z' },
+      },
     });
   });
   it('takes a record without a timestamp to have arrived when it happened', () => {

@@ -5,7 +5,7 @@
  */
 import type { KafkaMessage } from 'kafkajs';
 import type { InputRecord } from '@tally/counters';
-import { canonicalEventSchema, describeIssues } from '@tally/events';
+import { canonicalEventSchema, describeIssues, handoverSchema } from '@tally/events';
 
 export type Decoded = { ok: true; record: InputRecord } | { ok: false; reason: string; payload: string };
 
@@ -17,6 +17,13 @@ export function decodeMessage(message: KafkaMessage): Decoded {
   } catch (err) {
     return { ok: false, reason: `invalid JSON: ${(err as Error).message}`, payload };
   }
+  const timestamp = Number(message.timestamp);
+  if (typeof json === 'object' && json !== null && 'control' in json) {
+    const control = handoverSchema.safeParse(json);
+    if (control.success)
+      return { ok: true, record: { offset: Number(message.offset), timestamp, control: control.data } };
+    return { ok: false, reason: `schema: control record: ${control.error.message}`, payload };
+  }
   const parsed = canonicalEventSchema.safeParse(json);
   if (!parsed.success) {
     const issues = describeIssues(parsed.error)
@@ -24,7 +31,6 @@ export function decodeMessage(message: KafkaMessage): Decoded {
       .join('; ');
     return { ok: false, reason: `schema: ${issues}`, payload };
   }
-  const timestamp = Number(message.timestamp);
   return {
     ok: true,
     record: {

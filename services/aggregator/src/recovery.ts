@@ -44,13 +44,18 @@ interface StateDeps {
   logger: Logger;
 }
 
-export async function ensureState(deps: StateDeps, topic: string, partitions: number): Promise<RebuildResult> {
+export async function ensureState(
+  deps: StateDeps,
+  topic: string,
+  partitions: number,
+): Promise<RebuildResult> {
   const log = deps.logger.child({ component: 'recovery' });
   const started = Date.now();
   const result = await withStateLock(deps.pool, deps.keys.prefix, true, async () => {
     const epoch = await readEpoch(deps.redis, deps.keys);
     if (epoch !== null) {
-      for (let p = 0; p < partitions; p++) await initPartition(deps.redis, deps.keys.partition(topic, p), epoch);
+      for (let p = 0; p < partitions; p++)
+        await initPartition(deps.redis, deps.keys.partition(topic, p), epoch);
       return { rebuilt: false, keys: 0, records: 0, ms: 0 };
     }
     log.warn('state_lost_rebuilding');
@@ -94,7 +99,11 @@ async function restoreScopes(deps: StateDeps): Promise<{ restored: number; fence
     if (rows.length === 0) break;
     restored += await restoreKeys(
       deps.redis,
-      rows.map((r) => ({ key: r.key, value: r.value, expireAt: r.expire_ms === null ? null : Number(r.expire_ms) })),
+      rows.map((r) => ({
+        key: r.key,
+        value: r.value,
+        expireAt: r.expire_ms === null ? null : Number(r.expire_ms),
+      })),
       Date.now(),
     );
     for (const r of rows) if (r.key.toString('utf8').endsWith(':fence')) fenceKeys.push(r.key);
@@ -103,7 +112,8 @@ async function restoreScopes(deps: StateDeps): Promise<{ restored: number; fence
   const fences = new Map<string, number>();
   for (const key of fenceKeys) {
     const h = await deps.redis.hgetall(key.toString('utf8'));
-    for (const [field, v] of Object.entries(h)) fences.set(field, Math.max(fences.get(field) ?? -1, Number(v)));
+    for (const [field, v] of Object.entries(h))
+      fences.set(field, Math.max(fences.get(field) ?? -1, Number(v)));
   }
   return { restored, fences };
 }

@@ -104,7 +104,15 @@ export function createSnapshotter(opts: SnapshotOptions) {
       const keepDays = Math.ceil(opts.recipientTtlSeconds / 86_400) + 1;
       for (let i = 0; i < fields.length; i += CHUNK)
         out.push(
-          ...(await audienceRows(opts.redis, opts.keys, opts.topic, cut.partition, fields.slice(i, i + CHUNK), windows, keepDays)),
+          ...(await audienceRows(
+            opts.redis,
+            opts.keys,
+            opts.topic,
+            cut.partition,
+            fields.slice(i, i + CHUNK),
+            windows,
+            keepDays,
+          )),
         );
     }
     return out;
@@ -140,7 +148,10 @@ export function createSnapshotter(opts: SnapshotOptions) {
     audience: Awaited<ReturnType<typeof readAudience>>,
     stats: SnapshotStats,
   ): Promise<void> {
-    const id = await newSnapshot(client, scopes.filter((s) => opts.keys.parse(`${s.tag}:counts`).kind === 'counts').length);
+    const id = await newSnapshot(
+      client,
+      scopes.filter((s) => opts.keys.parse(`${s.tag}:counts`).kind === 'counts').length,
+    );
     for (const cut of cuts) {
       await storeCut(client, cut, id);
       stats.records += await storeRecords(client, cut);
@@ -158,7 +169,14 @@ export function createSnapshotter(opts: SnapshotOptions) {
         `INSERT INTO partition_records(state_prefix, topic, partition, kind, field, value)
          SELECT $1, $2, $3, k, f, v FROM unnest($4::text[], $5::text[], $6::text[]) AS u(k, f, v)
          ON CONFLICT (state_prefix, topic, partition, kind, field) DO UPDATE SET value = EXCLUDED.value`,
-        [opts.keys.prefix, cut.topic, cut.partition, part.map((r) => r.kind), part.map((r) => r.field), part.map((r) => r.value)],
+        [
+          opts.keys.prefix,
+          cut.topic,
+          cut.partition,
+          part.map((r) => r.kind),
+          part.map((r) => r.field),
+          part.map((r) => r.value),
+        ],
       );
     }
     if (gone.length > 0)
@@ -182,11 +200,20 @@ export function createSnapshotter(opts: SnapshotOptions) {
          SELECT $1, k, v, e, $5 FROM unnest($2::bytea[], $3::bytea[], $4::timestamptz[]) AS u(k, v, e)
          ON CONFLICT (state_prefix, key) DO UPDATE SET value = EXCLUDED.value, expire_at = EXCLUDED.expire_at,
            snapshot_id = EXCLUDED.snapshot_id`,
-        [opts.keys.prefix, part.map((e) => e.key), part.map((e) => e.dump), part.map((e) => (e.pttl >= 0 ? new Date(now + e.pttl) : null)), id],
+        [
+          opts.keys.prefix,
+          part.map((e) => e.key),
+          part.map((e) => e.dump),
+          part.map((e) => (e.pttl >= 0 ? new Date(now + e.pttl) : null)),
+          id,
+        ],
       );
     }
     if (gone.length > 0)
-      await client.query('DELETE FROM scope_keys WHERE state_prefix = $1 AND key = ANY($2::bytea[])', [opts.keys.prefix, gone]);
+      await client.query('DELETE FROM scope_keys WHERE state_prefix = $1 AND key = ANY($2::bytea[])', [
+        opts.keys.prefix,
+        gone,
+      ]);
     return entries.length;
   }
 
@@ -212,13 +239,17 @@ export function createSnapshotter(opts: SnapshotOptions) {
             [k.tenant, k.campaign, e.fields.channel ?? null, new Date(Number(e.fields.firstAt))],
           );
         } else if (k.kind === 'counts' || k.kind === 'money') {
-          const entry = counters.get(`${k.tenant} ${k.campaign}`) ?? { tenant: k.tenant, campaign: k.campaign };
+          const entry = counters.get(`${k.tenant} ${k.campaign}`) ?? {
+            tenant: k.tenant,
+            campaign: k.campaign,
+          };
           entry[k.kind] = JSON.stringify(k.kind === 'money' ? moneyUnitsOf(e.fields) : numbers(e.fields));
           counters.set(`${k.tenant} ${k.campaign}`, entry);
         } else if (k.kind === 'minute') {
           const money = moneyUnitsOf(e.fields);
           for (const [metric, v] of Object.entries({ ...numbers(e.fields), ...money }))
-            if (!metric.endsWith(':hi') && isStorableText(metric)) minutes.push([k.tenant, k.campaign, new Date(k.minute * 60_000), metric, String(v)]);
+            if (!metric.endsWith(':hi') && isStorableText(metric))
+              minutes.push([k.tenant, k.campaign, new Date(k.minute * 60_000), metric, String(v)]);
         }
       }
     for (const c of counters.values())
@@ -236,7 +267,11 @@ export function createSnapshotter(opts: SnapshotOptions) {
        ON CONFLICT (tenant_id, campaign_id, minute, metric) DO UPDATE SET value = EXCLUDED.value`,
     );
     const rows = audience
-      .filter((a) => storable(a.tenant, a.recipient) && Object.entries(a.row).every(([f, v]) => isStorableText(f) && isStorableText(v)))
+      .filter(
+        (a) =>
+          storable(a.tenant, a.recipient) &&
+          Object.entries(a.row).every(([f, v]) => isStorableText(f) && isStorableText(v)),
+      )
       .map((a): [string, string, string] => [a.tenant, a.recipient, JSON.stringify(a.row)]);
     await storeRows(
       client,

@@ -29,12 +29,11 @@ import type { Redis } from 'ioredis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import type { TenantWindows } from '../state/event.ts';
-import { BatchRun, wantedFields, type InputRecord, type RecordOutcome } from './batch.ts';
+import { BatchRun, wantedFields, type Forward, type InputRecord, type RecordOutcome } from './batch.ts';
 import { PartitionCache } from './cache.ts';
 import { encodeLoose, encodeMessage, encodeRecipient } from './codec.ts';
 import { scopeWrites } from './scope-ops.ts';
-import { commit, readMeta, readOutbox, writeScopes, type PartitionMeta } from './store.ts';
-import { toEv } from '../state/event.ts';
+import { commit, readMeta, readOutbox, register, writeScopes, type PartitionMeta } from './store.ts';
 
 export interface ApplierDeps {
   redis: Redis;
@@ -46,6 +45,10 @@ export interface ApplierDeps {
   windows(tenants: string[]): Promise<(tenant: string) => TenantWindows>;
   now(): number;
   cacheLimit?: number;
+  /** The partition of the events topic a message's recipient-less events are keyed to. */
+  messageHome(tenant: string, messageId: string): number;
+  /** Produces records to other partitions, acknowledged before it resolves. */
+  forward(records: Forward[]): Promise<void>;
 }
 
 export type ApplyOutcome =
@@ -93,15 +96,16 @@ export class PartitionApplier {
       const fresh = records.filter((r) => r.offset >= meta.next);
       const skipped = records.length - fresh.length;
       const first = fresh[0];
-      if (!first) return { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0 };
+      if (!first) return { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
       if (first.offset > meta.next && !opts.allowGap) return { status: 'seek', offset: meta.next };
-      const total: ApplyOutcome = { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0 };
+      const total: ApplyOutcome = { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
       for (const part of this.split(fresh, meta)) {
         const r = await this.applyFresh(part, meta);
         if (r.status !== 'ok') return r;
         total.applied += r.applied;
         total.duplicate += r.duplicate;
         total.late += r.late;
+        total.forwarded += r.forwarded;
       }
       return total;
     } catch (err) {
@@ -118,14 +122,19 @@ export class PartitionApplier {
   }
 
   private async applyFresh(records: InputRecord[], meta: PartitionMeta): Promise<ApplyOutcome> {
-    const tenants = [...new Set(records.map((r) => r.event.tenantId))];
+    const tenants = [...new Set(records.map((r) => r.event?.tenantId ?? r.control?.tenantId ?? ''))];
     const ctx: CountContext = {
       now: this.deps.now(),
       minuteTtlSeconds: this.deps.minuteTtlSeconds,
       windows: await this.deps.windows(tenants),
     };
-    await this.cache.load(wantedFields(records.map((r) => toEv(r.event, r.timestamp))));
-    const run = new BatchRun(this.cache, ctx, meta.stream);
+    await this.cache.load(wantedFields(records));
+    const run = new BatchRun(
+      this.cache,
+      ctx,
+      { partition: this.deps.partition, messageHome: this.deps.messageHome },
+      meta.stream,
+    );
     for (const r of records) run.add(r);
     const res = run.finish();
     const last = records[records.length - 1]?.offset ?? meta.next;
@@ -135,6 +144,29 @@ export class PartitionApplier {
         const v = get(f);
         return [f, v === undefined ? '' : e(v)];
       });
+    // Write-ahead, before the commit (so a crash repeats them, harmlessly): register new messages
+    // with their home partitions, hand over what those held without a recipient, and forward.
+    for (const [field, home] of res.registrations) {
+      if (
+        !(await register(
+          this.deps.redis,
+          this.deps.keys.partition(this.deps.topic, home),
+          field,
+          this.deps.partition,
+        ))
+      )
+        continue;
+      const [tenantId = '', messageId = ''] = [
+        field.slice(0, field.indexOf(' ')),
+        field.slice(field.indexOf(' ') + 1),
+      ];
+      res.forwards.push({
+        partition: home,
+        value: JSON.stringify({ control: 'handover', tenantId, messageId, partition: this.deps.partition }),
+        timestamp: this.deps.now(),
+      });
+    }
+    await this.deps.forward(res.forwards);
     const out = await commit(this.deps.redis, this.pk, {
       expectedNext: meta.next,
       next: last + 1,
@@ -168,7 +200,8 @@ export class PartitionApplier {
     try {
       const meta = await this.load();
       if (!meta?.whole) return { status: 'lost' };
-      if (offset < meta.next) return { status: 'ok', skipped: 1, applied: 0, duplicate: 0, late: 0 };
+      if (offset < meta.next)
+        return { status: 'ok', skipped: 1, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
       const out = await commit(this.deps.redis, this.pk, {
         expectedNext: meta.next,
         next: offset + 1,
@@ -188,7 +221,7 @@ export class PartitionApplier {
         return out;
       }
       meta.next = offset + 1;
-      return { status: 'ok', skipped: 0, applied: 0, duplicate: 0, late: 0 };
+      return { status: 'ok', skipped: 0, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
     } catch (err) {
       this.reset();
       throw err;

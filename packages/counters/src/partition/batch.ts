@@ -5,9 +5,15 @@
  * entity's contribution after the batch minus before). Pure apart from the cache it mutates;
  * applier.ts loads what it needs first and commits what it returns.
  */
-import type { CanonicalEvent } from '@tally/events';
+import type { CanonicalEvent, Handover } from '@tally/events';
 import { Contribution, scopeId } from '../state/contribution.ts';
-import { countAnonymous, countCluster, countLoose, type Cluster, type LooseEv } from '../state/count-cluster.ts';
+import {
+  countAnonymous,
+  countCluster,
+  countLoose,
+  type Cluster,
+  type LooseEv,
+} from '../state/count-cluster.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { isLate, toEv, type Ev } from '../state/event.ts';
@@ -16,14 +22,27 @@ import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from 
 import { fieldOf, type StoredLoose, type StoredMessage } from './codec.ts';
 import type { PartitionCache } from './cache.ts';
 
-export interface InputRecord {
+export type InputRecord = {
   offset: number;
   /** Kafka record timestamp: when ingest published it. */
   timestamp: number;
-  event: CanonicalEvent;
+} & ({ event: CanonicalEvent; control?: undefined } | { control: Handover; event?: undefined });
+
+export type RecordOutcome = 'applied' | 'duplicate' | 'late' | 'forwarded';
+
+/** A record for another partition of the events topic (see applier.ts, events without a recipient). */
+export interface Forward {
+  partition: number;
+  /** The record's JSON value: a canonical event or a control record. */
+  value: string;
+  timestamp: number;
 }
 
-export type RecordOutcome = 'applied' | 'duplicate' | 'late';
+/** Where things live: this partition, and the partition a message's recipient-less events go to. */
+export interface Placement {
+  partition: number;
+  messageHome(tenant: string, messageId: string): number;
+}
 
 export interface BatchResult {
   delta: BatchDelta;
@@ -31,24 +50,48 @@ export interface BatchResult {
   messages: Set<string>;
   loose: Set<string>;
   anonymous: string[];
+  /** Events and control records for other partitions, produced before the commit. */
+  forwards: Forward[];
+  /** Messages new here whose recipient-less events go elsewhere: register them there (field → home). */
+  registrations: Map<string, number>;
   outcomes: Record<RecordOutcome, number>;
   stream: number;
 }
 
 type Touched =
   | { kind: 'cluster'; field: string; before: Contribution }
-  | { kind: 'anon'; field: string; before: Contribution }
+  | { kind: 'anon'; field: string; before: Contribution | undefined }
   | { kind: 'loose'; field: string; before: Contribution | undefined };
 
 /** The fields a batch needs loaded: recipients and messages named by its events, loose and late digests. */
-export function wantedFields(records: Ev[]): { recipients: Set<string>; messages: Set<string>; loose: Set<string>; tombstones: Set<string> } {
-  const out = { recipients: new Set<string>(), messages: new Set<string>(), loose: new Set<string>(), tombstones: new Set<string>() };
-  for (const e of records) {
+export interface Wanted {
+  recipients: Set<string>;
+  messages: Set<string>;
+  loose: Set<string>;
+  tombstones: Set<string>;
+  directory: Set<string>;
+}
+
+export function wantedFields(records: InputRecord[]): Wanted {
+  const out: Wanted = {
+    recipients: new Set(),
+    messages: new Set(),
+    loose: new Set(),
+    tombstones: new Set(),
+    directory: new Set(),
+  };
+  for (const r of records) {
+    if (r.control) {
+      out.messages.add(fieldOf(r.control.tenantId, r.control.messageId));
+      continue;
+    }
+    const e = toEv(r.event, r.timestamp);
     out.loose.add(fieldOf(e.tenant, `late:${e.idh}`));
     if (e.recipient) out.recipients.add(fieldOf(e.tenant, e.recipient));
     if (e.message) {
       out.messages.add(fieldOf(e.tenant, e.message));
       out.tombstones.add(fieldOf(e.tenant, e.message));
+      if (!e.recipient) out.directory.add(fieldOf(e.tenant, e.message));
     }
     if (!e.recipient && !e.message) out.loose.add(fieldOf(e.tenant, e.idh));
   }
@@ -62,6 +105,7 @@ export class BatchRun {
   constructor(
     private readonly cache: PartitionCache,
     private readonly ctx: CountContext,
+    private readonly place: Placement,
     stream: number,
   ) {
     this.result = {
@@ -70,7 +114,9 @@ export class BatchRun {
       messages: new Set(),
       loose: new Set(),
       anonymous: [],
-      outcomes: { applied: 0, duplicate: 0, late: 0 },
+      forwards: [],
+      registrations: new Map(),
+      outcomes: { applied: 0, duplicate: 0, late: 0, forwarded: 0 },
       stream,
     };
   }
@@ -91,29 +137,60 @@ export class BatchRun {
     return cluster;
   }
 
-  private touchAnon(field: string, m: StoredMessage): void {
+  /** Notes a held message's contribution before the batch changes it (none when it is new). */
+  private touchAnon(field: string, m: StoredMessage | undefined): void {
     if (!this.touched.has(`m ${field}`))
-      this.touched.set(`m ${field}`, { kind: 'anon', field, before: countAnonymous(m.rec, this.ctx) });
+      this.touched.set(`m ${field}`, {
+        kind: 'anon',
+        field,
+        before: m ? countAnonymous(m.rec, this.ctx) : undefined,
+      });
   }
 
   add(r: InputRecord): RecordOutcome {
-    const e = toEv(r.event, r.timestamp);
     this.result.stream = Math.max(this.result.stream, r.timestamp);
-    const outcome = this.route(e, r.event);
+    const outcome = r.control ? this.handover(r.control) : this.route(toEv(r.event, r.timestamp), r.event);
     this.result.outcomes[outcome] += 1;
     return outcome;
+  }
+
+  /**
+   * A message held here without a recipient now has one elsewhere: its events go there, and what
+   * it counted here is taken back (its contribution after is none).
+   */
+  private handover(h: Handover): RecordOutcome {
+    const field = fieldOf(h.tenantId, h.messageId);
+    const held = this.cache.message(field);
+    if (!held?.anon) return 'duplicate';
+    this.touchAnon(field, held);
+    for (const [timestamp, value] of held.anon)
+      this.result.forwards.push({ partition: h.partition, value, timestamp });
+    this.cache.setMessage(field, null);
+    this.result.messages.add(field);
+    this.result.anonymous.push(`-${field}`);
+    return 'forwarded';
   }
 
   private route(e: Ev, raw: CanonicalEvent): RecordOutcome {
     const w = this.ctx.windows(e.tenant);
     const msgField = e.message === undefined ? undefined : fieldOf(e.tenant, e.message);
-    if (isLate(e, w) || (msgField !== undefined && this.cache.tombstone(msgField) !== undefined)) return this.late(e);
+    if (isLate(e, w) || (msgField !== undefined && this.cache.tombstone(msgField) !== undefined))
+      return this.late(e);
     if (e.recipient) return this.toCluster(e, e.recipient);
     if (msgField !== undefined) {
       const stored = this.cache.message(msgField);
       const r = stored && !stored.anon ? stored.rec.r?.[1] : undefined;
       if (r !== undefined) return this.toCluster(e, r);
-      return this.toAnonymous(e, msgField, stored, raw);
+      if (stored) return this.toAnonymous(e, msgField, stored, raw);
+      const there = this.cache.directoryEntry(msgField);
+      if (there !== undefined) {
+        this.result.forwards.push({ partition: there, value: JSON.stringify(raw), timestamp: e.arrival });
+        return 'forwarded';
+      }
+      // Only the message's home partition may hold it (that is where its recipient's partition
+      // looks); a forwarded event whose message is gone from here is beyond the horizon.
+      if (this.place.messageHome(e.tenant, e.message ?? '') !== this.place.partition) return this.late(e);
+      return this.toAnonymous(e, msgField, undefined, raw);
     }
     return this.toLoose(e);
   }
@@ -144,6 +221,10 @@ export class BatchRun {
         this.touchAnon(mfield, held);
         this.result.anonymous.push(`-${mfield}`);
       }
+      if (!held) {
+        const home = this.place.messageHome(e.tenant, e.message);
+        if (home !== this.place.partition) this.result.registrations.set(mfield, home);
+      }
       m = held?.rec ?? newMessage(e);
       cluster.messages.set(e.message, m);
     }
@@ -154,15 +235,21 @@ export class BatchRun {
     return 'applied';
   }
 
-  private toAnonymous(e: Ev, field: string, held: StoredMessage | undefined, raw: CanonicalEvent): RecordOutcome {
+  private toAnonymous(
+    e: Ev,
+    field: string,
+    held: StoredMessage | undefined,
+    raw: CanonicalEvent,
+  ): RecordOutcome {
+    this.touchAnon(field, held);
     const stored: StoredMessage = held ?? { rec: newMessage(e), anon: [] };
+    if (!stored.anon) stored.anon = [];
     if (!held) {
       this.cache.setMessage(field, stored);
       this.result.anonymous.push(`+${field}`);
     }
-    this.touchAnon(field, stored);
     if (!mergeOwnEvent(stored.rec, e)) return 'duplicate';
-    stored.anon = [...(stored.anon ?? []), JSON.stringify(raw)];
+    stored.anon = [...(stored.anon ?? []), [e.arrival, JSON.stringify(raw)]];
     this.result.messages.add(field);
     return 'applied';
   }

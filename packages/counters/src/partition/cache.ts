@@ -15,12 +15,15 @@ import {
   type StoredMessage,
 } from './codec.ts';
 import { readFields } from './store.ts';
+import type { Wanted } from './batch.ts';
 
 export class PartitionCache {
   private readonly recipients = new Map<string, RecipientRec | null>();
   private readonly messages = new Map<string, StoredMessage | null>();
   private readonly loose = new Map<string, StoredLoose | null>();
   private readonly tombstones = new Map<string, number | null>();
+  /** Directory entries (never cached: another partition's owner writes them). */
+  private directory = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -40,6 +43,10 @@ export class PartitionCache {
   }
   tombstone(field: string): number | undefined {
     return this.tombstones.get(field) ?? undefined;
+  }
+  /** The partition that holds the message, as the directory said when this batch was loaded. */
+  directoryEntry(field: string): number | undefined {
+    return this.directory.get(field);
   }
   setRecipient(field: string, r: RecipientRec | null): void {
     this.recipients.set(field, r);
@@ -77,14 +84,21 @@ export class PartitionCache {
    * recipients, messages, loose events and tombstones, then — round after round — every message of
    * every recipient involved and the recipient of every message involved (cached or not).
    */
-  async load(want: { recipients: Set<string>; messages: Set<string>; loose: Set<string>; tombstones: Set<string> }): Promise<void> {
+  async load(want: Wanted): Promise<void> {
     const e = [...want.loose].filter((f) => !this.loose.has(f));
     const x = [...want.tombstones].filter((f) => !this.tombstones.has(f));
-    if (e.length > 0 || x.length > 0) {
+    const d = [...want.directory];
+    this.directory = new Map();
+    if (e.length > 0 || x.length > 0 || d.length > 0) {
       const got = await readFields(this.redis, [
         [this.keys.loose, e],
         [this.keys.tombstones, x],
+        [this.keys.directory, d],
       ]);
+      d.forEach((f, i) => {
+        const v = got.get(this.keys.directory)?.[i];
+        if (v) this.directory.set(f, Number(v));
+      });
       e.forEach((f, i) => {
         const v = got.get(this.keys.loose)?.[i];
         this.loose.set(f, v ? decodeLoose(f, v) : null);
@@ -129,7 +143,8 @@ export class PartitionCache {
       for (const f of m) {
         const msg = this.messages.get(f);
         const rid = msg && !msg.anon ? msg.rec.r?.[1] : undefined;
-        if (msg && rid !== undefined && !seenR.has(fieldOf(msg.rec.tn, rid))) nextR.add(fieldOf(msg.rec.tn, rid));
+        if (msg && rid !== undefined && !seenR.has(fieldOf(msg.rec.tn, rid)))
+          nextR.add(fieldOf(msg.rec.tn, rid));
       }
       r = [...nextR];
       m = [...nextM];

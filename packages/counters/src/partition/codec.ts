@@ -26,8 +26,11 @@ export function decodeRecipient(field: string, s: string): RecipientRec {
 /** A message record, flagged when it is held without a known recipient (its raw events kept). */
 export interface StoredMessage {
   rec: MessageRec;
-  /** Held here without a recipient: the canonical events, to hand over when one is known. */
-  anon?: string[];
+  /**
+   * Held here without a recipient: the canonical events (with their record timestamps), to hand
+   * over to the recipient's partition when one is known.
+   */
+  anon?: [number, string][];
 }
 
 export function encodeMessage(m: StoredMessage): string {
@@ -36,7 +39,7 @@ export function encodeMessage(m: StoredMessage): string {
 }
 export function decodeMessage(field: string, s: string): StoredMessage {
   const [tn, m] = splitField(field);
-  const { anon, ...rest } = JSON.parse(s) as Omit<MessageRec, 'tn' | 'm'> & { anon?: string[] };
+  const { anon, ...rest } = JSON.parse(s) as Omit<MessageRec, 'tn' | 'm'> & { anon?: [number, string][] };
   return anon ? { rec: { ...rest, tn, m }, anon } : { rec: { ...rest, tn, m } };
 }
 

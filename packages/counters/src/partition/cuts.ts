@@ -69,7 +69,11 @@ export async function cutPartition(
   limit = 1_000_000,
 ): Promise<PartitionCut | undefined> {
   const k = keys.partition(topic, partition);
-  const [meta, outbox, rows, scopes] = await scripts(redis).tallyPartitionCutBuffer('8', ...cutKeys(k), String(limit));
+  const [meta, outbox, rows, scopes] = await scripts(redis).tallyPartitionCutBuffer(
+    '8',
+    ...cutKeys(k),
+    String(limit),
+  );
   const m = Object.fromEntries(pairs(meta));
   if (m.epoch === undefined) return undefined;
   return {
@@ -80,7 +84,12 @@ export async function cutPartition(
     outbox: s(outbox),
     rows: rows.map(([f, dirtied, value]) => {
       const field = s(f);
-      return { kind: field.slice(0, 1) as RecordKind, field: field.slice(2), dirtied: s(dirtied), value: s(value) };
+      return {
+        kind: field.slice(0, 1) as RecordKind,
+        field: field.slice(2),
+        dirtied: s(dirtied),
+        value: s(value),
+      };
     }),
     scopes: pairs(scopes),
   };
@@ -121,7 +130,11 @@ export async function cutScope(redis: Redis, keys: RedisKeys, tag: string): Prom
 
 export async function cleanScope(redis: Redis, keys: RedisKeys, cut: ScopeCut): Promise<void> {
   if (cut.entries.length === 0) return;
-  await scripts(redis).tallyScopeClean('1', keys.touched(cut.tag), ...cut.entries.flatMap((e) => [s(e.key), e.count]));
+  await scripts(redis).tallyScopeClean(
+    '1',
+    keys.touched(cut.tag),
+    ...cut.entries.flatMap((e) => [s(e.key), e.count]),
+  );
 }
 
 /** Restores DUMPed keys (expired ones skipped). One pipeline per call. */
@@ -164,7 +177,9 @@ export async function restorePartitionMeta(
   k: PartitionKeys,
   m: { next: number; stream: number; outbox: string; epoch: string; replayTo: number },
 ): Promise<void> {
-  const multi = redis.multi().hset(k.meta, 'next', m.next, 'stream', m.stream, 'epoch', m.epoch, 'replayTo', m.replayTo);
+  const multi = redis
+    .multi()
+    .hset(k.meta, 'next', m.next, 'stream', m.stream, 'epoch', m.epoch, 'replayTo', m.replayTo);
   if (m.outbox) multi.set(k.outbox, m.outbox);
   const res = (await multi.exec()) ?? [];
   for (const [err] of res) if (err) throw err;

@@ -70,7 +70,9 @@ export function scopeWrites(delta: BatchDelta, keys: RedisKeys, minuteTtlSeconds
     return o;
   };
   for (const [id, d] of delta.scopes) addScope(parseScopeId(id), d, ops, keys, minuteTtlSeconds);
-  return [...byScope.values()].filter((o) => o.args.length > 0).map((o) => ({ tag: o.tag, keys: o.keys, args: o.args }));
+  return [...byScope.values()]
+    .filter((o) => o.args.length > 0)
+    .map((o) => ({ tag: o.tag, keys: o.keys, args: o.args }));
 }
 
 function addScope(

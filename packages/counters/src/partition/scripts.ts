@@ -59,7 +59,7 @@ return {'ok'}
  * ARGV: fence field ("<topic>:<n>"), offset, then ops of four: op, key index, a, b:
  *   i  HINCRBY key a b (field removed when it reaches 0)
  *   m  money: HINCRBY key a b, carrying whole 10^15 into field a..':hi' (|b| ≤ 10^15, so every
- *      intermediate stays exact in Lua's doubles)
+ *      intermediate stays exact in Lua's doubles); removed when it sums to 0
  *   h  HSET key a b          f  first event: HSET key firstAt a channel b when a is earlier
  *   zl ZADD key LT a b        zg ZADD key GT a b        zt ZREMRANGEBYSCORE key -inf (a
  *   x  EXPIREAT key a
@@ -75,6 +75,7 @@ for j = 3, #ARGV, 4 do
     if redis.call('HINCRBY', k, a, b) == 0 then redis.call('HDEL', k, a) end
   elseif op == 'm' then
     local v = redis.call('HINCRBY', k, a, b)
+    if v == 0 and redis.call('HEXISTS', k, a .. ':hi') == 0 then redis.call('HDEL', k, a) end
     if v >= E or v <= -E then
       local c = math.floor(v / E)
       redis.call('HINCRBY', k, a .. ':hi', string.format('%d', c))

@@ -86,7 +86,11 @@ export interface CommitInput {
   anonymous: string[];
 }
 
-export type CommitResult = { status: 'ok' } | { status: 'lost' } | { status: 'conflict'; next: number } | { status: 'dir'; field: string };
+export type CommitResult =
+  | { status: 'ok' }
+  | { status: 'lost' }
+  | { status: 'conflict'; next: number }
+  | { status: 'dir'; field: string };
 
 export async function commit(redis: Redis, k: PartitionKeys, c: CommitInput): Promise<CommitResult> {
   const flat = (pairs: [string, string][]) => [String(pairs.length), ...pairs.flat()];
@@ -122,14 +126,36 @@ export async function commit(redis: Redis, k: PartitionKeys, c: CommitInput): Pr
   return { status: 'dir', field: arg };
 }
 
+/**
+ * Registers a message with its home partition (where its recipient-less events are keyed): they
+ * are forwarded to `holder` from now on. True when the home held it without a recipient, so it
+ * must hand it over.
+ */
+export async function register(
+  redis: Redis,
+  home: PartitionKeys,
+  field: string,
+  holder: number,
+): Promise<boolean> {
+  return (
+    (await scripted(redis).tallyRegister('2', home.directory, home.anonymous, field, String(holder))) === 1
+  );
+}
+
 /** Applies scope writes, each fenced by (partition field, offset); one pipelined round trip. */
-export async function writeScopes(redis: Redis, field: string, offset: number, writes: ScopeWrite[]): Promise<void> {
+export async function writeScopes(
+  redis: Redis,
+  field: string,
+  offset: number,
+  writes: ScopeWrite[],
+): Promise<void> {
   if (writes.length === 0) return;
   const r = scripted(redis);
   const pipe = r.pipeline() as ReturnType<Redis['pipeline']> & {
     tallyScopeWrite(...args: string[]): unknown;
   };
-  for (const w of writes) pipe.tallyScopeWrite(String(w.keys.length), ...w.keys, field, String(offset), ...w.args);
+  for (const w of writes)
+    pipe.tallyScopeWrite(String(w.keys.length), ...w.keys, field, String(offset), ...w.args);
   const res = (await pipe.exec()) ?? [];
   for (const [err] of res) if (err) throw err;
 }

@@ -76,7 +76,9 @@ export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
   rec.la = Math.max(rec.la, e.t);
   const before = rec.sub;
   subscription(rec, e);
-  if (e.type === 'opted_in') return before !== rec.sub;
+  // An opt-in only changes the subscription; one that names a campaign is kept too, since naming a
+  // campaign makes it the tenant's (docs/semantics.md §3, campaigns).
+  if (e.type === 'opted_in' && e.campaign === undefined) return before !== rec.sub;
   if (rec.ev.some((x) => x.h === e.idh)) return false;
   const x: RecipientEv = { h: e.idh, y: e.type, t: e.t, ch: e.channel };
   if (e.sender) x.sn = e.sender;

@@ -1,0 +1,22 @@
+/**
+ * Which partition a record key goes to: kafkajs's default partitioner (murmur2 of the key, as the
+ * Java client), so the aggregator can tell where ingest put a message's recipient-less events.
+ */
+import { Partitioners, type PartitionerArgs } from 'kafkajs';
+
+const partitioner = Partitioners.DefaultPartitioner();
+
+export function partitionOfKey(key: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({
+    partitionErrorCode: 0,
+    partitionId: i,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return partitioner({
+    topic: 'events',
+    partitionMetadata,
+    message: { key, value: null },
+  } as PartitionerArgs);
+}

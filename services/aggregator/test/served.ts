@@ -1,0 +1,140 @@
+/**
+ * What Tally serves for a tenant, read from Redis through the same readers query-api uses
+ * (@tally/counters read*.ts), in the reference model's shape (@tally/model types.ts), so a
+ * property test can compare the two with one `toEqual`.
+ */
+import type { Redis } from 'ioredis';
+import {
+  FIELD_SEPARATOR,
+  listCampaigns,
+  moneyUnitsOf,
+  readAttributionStatus,
+  readMinuteBuckets,
+  type RedisKeys,
+} from '@tally/counters';
+import { COUNT_NAMES } from '@tally/kpi';
+import type { TenantModel } from '@tally/model';
+
+type Fields = Record<string, number>;
+type Raw = Record<string, string>;
+
+function sorted<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(o).sort(([a], [b]) =>
+      /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0,
+    ),
+  );
+}
+
+function numbers(raw: Raw): Fields {
+  const money = moneyUnitsOf(raw);
+  const out: Fields = { ...money };
+  for (const [k, v] of Object.entries(raw))
+    if (!/^(cost|revenue):/.test(k) && Number(v) !== 0) out[k] = Number(v);
+  return sorted(out);
+}
+
+/** "<tuple>\0<status>" (or "<code>\0failed") → n, as tuple → status → n. */
+function split(raw: Raw, dims?: Raw): Record<string, Fields> {
+  const out: Record<string, Fields> = {};
+  for (const [field, v] of Object.entries(raw)) {
+    const cut = field.lastIndexOf(FIELD_SEPARATOR);
+    const head = field.slice(0, cut);
+    const name = dims ? (dims[`s:${head}`] ?? `?${head}`) : head;
+    const status = field.slice(cut + 1);
+    if (Number(v) === 0) continue;
+    (out[name] ??= {})[status] = Number(v);
+  }
+  for (const k of Object.keys(out)) out[k] = sorted(out[k] ?? {});
+  return sorted(out);
+}
+
+/** The tenant's served figures for the minutes [from, to], in the model's shape. */
+export async function servedTenant(
+  redis: Redis,
+  keys: RedisKeys,
+  tenant: string,
+  senders: string[],
+  range: { from: number; to: number },
+  status: { horizonMs: number; now: number },
+): Promise<Omit<TenantModel, 'campaignList'> & { campaignList: string[] }> {
+  const list = await listCampaigns(redis, keys, tenant);
+  const campaigns: TenantModel['campaigns'] = {};
+  for (const c of list) {
+    const tag = keys.campaignTag(tenant, c.campaignId);
+    const pipe = redis
+      .pipeline()
+      .hgetall(keys.tuples(tenant, c.campaignId))
+      .hgetall(keys.dims(tenant, c.campaignId));
+    pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'error_code'));
+    const res = ((await pipe.exec()) ?? []) as [unknown, Raw][];
+    const [bt, dims, bd] = [0, 1, 2].map((i) => res[i]?.[1] ?? {}) as [Raw, Raw, Raw];
+    const minutes =
+      (await readMinuteBuckets(redis, keys, tenant, c.campaignId, range.from, range.to)) ?? new Map();
+    const minuteTuples: Record<string, Record<string, Fields>> = {};
+    const minuteErrors: Record<string, Fields> = {};
+    const mpipe = redis.pipeline();
+    for (let m = range.from; m <= range.to; m++) mpipe.hgetall(`${tag}:wt:${m}`).hgetall(`${tag}:we:${m}`);
+    const mres = (await mpipe.exec()) ?? [];
+    for (let m = range.from, i = 0; m <= range.to; m++, i += 2) {
+      const wt = split((mres[i]?.[1] ?? {}) as Raw, dims);
+      if (Object.keys(wt).length > 0) minuteTuples[String(m)] = wt;
+      const we = numbers((mres[i + 1]?.[1] ?? {}) as Raw);
+      if (Object.keys(we).length > 0) minuteErrors[String(m)] = we;
+    }
+    const counts = Object.fromEntries(
+      COUNT_NAMES.map((n) => [n, c.counts[n]]),
+    ) as TenantModel['campaigns'][string]['counts'];
+    campaigns[c.campaignId] = {
+      counts,
+      stats: c.stats,
+      money: sorted(Object.fromEntries(Object.entries(c.moneyUnits).filter(([, v]) => v !== 0))),
+      responseTimes: sorted(
+        Object.fromEntries(
+          Object.entries(c.responseTimes)
+            .map(([b, n]) => [b, Number(n)])
+            .filter(([, n]) => n !== 0),
+        ),
+      ),
+      firstEventAt: Date.parse(c.firstEventAt ?? ''),
+      channel: (c.channel ?? '') as TenantModel['campaigns'][string]['channel'],
+      minutes: sorted(
+        Object.fromEntries(
+          [...minutes]
+            .map(([m, f]) => [
+              String(m),
+              numbers(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, String(v)]))),
+            ])
+            .filter(([, f]) => Object.keys(f as Fields).length > 0),
+        ),
+      ),
+      tuples: split(bt ?? {}, dims),
+      minuteTuples: sorted(minuteTuples),
+      errorCodes: sorted(
+        Object.fromEntries(Object.entries(split(bd ?? {})).map(([code, f]) => [code, f.failed ?? 0])),
+      ),
+      minuteErrorCodes: sorted(minuteErrors),
+    } as TenantModel['campaigns'][string];
+  }
+  const sendersOut: TenantModel['senders'] = {};
+  for (const s of senders) {
+    const pipe = redis.pipeline();
+    for (let m = range.from; m <= range.to; m++) pipe.hgetall(keys.senderMinute(tenant, s, m));
+    const res = (await pipe.exec()) ?? [];
+    const minutes: Record<string, Fields> = {};
+    res.forEach(([, raw], i) => {
+      const f = numbers(raw as Raw);
+      if (Object.keys(f).length > 0) minutes[String(range.from + i)] = f;
+    });
+    if (Object.keys(minutes).length > 0) sendersOut[s] = { minutes: sorted(minutes) };
+  }
+  const st = await readAttributionStatus(redis, keys, tenant, status.horizonMs, status.now);
+  return {
+    campaigns: sorted(campaigns),
+    campaignList: list.map((c) => c.campaignId),
+    senders: sorted(sendersOut),
+    pending: sorted(st.pending),
+    unattributed: sorted(st.unattributed),
+    late: sorted(st.late),
+  };
+}
