@@ -36,6 +36,7 @@ describe('canonicalEventSchema', () => {
     ['an unknown type', { type: 'exploded' }, ['type']],
     ['an unknown channel', { channel: 'fax' }, ['channel']],
     ['a time without offset', { occurredAt: '2026-11-26 10:00' }, ['occurredAt']],
+    ['a time that is not one', { occurredAt: 'yesterday' }, ['occurredAt']],
     ['a missing eventId', { eventId: undefined }, ['eventId']],
     ['an id with spaces', { messageId: 'S M1' }, ['messageId']],
     ['a lower-case currency', { value: { amount: 1, currency: 'eur' } }, ['value.currency']],

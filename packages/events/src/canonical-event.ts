@@ -116,7 +116,8 @@ export const timestampSchema = z.iso
   .datetime({ offset: true })
   .refine((s) => {
     const t = Date.parse(s);
-    return t >= EARLIEST_MS && t < LATEST_MS;
+    // Not a time at all is the format check's to report.
+    return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
   }, 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z')
   .transform((s) => new Date(s).toISOString());
 
