@@ -58,7 +58,7 @@ describe('tracked links', () => {
     });
   });
 
-  it('answers an unknown or malformed code with a 404 page, never a redirect', async () => {
+  it('answers an unknown or malformed code with a 404 page (JSON for a client asking for it), never a redirect', async () => {
     for (const url of ['/c/AAAAAAAAAAAA', '/c/x', '/c/..%2F..%2Fetc']) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode).toBe(404);
@@ -66,6 +66,22 @@ describe('tracked links', () => {
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).toContain('Link not found');
     }
+    const api = await app.inject({
+      method: 'GET',
+      url: '/c/AAAAAAAAAAAA',
+      headers: { accept: 'application/json' },
+    });
+    expect([api.statusCode, api.headers.location, api.json()]).toEqual([
+      404,
+      undefined,
+      { error: { code: 'not_found', message: 'unknown or expired link' } },
+    ]);
+    const browser = await app.inject({
+      method: 'GET',
+      url: '/c/AAAAAAAAAAAA',
+      headers: { accept: 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8' },
+    });
+    expect(browser.headers['content-type']).toContain('text/html');
   });
 
   it('refuses non-http targets, missing fields and a missing key', async () => {

@@ -1,7 +1,8 @@
 /**
  * POST /v1/links (tenant API key) mints a tracked short link; GET /c/:code redirects (302) to its
  * target and publishes a `clicked` event with the link's campaign and message. An unknown code is
- * a 404 HTML page — never a redirect, so the endpoint cannot be used as an open redirector.
+ * a 404 — never a redirect, so the endpoint cannot be used as an open redirector: an HTML page for
+ * people, SPEC §6's JSON error for a client whose Accept asks for JSON and not HTML.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -68,7 +69,7 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
       schema: {
         summary: 'Follow a tracked link (302) and record the click',
         params: z.object({ code: z.string().max(100) }),
-        response: { 404: z.string().describe('HTML page') },
+        response: { 404: z.union([z.string().describe('HTML page'), errorSchema]) },
       },
     },
     async (request, reply) => {
@@ -77,7 +78,10 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
       // A target that cannot be a Location header (a link minted before targets were normalized)
       // is answered like an unknown link: never a 500, never a broken redirect.
       const target = link ? locationOf(link.url) : undefined;
-      if (!link || !target) return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
+      if (!link || !target) {
+        if (prefersJson(request.headers.accept)) throw new AppError('not_found', 'unknown or expired link');
+        return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
+      }
       const now = deps.now();
       const event: CanonicalEvent = {
         eventId: clickEventId(code, now),
@@ -101,6 +105,11 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
       return reply.header('cache-control', 'no-store').redirect(target, 302);
     },
   );
+}
+
+/** An API client that asks for JSON (and not HTML) gets the SPEC §6 error body; a browser, the page. */
+function prefersJson(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('application/json') && !accept.includes('text/html');
 }
 
 function invalid(path: string, message: string): AppError {
