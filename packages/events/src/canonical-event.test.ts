@@ -1,6 +1,15 @@
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { canonicalEventSchema, describeIssues, inboundEventSchema, topicNames } from './index.ts';
+import {
+  canonicalEventSchema,
+  describeIssues,
+  hasMoneyPrecision,
+  inboundEventSchema,
+  isTooFarInFuture,
+  moneyUnits,
+  roundAmount,
+  topicNames,
+} from './index.ts';
 
 const valid = {
   eventId: 'e1',
@@ -27,6 +36,7 @@ describe('canonicalEventSchema', () => {
     ['an unknown type', { type: 'exploded' }, ['type']],
     ['an unknown channel', { channel: 'fax' }, ['channel']],
     ['a time without offset', { occurredAt: '2026-11-26 10:00' }, ['occurredAt']],
+    ['a time that is not one', { occurredAt: 'yesterday' }, ['occurredAt']],
     ['a missing eventId', { eventId: undefined }, ['eventId']],
     ['an id with spaces', { messageId: 'S M1' }, ['messageId']],
     ['a lower-case currency', { value: { amount: 1, currency: 'eur' } }, ['value.currency']],
@@ -37,8 +47,68 @@ describe('canonicalEventSchema', () => {
     ['a score out of range', { type: 'survey_answered', value: undefined, score: 6 }, ['score']],
     ['a javascript: url', { type: 'clicked', value: undefined, url: 'javascript:alert(1)' }, ['url']],
     ['an unknown field', { colour: 'red' }, ['(root)']],
+    ['a NUL in sender', { sender: '\u0000' }, ['sender']],
+    ['a lone surrogate in segment', { segment: '\ud800' }, ['segment']],
+    ['a lone surrogate in variant', { variant: 'A\udfff' }, ['variant']],
+    ['a lone surrogate in sender', { sender: '\ud800x' }, ['sender']],
+    ['a lone surrogate in errorCode', { errorCode: '\ud800' }, ['errorCode']],
+    ['a DEL in feature', { feature: 'x\u007f' }, ['feature']],
+    ['a C1 control in segment', { segment: 'a\u0085b' }, ['segment']],
+    ['a 3,000-character id', { messageId: 'm'.repeat(3000) }, ['messageId']],
+    ['a 201-character segment', { segment: 's'.repeat(201) }, ['segment']],
+    ['a 101-character errorCode', { errorCode: 'e'.repeat(101) }, ['errorCode']],
+    ['an amount of 1e12', { value: { amount: 1e12, currency: 'EUR' } }, ['value.amount']],
+    ['an amount of 0.00001', { value: { amount: 0.00001, currency: 'EUR' } }, ['value.amount']],
+    ['an infinite cost', { cost: { amount: Infinity, currency: 'EUR' } }, ['cost.amount']],
+    ['a time in 1900', { occurredAt: '1900-01-01T00:00:00Z' }, ['occurredAt']],
+    ['a time in 2200', { occurredAt: '2200-01-01T00:00:00Z' }, ['occurredAt']],
+    ['a time at 2100-01-01', { occurredAt: '2100-01-01T00:00:00Z' }, ['occurredAt']],
+    ['a url with a NUL', { type: 'clicked', value: undefined, url: 'https://x.example/\u0000' }, ['url']],
+    ['a recipient with a space', { recipientId: 'r 1' }, ['recipientId']],
   ])('rejects %s, naming the field', (_name, patch, paths) => {
     expect(issuesOf({ ...valid, ...patch })).toEqual(paths);
+  });
+
+  it.each([
+    ['the largest amount', { value: { amount: 1e9, currency: 'EUR' } }],
+    ['four decimals', { value: { amount: 19.9999, currency: 'EUR' } }],
+    ['a zero cost', { cost: { amount: 0, currency: 'EUR' } }],
+    ['the first instant of 2000', { occurredAt: '2000-01-01T00:00:00Z' }],
+    ['the last millisecond before 2100', { occurredAt: '2099-12-31T23:59:59.999Z' }],
+    ['a label with emoji and accents', { segment: 'clients fidèles 🎉', variant: '例え' }],
+    ['a 200-character id', { messageId: 'm'.repeat(200) }],
+  ])('accepts %s', (_name, patch) => {
+    expect(issuesOf({ ...valid, ...patch })).toEqual([]);
+  });
+
+  it('bounds a posted recipient at 320 storable characters, before pseudonymization', () => {
+    const { tenantId: _t, ...inbound } = valid;
+    expect(issuesOf({ ...inbound, recipientId: '+44 7700 900001' }, inboundEventSchema)).toEqual([]);
+    expect(issuesOf({ ...inbound, recipientId: 'a'.repeat(320) }, inboundEventSchema)).toEqual([]);
+    expect(issuesOf({ ...inbound, recipientId: 'a'.repeat(321) }, inboundEventSchema)).toEqual([
+      'recipientId',
+    ]);
+    expect(issuesOf({ ...inbound, recipientId: 'a\u0000' }, inboundEventSchema)).toEqual(['recipientId']);
+  });
+
+  it('keeps money exact in units of 1/10,000', () => {
+    expect([moneyUnits(19.99), moneyUnits(0.0333), moneyUnits(1e9), moneyUnits(0.0001)]).toEqual([
+      199_900, 333, 1e13, 1,
+    ]);
+    expect([roundAmount(0.0333333), roundAmount(0.0333), roundAmount(2.00006)]).toEqual([
+      0.0333, 0.0333, 2.0001,
+    ]);
+    expect([hasMoneyPrecision(0.1 + 0.2), hasMoneyPrecision(0.3), hasMoneyPrecision(NaN)]).toEqual([
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it('says when an event is more than 24 h ahead of its receipt', () => {
+    const at = new Date('2026-11-26T10:00:00Z');
+    expect(isTooFarInFuture('2026-11-27T10:00:00.000Z', at)).toBe(false);
+    expect(isTooFarInFuture('2026-11-27T10:00:00.001Z', at)).toBe(true);
   });
 
   it('needs tenantId on the topic, and refuses it from senders', () => {

@@ -3,6 +3,7 @@
  * These zod schemas are the single source of truth; the TypeScript types are inferred from them.
  */
 import { z } from 'zod';
+import { isStorableText, storableText } from './text.ts';
 
 export const EVENT_TYPES = [
   'sent',
@@ -28,21 +29,107 @@ export type Channel = z.infer<typeof channelSchema>;
 export const PROVIDERS = ['twilio', 'whatsapp', 'vonage', 'infobip', 'api'] as const;
 export const providerSchema = z.enum(PROVIDERS);
 
-/** Identifiers: non-empty, bounded, printable; they end up in Redis keys and URLs. */
+/**
+ * Every limit of the canonical event, in one table (STYLE §16: what storage can hold). Strings are
+ * `storableText` (no control characters, no unpaired surrogates) and bounded; ids are printable
+ * ASCII without spaces (which implies storable, and lets `recordKey` separate its parts by a space).
+ *
+ * | field                                   | rule                                                   |
+ * | --------------------------------------- | ------------------------------------------------------ |
+ * | eventId, tenantId, campaignId, messageId | 1–200 printable ASCII characters, no spaces            |
+ * | recipientId (on the topic)              | an id as above (ingest's `r_…` pseudonym)              |
+ * | recipientId (posted, before pseudonymization) | storable text, 1–320 characters                  |
+ * | segment, variant, sender, feature       | storable text, 1–200 characters                        |
+ * | errorCode                               | storable text, 1–100 characters                        |
+ * | url                                     | http(s) URL, ≤ 2048 characters, storable               |
+ * | cost.amount, value.amount               | finite, 0 ≤ amount ≤ 1e9, at most 4 decimal places     |
+ * | currency                                | ISO-4217 code (3 upper-case letters)                   |
+ * | occurredAt                              | ISO-8601 with offset, 2000-01-01 ≤ t < 2100-01-01 (UTC) |
+ * | score                                   | integer 1..5                                           |
+ *
+ * Ingest also refuses an `occurredAt` more than `MAX_FUTURE_SKEW_MS` (24 h) after it received the
+ * event (`isTooFarInFuture`): that depends on the receipt time, so it is not part of the schema.
+ */
+export const LIMITS = {
+  id: 200,
+  label: 200,
+  errorCode: 100,
+  rawRecipient: 320,
+  url: 2048,
+  amountMax: 1e9,
+  amountDecimals: 4,
+  earliest: '2000-01-01T00:00:00.000Z',
+  latest: '2100-01-01T00:00:00.000Z',
+} as const;
+
+/** Identifiers: non-empty, bounded, printable; they end up in Redis keys, record keys and URLs. */
 export const idSchema = z
   .string()
   .min(1)
-  .max(200)
+  .max(LIMITS.id)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
+/** Money amounts are kept in units of 1/10,000: `moneyUnits(amount)` is an exact integer. */
+export const MONEY_SCALE = 10 ** LIMITS.amountDecimals;
+
+/** True when `x` is (the double nearest to) a decimal with at most 4 fraction digits. */
+export function hasMoneyPrecision(x: number): boolean {
+  return Number.isFinite(x) && Number(x.toFixed(LIMITS.amountDecimals)) === x;
+}
+
+/** A provider's price rounded to Tally's precision (4 decimal places), so it passes `moneySchema`. */
+export function roundAmount(x: number): number {
+  return Number(x.toFixed(LIMITS.amountDecimals));
+}
+
+/**
+ * `amount × 10^4` as the exact integer it is for every valid amount (≤ 1e9 × 10^4 = 1e13 < 2^53):
+ * what a counter adds, so money sums are exact integers, never accumulated floats.
+ */
+export function moneyUnits(amount: number): number {
+  return Math.round(amount * MONEY_SCALE);
+}
+
+/**
+ * Money: `amount` finite, 0 ≤ amount ≤ 1e9, at most 4 decimal places (so `amount × 10^4` is an exact
+ * integer, see `moneyUnits`); `currency` an ISO-4217 code.
+ */
 export const moneySchema = z.strictObject({
-  amount: z.number().finite().nonnegative().max(1e12),
+  amount: z
+    .number()
+    .finite()
+    .nonnegative()
+    .max(LIMITS.amountMax)
+    .refine(hasMoneyPrecision, `must have at most ${LIMITS.amountDecimals} decimal places`),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as USD'),
 });
 export type Money = z.infer<typeof moneySchema>;
 
-/** ISO-8601 with an explicit offset or Z, normalized to UTC milliseconds. */
-export const timestampSchema = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+const EARLIEST_MS = Date.parse(LIMITS.earliest);
+const LATEST_MS = Date.parse(LIMITS.latest);
+
+/**
+ * ISO-8601 with an explicit offset or Z, between 2000-01-01 (inclusive) and 2100-01-01 (exclusive),
+ * normalized to UTC milliseconds.
+ */
+export const timestampSchema = z.iso
+  .datetime({ offset: true })
+  .refine((s) => {
+    const t = Date.parse(s);
+    // Not a time at all is the format check's to report.
+    return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
+  }, 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z')
+  .transform((s) => new Date(s).toISOString());
+
+/** How far after its receipt an event may say it happened (clock skew between sources). */
+export const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
+
+/** True when `occurredAt` (a valid timestamp) is more than 24 h after `receivedAt`. */
+export function isTooFarInFuture(occurredAt: string, receivedAt: Date): boolean {
+  return Date.parse(occurredAt) > receivedAt.getTime() + MAX_FUTURE_SKEW_MS;
+}
+
+const label = () => storableText(LIMITS.label);
 
 const eventFields = {
   eventId: idSchema,
@@ -51,23 +138,24 @@ const eventFields = {
   channel: channelSchema,
   campaignId: idSchema.optional(),
   messageId: idSchema.optional(),
-  recipientId: z.string().min(1).max(320).optional(),
-  segment: z.string().min(1).max(200).optional(),
-  variant: z.string().min(1).max(200).optional(),
+  recipientId: idSchema.optional(),
+  segment: label().optional(),
+  variant: label().optional(),
   provider: providerSchema.optional(),
-  sender: z.string().min(1).max(200).optional(),
+  sender: label().optional(),
   country: z
     .string()
-    .regex(/^[A-Z]{2}$/)
+    .regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code such as GB')
     .optional(),
-  errorCode: z.string().min(1).max(100).optional(),
+  errorCode: storableText(LIMITS.errorCode).optional(),
   cost: moneySchema.optional(),
   value: moneySchema.optional(),
   url: z
     .url({ protocol: /^https?$/ })
-    .max(2048)
+    .max(LIMITS.url)
+    .refine(isStorableText, 'must not contain control characters or unpaired surrogates')
     .optional(),
-  feature: z.string().min(1).max(200).optional(),
+  feature: label().optional(),
   score: z.number().int().min(1).max(5).optional(),
 };
 
@@ -86,7 +174,10 @@ function crossFieldRules(
   }
 }
 
-/** What travels on the events topic: tenantId is set by ingest, recipientId is already pseudonymized. */
+/**
+ * What travels on the events topic: tenantId is set by ingest, recipientId is already pseudonymized
+ * (an id: printable ASCII, ≤ 200). Limits: `LIMITS` above.
+ */
 export const canonicalEventSchema = z
   .strictObject({ ...eventFields, tenantId: idSchema })
   .superRefine(crossFieldRules);
@@ -97,5 +188,7 @@ export type CanonicalEvent = z.infer<typeof canonicalEventSchema>;
  * the API key, never from the body). `recipientId` here is the raw address (phone, e-mail, device
  * id); ingest pseudonymizes it before anything is published.
  */
-export const inboundEventSchema = z.strictObject(eventFields).superRefine(crossFieldRules);
+export const inboundEventSchema = z
+  .strictObject({ ...eventFields, recipientId: storableText(LIMITS.rawRecipient).optional() })
+  .superRefine(crossFieldRules);
 export type InboundEvent = z.infer<typeof inboundEventSchema>;

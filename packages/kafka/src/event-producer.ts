@@ -3,9 +3,10 @@
  * per partition leader), acknowledged by all in-sync replicas (acks = -1). A call either resolves
  * after the broker acknowledged every event, or rejects with KafkaUnavailableError — callers turn
  * that into a 503 so the sender retries; they never answer 2xx for an unpublished event.
+ * Records are keyed by `recordKey` (`@tally/events`): all of one recipient's events share a partition.
  */
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { canonicalEventSchema, type CanonicalEvent } from '@tally/events';
+import { canonicalEventSchema, recordKey, type CanonicalEvent } from '@tally/events';
 import type { Logger } from '@tally/logging';
 
 export class KafkaUnavailableError extends Error {
@@ -30,11 +31,6 @@ export interface EventProducerOptions {
   publishTimeoutMs: number;
 }
 
-/** The partition key: a message's events stay together and ordered; else the recipient's. */
-export function partitionKey(e: CanonicalEvent): string {
-  return e.messageId ?? e.recipientId ?? e.eventId;
-}
-
 export function createEventProducer(opts: EventProducerOptions): EventProducer {
   const log = opts.logger.child({ component: 'event_producer' });
   const producer: Producer = opts.kafka.producer({
@@ -56,7 +52,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
       acks: -1,
       timeout: opts.publishTimeoutMs,
       messages: events.map((e) => ({
-        key: partitionKey(e),
+        key: recordKey(e),
         value: JSON.stringify(canonicalEventSchema.parse(e)),
       })),
     });

@@ -9,7 +9,7 @@ import { createRegistry } from '@tally/http';
 import { createEventProducer, createKafka, ensureTopics, type EventProducer, type Kafka } from '@tally/kafka';
 import type { Logger } from '@tally/logging';
 import type { IngestConfig } from './config.ts';
-import { createPseudonymizer } from './pseudonymize.ts';
+import { createPseudonymizer, type Pseudonymizer } from './pseudonymize.ts';
 import { createCredentialResolver, type CredentialResolver } from './credentials/cache.ts';
 import { parseCredentialsKey } from '@tally/secrets';
 import { createLinkStore, type LinkStore } from './links/store.ts';
@@ -35,7 +35,8 @@ export interface IngestDeps {
   apiKeys: ApiKeyResolver;
   kafka: Kafka;
   producer: EventProducer;
-  pseudonymize: (tenantId: string, address: string) => string;
+  /** Recipients and WhatsApp message ids → per-tenant pseudonyms (pseudonymize.ts). */
+  pseudonymizer: Pseudonymizer;
   topics: ReturnType<typeof topicNames>;
   /** Group-commits concurrent webhook publishes (see publish/coalescing-publisher.ts). */
   publisher: Publisher;
@@ -105,7 +106,7 @@ function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 
       logger,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
     }),
-    pseudonymize: createPseudonymizer(config.PSEUDONYM_SECRET),
+    pseudonymizer: createPseudonymizer(config.PSEUDONYM_SECRET),
     topics,
     credentials: createCredentialResolver(pool, parseCredentialsKey(config.CREDENTIALS_KEY), {
       ttlMs: config.CREDENTIALS_CACHE_MS,

@@ -1,7 +1,8 @@
 /**
  * Every shared provider fixture (shared/fixtures/*.json), sent exactly as it arrives on the wire:
  * the answer has the fixture's status, and the canonical events read back from the real Kafka
- * topic match its `expect` (each expected event matched by one published event, any order).
+ * topic match its `expect` (each expected event matched by one published event, any order; a
+ * wamid as its pseudonym), name the recipients of the body, and are keyed by their recipient.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@tally/testing';
@@ -15,6 +16,18 @@ import {
 } from './helpers.ts';
 
 const fixtures = loadFixtures();
+
+/** The people each publishing fixture names (the raw addresses in its body). */
+const RECIPIENTS: Record<string, string[]> = {
+  'infobip-sms-reports.json': ['41790000001', '41790000002', '41790000003'],
+  'twilio-inbound-stop.json': ['+15005550009'],
+  'twilio-status-delivered.json': ['+15005550009'],
+  'twilio-status-undelivered.json': ['+15005550009'],
+  'vonage-sms-dlr-delivered.json': ['447700900001'],
+  'whatsapp-inbound-reply.json': ['15550000009'],
+  'whatsapp-statuses-batch.json': ['15550000009', '15550000008', '15550000007'],
+  'whatsapp-user-preferences-stop.json': ['15550000009'],
+};
 
 describe('shared provider fixtures', () => {
   let iso: IngestHarness['iso'];
@@ -53,12 +66,27 @@ describe('shared provider fixtures', () => {
     );
     for (const want of f.expect) {
       const { note: _note, ...fields } = want;
-      expect(mine).toContainEqual(expect.objectContaining(objectMatcher(fields)));
+      // WhatsApp message ids are pseudonymized (they embed the number): the fixture's wamid, mapped.
+      const mapped =
+        typeof fields.messageId === 'string'
+          ? { ...fields, messageId: deps.pseudonymizer.ids('demo', fields.messageId) }
+          : fields;
+      expect(mine).toContainEqual(expect.objectContaining(objectMatcher(mapped)));
     }
     for (const e of mine) {
       expect(e.tenantId).toBe('demo');
-      expect(JSON.stringify(e)).not.toMatch(/5005550009|15550000009|447700900001|41790000001/);
+      expect(JSON.stringify(e)).not.toMatch(/5005550009|15550000009|447700900001|41790000001|wamid\./);
     }
+    // Every receipt carries its recipient, and its record is keyed by it.
+    const people = RECIPIENTS[f.name];
+    expect(people, `RECIPIENTS lists ${f.name}`).toBeDefined();
+    const want = new Set(
+      (people ?? []).map(
+        (a) => deps.pseudonymizer.recipient('demo', a, mine[0]?.channel ?? 'sms')?.recipientId,
+      ),
+    );
+    expect(new Set(mine.map((e) => e.recipientId))).toEqual(want);
+    for (const e of mine) expect(reader.keys.get(e.eventId)).toBe(`demo r ${e.recipientId}`);
   });
 });
 

@@ -23,7 +23,8 @@ import {
 } from '../src/index.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const FIXTURES_DIR = `${REPO_ROOT}../shared/fixtures`;
+/** `shared/` beside the clone; FIXTURES_DIR overrides it (a git worktree lives elsewhere). */
+export const FIXTURES_DIR = process.env.FIXTURES_DIR ?? `${REPO_ROOT}../shared/fixtures`;
 
 export interface Fixture {
   name: string;
@@ -114,7 +115,7 @@ export async function addTenantWithCredentials(
   }
 }
 
-/** Collects every event published to the topic from its beginning. */
+/** Collects every event published to the topic from its beginning, and its record key. */
 export async function topicReader(brokers: string, topic: string, id: string) {
   const kafka = new Kafka({
     clientId: 'test-reader',
@@ -123,15 +124,19 @@ export async function topicReader(brokers: string, topic: string, id: string) {
   });
   const consumer: Consumer = kafka.consumer({ groupId: `reader-${id}`, maxWaitTimeInMs: 100 });
   const seen: CanonicalEvent[] = [];
+  /** Each record's Kafka key, by the eventId of its event. */
+  const keys = new Map<string, string>();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: ({ message }) => {
-      seen.push(JSON.parse(String(message.value)) as CanonicalEvent);
+      const event = JSON.parse(String(message.value)) as CanonicalEvent;
+      seen.push(event);
+      keys.set(event.eventId, String(message.key));
       return Promise.resolve();
     },
   });
-  return { seen, stop: () => consumer.disconnect() };
+  return { seen, keys, stop: () => consumer.disconnect() };
 }
 
 /** The request of a fixture as inject() options: path + query of its URL, its headers, its exact body. */

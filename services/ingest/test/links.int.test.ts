@@ -58,7 +58,7 @@ describe('tracked links', () => {
     });
   });
 
-  it('answers an unknown or malformed code with a 404 page, never a redirect', async () => {
+  it('answers an unknown or malformed code with a 404 page (JSON for a client asking for it), never a redirect', async () => {
     for (const url of ['/c/AAAAAAAAAAAA', '/c/x', '/c/..%2F..%2Fetc']) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode).toBe(404);
@@ -66,6 +66,22 @@ describe('tracked links', () => {
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).toContain('Link not found');
     }
+    const api = await app.inject({
+      method: 'GET',
+      url: '/c/AAAAAAAAAAAA',
+      headers: { accept: 'application/json' },
+    });
+    expect([api.statusCode, api.headers.location, api.json()]).toEqual([
+      404,
+      undefined,
+      { error: { code: 'not_found', message: 'unknown or expired link' } },
+    ]);
+    const browser = await app.inject({
+      method: 'GET',
+      url: '/c/AAAAAAAAAAAA',
+      headers: { accept: 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8' },
+    });
+    expect(browser.headers['content-type']).toContain('text/html');
   });
 
   it('refuses non-http targets, missing fields and a missing key', async () => {
@@ -74,5 +90,88 @@ describe('tracked links', () => {
     }
     expect((await mint({ url: 'https://x.example' })).statusCode).toBe(400);
     expect((await mint({ campaignId: 'c', url: 'https://x.example' }, 'Bearer nope')).statusCode).toBe(401);
+  });
+
+  const clickOf = async (code: string) => {
+    const before = new Set(reader.seen.map((e) => e.eventId));
+    const res = await app.inject({ method: 'GET', url: `/c/${code}` });
+    const event =
+      res.statusCode === 302
+        ? (
+            await eventually(
+              () =>
+                Promise.resolve(reader.seen.filter((e) => !before.has(e.eventId) && e.type === 'clicked')),
+              (l) => l.length === 1,
+            )
+          )[0]
+        : undefined;
+    return { res, event };
+  };
+
+  it.each([
+    ['a non-ASCII host', 'https://例え.jp/', 'https://xn--r8jz45g.jp/'],
+    [
+      'U+202E in the path',
+      'https://shop.example/a\u202Eb?q=é#top',
+      'https://shop.example/a%E2%80%AEb?q=%C3%A9#top',
+    ],
+  ])('redirects a link minted with %s to a valid Location', async (_name, url, location) => {
+    const res = await mint({ campaignId: 'intl', url });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().url).toBe(location);
+    const { res: click, event } = await clickOf(res.json().code);
+    expect([click.statusCode, click.headers.location]).toEqual([302, location]);
+    expect(event?.url).toBe(location);
+  });
+
+  it('redirects a link stored before targets were normalized, and never 500s for one it cannot', async () => {
+    const insert = (code: string, url: string) =>
+      deps.pool.query(
+        `INSERT INTO tracked_links(code, tenant_id, campaign_id, channel, url) VALUES ($1, 'acme', 'old', 'sms', $2)`,
+        [code, url],
+      );
+    await insert('legacyAAAAA1', 'https://例え.jp/ü');
+    await insert('legacyAAAAA2', 'not a url at all');
+    const ok = await clickOf('legacyAAAAA1');
+    expect([ok.res.statusCode, ok.res.headers.location]).toEqual([302, 'https://xn--r8jz45g.jp/%C3%BC']);
+    const bad = await app.inject({ method: 'GET', url: '/c/legacyAAAAA2' });
+    expect([bad.statusCode, bad.headers.location]).toEqual([404, undefined]);
+  });
+
+  it('refuses with a 400 naming url what cannot be made a valid URL', async () => {
+    for (const url of [
+      'https://x.example/a\u0000b',
+      'https://x.example/\ud800',
+      'https://:80/',
+      `https://x.example/${'例'.repeat(700)}`,
+      'https://exa mple.com/',
+    ]) {
+      const res = await mint({ campaignId: 'c', url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual(['body.url']);
+    }
+  });
+
+  it('normalizes the recipient like every other source, and pseudonymizes a wamid message id', async () => {
+    const wamid = 'wamid.HBgLNDQ3NzAwOTAwMDAxFQIAERgSQ0I2QjM5REFBODkyQTExOEU1AA==';
+    const res = await mint({
+      campaignId: 'wa_promo',
+      channel: 'whatsapp',
+      messageId: wamid,
+      recipientId: '447700900001',
+      url: 'https://shop.example/wa',
+    });
+    expect(res.statusCode).toBe(201);
+    const { event } = await clickOf(res.json().code);
+    const who = deps.pseudonymizer.recipient('acme', '+44 7700 900001', 'sms');
+    expect(event).toMatchObject({
+      channel: 'whatsapp',
+      recipientId: who?.recipientId,
+      messageId: deps.pseudonymizer.ids('acme', wamid),
+    });
+    expect(JSON.stringify(event)).not.toMatch(/wamid\.|447700900001/);
+    expect(reader.keys.get(event?.eventId ?? '')).toBe(`acme r ${who?.recipientId}`);
+    const blank = await mint({ campaignId: 'c', recipientId: '  ', url: 'https://x.example' });
+    expect(blank.json().error.details).toEqual([{ path: 'body.recipientId', message: 'must not be blank' }]);
   });
 });

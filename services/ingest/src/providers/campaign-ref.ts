@@ -2,6 +2,8 @@
  * The campaign reference a provider echoes back (WhatsApp biz_opaque_callback_data, Vonage
  * client-ref, Infobip callbackData): a bare campaign id, or `campaign=…&segment=…&variant=…`.
  */
+import { isStorableText } from '@tally/events';
+
 export interface CampaignRef {
   campaignId?: string | undefined;
   segment?: string | undefined;
@@ -9,10 +11,10 @@ export interface CampaignRef {
 }
 
 const ID = /^[\x21-\x7e]{1,200}$/;
-/** Segment and variant labels: any printable text (no control characters). */
-const LABEL = /^[^\p{Cc}]{1,200}$/u;
+/** Segment and variant labels: storable text (no control characters, no unpaired surrogates). */
+const LABEL = { test: (s: string) => s.length >= 1 && s.length <= 200 && isStorableText(s) };
 
-function pick(v: string | null, re: RegExp): string | undefined {
+function pick(v: string | null, re: { test(s: string): boolean }): string | undefined {
   return v !== null && re.test(v) ? v : undefined;
 }
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCampaignRef } from './campaign-ref.ts';
-import { finalizeEvents } from './finalize.ts';
 import { classifyBody } from './keywords.ts';
-import { normalizeRecipient } from './recipient.ts';
 
 describe('opt-out keywords', () => {
   it.each([
@@ -39,51 +37,5 @@ describe('campaign references', () => {
     });
     expect(parseCampaignRef(undefined)).toEqual({});
     expect(parseCampaignRef('has space')).toEqual({});
-  });
-});
-
-describe('recipients', () => {
-  it.each([
-    ['+15005550009', '+15005550009', 'US'],
-    ['+1 (555) 000-0009', '+15550000009', 'US'],
-    ['whatsapp:+447700900001', '+447700900001', 'GB'],
-    ['447700900001', '+447700900001', 'GB'],
-    ['41790000001', '+41790000001', 'CH'],
-    ['US.13491208655302741918', 'US.13491208655302741918', 'US'],
-  ])('%s → %s (%s)', (raw, address, country) => {
-    expect(normalizeRecipient(raw)).toEqual({ address, country });
-  });
-});
-
-describe('finalize', () => {
-  const p = (t: string, a: string) => `r_${t}_${a.length}`;
-  it('pseudonymizes, derives the country, sets the tenant, and fills a recipient-keyed eventId', () => {
-    const [e] = finalizeEvents(
-      'acme',
-      [
-        {
-          eventId: 'wa:pref:{recipient}:stop:1',
-          type: 'opted_out',
-          occurredAt: '2026-11-26T13:36:40.000Z',
-          channel: 'whatsapp',
-          recipient: '447700900001',
-        },
-      ],
-      p,
-    );
-    expect(e).toEqual({
-      eventId: 'wa:pref:r_acme_13:stop:1',
-      type: 'opted_out',
-      occurredAt: '2026-11-26T13:36:40.000Z',
-      channel: 'whatsapp',
-      tenantId: 'acme',
-      recipientId: 'r_acme_13',
-      country: 'GB',
-    });
-  });
-  it('refuses a draft that is not a canonical event, naming the field', () => {
-    expect(() =>
-      finalizeEvents('acme', [{ eventId: 'x y', type: 'sent', occurredAt: 'now', channel: 'sms' }], p),
-    ).toThrow(/eventId|occurredAt/);
   });
 });

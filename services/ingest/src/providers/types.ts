@@ -4,7 +4,8 @@
  * `finalize.ts` derives `country`, pseudonymizes it and sets `tenantId`. Normalizers are pure:
  * payload (and receipt time) in, events and skips out.
  */
-import type { CanonicalEvent } from '@tally/events';
+import { isStorableText, type CanonicalEvent } from '@tally/events';
+import { CHANNEL_PREFIX } from '../address.ts';
 
 export type DraftEvent = Omit<CanonicalEvent, 'tenantId' | 'recipientId' | 'country'> & {
   /** Raw address of the person; never leaves ingest. */
@@ -55,4 +56,20 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 /** Drops keys whose value is undefined, so events carry only what the provider said. */
 export function compact<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * A provider's free-text field (error code, sender) as a label: trimmed, cut to `max` UTF-16 units
+ * (never inside a surrogate pair), undefined when empty or not storable — a receipt is kept
+ * whole rather than refused for a label it can do without.
+ */
+export function label(v: string | undefined, max: number): string | undefined {
+  let s = v?.trim().slice(0, max);
+  if (s && /[\ud800-\udbff]$/.test(s)) s = s.slice(0, -1);
+  return s && isStorableText(s) ? s : undefined;
+}
+
+/** The sending number or id, as a label (no country or pseudonymization: it is the sender's own). */
+export function normalizeSender(raw: string | undefined): string | undefined {
+  return label(raw?.trim().replace(CHANNEL_PREFIX, ''), 200);
 }

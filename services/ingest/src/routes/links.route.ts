@@ -1,15 +1,17 @@
 /**
  * POST /v1/links (tenant API key) mints a tracked short link; GET /c/:code redirects (302) to its
  * target and publishes a `clicked` event with the link's campaign and message. An unknown code is
- * a 404 HTML page — never a redirect, so the endpoint cannot be used as an open redirector.
+ * a 404 — never a redirect, so the endpoint cannot be used as an open redirector: an HTML page for
+ * people, SPEC §6's JSON error for a client whose Accept asks for JSON and not HTML.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { channelSchema, idSchema, type CanonicalEvent } from '@tally/events';
-import { bearerAuth, tenantOf } from '@tally/http';
+import { channelSchema, idSchema, LIMITS, storableText, type CanonicalEvent } from '@tally/events';
+import { AppError, bearerAuth, tenantOf } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
 import { clickEventId, CODE_PATTERN, newLinkCode } from '../links/codes.ts';
+import { locationOf, targetUrlSchema } from '../links/target.ts';
 import { errorSchema } from '../webhooks/schemas.ts';
 
 const NOT_FOUND_PAGE =
@@ -19,10 +21,10 @@ const NOT_FOUND_PAGE =
 export const linkBodySchema = z.strictObject({
   campaignId: idSchema,
   messageId: idSchema.optional(),
-  /** Raw address; stored pseudonymized. */
-  recipientId: z.string().min(1).max(320).optional(),
+  /** Raw address, normalized for the channel (address.ts) and stored pseudonymized. */
+  recipientId: storableText(LIMITS.rawRecipient).optional(),
   channel: channelSchema.default('sms'),
-  url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048),
+  url: targetUrlSchema,
 });
 
 export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
@@ -50,8 +52,8 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
         code,
         tenantId: tenant.id,
         campaignId: b.campaignId,
-        messageId: b.messageId,
-        recipientId: b.recipientId === undefined ? undefined : deps.pseudonymize(tenant.id, b.recipientId),
+        messageId: b.messageId === undefined ? undefined : linkMessageId(deps, tenant.id, b.messageId),
+        recipientId: b.recipientId === undefined ? undefined : linkRecipient(deps, tenant.id, b),
         channel: b.channel,
         url: b.url,
       });
@@ -67,13 +69,19 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
       schema: {
         summary: 'Follow a tracked link (302) and record the click',
         params: z.object({ code: z.string().max(100) }),
-        response: { 404: z.string().describe('HTML page') },
+        response: { 404: z.union([z.string().describe('HTML page'), errorSchema]) },
       },
     },
     async (request, reply) => {
       const { code } = request.params;
       const link = CODE_PATTERN.test(code) ? await deps.links.find(code) : undefined;
-      if (!link) return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
+      // A target that cannot be a Location header (a link minted before targets were normalized)
+      // is answered like an unknown link: never a 500, never a broken redirect.
+      const target = link ? locationOf(link.url) : undefined;
+      if (!link || !target) {
+        if (prefersJson(request.headers.accept)) throw new AppError('not_found', 'unknown or expired link');
+        return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
+      }
       const now = deps.now();
       const event: CanonicalEvent = {
         eventId: clickEventId(code, now),
@@ -82,7 +90,7 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
         occurredAt: now.toISOString(),
         channel: link.channel,
         campaignId: link.campaignId,
-        url: link.url,
+        url: target,
         ...(link.messageId ? { messageId: link.messageId } : {}),
         ...(link.recipientId ? { recipientId: link.recipientId } : {}),
       };
@@ -94,7 +102,36 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
         deps.metrics.clicksLost.inc();
         request.log.warn({ err, code }, 'click_not_recorded');
       }
-      return reply.header('cache-control', 'no-store').redirect(link.url, 302);
+      return reply.header('cache-control', 'no-store').redirect(target, 302);
     },
   );
+}
+
+/** An API client that asks for JSON (and not HTML) gets the SPEC §6 error body; a browser, the page. */
+function prefersJson(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('application/json') && !accept.includes('text/html');
+}
+
+function invalid(path: string, message: string): AppError {
+  return new AppError('invalid_request', `invalid body: ${path}`, [{ path, message }]);
+}
+
+/** The link's message id with any wamid pseudonymized, as the click event will carry it. */
+function linkMessageId(deps: IngestDeps, tenantId: string, messageId: string): string {
+  const id = deps.pseudonymizer.ids(tenantId, messageId);
+  if (!idSchema.safeParse(id).success) throw invalid('body.messageId', 'is too long once pseudonymized');
+  return id;
+}
+
+function linkRecipient(
+  deps: IngestDeps,
+  tenantId: string,
+  b: { recipientId?: string | undefined; channel: CanonicalEvent['channel'] },
+): string {
+  const who =
+    b.recipientId === undefined
+      ? undefined
+      : deps.pseudonymizer.recipient(tenantId, b.recipientId, b.channel);
+  if (!who) throw invalid('body.recipientId', 'must not be blank');
+  return who.recipientId;
 }

@@ -10,7 +10,7 @@ import { TENANT_ID_PATTERN } from '@tally/db';
 import type { IngestDeps } from '../deps.ts';
 import { acceptedCredentials } from '../credentials/rotation.ts';
 import type { ProviderCredentials, ProviderName } from '../credentials/types.ts';
-import { finalizeEvents } from '../providers/finalize.ts';
+import { finalizeEvent } from '../finalize.ts';
 import { publishOr503 } from '../publish/publish-or-503.ts';
 import { PayloadError, str, type Normalized } from '../providers/types.ts';
 
@@ -93,15 +93,16 @@ export async function publishNormalized(
   provider: ProviderName,
   normalized: Normalized,
 ): Promise<number> {
-  const events = (() => {
-    try {
-      return finalizeEvents(tenantId, normalized.events, deps.pseudonymize);
-    } catch (err) {
-      if (err instanceof PayloadError)
-        throw new AppError('invalid_request', `invalid ${provider} payload: ${err.message}`);
-      throw err;
-    }
-  })();
+  const receivedAt = deps.now();
+  const events = normalized.events.map((draft, i) => {
+    const r = finalizeEvent(tenantId, draft, deps.pseudonymizer, receivedAt);
+    if (r.ok) return r.event;
+    const issues = r.issues.map((x) => `${x.path}: ${x.message}`).join('; ');
+    throw new AppError(
+      'invalid_request',
+      `invalid ${provider} payload: update ${i} cannot become an event (${issues})`,
+    );
+  });
   for (const s of normalized.skipped) {
     deps.metrics.webhookSkips.inc({ provider, reason: s.reason });
     if (s.reason === 'unknown_status') {

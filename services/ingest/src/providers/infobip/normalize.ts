@@ -16,10 +16,18 @@
  * `infobip:<messageId>:<status id>`, seen `infobip:<messageId>:seen`. Cost on final reports only,
  * so a message's price is counted once.
  */
-import type { Channel, EventType } from '@tally/events';
+import { roundAmount, type Channel, type EventType } from '@tally/events';
 import { parseCampaignRef } from '../campaign-ref.ts';
-import { normalizeSender } from '../recipient.ts';
-import { compact, isRecord, PayloadError, str, type DraftEvent, type Normalized } from '../types.ts';
+import {
+  compact,
+  isRecord,
+  PayloadError,
+  str,
+  type DraftEvent,
+  type Normalized,
+  normalizeSender,
+  label,
+} from '../types.ts';
 
 const GROUP = { PENDING: 1, UNDELIVERABLE: 2, DELIVERED: 3, EXPIRED: 4, REJECTED: 5 } as const;
 const DELIVERED_TO_OPERATOR = 2;
@@ -45,7 +53,7 @@ function cost(r: Record<string, unknown>) {
   const amount = p?.pricePerMessage;
   const currency = str(p?.currency);
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0 || !currency) return undefined;
-  return { amount, currency };
+  return { amount: roundAmount(amount), currency };
 }
 
 export function normalizeInfobip(body: unknown, channelHint: Channel | undefined): Normalized {
@@ -102,7 +110,7 @@ export function normalizeInfobip(body: unknown, channelHint: Channel | undefined
       type,
       occurredAt,
       channel: channelOf(r, channelHint ?? 'sms'),
-      errorCode: type === 'failed' ? (errorName ?? name) : undefined,
+      errorCode: type === 'failed' ? label(errorName ?? name, 100) : undefined,
       cost: type === 'sent' ? undefined : cost(r),
     });
     out.events.push(event);

@@ -27,8 +27,7 @@
  */
 import { classifyBody } from '../keywords.ts';
 import { refFromParams } from '../campaign-ref.ts';
-import { normalizeSender } from '../recipient.ts';
-import { compact, PayloadError, type DraftEvent, type Normalized } from '../types.ts';
+import { compact, PayloadError, type DraftEvent, type Normalized, normalizeSender, label } from '../types.ts';
 import type { EventType } from '@tally/events';
 
 const STATUS_EVENT: Record<string, EventType> = {
@@ -88,7 +87,7 @@ export function normalizeTwilio(
     ...refFromParams(callbackQuery),
     recipient: params.To,
     sender: normalizeSender(params.From),
-    errorCode: type === 'failed' ? params.ErrorCode : undefined,
+    errorCode: type === 'failed' ? label(params.ErrorCode, 100) : undefined,
   });
   return { events: [event], skipped: [] };
 }

@@ -31,11 +31,19 @@
  * receipt; Messages API `timestamp`. eventId `vonage:<messageId>:<status>` (each part of a long
  * SMS has its own messageId), inbound `vonage:<messageId>:inbound`.
  */
-import type { Channel, EventType } from '@tally/events';
+import { roundAmount, type Channel, type EventType } from '@tally/events';
 import { parseCampaignRef } from '../campaign-ref.ts';
 import { classifyBody } from '../keywords.ts';
-import { normalizeSender } from '../recipient.ts';
-import { compact, isRecord, PayloadError, str, type DraftEvent, type Normalized } from '../types.ts';
+import {
+  compact,
+  isRecord,
+  PayloadError,
+  str,
+  type DraftEvent,
+  type Normalized,
+  normalizeSender,
+  label,
+} from '../types.ts';
 
 const SMS_STATUS: Record<string, EventType> = {
   accepted: 'sent',
@@ -81,7 +89,7 @@ export function vonageTime(
 
 function price(v: string | undefined, currency: string | undefined) {
   if (v === undefined || currency === undefined || !/^\d+(\.\d+)?$/.test(v)) return undefined;
-  return { amount: Number(v), currency };
+  return { amount: roundAmount(Number(v)), currency };
 }
 
 export function normalizeVonageSms(
@@ -138,7 +146,7 @@ export function normalizeVonageSms(
       ...base,
       eventId: `vonage:${messageId}:${status}`,
       type,
-      errorCode: type === 'failed' ? errCode : undefined,
+      errorCode: type === 'failed' ? label(errCode, 100) : undefined,
       cost: SMS_FINAL.has(status) ? price(p.price, accountCurrency) : undefined,
     }),
   ];
@@ -146,6 +154,11 @@ export function normalizeVonageSms(
     events.push(compact({ ...base, eventId: `vonage:${messageId}:opted_out`, type: 'opted_out' as const }));
   }
   return { events, skipped: [] };
+}
+
+/** Messages API `to`/`from`: a number or id as a string (v1), or `{ type, number | id }` (v0.1). */
+function address(v: unknown): string | undefined {
+  return isRecord(v) ? (str(v.number) ?? str(v.id)) : str(v);
 }
 
 function messagesChannel(c: string | undefined): Channel | undefined {
@@ -185,8 +198,8 @@ export function normalizeVonageMessages(b: Record<string, unknown>, receivedAt: 
           channel,
           provider: 'vonage' as const,
           messageId: type === 'replied' ? answered : undefined,
-          recipient: str(b.from),
-          sender: normalizeSender(str(b.to)),
+          recipient: address(b.from),
+          sender: normalizeSender(address(b.to)),
         }),
       ],
       skipped: [],
@@ -206,9 +219,9 @@ export function normalizeVonageMessages(b: Record<string, unknown>, receivedAt: 
         provider: 'vonage' as const,
         messageId: uuid,
         ...parseCampaignRef(str(b.client_ref)),
-        recipient: str(b.to),
-        sender: normalizeSender(str(b.from)),
-        errorCode: type === 'failed' && error ? (str(error.title) ?? str(error.type)) : undefined,
+        recipient: address(b.to),
+        sender: normalizeSender(address(b.from)),
+        errorCode: type === 'failed' && error ? label(str(error.title) ?? str(error.type), 100) : undefined,
         cost: MESSAGES_FINAL.has(status) && usage ? price(str(usage.price), str(usage.currency)) : undefined,
       }),
     ],

@@ -24,7 +24,6 @@
 import type { EventType } from '@tally/events';
 import { parseCampaignRef } from '../campaign-ref.ts';
 import { classifyBody } from '../keywords.ts';
-import { normalizeSender } from '../recipient.ts';
 import {
   compact,
   isRecord,
@@ -34,6 +33,8 @@ import {
   unixSeconds,
   type DraftEvent,
   type Normalized,
+  normalizeSender,
+  label,
 } from '../types.ts';
 
 const STATUS_EVENT: Record<string, EventType> = {
@@ -102,7 +103,7 @@ function statusEvents(s: unknown, path: string, sender: string | undefined, out:
     return;
   }
   const firstError = arr(s.errors)[0];
-  const errorCode = type === 'failed' && isRecord(firstError) ? str(firstError.code) : undefined;
+  const errorCode = type === 'failed' && isRecord(firstError) ? label(str(firstError.code), 100) : undefined;
   const base = {
     occurredAt,
     channel: 'whatsapp' as const,
