@@ -33,6 +33,15 @@ export const alertsEnv = {
   ALERT_DELIVERY_MAX_ATTEMPTS: positiveInt.default(12),
   ALERT_RETRY_BASE_MS: positiveInt.default(1000),
   ALERT_RETRY_MAX_MS: positiveInt.default(300_000),
+  /**
+   * A replica that cannot reach a channel for a local reason (alerts/failure.ts: DNS, connection
+   * refused, the SSRF guard, …) gives the delivery back without spending an attempt and leaves
+   * that channel to the other replicas for this long, doubling per refusal in a row up to the max.
+   */
+  ALERT_LOCAL_REFUSAL_BACKOFF_MS: positiveInt.default(1000),
+  ALERT_LOCAL_REFUSAL_BACKOFF_MAX_MS: positiveInt.default(60_000),
+  /** Local refusals of one delivery (all replicas) before they count as attempts too. */
+  ALERT_DELIVERY_MAX_LOCAL_REFUSALS: z.coerce.number().int().min(0).default(100),
   /** Deliveries in flight at once per replica. */
   ALERT_SENDER_CONCURRENCY: positiveInt.default(16),
   /** Allow channel URLs on loopback/private/link-local addresses (tests, closed networks). */

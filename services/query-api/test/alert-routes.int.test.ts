@@ -197,16 +197,21 @@ describe('alert routes', () => {
       async () =>
         (
           await iso.db.pool.query(
-            'SELECT status, last_error FROM notification_deliveries WHERE tenant_id = $1',
+            `SELECT status, attempts, local_refusals, last_error, last_local_refusal
+               FROM notification_deliveries WHERE tenant_id = $1`,
             [tenant],
           )
         ).rows[0],
       (r) => r?.status !== 'sending',
       { timeoutMs: 5000 },
     );
+    // refused by this replica's guard: given back for another replica, no attempt spent
     expect(row).toMatchObject({
       status: 'pending',
-      last_error: expect.stringMatching(/loopback, private or link-local/),
+      attempts: 0,
+      local_refusals: 1,
+      last_error: null,
+      last_local_refusal: expect.stringMatching(/^url_guard: .*loopback, private or link-local/),
     });
   });
 

@@ -64,6 +64,9 @@ export function createAlerting(o: {
     retryMaxMs: config.ALERT_RETRY_MAX_MS,
     concurrency: config.ALERT_SENDER_CONCURRENCY,
     allowPrivate: config.ALERTS_ALLOW_PRIVATE_URLS,
+    localBackoffBaseMs: config.ALERT_LOCAL_REFUSAL_BACKOFF_MS,
+    localBackoffMaxMs: config.ALERT_LOCAL_REFUSAL_BACKOFF_MAX_MS,
+    maxLocalRefusals: config.ALERT_DELIVERY_MAX_LOCAL_REFUSALS,
     onOutcome: (channel, outcome) => metrics.deliveries.inc({ channel, outcome }),
   });
   const hub = createStreamHub({ connectionString: config.DATABASE_URL, logger });

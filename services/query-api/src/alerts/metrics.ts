@@ -19,7 +19,7 @@ export function createAlertMetrics(registry: Registry): AlertMetrics {
     }),
     deliveries: new Counter({
       name: 'tally_notification_deliveries_total',
-      help: 'Notification delivery attempts by channel kind and outcome (delivered, retry, failed)',
+      help: 'Notification delivery outcomes by channel kind: delivered, retry, failed (attempts), local_refusal (given back, no attempt)',
       labelNames: ['channel', 'outcome'],
       registers: [registry],
     }),
