@@ -141,7 +141,8 @@ export function createLeader(opts: LeaderOptions): Leader {
     }
     const { rows } = await c.query<{ token: string }>(ACQUIRE_SQL, [lease, holderId, opts.ttlMs]);
     const token = rows[0] ? Number(rows[0].token) : undefined;
-    if (token === undefined || released) return null;
+    if (token === undefined) return null;
+    // Taken even while release() waits for this step: release() then ends it at once.
     term = { fence: { lease, token, holdMs }, validUntil: sent + opts.ttlMs };
     log.info({ lease, token, ttl_ms: opts.ttlMs }, 'alert_leadership_acquired');
     opts.onChange?.(true);
@@ -150,14 +151,16 @@ export function createLeader(opts: LeaderOptions): Leader {
 
   /** One step at a time: the loop and a direct acquire() never overlap. */
   const acquire = (): Promise<Fence | null> =>
-    (stepping ??= step()
-      .catch((err: unknown) => {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'alert_lease_step_failed');
-        client?.end().catch(() => undefined);
-        client = undefined;
-        return current();
-      })
-      .finally(() => (stepping = undefined)));
+    released
+      ? Promise.resolve(null)
+      : (stepping ??= step()
+          .catch((err: unknown) => {
+            log.warn({ err: err instanceof Error ? err.message : String(err) }, 'alert_lease_step_failed');
+            client?.end().catch(() => undefined);
+            client = undefined;
+            return current();
+          })
+          .finally(() => (stepping = undefined)));
 
   return {
     holderId,
