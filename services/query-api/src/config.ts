@@ -15,8 +15,16 @@ import { credentialsKeySchema } from '@tally/secrets';
 export const alertsEnv = {
   /** Run the evaluator and sender loops in this replica (routes are served either way). */
   ALERTS_ENABLED: envBoolean.default(true),
-  /** How often the lock holder evaluates every rule; also how often standbys try the lock. */
+  /** How often the lease holder evaluates every rule. */
   ALERT_EVAL_INTERVAL_MS: positiveInt.default(1000),
+  /**
+   * The evaluator's leadership lease (alerts/leader.ts). A leader that stops renewing (dead or
+   * stalled) is replaced within TTL + ALERT_LEADER_RENEW_MS: 2.5 s by default, which keeps the
+   * detection latency (SPEC §7, 5 s) within bounds through a failover.
+   */
+  ALERT_LEADER_LEASE_TTL_MS: positiveInt.min(1000).max(60_000).default(2000),
+  /** How often the leader renews its lease and standbys try to take an expired one (≤ TTL / 3). */
+  ALERT_LEADER_RENEW_MS: positiveInt.min(50).default(500),
   /** How often the outbox is polled for due deliveries. */
   ALERT_SENDER_INTERVAL_MS: positiveInt.default(250),
   /** Per-delivery HTTP timeout. */
@@ -25,6 +33,15 @@ export const alertsEnv = {
   ALERT_DELIVERY_MAX_ATTEMPTS: positiveInt.default(12),
   ALERT_RETRY_BASE_MS: positiveInt.default(1000),
   ALERT_RETRY_MAX_MS: positiveInt.default(300_000),
+  /**
+   * A replica that cannot reach a channel for a local reason (alerts/failure.ts: DNS, connection
+   * refused, the SSRF guard, …) gives the delivery back without spending an attempt and leaves
+   * that channel to the other replicas for this long, doubling per refusal in a row up to the max.
+   */
+  ALERT_LOCAL_REFUSAL_BACKOFF_MS: positiveInt.default(1000),
+  ALERT_LOCAL_REFUSAL_BACKOFF_MAX_MS: positiveInt.default(60_000),
+  /** Local refusals of one delivery (all replicas) before they count as attempts too. */
+  ALERT_DELIVERY_MAX_LOCAL_REFUSALS: z.coerce.number().int().min(0).default(100),
   /** Deliveries in flight at once per replica. */
   ALERT_SENDER_CONCURRENCY: positiveInt.default(16),
   /** Allow channel URLs on loopback/private/link-local addresses (tests, closed networks). */
@@ -55,16 +72,27 @@ export const apiEnv = {
   TIMESERIES_LIVE_MINUTES: positiveInt.max(1440).default(1440),
 };
 
-export const queryApiConfigSchema = z.object({
-  ...logEnv,
-  ...redisEnv,
-  ...postgresEnv,
-  ...httpEnv,
-  ...alertsEnv,
-  ...apiEnv,
-  ...kafkaEnv,
-  /** Only to measure freshness (Kafka high watermarks vs applied offsets); unset → freshness null. */
-  KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.optional(),
-  PORT: port.default(3002),
-});
+export const queryApiConfigSchema = z
+  .object({
+    ...logEnv,
+    ...redisEnv,
+    ...postgresEnv,
+    ...httpEnv,
+    ...alertsEnv,
+    ...apiEnv,
+    ...kafkaEnv,
+    /** Only to measure freshness (Kafka high watermarks vs applied offsets); unset → freshness null. */
+    KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.optional(),
+    PORT: port.default(3002),
+  })
+  .superRefine((c, ctx) => {
+    // Renewed well within its TTL: two renewals in a row may fail before the lease is lost.
+    if (c.ALERT_LEADER_RENEW_MS * 3 > c.ALERT_LEADER_LEASE_TTL_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_LEADER_RENEW_MS'],
+        message: `must be at most a third of ALERT_LEADER_LEASE_TTL_MS (${String(c.ALERT_LEADER_LEASE_TTL_MS)})`,
+      });
+    }
+  });
 export type QueryApiConfig = z.infer<typeof queryApiConfigSchema>;

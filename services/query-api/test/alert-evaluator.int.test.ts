@@ -8,15 +8,9 @@ import { DEFAULT_ALERT_RULES, type AlertRules } from '@tally/kpi';
 import { createLogger } from '@tally/logging';
 import { isolate, type Isolation } from '@tally/testing';
 import { createEvaluator, type Evaluator } from '../src/alerts/evaluator.ts';
-import type { Leader } from '../src/alerts/leader.ts';
 import { putAlertRules } from '../src/alerts/rules-store.ts';
-import { addTenant, counts, FeedSource } from './alert-fixtures.ts';
+import { addTenant, counts, FeedSource, holdLease } from './alert-fixtures.ts';
 
-const alwaysLeader: Leader = {
-  ensure: () => Promise.resolve(true),
-  isLeader: () => true,
-  release: () => Promise.resolve(),
-};
 const t0 = Date.parse('2026-11-26T08:00:00Z');
 const H = 3600_000;
 
@@ -24,19 +18,22 @@ describe('alert evaluator', () => {
   let iso: Isolation;
   let feed: FeedSource;
   let evaluator: Evaluator;
+  let lease: Awaited<ReturnType<typeof holdLease>>;
   let n = 0;
 
   beforeAll(async () => {
     iso = await isolate('aeval');
     feed = new FeedSource();
+    lease = await holdLease(iso);
     evaluator = createEvaluator({
       pool: iso.db.pool,
       source: feed,
-      leader: alwaysLeader,
+      leader: lease,
       logger: createLogger({ service: 'test', level: 'silent' }),
     });
   });
   afterAll(async () => {
+    await lease?.release();
     await iso?.cleanup();
   });
 

@@ -12,6 +12,7 @@ import { createLogger } from '@tally/logging';
 import type { Isolation } from '@tally/testing';
 import { buildApp, closeDeps, createDeps, queryApiConfigSchema, type QueryApiDeps } from '../src/index.ts';
 import type { ActiveScope, AlertCountsSource, AlertScope } from '../src/index.ts';
+import { createLeader, type Fence, type Leader } from '../src/alerts/leader.ts';
 
 export const ALERT_TEST_ENV: Record<string, string> = {
   ALERT_EVAL_INTERVAL_MS: '100',
@@ -161,3 +162,29 @@ export async function call(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A real evaluator lease taken by the test itself, for tests that tick an evaluator or record
+ * transitions directly (their writes are fenced by it). Long enough never to lapse in a test.
+ */
+export async function holdLease(iso: Isolation): Promise<Leader & { fence: Fence }> {
+  const leader = createLeader({
+    connectionString: iso.db.url,
+    logger: createLogger({ service: 'test-lease', level: 'silent' }),
+    ttlMs: 600_000,
+    renewMs: 200_000,
+  });
+  const fence = await leader.acquire();
+  if (!fence) throw new Error('the evaluator lease is held by someone else');
+  return Object.assign(leader, { fence });
+}
+
+/** Runs `fn` under a lease taken for it and given back after (so a replica can lead next). */
+export async function underLease<T>(iso: Isolation, fn: (fence: Fence) => Promise<T>): Promise<T> {
+  const lease = await holdLease(iso);
+  try {
+    return await fn(lease.fence);
+  } finally {
+    await lease.release();
+  }
+}

@@ -10,7 +10,15 @@ import { DEFAULT_ALERT_RULES } from '@tally/kpi';
 import { eventually, isolate, type Isolation } from '@tally/testing';
 import { channelSealer } from '../src/alerts/channel-secrets.ts';
 import { recordFire } from '../src/alerts/transitions.ts';
-import { addTenant, call, counts, FeedSource, startInstance, type Instance } from './alert-fixtures.ts';
+import {
+  addTenant,
+  call,
+  counts,
+  FeedSource,
+  startInstance,
+  underLease,
+  type Instance,
+} from './alert-fixtures.ts';
 
 describe('alert routes', () => {
   let iso: Isolation;
@@ -174,29 +182,36 @@ describe('alert routes', () => {
       "INSERT INTO notification_channels(tenant_id, kind, name, url) VALUES ($1, 'slack', 's', 'http://127.0.0.1:9/x')",
       [tenant],
     );
-    await recordFire(iso.db.pool, {
-      tenantId: tenant,
-      ruleType: 'optOutSpike',
-      scope: { kind: 'campaign', campaignId: 'c' },
-      numbers: {},
-      at: new Date(),
-      autoPause: false,
-    });
+    await underLease(iso, (fence) =>
+      recordFire(iso.db.pool, fence, {
+        tenantId: tenant,
+        ruleType: 'optOutSpike',
+        scope: { kind: 'campaign', campaignId: 'c' },
+        numbers: {},
+        at: new Date(),
+        autoPause: false,
+      }),
+    );
     expect(await strict.deps.alerting.sender.pump()).toBe(1);
     const row = await eventually(
       async () =>
         (
           await iso.db.pool.query(
-            'SELECT status, last_error FROM notification_deliveries WHERE tenant_id = $1',
+            `SELECT status, attempts, local_refusals, last_error, last_local_refusal
+               FROM notification_deliveries WHERE tenant_id = $1`,
             [tenant],
           )
         ).rows[0],
       (r) => r?.status !== 'sending',
       { timeoutMs: 5000 },
     );
+    // refused by this replica's guard: given back for another replica, no attempt spent
     expect(row).toMatchObject({
       status: 'pending',
-      last_error: expect.stringMatching(/loopback, private or link-local/),
+      attempts: 0,
+      local_refusals: 1,
+      last_error: null,
+      last_local_refusal: expect.stringMatching(/^url_guard: .*loopback, private or link-local/),
     });
   });
 
@@ -211,14 +226,16 @@ describe('alert routes', () => {
       endsAt: new Date(Date.now() + 60_000).toISOString(),
     });
     expect(sil.status).toBe(201);
-    await recordFire(iso.db.pool, {
-      tenantId: 'tenant-a',
-      ruleType: 'optOutSpike',
-      scope: { kind: 'campaign', campaignId: 'secret-campaign' },
-      numbers: { delivered: 1000, optOuts: 50 },
-      at: new Date(),
-      autoPause: false,
-    });
+    await underLease(iso, (fence) =>
+      recordFire(iso.db.pool, fence, {
+        tenantId: 'tenant-a',
+        ruleType: 'optOutSpike',
+        scope: { kind: 'campaign', campaignId: 'secret-campaign' },
+        numbers: { delivered: 1000, optOuts: 50 },
+        at: new Date(),
+        autoPause: false,
+      }),
+    );
     expect((await call(open, keyA, 'GET', '/v1/alerts')).body.alerts.length).toBeGreaterThan(0);
     expect((await call(open, keyA, 'GET', '/v1/silences')).body.silences).toHaveLength(1);
     expect((await call(open, keyB, 'GET', '/v1/alerts')).body).toEqual({ alerts: [] });

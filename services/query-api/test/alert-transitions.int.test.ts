@@ -1,27 +1,23 @@
 /**
  * The transactional transitions on real Postgres: evaluators racing on the same alert record each
  * transition once (the lock makes such races rare; these make them certain), with one outbox row
- * per channel and none while silenced.
+ * per channel and none while silenced. The writes are fenced by a lease the test holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tally/logging';
 import { isolate, type Isolation } from '@tally/testing';
 import { createEvaluator } from '../src/alerts/evaluator.ts';
-import type { Leader } from '../src/alerts/leader.ts';
 import { recordFire, recordRenotify, recordResolve } from '../src/alerts/transitions.ts';
-import { addTenant, counts, FeedSource } from './alert-fixtures.ts';
+import { addTenant, counts, FeedSource, holdLease } from './alert-fixtures.ts';
 
 const numbers = { delivered: 1000, optOuts: 50 };
-const alwaysLeader: Leader = {
-  ensure: () => Promise.resolve(true),
-  isLeader: () => true,
-  release: () => Promise.resolve(),
-};
 
 describe('alert transitions', () => {
   let iso: Isolation;
+  let lease: Awaited<ReturnType<typeof holdLease>>;
   beforeAll(async () => {
     iso = await isolate('trans');
+    lease = await holdLease(iso);
     await addTenant(iso, 'acme');
     await iso.db.pool.query(
       `INSERT INTO notification_channels(tenant_id, kind, name, url, secret) VALUES
@@ -31,6 +27,7 @@ describe('alert transitions', () => {
     );
   });
   afterAll(async () => {
+    await lease?.release();
     await iso?.cleanup();
   });
 
@@ -47,7 +44,7 @@ describe('alert transitions', () => {
     const scope = { kind: 'campaign', campaignId: 'race' } as const;
     const fires = await Promise.all(
       Array.from({ length: 5 }, () =>
-        recordFire(iso.db.pool, {
+        recordFire(iso.db.pool, lease.fence, {
           tenantId: 'acme',
           ruleType: 'optOutSpike',
           scope,
@@ -66,13 +63,15 @@ describe('alert transitions', () => {
     const later = new Date(at.getTime() + 4 * 3600_000);
     const renotified = await Promise.all(
       Array.from({ length: 5 }, () =>
-        recordRenotify(iso.db.pool, { alertId, previousNotifiedAt: at, numbers, at: later }),
+        recordRenotify(iso.db.pool, lease.fence, { alertId, previousNotifiedAt: at, numbers, at: later }),
       ),
     );
     expect(renotified.filter((r) => r !== null)).toHaveLength(1);
 
     const resolves = await Promise.all(
-      Array.from({ length: 5 }, () => recordResolve(iso.db.pool, { alertId, numbers, at: later })),
+      Array.from({ length: 5 }, () =>
+        recordResolve(iso.db.pool, lease.fence, { alertId, numbers, at: later }),
+      ),
     );
     expect(resolves.filter((r) => r !== null)).toHaveLength(1);
     const { rows } = await iso.db.pool.query(
@@ -83,7 +82,7 @@ describe('alert transitions', () => {
   });
 
   it('calls pause webhooks when an autoPause rule fires', async () => {
-    const t = await recordFire(iso.db.pool, {
+    const t = await recordFire(iso.db.pool, lease.fence, {
       tenantId: 'acme',
       ruleType: 'deliveryDrop',
       scope: { kind: 'sender', sender: 'MYBRAND' },
@@ -98,7 +97,7 @@ describe('alert transitions', () => {
     const feed = new FeedSource();
     const logger = createLogger({ service: 'test', level: 'silent' });
     const evaluators = [1, 2].map(() =>
-      createEvaluator({ pool: iso.db.pool, source: feed, leader: alwaysLeader, logger }),
+      createEvaluator({ pool: iso.db.pool, source: feed, leader: lease, logger }),
     );
     const scope = { kind: 'campaign', campaignId: 'twins' } as const;
     const t0 = Date.parse('2026-11-26T11:00:00Z');

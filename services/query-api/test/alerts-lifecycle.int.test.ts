@@ -172,7 +172,15 @@ describe('alert lifecycle', () => {
     expect(rx.accepted('/webhook')).toHaveLength(1);
     const attempts = rx.on('/webhook');
     expect(attempts.map((r) => r.status)).toEqual([500, 500, 500, 200]);
-    expect(new Set(attempts.map((r) => r.headers['x-tally-delivery'])).size).toBe(1);
+    // one X-Tally-Delivery for the four requests: the delivery's UUID
+    const ids = new Set(attempts.map((r) => r.headers['x-tally-delivery']));
+    const { rows: keys } = await iso.db.pool.query(
+      `SELECT d.delivery_key::text AS key FROM notification_deliveries d
+         JOIN notification_channels c ON c.id = d.channel_id WHERE d.tenant_id = $1 AND c.kind = 'webhook'`,
+      [id],
+    );
+    expect([...ids]).toEqual([keys[0]?.key]);
+    expect(keys[0]?.key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const { rows } = await iso.db.pool.query(
       `SELECT d.status, d.attempts, d.last_error, c.kind FROM notification_deliveries d
          JOIN notification_channels c ON c.id = d.channel_id WHERE d.tenant_id = $1 ORDER BY c.kind`,

@@ -1,8 +1,9 @@
 /**
- * The alerting runtime of one query-api replica: the evaluator loop (only the lock holder
- * evaluates), the outbox sender loop (every replica sends; claims never overlap), and the live
- * stream hub. Nothing connects until start() or the first stream subscriber.
- * Stop order (main.ts): stopEvaluator() releases the lock → drainSender() → close().
+ * The alerting runtime of one query-api replica: the lease loop and the evaluator loop (only the
+ * lease holder evaluates; it evaluates at once when it takes the lease), the outbox sender loop
+ * (every replica sends; claims never overlap), and the live stream hub. Nothing connects until
+ * start() or the first stream subscriber.
+ * Stop order (main.ts): stopEvaluator() ends the lease → drainSender() → close().
  */
 import type { Pool } from '@tally/db';
 import type { Logger } from '@tally/logging';
@@ -40,7 +41,17 @@ export function createAlerting(o: {
   const clock = o.clock ?? (() => new Date());
   const logger = o.logger.child({ component: 'alerting' });
   const metrics = createAlertMetrics(o.registry);
-  const leader = createLeader({ connectionString: config.DATABASE_URL, logger });
+  let evalLoop: Loop | undefined;
+  const leader = createLeader({
+    connectionString: config.DATABASE_URL,
+    logger,
+    ttlMs: config.ALERT_LEADER_LEASE_TTL_MS,
+    renewMs: config.ALERT_LEADER_RENEW_MS,
+    onChange: (isLeader) => {
+      metrics.leader.set(isLeader ? 1 : 0);
+      if (isLeader) evalLoop?.wake();
+    },
+  });
   const evaluator = createEvaluator({ pool: o.pool, source: o.source, leader, logger });
   const sender = createSender({
     pool: o.pool,
@@ -53,10 +64,12 @@ export function createAlerting(o: {
     retryMaxMs: config.ALERT_RETRY_MAX_MS,
     concurrency: config.ALERT_SENDER_CONCURRENCY,
     allowPrivate: config.ALERTS_ALLOW_PRIVATE_URLS,
+    localBackoffBaseMs: config.ALERT_LOCAL_REFUSAL_BACKOFF_MS,
+    localBackoffMaxMs: config.ALERT_LOCAL_REFUSAL_BACKOFF_MAX_MS,
+    maxLocalRefusals: config.ALERT_DELIVERY_MAX_LOCAL_REFUSALS,
     onOutcome: (channel, outcome) => metrics.deliveries.inc({ channel, outcome }),
   });
   const hub = createStreamHub({ connectionString: config.DATABASE_URL, logger });
-  let evalLoop: Loop | undefined;
   let evaluatorStopped: Promise<void> | undefined;
   let senderDrained: Promise<void> | undefined;
 
@@ -64,7 +77,6 @@ export function createAlerting(o: {
     (evaluatorStopped ??= (async () => {
       await evalLoop?.stop();
       await leader.release();
-      metrics.leader.set(0);
     })());
   const drainSender = () => (senderDrained ??= sender.drain());
 
@@ -75,15 +87,16 @@ export function createAlerting(o: {
     hub,
     start() {
       if (evalLoop || evaluatorStopped) return;
+      leader.start();
       evalLoop = startLoop({
         name: 'alert_evaluator',
         intervalMs: config.ALERT_EVAL_INTERVAL_MS,
         logger,
         run: async () => {
           const started = performance.now();
-          const { leader: isLeader, transitions } = await evaluator.tick(clock());
-          metrics.leader.set(isLeader ? 1 : 0);
+          const { leader: isLeader, transitions, abandoned } = await evaluator.tick(clock());
           if (isLeader) metrics.evaluation.observe((performance.now() - started) / 1000);
+          if (abandoned) metrics.abandoned.inc({ reason: abandoned });
           for (const t of transitions) metrics.transitions.inc({ kind: t.kind, rule: t.alert.ruleType });
           // Deliver new transitions now rather than at the sender's next poll.
           if (transitions.length > 0) {
@@ -92,7 +105,15 @@ export function createAlerting(o: {
         },
       });
       sender.start();
-      logger.info({ eval_interval_ms: config.ALERT_EVAL_INTERVAL_MS }, 'alerting_started');
+      logger.info(
+        {
+          eval_interval_ms: config.ALERT_EVAL_INTERVAL_MS,
+          lease_ttl_ms: config.ALERT_LEADER_LEASE_TTL_MS,
+          lease_renew_ms: config.ALERT_LEADER_RENEW_MS,
+          holder: leader.holderId,
+        },
+        'alerting_started',
+      );
     },
     stopEvaluator,
     drainSender,

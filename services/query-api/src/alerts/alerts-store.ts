@@ -104,19 +104,6 @@ export async function tenantsWithFiring(pool: Pool): Promise<string[]> {
   return rows.map((r) => r.tenant_id);
 }
 
-/** Remembers since when a firing alert has been clear, and its latest numbers. */
-export async function updateFiring(
-  pool: Pool,
-  id: string,
-  clearSince: Date | null,
-  numbers: AlertNumbers,
-): Promise<void> {
-  await pool.query(
-    "UPDATE alerts SET clear_since = $2, last_numbers = $3 WHERE id = $1 AND state = 'firing'",
-    [id, clearSince, JSON.stringify(numbers)],
-  );
-}
-
 export function firingKey(ruleType: RuleType, kind: ScopeKind, id: string): string {
   return JSON.stringify([ruleType, kind, id]);
 }

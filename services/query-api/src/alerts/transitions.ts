@@ -4,17 +4,22 @@
  * state = the previous state), the transition row, one outbox row per notification channel
  * (none while a silence covers the scope), and a NOTIFY for the live streams — all or nothing.
  * A second evaluator that raced this one changes no row and so records and notifies nothing.
+ * Every write is fenced (fence.ts): it carries the evaluator's lease token and is refused, with
+ * nothing written, once a newer leader exists; each transition records the token it was made under.
  */
 import { randomUUID } from 'node:crypto';
-import { withTransaction, type Pool, type PoolClient } from '@tally/db';
+import type { Pool, PoolClient } from '@tally/db';
 import type { AlertNumbers, RuleType } from '@tally/kpi';
 import { alertView, type AlertRow, type TransitionKind, type TransitionView } from './alerts-store.ts';
+import { fencedTransaction } from './fence.ts';
+import type { Fence } from './leader.ts';
 import { scopeId, type AlertScope } from './source.ts';
 
 export const TRANSITIONS_CHANNEL = 'tally_alert_transitions';
 
 async function finish(
   client: PoolClient,
+  fence: Fence,
   alert: AlertRow,
   kind: TransitionKind,
   at: Date,
@@ -28,9 +33,9 @@ async function finish(
   );
   const silenceId = silence.rows[0]?.id ?? null;
   const inserted = await client.query<{ id: string }>(
-    `INSERT INTO alert_transitions(alert_id, tenant_id, kind, at, numbers, silence_id)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [alert.id, alert.tenant_id, kind, at, JSON.stringify(numbers), silenceId],
+    `INSERT INTO alert_transitions(alert_id, tenant_id, kind, at, numbers, silence_id, leader_token)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [alert.id, alert.tenant_id, kind, at, JSON.stringify(numbers), silenceId, fence.token],
   );
   const transitionId = String(inserted.rows[0]?.id);
   if (silenceId === null) {
@@ -58,6 +63,7 @@ async function finish(
 
 export function recordFire(
   pool: Pool,
+  fence: Fence,
   t: {
     tenantId: string;
     ruleType: RuleType;
@@ -67,7 +73,7 @@ export function recordFire(
     autoPause: boolean;
   },
 ): Promise<TransitionView | null> {
-  return withTransaction(pool, async (client) => {
+  return fencedTransaction(pool, fence, async (client) => {
     const id = randomUUID();
     const { rows } = await client.query<AlertRow>(
       `INSERT INTO alerts(id, tenant_id, rule_type, scope_kind, scope_id, state, fired_at, last_notified_at,
@@ -87,36 +93,52 @@ export function recordFire(
       ],
     );
     const alert = rows[0];
-    return alert ? finish(client, alert, 'fire', t.at, t.numbers, t.autoPause) : null;
+    return alert ? finish(client, fence, alert, 'fire', t.at, t.numbers, t.autoPause) : null;
   });
 }
 
 export function recordResolve(
   pool: Pool,
+  fence: Fence,
   t: { alertId: string; numbers: AlertNumbers; at: Date },
 ): Promise<TransitionView | null> {
-  return withTransaction(pool, async (client) => {
+  return fencedTransaction(pool, fence, async (client) => {
     const { rows } = await client.query<AlertRow>(
       `UPDATE alerts SET state = 'resolved', resolved_at = $2, last_numbers = $3, clear_since = NULL
         WHERE id = $1 AND state = 'firing' RETURNING *`,
       [t.alertId, t.at, JSON.stringify(t.numbers)],
     );
     const alert = rows[0];
-    return alert ? finish(client, alert, 'resolve', t.at, t.numbers, false) : null;
+    return alert ? finish(client, fence, alert, 'resolve', t.at, t.numbers, false) : null;
   });
 }
 
 export function recordRenotify(
   pool: Pool,
+  fence: Fence,
   t: { alertId: string; previousNotifiedAt: Date; numbers: AlertNumbers; at: Date },
 ): Promise<TransitionView | null> {
-  return withTransaction(pool, async (client) => {
+  return fencedTransaction(pool, fence, async (client) => {
     const { rows } = await client.query<AlertRow>(
       `UPDATE alerts SET last_notified_at = $3, last_numbers = $4, clear_since = NULL
         WHERE id = $1 AND state = 'firing' AND last_notified_at = $2 RETURNING *`,
       [t.alertId, t.previousNotifiedAt, t.at, JSON.stringify(t.numbers)],
     );
     const alert = rows[0];
-    return alert ? finish(client, alert, 'renotify', t.at, t.numbers, false) : null;
+    return alert ? finish(client, fence, alert, 'renotify', t.at, t.numbers, false) : null;
+  });
+}
+
+/** Remembers since when a firing alert has been clear, and its latest numbers (no notification). */
+export function recordProgress(
+  pool: Pool,
+  fence: Fence,
+  t: { alertId: string; clearSince: Date | null; numbers: AlertNumbers },
+): Promise<void> {
+  return fencedTransaction(pool, fence, async (client) => {
+    await client.query(
+      "UPDATE alerts SET clear_since = $2, last_numbers = $3 WHERE id = $1 AND state = 'firing'",
+      [t.alertId, t.clearSince, JSON.stringify(t.numbers)],
+    );
   });
 }
