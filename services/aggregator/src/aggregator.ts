@@ -8,7 +8,7 @@
  * and once more at shutdown; retirement sweeps run per partition between batches.
  */
 import { PartitionApplier, readEpoch, type ApplyOutcome } from '@tally/counters';
-import { FORWARDED_HEADER, recordKey, TOPICS, type DeadLetter } from '@tally/events';
+import { deadLetterOf, FORWARDED_HEADER, recordKey, TOPICS, type DeadLetter } from '@tally/events';
 import {
   createBatchConsumer,
   createRecordProducer,
@@ -157,12 +157,12 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
   }
 
   function letter(batch: BatchContext, offset: string, reason: string, payload: string): DeadLetter {
-    return {
+    return deadLetterOf({
       reason,
       payload,
       source: { topic: batch.topic, partition: batch.partition, offset },
-      failedAt: new Date().toISOString(),
-    };
+      failedAt: new Date(),
+    });
   }
 
   /** Rebuilds a lost state (or waits for another instance to), then rewinds what this one holds. */
