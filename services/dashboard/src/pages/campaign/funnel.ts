@@ -1,0 +1,42 @@
+/** The funnel sent → delivered → opened → clicked → converted, each stage with its share of sent. */
+import type { Counts } from '../../api/types.ts';
+import type { ChartOption } from '../../ui/charts.ts';
+import { fmtCount, fmtRate } from '../../ui/format.ts';
+import { OKABE_ITO } from '../../ui/palette.ts';
+
+export const FUNNEL_STAGES = [
+  ['sent', 'Sent'],
+  ['delivered', 'Delivered'],
+  ['opened', 'Opened'],
+  ['clicked', 'Clicked'],
+  ['converted', 'Converted'],
+] as const;
+
+export function funnelOption(c: Counts): ChartOption {
+  const colors = [OKABE_ITO.blue, OKABE_ITO.sky, OKABE_ITO.green, OKABE_ITO.orange, OKABE_ITO.vermillion];
+  return {
+    tooltip: { trigger: 'item' },
+    series: [
+      {
+        type: 'funnel',
+        sort: 'none',
+        min: 0,
+        max: Math.max(1, c.sent),
+        minSize: '4%',
+        gap: 2,
+        left: '5%',
+        width: '90%',
+        label: {
+          show: true,
+          position: 'inside',
+          color: '#fff',
+          textBorderColor: '#000',
+          textBorderWidth: 2,
+          formatter: (p: { name: string; value: number }) =>
+            `${p.name}: ${fmtCount(p.value)} (${fmtRate(c.sent ? p.value / c.sent : null)})`,
+        },
+        data: FUNNEL_STAGES.map(([k, name], i) => ({ name, value: c[k], itemStyle: { color: colors[i] } })),
+      },
+    ],
+  };
+}
