@@ -1,11 +1,8 @@
 /**
  * Values the API accepts, copied from their owners because those modules also pull zod or ioredis
  * into a browser bundle: CHANNELS (@tally/events), BREAKDOWN_DIMENSIONS (@tally/counters),
- * the sorts of /v1/campaigns (query-api campaign-list.ts). test/enums.test.ts checks each copy
- * against its owner.
+ * test/pure.test.ts checks each copy against its owner.
  */
-import { COUNT_NAMES } from '@tally/kpi';
-import { RATE_NAMES } from './types.ts';
 
 export const CHANNELS = ['sms', 'whatsapp', 'push', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -21,8 +18,6 @@ export const BREAKDOWN_DIMENSIONS = [
   'error_code',
 ] as const;
 export type Dimension = (typeof BREAKDOWN_DIMENSIONS)[number];
-
-export const SORT_KEYS = [...RATE_NAMES, ...COUNT_NAMES, 'firstEventAt', 'campaignId'] as const;
 
 export const SEND_TIME_METRICS = ['ctr', 'conversionRate', 'replyRate', 'openRate'] as const;
 

@@ -15,7 +15,8 @@ export function audiencePage(root: HTMLElement, ctx: PageContext): void {
       'Recipient figures are as of the aggregator’s last snapshot (a few seconds). Recipients are pseudonyms, never addresses.',
     ),
     silentSection(ctx),
-    h('div', { class: 'two-col' }, frequencySection(ctx), valueSection(ctx)),
+    frequencySection(ctx),
     sendTimeSection(ctx),
+    valueSection(ctx),
   );
 }

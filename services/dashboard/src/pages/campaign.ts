@@ -61,7 +61,7 @@ export function campaignPage(root: HTMLElement, ctx: PageContext): void {
       kpis = k;
       patch(status);
       meta.textContent = `${k.channel ? (CHANNEL_LABEL[k.channel] ?? k.channel) : 'channel not known yet'} · first event ${fmtTime(k.firstEventAt)}${k.firstEventAt ? ` (${fmtAgo(k.firstEventAt, Date.now())})` : ''}`;
-      freshness.textContent = `${fmtFreshness(k.freshnessMs, k.lagEvents)} · as of ${fmtTime(k.asOf).replace(' UTC', '')}:${k.asOf.slice(17, 19)} UTC`;
+      freshness.textContent = `${fmtFreshness(k.freshnessMs, k.lagEvents)} · as of ${k.asOf.slice(11, 19)} UTC`;
       freshness.dataset.value = raw(k.freshnessMs);
       freshness.className = `freshness ${k.freshnessMs === null ? 'unknown' : k.freshnessMs > 2000 ? 'behind' : 'fresh'}`;
       patch(tiles, headlineTiles(k));

@@ -37,6 +37,14 @@ function readState(q: URLSearchParams): State {
   };
 }
 
+/** A per-currency figure, one currency a line. */
+const lines = (text: string) =>
+  h(
+    'span',
+    { class: 'lines' },
+    text.split(' · ').map((t) => h('span', {}, t)),
+  );
+
 function rateCell(r: number | null, count: number) {
   return h(
     'span',
@@ -96,9 +104,12 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     },
     {
       key: 'firstEventAt',
-      label: 'First event',
+      label: 'First event (UTC)',
       value: (c) => c.firstEventAt,
-      render: (c) => fmtTime(c.firstEventAt),
+      render: (c) =>
+        c.firstEventAt
+          ? h('span', { title: fmtTime(c.firstEventAt) }, c.firstEventAt.slice(5, 16).replace('T', ' '))
+          : NOT_REPORTED,
     },
     {
       key: 'sent',
@@ -118,7 +129,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       numeric: true,
       sortable: false,
       value: (c) => JSON.stringify(c.money.revenue),
-      render: (c) => fmtPerCurrency(c.money.revenue, '—'),
+      render: (c) => lines(fmtPerCurrency(c.money.revenue, '—')),
     },
     {
       key: 'roi',
@@ -126,7 +137,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       numeric: true,
       sortable: false,
       value: (c) => JSON.stringify(c.money.roi),
-      render: (c) => fmtRoi(c.money.roi),
+      render: (c) => lines(fmtRoi(c.money.roi)),
     },
     {
       key: 'alerts',

@@ -26,7 +26,7 @@ function heatOption(a: SendTimeAnswer) {
   const max = Math.max(0.0001, ...a.cells.map((c) => c.rate ?? 0)) * 100;
   const byIndex = new Map(a.cells.map((c) => [`${c.hour}-${c.dayOfWeek}`, c]));
   return {
-    grid: { left: 48, right: 16, top: 8, bottom: 72 },
+    grid: { left: 48, right: 72, top: 8, bottom: 40 },
     tooltip: {
       formatter: (p: { data: [number, number, number | null] }) => {
         const c = byIndex.get(`${p.data[0]}-${p.data[1]}`);
@@ -47,9 +47,10 @@ function heatOption(a: SendTimeAnswer) {
       min: 0,
       max,
       calculable: true,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
+      orient: 'vertical',
+      right: 0,
+      top: 'middle',
+      itemHeight: 160,
       inRange: { color: VIRIDIS },
       formatter: (v: number) => `${v.toFixed(1)}%`,
     },

@@ -61,7 +61,7 @@ export function silentSection(ctx: PageContext): HTMLElement {
       'No subscribed recipient was reached that often without an open, click or reply. Lower “at least … messages” to look wider.',
     ),
   });
-  const params = (cursor?: string | null, limit = 50) => ({
+  const params = (cursor?: string | null, limit = 20) => ({
     days: s.days,
     minMessages: s.minMessages,
     channel: s.channel || undefined,

@@ -44,7 +44,7 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
   });
   return {
     grid: { left: 48, right: 16, top: 32, bottom: 32 },
-    legend: { top: 0 },
+    legend: { top: 0, data: ['p25–p75 of previous', 'median of previous', 'this campaign'] },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : `${v.toFixed(1)}%`),

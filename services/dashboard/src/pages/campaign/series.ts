@@ -30,7 +30,7 @@ export function seriesSection(ctx: PageContext, id: string, firstEventAt: () => 
   const params = () => {
     const first = firstEventAt();
     const now = Date.now();
-    const from = bucket === '1m' ? Math.max(first ? Date.parse(first) : now, now - SIX_HOURS) : undefined;
+    const from = bucket === '1m' ? Math.max(first ? Date.parse(first) : 0, now - SIX_HOURS) : undefined;
     return { metric, bucket, from: from === undefined ? undefined : new Date(from).toISOString() };
   };
   const w = ctx.live.watch<Timeseries>({
@@ -49,7 +49,7 @@ export function seriesSection(ctx: PageContext, id: string, firstEventAt: () => 
       chart.set({
         grid: { left: 48, right: 16, top: 16, bottom: 32 },
         tooltip: { trigger: 'axis' },
-        xAxis: { type: 'time' },
+        xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
         yAxis: { type: 'value', minInterval: 1 },
         series: [
           {

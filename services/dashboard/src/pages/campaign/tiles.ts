@@ -23,7 +23,7 @@ export const TILES: TileSpec[] = [
     count: 'clicked',
     rate: 'ctr',
     extra: 'clicks',
-    hint: 'CTR, of delivered',
+    hint: 'of delivered (CTR)',
   },
   { id: 'clickToOpen', label: 'Click-to-open', count: 'clicked', rate: 'clickToOpenRate', hint: 'of opened' },
   { id: 'replied', label: 'Replied', count: 'replied', rate: 'replyRate', hint: 'of delivered' },
