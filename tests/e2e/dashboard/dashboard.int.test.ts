@@ -266,7 +266,9 @@ describe('dashboard in the browser', () => {
     expect(await ctrRow.getByTestId('sample').getAttribute('data-value')).toBe('3');
     await page.evaluate(() => window.scrollTo(0, 0));
     await ctx.browser.screenshot(page, 'campaign-laptop');
+    await page.setViewportSize({ width: 1280, height: 1080 });
     await page.screenshot({ path: join(ARTIFACTS, 'readme.png') });
+    await page.setViewportSize(LAPTOP);
 
     await page.getByTestId('window').locator('button[data-value="5m"]').click();
     await hashBecomes(page, 'window=5m');
@@ -281,6 +283,9 @@ describe('dashboard in the browser', () => {
     await page.getByTestId('money-filtered').waitFor();
     await page.setViewportSize(PHONE);
     await ctx.browser.screenshot(page, 'campaign-phone');
+    // An unknown campaign: an error state that says what to do, not a blank page.
+    await page.evaluate(() => (location.hash = '#/campaigns/no_such_campaign'));
+    await poll(() => page.getByTestId('error').first().innerText()).toContain('Check the campaign id');
     await page.close();
   });
 
@@ -363,6 +368,34 @@ describe('dashboard in the browser', () => {
     await ctx.browser.screenshot(page, 'audience-laptop');
     await page.setViewportSize(PHONE);
     await ctx.browser.screenshot(page, 'audience-phone');
+    await page.close();
+  });
+
+  it('stays cheap for the API: one request per visible resource per refresh, none while the tab is hidden', async () => {
+    const page = await ctx.browser.newPage();
+    await signIn(page, ctx.base, '#/campaigns/spring_sale');
+    await page.getByTestId('tile-sent').waitFor();
+    const seen: string[] = [];
+    page.on('request', (r) => seen.push(new URL(r.url()).pathname));
+    await new Promise((r) => setTimeout(r, 6000));
+    const count = (path: string) => seen.filter((p) => p === path).length;
+    // /kpis every 1.5 s; the series, breakdown and benchmark below the fold are not re-read.
+    expect(count('/v1/campaigns/spring_sale/kpis')).toBeGreaterThanOrEqual(3);
+    expect(count('/v1/campaigns/spring_sale/kpis')).toBeLessThanOrEqual(5);
+    expect(count('/v1/campaigns/spring_sale/benchmark')).toBe(0);
+    expect(seen.filter((p) => p !== '/v1/campaigns/spring_sale/kpis').length).toBeLessThanOrEqual(1);
+    const hide = (state: 'hidden' | 'visible') =>
+      page.evaluate((st) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => st });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await hide('hidden');
+    await new Promise((r) => setTimeout(r, 2000));
+    seen.length = 0;
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(seen).toEqual([]);
+    await hide('visible');
+    await poll(() => Promise.resolve(count('/v1/campaigns/spring_sale/kpis'))).toBeGreaterThanOrEqual(1);
     await page.close();
   });
 

@@ -15,7 +15,7 @@ import { fmtAgo, fmtFreshness, fmtTime, raw } from '../ui/format.ts';
 import { errorState } from '../ui/states.ts';
 import { benchmarkSection } from './campaign/benchmark.ts';
 import { breakdownSection } from './campaign/breakdown.ts';
-import { funnelOption } from './campaign/funnel.ts';
+import { funnelOption, opensUnreported } from './campaign/funnel.ts';
 import { seriesSection } from './campaign/series.ts';
 import { headlineTiles, moneyTable, otherTiles } from './campaign/tiles.ts';
 
@@ -47,6 +47,7 @@ export function campaignPage(root: HTMLElement, ctx: PageContext): void {
   const other = h('div', { 'data-testid': 'other-tiles' });
   const funnel = createChart('Funnel: sent, delivered, opened, clicked, converted', 'chart funnel');
   ctx.onLeave(() => funnel.dispose());
+  const funnelNote = h('p', { class: 'muted small', 'data-testid': 'funnel-note' });
 
   const kpiParams = () => ({
     window: state.window,
@@ -68,6 +69,9 @@ export function campaignPage(root: HTMLElement, ctx: PageContext): void {
       patch(money, moneyTable(k));
       patch(other, otherTiles(k));
       funnel.set(funnelOption(k.counts));
+      funnelNote.textContent = opensUnreported(k.counts)
+        ? 'Opened is left out: this channel reports clicks but no opens.'
+        : '';
     },
     onError: (err) => {
       patch(status, errorState(err));
@@ -145,6 +149,7 @@ export function campaignPage(root: HTMLElement, ctx: PageContext): void {
         { class: 'card', 'aria-labelledby': 'funnel-title' },
         h('h2', { id: 'funnel-title' }, 'Funnel'),
         funnel.el,
+        funnelNote,
       ),
       h(
         'section',

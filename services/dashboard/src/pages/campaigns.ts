@@ -8,7 +8,7 @@ import type { CampaignKpis, CampaignList, Timeseries } from '../api/types.ts';
 import { CHANNEL_LABEL, CHANNELS } from '../api/enums.ts';
 import type { PageContext } from '../context.ts';
 import { href, replaceQuery } from '../router.ts';
-import { field, h, patch, select } from '../ui/dom.ts';
+import { field, h, lines, patch, select } from '../ui/dom.ts';
 import { fmtCount, fmtPerCurrency, fmtRate, fmtRoi, fmtTime, NOT_REPORTED } from '../ui/format.ts';
 import { sparkline, sparkRange } from '../ui/sparkline.ts';
 import { empty, errorState } from '../ui/states.ts';
@@ -36,14 +36,6 @@ function readState(q: URLSearchParams): State {
     cursors: [null],
   };
 }
-
-/** A per-currency figure, one currency a line. */
-const lines = (text: string) =>
-  h(
-    'span',
-    { class: 'lines' },
-    text.split(' · ').map((t) => h('span', {}, t)),
-  );
 
 function rateCell(r: number | null, count: number) {
   return h(

@@ -110,3 +110,12 @@ export function segmented(
     }),
   );
 }
+
+/** A per-currency figure ("EUR 80.00 · USD 140.00"), one currency a line. */
+export function lines(text: string): HTMLElement {
+  return h(
+    'span',
+    { class: 'lines' },
+    text.split(' · ').map((t) => h('span', {}, t)),
+  );
+}

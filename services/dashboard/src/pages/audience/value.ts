@@ -2,7 +2,7 @@
 import { CHANNEL_LABEL, CHANNELS } from '../../api/enums.ts';
 import type { ValueAnswer } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
-import { field, h, patch, select } from '../../ui/dom.ts';
+import { field, h, lines, patch, select } from '../../ui/dom.ts';
 import { fmtCount, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
 import { errorState } from '../../ui/states.ts';
 
@@ -11,7 +11,7 @@ function tile(testid: string, label: string, v: unknown, text: string, sub = '')
     'div',
     { class: 'tile', 'data-testid': testid },
     h('span', { class: 'tile-label' }, label),
-    h('span', { class: 'tile-value', 'data-value': raw(v) }, text),
+    h('span', { class: 'tile-value', 'data-value': raw(v) }, lines(text)),
     sub ? h('span', { class: 'tile-sub' }, sub) : null,
   );
 }

@@ -1,4 +1,8 @@
-/** The funnel sent → delivered → opened → clicked → converted, each stage with its share of sent. */
+/**
+ * The funnel sent → delivered → opened → clicked → converted, each stage with its share of sent.
+ * Clicks without a single open mean the channel does not report opens (SMS, mostly): that stage
+ * is left out and said so, rather than drawn as a 0 the clicks contradict.
+ */
 import type { Counts } from '../../api/types.ts';
 import type { ChartOption } from '../../ui/charts.ts';
 import { fmtCount, fmtRate } from '../../ui/format.ts';
@@ -12,8 +16,15 @@ export const FUNNEL_STAGES = [
   ['converted', 'Converted'],
 ] as const;
 
+export function opensUnreported(c: Counts): boolean {
+  return c.opened === 0 && c.clicked > 0;
+}
+
 export function funnelOption(c: Counts): ChartOption {
   const colors = [OKABE_ITO.blue, OKABE_ITO.sky, OKABE_ITO.green, OKABE_ITO.orange, OKABE_ITO.vermillion];
+  const stages = FUNNEL_STAGES.map(([k, name], i) => ({ k, name, color: colors[i] })).filter(
+    (s) => s.k !== 'opened' || !opensUnreported(c),
+  );
   return {
     tooltip: { trigger: 'item' },
     series: [
@@ -21,7 +32,7 @@ export function funnelOption(c: Counts): ChartOption {
         type: 'funnel',
         sort: 'none',
         min: 0,
-        max: Math.max(1, ...FUNNEL_STAGES.map(([k]) => c[k])),
+        max: Math.max(1, ...stages.map((st) => c[st.k])),
         minSize: '2%',
         gap: 2,
         left: 0,
@@ -36,7 +47,7 @@ export function funnelOption(c: Counts): ChartOption {
             `${p.name} ${fmtCount(p.value)} · ${fmtRate(c.sent ? p.value / c.sent : null)} of sent`,
         },
         labelLine: { show: true },
-        data: FUNNEL_STAGES.map(([k, name], i) => ({ name, value: c[k], itemStyle: { color: colors[i] } })),
+        data: stages.map((st) => ({ name: st.name, value: c[st.k], itemStyle: { color: st.color } })),
       },
     ],
   };
