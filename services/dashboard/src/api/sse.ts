@@ -63,10 +63,12 @@ async function readAll(res: Response, onEvent: (e: SseEvent) => void): Promise<v
 export function openAlertStream(opts: AlertStreamOptions): () => void {
   const abort = new AbortController();
   let delay = 1000;
+  let attempts = 0;
   const run = async () => {
     while (!abort.signal.aborted) {
       try {
-        opts.onState(delay === 1000 ? 'connecting' : 'reconnecting');
+        attempts += 1;
+        opts.onState(attempts === 1 ? 'connecting' : 'reconnecting');
         const res = await opts.api.stream('/v1/alerts/stream', abort.signal);
         opts.onState('live');
         opts.onConnected();
