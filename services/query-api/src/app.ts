@@ -1,5 +1,6 @@
 import { pingPostgres } from '@tally/db';
 import { createBaseApp } from '@tally/http';
+import { dashboardStatic } from './dashboard-static.ts';
 import type { QueryApiDeps } from './deps.ts';
 import { alertRulesRoutes } from './routes/alert-rules.route.ts';
 import { alertsRoutes } from './routes/alerts.route.ts';
@@ -34,5 +35,6 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
   alertRulesRoutes(app, deps);
   notificationChannelsRoutes(app, deps);
   silencesRoutes(app, deps);
+  await dashboardStatic(app);
   return app;
 }

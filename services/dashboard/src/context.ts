@@ -1,0 +1,16 @@
+import type { Api } from './api/client.ts';
+import type { AlertsStore } from './live/alerts-store.ts';
+import type { Live } from './live/live.ts';
+import type { Route } from './router.ts';
+
+/** What a page gets: the API, the refresh scheduler, the live alerts, and a cleanup hook. */
+export interface PageContext {
+  api: Api;
+  live: Live;
+  alerts: AlertsStore;
+  route: Route;
+  /** Registers cleanup for when the page is left (charts, subscriptions). */
+  onLeave(fn: () => void): void;
+}
+
+export type Page = (root: HTMLElement, ctx: PageContext) => void;

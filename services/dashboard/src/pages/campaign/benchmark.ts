@@ -1,0 +1,197 @@
+/**
+ * The campaign against the tenant's previous N campaigns on its channel: each rate beside the
+ * median and p25–p75 band with delta and percentile rank; and the early-read curve (+15 min, +1 h,
+ * +24 h) of one rate against the same band. Re-read every 10 s (it reads minute rollups).
+ */
+import { RATE_LABEL } from '../../api/enums.ts';
+import { RATE_NAMES, type BenchmarkAnswer, type BenchmarkFigure } from '../../api/types.ts';
+import type { PageContext } from '../../context.ts';
+import { createChart } from '../../ui/charts.ts';
+import { field, h, patch, select } from '../../ui/dom.ts';
+import { fmtPoints, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
+import { OKABE_ITO } from '../../ui/palette.ts';
+import { errorState } from '../../ui/states.ts';
+
+function figureRow(name: string, f: BenchmarkFigure): HTMLElement {
+  const td = (testid: string, v: number | null, text: string) =>
+    h('td', { class: `num ${v === null ? 'muted' : ''}`, 'data-testid': testid, 'data-value': raw(v) }, text);
+  const band = f.p25 === null || f.p75 === null ? NOT_REPORTED : `${fmtRate(f.p25)} – ${fmtRate(f.p75)}`;
+  return h(
+    'tr',
+    { 'data-row': name },
+    h('th', { scope: 'row' }, RATE_LABEL[name] ?? name),
+    td('value', f.value, fmtRate(f.value)),
+    td('median', f.median, fmtRate(f.median)),
+    h('td', { class: 'num', 'data-testid': 'band', 'data-value': raw([f.p25, f.p75]) }, band),
+    td('delta', f.delta, fmtPoints(f.delta)),
+    td(
+      'rank',
+      f.percentileRank,
+      f.percentileRank === null ? NOT_REPORTED : `${f.percentileRank.toFixed(0)}th`,
+    ),
+    td('sample', f.sampleSize, String(f.sampleSize)),
+  );
+}
+
+function earlyOption(b: BenchmarkAnswer, rate: string) {
+  const pts = b.earlyRead;
+  const x = pts.map((p) => `+${p.at}${p.complete ? '' : ' (so far)'}`);
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 100);
+  const lower = pts.map((p) => pct(p.benchmark[rate]?.p25));
+  const width = pts.map((p) => {
+    const f = p.benchmark[rate];
+    return f && f.p25 !== null && f.p75 !== null ? (f.p75 - f.p25) * 100 : null;
+  });
+  return {
+    grid: { left: 48, right: 16, top: 32, bottom: 32 },
+    legend: { top: 0, data: ['p25–p75 of previous', 'median of previous', 'this campaign'] },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : `${v.toFixed(1)}%`),
+    },
+    xAxis: { type: 'category', data: x },
+    yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
+    series: [
+      {
+        name: 'p25',
+        type: 'line',
+        stack: 'band',
+        data: lower,
+        lineStyle: { opacity: 0 },
+        symbol: 'none',
+        tooltip: { show: false },
+      },
+      {
+        name: 'p25–p75 of previous',
+        type: 'line',
+        stack: 'band',
+        data: width,
+        lineStyle: { opacity: 0 },
+        symbol: 'none',
+        areaStyle: { color: OKABE_ITO.sky, opacity: 0.35 },
+      },
+      {
+        name: 'median of previous',
+        type: 'line',
+        data: pts.map((p) => pct(p.benchmark[rate]?.median)),
+        lineStyle: { type: 'dashed', color: OKABE_ITO.black },
+        itemStyle: { color: OKABE_ITO.black },
+      },
+      {
+        name: 'this campaign',
+        type: 'line',
+        data: pts.map((p) => pct(p.rates[rate as keyof typeof p.rates])),
+        lineStyle: { width: 3, color: OKABE_ITO.vermillion },
+        itemStyle: { color: OKABE_ITO.vermillion },
+        symbolSize: 8,
+      },
+    ],
+  };
+}
+
+export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
+  let previous = 10;
+  let rate = 'ctr';
+  let last: BenchmarkAnswer | null = null;
+  const status = h('div');
+  const summary = h('p', { class: 'muted', 'data-testid': 'benchmark-summary' });
+  const tbody = h('tbody');
+  const chart = createChart('Early-read curve');
+  ctx.onLeave(() => chart.dispose());
+  const prevInput = h('input', {
+    type: 'number',
+    min: '1',
+    max: '50',
+    value: String(previous),
+    'data-testid': 'benchmark-previous',
+  });
+  const controls = h(
+    'div',
+    { class: 'filters' },
+    field('Previous campaigns', prevInput),
+    field(
+      'Early-read rate',
+      select(
+        { 'data-testid': 'early-rate' },
+        RATE_NAMES.map((r): [string, string] => [r, RATE_LABEL[r] ?? r]),
+        rate,
+        (v) => {
+          rate = v;
+          if (last) chart.set(earlyOption(last, rate));
+        },
+      ),
+    ),
+  );
+  const table = h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { 'data-testid': 'benchmark-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['KPI', 'This campaign', 'Median', 'p25 – p75', 'Δ vs median', 'Percentile rank', 'Sample'].map(
+            (c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c),
+          ),
+        ),
+      ),
+      tbody,
+    ),
+  );
+  const section = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'bench-title', 'data-testid': 'benchmark' },
+    h('h2', { id: 'bench-title' }, 'Against previous campaigns'),
+    controls,
+    status,
+    summary,
+    table,
+    h('h3', {}, 'Early read'),
+    chart.el,
+  );
+  const w = ctx.live.watch<BenchmarkAnswer>({
+    element: section,
+    intervalMs: 10_000,
+    load: (signal) =>
+      ctx.api.get<BenchmarkAnswer>(`/v1/campaigns/${encodeURIComponent(id)}/benchmark`, { previous }, signal),
+    onData: (b) => {
+      last = b;
+      patch(status);
+      summary.textContent =
+        b.previous.length === 0
+          ? 'No earlier campaign on this channel yet: the comparison fills in once there is one.'
+          : `Compared with the ${b.previous.length} previous ${b.channel ?? ''} campaigns: ${b.previous.map((p) => p.campaignId).join(', ')}.`;
+      patch(
+        tbody,
+        RATE_NAMES.map((r) =>
+          figureRow(
+            r,
+            b.kpis[r] ?? {
+              value: null,
+              median: null,
+              p25: null,
+              p75: null,
+              delta: null,
+              percentileRank: null,
+              sampleSize: 0,
+            },
+          ),
+        ),
+      );
+      chart.set(earlyOption(b, rate));
+    },
+    onError: (err) => patch(status, errorState(err)),
+  });
+  prevInput.addEventListener('change', () => {
+    const n = Math.round(Number(prevInput.value));
+    if (n >= 1 && n <= 50) {
+      previous = n;
+      w.refresh();
+    }
+  });
+  return section;
+}

@@ -1,0 +1,208 @@
+/** The campaign's headline tiles, money per currency and the two-way / app figures (from /kpis). */
+import type { KpiAnswer, RateName, CountName } from '../../api/types.ts';
+import { h, type Child } from '../../ui/dom.ts';
+import { fmtCount, fmtMean, fmtMoney, fmtMs, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
+
+interface TileSpec {
+  id: string;
+  label: string;
+  count: CountName;
+  rate?: RateName;
+  extra?: CountName;
+  hint?: string;
+}
+
+export const TILES: TileSpec[] = [
+  { id: 'sent', label: 'Sent', count: 'sent' },
+  { id: 'delivered', label: 'Delivered', count: 'delivered', rate: 'deliveryRate', hint: 'of sent' },
+  { id: 'failed', label: 'Failed', count: 'failed' },
+  { id: 'opened', label: 'Opened', count: 'opened', rate: 'openRate', hint: 'of delivered' },
+  {
+    id: 'clicked',
+    label: 'Clicked',
+    count: 'clicked',
+    rate: 'ctr',
+    extra: 'clicks',
+    hint: 'of delivered (CTR)',
+  },
+  { id: 'clickToOpen', label: 'Click-to-open', count: 'clicked', rate: 'clickToOpenRate', hint: 'of opened' },
+  { id: 'replied', label: 'Replied', count: 'replied', rate: 'replyRate', hint: 'of delivered' },
+  {
+    id: 'converted',
+    label: 'Converted',
+    count: 'converted',
+    rate: 'conversionRate',
+    extra: 'conversions',
+    hint: 'of delivered',
+  },
+  { id: 'optOuts', label: 'Opt-outs', count: 'optOuts', rate: 'optOutRate', hint: 'of delivered' },
+  { id: 'uninstalls', label: 'Uninstalls', count: 'uninstalls', rate: 'uninstallRate', hint: 'of delivered' },
+];
+
+function tile(
+  testid: string,
+  label: string,
+  main: Child,
+  mainRaw: unknown,
+  sub: Child,
+  note?: string | null,
+) {
+  return h(
+    'div',
+    { class: 'tile', 'data-testid': `tile-${testid}` },
+    h('span', { class: 'tile-label' }, label),
+    h('span', { class: `tile-value ${mainRaw === null ? 'muted' : ''}`, 'data-value': raw(mainRaw) }, main),
+    h('span', { class: 'tile-sub' }, sub),
+    note ? h('span', { class: 'tile-note' }, note) : null,
+  );
+}
+
+function smsOpensNote(k: KpiAnswer, spec: TileSpec): string | null {
+  if (spec.count !== 'opened' || k.channel !== 'sms' || k.counts.opened > 0) return null;
+  return 'SMS opens count only where the provider reports reads';
+}
+
+export function headlineTiles(k: KpiAnswer): HTMLElement {
+  return h(
+    'div',
+    { class: 'tiles' },
+    TILES.map((t) => {
+      const count = k.counts[t.count];
+      const countEl = h('span', { 'data-testid': 'count', 'data-value': raw(count) }, fmtCount(count));
+      const extra = t.extra
+        ? h(
+            'span',
+            { 'data-testid': 'extra', 'data-value': raw(k.counts[t.extra]) },
+            ` · ${fmtCount(k.counts[t.extra])} ${t.extra}`,
+          )
+        : null;
+      if (!t.rate) return tile(t.id, t.label, fmtCount(count), count, h('span', {}, 'messages'), null);
+      const r = k.rates[t.rate];
+      return tile(
+        t.id,
+        t.label,
+        fmtRate(r),
+        r,
+        [countEl, ` ${t.hint ?? ''}`, extra],
+        smsOpensNote(k, t) ?? (r === null ? 'nothing to divide by yet' : null),
+      );
+    }),
+  );
+}
+
+export function moneyTable(k: KpiAnswer): HTMLElement {
+  if (!k.money)
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'money-filtered' },
+      'Money is not kept per segment or variant: clear the send filter to see cost, revenue and ROI.',
+    );
+  const m = k.money;
+  const currencies = [...new Set([...Object.keys(m.cost), ...Object.keys(m.revenue)])].sort();
+  if (currencies.length === 0)
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'money-empty' },
+      'No cost or revenue reported yet. Costs come from provider receipts or the send event’s cost; revenue from conversions with a value.',
+    );
+  const cell = (v: number | null | undefined, cur: string, testid: string) =>
+    h('td', { class: 'num', 'data-testid': testid, 'data-value': raw(v ?? null) }, fmtMoney(v ?? null, cur));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { 'data-testid': 'money-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Currency', 'Cost', 'Revenue', 'Cost per conversion', 'ROI'].map((x, i) =>
+            h('th', { scope: 'col', class: i ? 'num' : '' }, x),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        currencies.map((cur) =>
+          h(
+            'tr',
+            { 'data-row': cur },
+            h('th', { scope: 'row' }, cur),
+            cell(m.cost[cur] ?? 0, cur, 'cost'),
+            cell(m.revenue[cur] ?? 0, cur, 'revenue'),
+            cur in m.cost
+              ? cell(m.costPerConversion[cur], cur, 'cpc')
+              : h('td', { class: 'num muted', 'data-testid': 'cpc', 'data-value': 'null' }, 'no cost'),
+            h(
+              'td',
+              { class: 'num', 'data-testid': 'roi', 'data-value': raw(m.roi[cur] ?? null) },
+              cur in m.cost ? fmtRate(m.roi[cur] ?? null) : 'no cost',
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function otherTiles(k: KpiAnswer): HTMLElement {
+  const notKept = k.filter
+    ? 'not kept per send filter'
+    : k.window !== 'all'
+      ? 'lifetime only: switch the window to “all”'
+      : NOT_REPORTED;
+  const rt = k.responseTime;
+  const eng = k.engagementDuration;
+  const sat = k.satisfaction;
+  const fa = k.featureAdoption;
+  return h(
+    'div',
+    { class: 'tiles' },
+    tile(
+      'responseMedian',
+      'Response time, median',
+      rt ? fmtMs(rt.medianMs) : notKept,
+      rt?.medianMs ?? null,
+      rt ? `${fmtCount(rt.count)} replies` : '',
+    ),
+    tile(
+      'responseP90',
+      'Response time, p90',
+      rt ? fmtMs(rt.p90Ms) : notKept,
+      rt?.p90Ms ?? null,
+      rt ? `${fmtCount(rt.count)} replies` : '',
+    ),
+    tile(
+      'engagement',
+      'WhatsApp engagement, mean',
+      eng ? fmtMs(eng.meanMs) : notKept,
+      eng?.meanMs ?? null,
+      eng ? `${fmtCount(eng.count)} conversations` : '',
+    ),
+    tile(
+      'satisfaction',
+      'Satisfaction, mean of 1–5',
+      sat ? fmtMean(sat.mean) : notKept,
+      sat?.mean ?? null,
+      sat ? `${fmtCount(sat.count)} answers` : '',
+    ),
+    tile(
+      'adoption',
+      'In-app feature adoption',
+      fa ? fmtRate(fa.rate) : notKept,
+      fa?.rate ?? null,
+      fa ? `${fmtCount(fa.adopters)} of ${fmtCount(fa.openers)} openers` : '',
+    ),
+    tile(
+      'pushUninstalls',
+      'Push uninstalls',
+      fmtCount(k.counts.uninstalls),
+      k.counts.uninstalls,
+      `${fmtRate(k.rates.uninstallRate)} of delivered`,
+    ),
+  );
+}

@@ -1,0 +1,310 @@
+/**
+ * Campaigns: the tenant's campaigns with headline KPIs from /v1/campaigns — filter by channel and
+ * first-event date, sort on the server by any column, keyset paging, a firing-alert badge and a
+ * sparkline of sends per row. The page re-reads every 1.5 s; a row's sparkline is re-read only
+ * when its sent count changed, one at a time.
+ */
+import type { CampaignKpis, CampaignList, Timeseries } from '../api/types.ts';
+import { CHANNEL_LABEL, CHANNELS } from '../api/enums.ts';
+import type { PageContext } from '../context.ts';
+import { href, replaceQuery } from '../router.ts';
+import { field, h, lines, patch, select } from '../ui/dom.ts';
+import { fmtCount, fmtPerCurrency, fmtRate, fmtRoi, fmtTime, NOT_REPORTED } from '../ui/format.ts';
+import { sparkline, sparkRange } from '../ui/sparkline.ts';
+import { empty, errorState } from '../ui/states.ts';
+import { createTable, type Column, type Sort } from '../ui/table.ts';
+
+const DAY = 86_400_000;
+
+interface State {
+  channel: string;
+  from: string;
+  until: string;
+  sort: Sort;
+  limit: number;
+  cursors: (string | null)[];
+}
+
+function readState(q: URLSearchParams): State {
+  const sortParam = q.get('sort') ?? '-firstEventAt';
+  return {
+    channel: q.get('channel') ?? '',
+    from: q.get('from') ?? '',
+    until: q.get('until') ?? '',
+    sort: { key: sortParam.replace(/^-/, ''), desc: sortParam.startsWith('-') },
+    limit: Number(q.get('limit') ?? 25) || 25,
+    cursors: [null],
+  };
+}
+
+function rateCell(r: number | null, count: number) {
+  return h(
+    'span',
+    { class: r === null ? 'muted' : '', title: r === null ? 'denominator is 0' : `${count} · ${r}` },
+    fmtRate(r),
+  );
+}
+
+export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
+  const s = readState(ctx.route.query);
+  const sparks = new Map<string, { sent: number; values: number[] | null }>();
+  const status = h('div', { 'aria-live': 'polite' });
+  const pageLabel = h('span', { 'data-testid': 'page-number' });
+  let rows: CampaignKpis[] = [];
+  let nextCursor: string | null = null;
+
+  const alertBadge = (c: CampaignKpis) => {
+    const firing = ctx.alerts
+      .firing()
+      .filter((a) => a.scope.kind === 'campaign' && a.scope.id === c.campaignId);
+    if (firing.length === 0) return h('span', { class: 'muted' }, '—');
+    return h(
+      'a',
+      {
+        class: 'badge alert',
+        href: '#/alerts',
+        'data-testid': 'alert-badge',
+        title: firing.map((a) => a.ruleType).join(', '),
+      },
+      `${firing.length} firing`,
+    );
+  };
+  const rate = (
+    key: keyof CampaignKpis['rates'],
+    label: string,
+    count: (c: CampaignKpis) => number,
+  ): Column<CampaignKpis> => ({
+    key,
+    label,
+    numeric: true,
+    value: (c) => c.rates[key],
+    render: (c) => rateCell(c.rates[key], count(c)),
+  });
+  const columns: Column<CampaignKpis>[] = [
+    {
+      key: 'campaignId',
+      label: 'Campaign',
+      value: (c) => c.campaignId,
+      render: (c) => h('a', { href: href('campaigns', c.campaignId) }, c.campaignId),
+    },
+    {
+      key: 'channel',
+      label: 'Channel',
+      sortable: false,
+      value: (c) => c.channel,
+      render: (c) => (c.channel ? (CHANNEL_LABEL[c.channel] ?? c.channel) : NOT_REPORTED),
+    },
+    {
+      key: 'firstEventAt',
+      label: 'First event (UTC)',
+      value: (c) => c.firstEventAt,
+      render: (c) =>
+        c.firstEventAt
+          ? h('span', { title: fmtTime(c.firstEventAt) }, c.firstEventAt.slice(5, 16).replace('T', ' '))
+          : NOT_REPORTED,
+    },
+    {
+      key: 'sent',
+      label: 'Sent',
+      numeric: true,
+      value: (c) => c.counts.sent,
+      render: (c) => fmtCount(c.counts.sent),
+    },
+    rate('deliveryRate', 'Delivery', (c) => c.counts.delivered),
+    rate('openRate', 'Open', (c) => c.counts.opened),
+    rate('ctr', 'CTR', (c) => c.counts.clicked),
+    rate('conversionRate', 'Conversion', (c) => c.counts.converted),
+    rate('optOutRate', 'Opt-out', (c) => c.counts.optOuts),
+    {
+      key: 'revenue',
+      label: 'Revenue',
+      numeric: true,
+      sortable: false,
+      value: (c) => JSON.stringify(c.money.revenue),
+      render: (c) => lines(fmtPerCurrency(c.money.revenue, '—')),
+    },
+    {
+      key: 'roi',
+      label: 'ROI',
+      numeric: true,
+      sortable: false,
+      value: (c) => JSON.stringify(c.money.roi),
+      render: (c) => lines(fmtRoi(c.money.roi)),
+    },
+    {
+      key: 'alerts',
+      label: 'Alerts',
+      sortable: false,
+      value: (c) => ctx.alerts.firing().filter((a) => a.scope.id === c.campaignId).length,
+      render: alertBadge,
+    },
+    {
+      key: 'spark',
+      label: 'Sends',
+      sortable: false,
+      value: () => null,
+      render: (c) => {
+        const v = sparks.get(c.campaignId)?.values;
+        return v ? sparkline(v, `sends of ${c.campaignId} over time`) : h('span', { class: 'muted' }, '…');
+      },
+    },
+  ];
+
+  const table = createTable<CampaignKpis>({
+    columns,
+    rowKey: (c) => c.campaignId,
+    sort: s.sort,
+    onSort: (sort) => {
+      s.sort = sort;
+      s.cursors = [null];
+      sync();
+    },
+    testid: 'campaigns-table',
+    empty: empty(
+      'No campaigns match',
+      'Campaigns appear as soon as their first event is posted to ingest. Widen the filters, or start demo traffic with ./tally up.',
+    ),
+  });
+
+  const query = () => {
+    const page = s.cursors[s.cursors.length - 1] ?? undefined;
+    return {
+      channel: s.channel || undefined,
+      from: s.from ? new Date(`${s.from}T00:00:00Z`).toISOString() : undefined,
+      to: s.until ? new Date(Date.parse(`${s.until}T00:00:00Z`) + DAY).toISOString() : undefined,
+      sort: `${s.sort.desc ? '-' : ''}${s.sort.key}`,
+      limit: s.limit,
+      cursor: page,
+    };
+  };
+
+  const prev = h(
+    'button',
+    {
+      type: 'button',
+      'data-testid': 'prev-page',
+      onclick: () => {
+        s.cursors.pop();
+        sync();
+      },
+    },
+    '← Previous',
+  );
+  const next = h(
+    'button',
+    {
+      type: 'button',
+      'data-testid': 'next-page',
+      onclick: () => {
+        if (nextCursor) s.cursors.push(nextCursor);
+        sync();
+      },
+    },
+    'Next →',
+  );
+  const renderRows = () => {
+    table.update(rows);
+    prev.disabled = s.cursors.length <= 1;
+    next.disabled = !nextCursor;
+    pageLabel.textContent = `Page ${s.cursors.length}`;
+  };
+
+  let inSpark = false;
+  const pumpSparks = () => {
+    if (inSpark) return;
+    const now = Date.now();
+    const due = rows.find((c) => sparks.get(c.campaignId)?.sent !== c.counts.sent);
+    if (!due) return;
+    inSpark = true;
+    const range = sparkRange(due.firstEventAt, now);
+    ctx.api
+      .get<Timeseries>(`/v1/campaigns/${encodeURIComponent(due.campaignId)}/timeseries`, {
+        metric: 'sent',
+        ...range,
+      })
+      .then(
+        (t) => sparks.set(due.campaignId, { sent: due.counts.sent, values: t.points.map((p) => p.value) }),
+        () => sparks.set(due.campaignId, { sent: due.counts.sent, values: null }),
+      )
+      .finally(() => {
+        inSpark = false;
+        renderRows();
+        pumpSparks();
+      });
+  };
+
+  const watcher = ctx.live.watch<CampaignList>({
+    intervalMs: 1500,
+    load: (signal) => ctx.api.get<CampaignList>('/v1/campaigns', query(), signal),
+    onData: (d) => {
+      rows = d.campaigns;
+      nextCursor = d.nextCursor;
+      patch(status);
+      renderRows();
+      pumpSparks();
+    },
+    onError: (err) => patch(status, errorState(err)),
+  });
+
+  function sync() {
+    replaceQuery({
+      channel: s.channel || undefined,
+      from: s.from || undefined,
+      until: s.until || undefined,
+      sort: `${s.sort.desc ? '-' : ''}${s.sort.key}`,
+      limit: String(s.limit),
+    });
+    watcher.refresh();
+  }
+  ctx.onLeave(ctx.alerts.subscribe(() => renderRows()));
+
+  const reset = () => {
+    s.cursors = [null];
+    sync();
+  };
+  const dateInput = (name: 'from' | 'until') => {
+    const el = h('input', { type: 'date', value: s[name], 'data-testid': `filter-${name}` });
+    el.addEventListener('change', () => {
+      s[name] = el.value;
+      reset();
+    });
+    return el;
+  };
+  const filters = h(
+    'div',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter campaigns' },
+    field(
+      'Channel',
+      select(
+        { 'data-testid': 'filter-channel' },
+        [['', 'All channels'], ...CHANNELS.map((c): [string, string] => [c, CHANNEL_LABEL[c] ?? c])],
+        s.channel,
+        (v) => {
+          s.channel = v;
+          reset();
+        },
+      ),
+    ),
+    field('First event from (UTC)', dateInput('from')),
+    field('until (UTC, inclusive)', dateInput('until')),
+    field(
+      'Rows per page',
+      select({ 'data-testid': 'page-size' }, ['10', '25', '50', '100'], String(s.limit), (v) => {
+        s.limit = Number(v);
+        reset();
+      }),
+    ),
+  );
+  root.replaceChildren(
+    h('h1', { tabindex: '-1' }, 'Campaigns'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Headline KPIs of every campaign, lifetime, live. Rates with nothing to divide by read “not reported”.',
+    ),
+    filters,
+    status,
+    table.el,
+    h('div', { class: 'pager' }, prev, pageLabel, next),
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * How figures read on screen (pure). Nothing unknown is ever shown as 0: a null rate or figure is
+ * "not reported". Counts are exact integers with separators; rates are percentages with one
+ * decimal (the exact value is kept in the element's data-value and title).
+ */
+export const NOT_REPORTED = 'not reported';
+
+const countFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function fmtCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return NOT_REPORTED;
+  return countFmt.format(n);
+}
+
+export function fmtRate(r: number | null | undefined, digits = 1): string {
+  if (r === null || r === undefined || !Number.isFinite(r)) return NOT_REPORTED;
+  return `${(r * 100).toFixed(digits)}%`;
+}
+
+/** A signed difference of two rates, in percentage points. */
+export function fmtPoints(d: number | null | undefined): string {
+  if (d === null || d === undefined || !Number.isFinite(d)) return NOT_REPORTED;
+  const v = (d * 100).toFixed(1);
+  return `${d > 0 ? '+' : d < 0 ? '' : '±'}${v} pt`;
+}
+
+export function fmtMoney(amount: number | null | undefined, currency: string): string {
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return NOT_REPORTED;
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'code' }).format(
+      amount,
+    );
+  } catch {
+    return `${currency} ${amount.toFixed(2)}`;
+  }
+}
+
+/** Each currency of a per-currency figure, sorted by code; empty → "none". */
+export function fmtPerCurrency(
+  values: Record<string, number | null> | null | undefined,
+  empty = 'none',
+): string {
+  if (!values) return NOT_REPORTED;
+  const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return empty;
+  return entries.map(([cur, v]) => fmtMoney(v, cur)).join(' · ');
+}
+
+export function fmtRoi(values: Record<string, number | null> | null | undefined): string {
+  if (!values) return NOT_REPORTED;
+  const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return 'no cost';
+  return entries.map(([cur, v]) => `${cur} ${fmtRate(v)}`).join(' · ');
+}
+
+export function fmtMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return NOT_REPORTED;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}
+
+/** An ISO time as "2025-03-01 14:05 UTC" (every time on screen is UTC, like the send-time grid). */
+export function fmtTime(iso: string | null | undefined): string {
+  if (!iso) return NOT_REPORTED;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function fmtAgo(iso: string | null | undefined, now: number): string {
+  if (!iso) return 'never';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
+
+export function fmtMean(m: number | null | undefined, digits = 2): string {
+  if (m === null || m === undefined || !Number.isFinite(m)) return NOT_REPORTED;
+  return m.toFixed(digits);
+}
+
+/** freshnessMs / lagEvents as one plain sentence. */
+export function fmtFreshness(freshnessMs: number | null, lagEvents: number | null): string {
+  if (freshnessMs === null) return 'freshness unknown (query-api has no Kafka connection)';
+  if (freshnessMs === 0) return 'up to date: every accepted event is counted';
+  const lag = lagEvents === null ? '' : `, ${fmtCount(lagEvents)} events waiting`;
+  return `catching up: oldest uncounted event waited ${fmtMs(freshnessMs)}${lag}`;
+}
+
+export const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/** Raw value for a data-value attribute: exactly what the API said (null as "null"). */
+export function raw(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fmtCount,
+  fmtFreshness,
+  fmtMoney,
+  fmtMs,
+  fmtPerCurrency,
+  fmtPoints,
+  fmtRate,
+  fmtRoi,
+  fmtTime,
+  raw,
+} from '../src/ui/format.ts';
+
+const nb = (s: string) => s.replace(/\u00a0/g, ' ');
+
+describe('format', () => {
+  it('never shows an unknown figure as 0', () => {
+    expect(fmtRate(null)).toBe('not reported');
+    expect(fmtCount(null)).toBe('not reported');
+    expect(fmtMs(null)).toBe('not reported');
+    expect(fmtMoney(null, 'USD')).toBe('not reported');
+    expect(fmtPoints(null)).toBe('not reported');
+    expect(fmtPerCurrency(null)).toBe('not reported');
+    expect(fmtRate(0)).toBe('0.0%');
+  });
+
+  it('rates, counts, money and durations', () => {
+    expect(fmtRate(0.75)).toBe('75.0%');
+    expect(fmtRate(1 / 3, 2)).toBe('33.33%');
+    expect(fmtCount(1234567)).toBe('1,234,567');
+    expect(nb(fmtMoney(12, 'USD'))).toBe('USD 12.00');
+    expect(nb(fmtPerCurrency({ USD: 140, EUR: 80 }))).toBe('EUR 80.00 · USD 140.00');
+    expect(fmtPerCurrency({})).toBe('none');
+    expect(fmtRoi({ USD: 2.5, EUR: null })).toBe('EUR not reported · USD 250.0%');
+    expect(fmtRoi({})).toBe('no cost');
+    expect(fmtPoints(0.229)).toBe('+22.9 pt');
+    expect(fmtPoints(-0.067)).toBe('-6.7 pt');
+    expect(fmtPoints(0)).toBe('±0.0 pt');
+    expect(fmtMs(850)).toBe('850 ms');
+    expect(fmtMs(12_340)).toBe('12.3 s');
+    expect(fmtMs(176_000)).toBe('2 min 56 s');
+    expect(fmtMs(7_380_000)).toBe('2 h 3 min');
+    expect(fmtTime('2025-03-01T14:05:09.000Z')).toBe('2025-03-01 14:05 UTC');
+    expect(fmtTime(null)).toBe('not reported');
+  });
+
+  it('freshness in plain words', () => {
+    expect(fmtFreshness(null, null)).toContain('unknown');
+    expect(fmtFreshness(0, 0)).toBe('up to date: every accepted event is counted');
+    expect(fmtFreshness(2500, 1200)).toBe(
+      'catching up: oldest uncounted event waited 2.5 s, 1,200 events waiting',
+    );
+  });
+
+  it('raw keeps exactly what the API said', () => {
+    expect(raw(null)).toBe('null');
+    expect(raw(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(raw({ USD: 1 })).toBe('{"USD":1}');
+  });
+});
