@@ -4,9 +4,10 @@
 -- restores both; see packages/counters/src/partition/applier.ts for why that is exact.
 
 -- Per-tenant late-data horizon (docs/semantics.md §0): receipts may come days late. Memory cost:
--- a message's state is kept for max(windows) + horizon after its newest event.
+-- a message's state is kept for max(windows) + horizon after its newest event. Up to 400 days (a
+-- tenant importing its history sets it for the import).
 ALTER TABLE tenant_attribution ADD COLUMN horizon_s integer NOT NULL DEFAULT 604800
-  CHECK (horizon_s BETWEEN 3600 AND 3888000);
+  CHECK (horizon_s BETWEEN 3600 AND 34560000);
 
 CREATE TABLE partition_cuts (
   state_prefix  text NOT NULL,

@@ -45,9 +45,11 @@ function traffic(campaign: string, sender: string, n: number, optOuts: number, f
   const now = new Date().toISOString();
   const reach: Record<string, unknown>[] = [];
   const outs: Record<string, unknown>[] = [];
+  // Recipients of their own per campaign (a person opting out counts once per sending number).
+  const base = [...campaign].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 9000, 7) + 1000;
   for (let i = from; i < from + n; i++) {
     const messageId = `${campaign}-m${i}`;
-    const recipientId = `+1500${campaign.length}${String(i).padStart(6, '0')}`;
+    const recipientId = `+1${base}${String(i).padStart(6, '0')}`;
     reach.push({
       eventId: `${messageId}:s`,
       type: 'sent',

@@ -45,6 +45,13 @@ export function useApiPipeline(label: string): ApiContext {
     ctx.globex = await p.addTenant(`globex${p.iso.id}`);
     ctx.initech = await p.addTenant(`initech${p.iso.id}`);
     ctx.umbrella = await p.addTenant(`umbrella${p.iso.id}`);
+    // The datasets reach back months (audience periods, previous campaigns): like a tenant that
+    // imports its history, these tenants accept events that old (docs/semantics.md §0).
+    for (const t of ['acme', 'globex', 'initech', 'umbrella'])
+      await p.iso.db.pool.query('INSERT INTO tenant_attribution(tenant_id, horizon_s) VALUES ($1, $2)', [
+        `${t}${p.iso.id}`,
+        200 * 86_400,
+      ]);
     expect((await p.postEvents(ctx.acme, ctx.data.acme)).status).toBe(202);
     expect((await p.postEvents(ctx.globex, ctx.data.globex)).status).toBe(202);
     expect((await p.postEvents(ctx.initech, audience.events)).status).toBe(202);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseCredentialsKey, setCredentials, twilioSignature, whatsappSignature } from '@tally/ingest';
-import { eventually } from '@tally/testing';
+import { eventually, recentInstant } from '@tally/testing';
 import { startPipeline, type Pipeline } from './harness.ts';
 
 const BASE = 'https://tally.example.com';
@@ -15,7 +15,7 @@ const TOKEN = 'e2e-twilio-token';
 const APP_SECRET = 'e2e-meta-secret';
 const INFOBIP = 'e2e-infobip-secret';
 const CAMPAIGN = 'launch';
-const T0 = Date.parse('2026-11-26T10:00:00Z');
+const T0 = recentInstant(10, 2);
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 const unix = (s: number) => String(Math.floor(T0 / 1000) + s);
 

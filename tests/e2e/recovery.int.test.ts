@@ -100,7 +100,7 @@ describe('exactly-once under failure', () => {
       // machine takes to start the aggregator process.
       await eventually(
         async () =>
-          (await iso.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM redis_state')).rows[0]?.n ??
+          (await iso.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM scope_keys')).rows[0]?.n ??
           0,
         (n) => n > 0,
         { timeoutMs: 60_000, intervalMs: 100 },
@@ -111,7 +111,7 @@ describe('exactly-once under failure', () => {
       expect(wiped).toBeGreaterThan(0);
       await pub.publish(rest.slice(half));
       expect(await exact()).toEqual(want);
-      const { rows } = await iso.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM redis_state');
+      const { rows } = await iso.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM scope_keys');
       expect(rows[0]?.n).toBeGreaterThan(0);
     },
   );

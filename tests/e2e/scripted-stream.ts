@@ -26,7 +26,7 @@ export function scriptedStream(now: number) {
   const wa = { campaignId: 'c_wa' };
 
   const phase1: Ev[] = [
-    // c_sms: six messages (m2 is a two-part SMS: two sends, one message, cost of both parts)
+    // c_sms: six messages (m2 has two sends, one message: its cost counts once, SPEC §5)
     send('s1', 'm1', 'r1', 0, { segment: 'vip', variant: 'A', country: 'US' }),
     ev('d1', 'delivered', 'sms', 10, { messageId: 'm1' }),
     send('s2a', 'm2', 'r2', 1, { segment: 'regular', variant: 'B', country: 'GB' }),
@@ -70,7 +70,9 @@ export function scriptedStream(now: number) {
     ev('cvp', 'converted', 'push', 250, { recipientId: 'r2', campaignId: 'c_push', value: usd(7) }), // explicit campaign wins
     ev('oo5', 'opted_out', 'sms', 28 * 60, { recipientId: 'r5' }), // → c_sms, inside the 5m window
     ev('oo5b', 'opted_out', 'sms', 28 * 60 + 5, { recipientId: 'r5' }), // same recipient: once
-    ev('oo6', 'opted_out', 'sms', 4 * 86_400, { recipientId: 'r6' }), // beyond 72 h: unattributed
+    // r6b was reached 4 days ago only: an opt-out now is beyond 72 h, so it has no candidate
+    ev('os6', 'sent', 'sms', -4 * 86_400, { campaignId: 'c_older', messageId: 'o6', recipientId: 'r6b' }),
+    ev('oo6', 'opted_out', 'sms', 60, { recipientId: 'r6b' }),
     ev('rpx', 'replied', 'sms', 80, { recipientId: 'rX' }), // nobody reached rX: unattributed
     ev('rp7s', 'replied', 'sms', 90, { recipientId: 'r7' }), // r7 was reached on WhatsApp only
     ev('sv1', 'survey_answered', 'sms', 400, { messageId: 'm1', score: 4 }),
@@ -110,7 +112,7 @@ export const EXPECTED = {
       conversions: 3,
       optOuts: 1,
     },
-    cost: { USD: 0.07 },
+    cost: { USD: 0.06 },
     revenue: { USD: 23, EUR: 5 },
     satisfaction: { count: 2, mean: 4.5 },
     responseTimeMs: [60_000],
@@ -118,7 +120,7 @@ export const EXPECTED = {
   c_wa: {
     counts: { ...zero, sent: 2, delivered: 2, opened: 2, replied: 2 },
     engagementDuration: { count: 2, meanMs: 120_000 },
-    responseTimeMs: [58_000, 99_000],
+    responseTimeMs: [58_000, 60_000],
   },
   c_app: {
     counts: { ...zero, sent: 3, delivered: 2, opened: 2 },

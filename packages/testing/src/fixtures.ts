@@ -84,3 +84,13 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * A fixed-looking instant that is always recent: `hourUtc`:00 UTC, `daysAgo` days before today.
+ * Test streams start here so their events stay within the late-data horizon (7 days by default)
+ * whenever the suite runs, while keeping a stable hour of day.
+ */
+export function recentInstant(hourUtc = 10, daysAgo = 2): number {
+  const day = 86_400_000;
+  return Math.floor(Date.now() / day) * day - daysAgo * day + hourUtc * 3_600_000;
+}

@@ -116,6 +116,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         deadLetter: (offset, reason, payload) => deadLetter([letter(batch, String(offset), reason, payload)]),
         logger: log,
       });
+      log.debug({ partition: batch.partition, records: records.length, outcome: r }, 'batch_applied');
       const next = await outcome(batch, r, records[0]?.offset);
       if (next === 'retry') continue;
       if (next === 'gap') {
