@@ -8,9 +8,9 @@
  *  - scale-out: two aggregator processes (own group, prefix and database) over the same topic.
  */
 import { Redis } from 'ioredis';
-import { deleteAll, RedisKeys } from '@tally/counters';
+import { readAppliedOffsets, RedisKeys } from '@tally/counters';
 import { createPool } from '@tally/db';
-import { topicNames } from '@tally/events';
+import { topicNames, TOPICS } from '@tally/events';
 import { createLogger } from '@tally/logging';
 import { ensureState } from '../../services/aggregator/src/recovery.ts';
 import {
@@ -26,23 +26,36 @@ import { benchKafka, consumeAndDiscard, deleteTopics, fillTopic, type Filled } f
 
 const AGGREGATOR = 'services/aggregator/src/main.ts';
 
-async function applied(redis: Redis, keys: RedisKeys): Promise<number> {
-  const h = await redis.hgetall(keys.offsets());
-  return Object.values(h).reduce((s, v) => s + Number(v), 0);
+const PARTITIONS = Array.from({ length: TOPICS.events.partitions }, (_, i) => i);
+
+async function applied(redis: Redis, keys: RedisKeys, topic: string): Promise<number> {
+  const h = await readAppliedOffsets(redis, keys, topic, PARTITIONS);
+  return Object.values(h).reduce((s, v) => s + v, 0);
+}
+
+async function deleteAll(redis: Redis, keys: RedisKeys): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) await redis.unlink(...found);
+  } while (cursor !== '0');
 }
 
 /** Starts `processes` aggregators on env; events/s from all ready to all n offsets applied. */
 async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: number): Promise<number> {
   const keys = new RedisKeys(env.REDIS_PREFIX);
+  const topic = topicNames(env.KAFKA_TOPIC_SUFFIX).events;
   const running: Running[] = await Promise.all(
     Array.from({ length: processes }, () => startProcess(AGGREGATOR, env, freePort())),
   );
   try {
     const t0 = performance.now();
-    const before = await applied(redis, keys);
+    const before = await applied(redis, keys, topic);
     const deadline = Date.now() + 20 * 60_000;
-    while ((await applied(redis, keys)) < n) {
-      if (Date.now() > deadline) throw new Error(`aggregator applied ${await applied(redis, keys)} of ${n}`);
+    while ((await applied(redis, keys, topic)) < n) {
+      if (Date.now() > deadline)
+        throw new Error(`aggregator applied ${await applied(redis, keys, topic)} of ${n}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     return (n - before) / ((performance.now() - t0) / 1000);
@@ -59,11 +72,13 @@ async function redisBytes(redis: Redis, keys: RedisKeys) {
     const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
     cursor = next;
     const pipe = redis.pipeline();
-    for (const k of found) pipe.memory('USAGE', k);
+    for (const k of found) pipe.memory('USAGE', k, 'SAMPLES', '0');
     const sizes = (await pipe.exec()) ?? [];
     found.forEach((k, i) => {
       const bytes = Number(sizes[i]?.[1] ?? 0);
-      const kind = k.includes(':m:{') ? 'message' : k.includes(':r:{') ? 'recipient' : 'other';
+      const partition = k.includes(':p:{');
+      const kind =
+        partition && k.endsWith('}:m') ? 'message' : partition && k.endsWith('}:r') ? 'recipient' : 'other';
       sums[kind] += bytes;
       sums.keys++;
     });
@@ -77,13 +92,13 @@ function memoryFigures(filled: Filled, bytes: Awaited<ReturnType<typeof redisByt
   return [
     {
       scenario,
-      metric: 'bytes per tracked message (message keys + campaign keys)',
+      metric: 'bytes per tracked message (message records + campaign and other keys)',
       value: perMessage,
       unit: 'B',
       goal: '<= 200 B/message',
       met: perMessage <= 200,
     },
-    { scenario, metric: 'bytes per message key', value: bytes.message / filled.messages, unit: 'B' },
+    { scenario, metric: 'bytes per message record', value: bytes.message / filled.messages, unit: 'B' },
     { scenario, metric: 'bytes per recipient', value: bytes.recipient / filled.recipients, unit: 'B' },
   ];
 }
@@ -105,7 +120,7 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
     const bytes = await redisBytes(redis, keys);
     await deleteAll(redis, keys);
     const logger = createLogger({ service: 'bench', level: 'warn' });
-    const rebuild = await ensureState(redis, keys, pool, logger);
+    const rebuild = await ensureState({ redis, keys, pool, logger }, topics.events, TOPICS.events.partitions);
     const two = await aggregate(scale, redis, n, 2);
     const ev = `${n.toLocaleString('en-US')} events, ${filled.messages.toLocaleString('en-US')} messages`;
     notes.push(
@@ -127,7 +142,7 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
       },
       ...memoryFigures(filled, bytes),
       {
-        scenario: `recovery (${rebuild.keys.toLocaleString('en-US')} keys from the snapshot)`,
+        scenario: `recovery (${rebuild.keys.toLocaleString('en-US')} scope keys, ${rebuild.records.toLocaleString('en-US')} records from the snapshot)`,
         metric: 'rebuild time per million events',
         value: (rebuild.ms / 1000) * (1_000_000 / n),
         unit: 's',

@@ -100,14 +100,19 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
 
   it('keeps the unattributable under the tenant: unknown recipients, other channels, expired windows, sends that never came', async () => {
     const keys = new RedisKeys(p.iso.redisPrefix);
-    const status = (t: string) => readAttributionStatus(redis, keys, t, DEFAULT_TENANT_WINDOWS.horizonMs, Date.now());
+    const status = (t: string) =>
+      readAttributionStatus(redis, keys, t, DEFAULT_TENANT_WINDOWS.horizonMs, Date.now());
     const got = await eventually(
       () => status(tenant),
       (u) => u.pending.message === 1,
       { timeoutMs: 10_000 },
     );
     expect(got).toEqual(EXPECTED.attribution);
-    expect(await status(`globex${p.iso.id}`)).toEqual({ pending: { replied: 1 }, unattributed: {}, late: {} });
+    expect(await status(`globex${p.iso.id}`)).toEqual({
+      pending: { replied: 1 },
+      unattributed: {},
+      late: {},
+    });
   });
 
   it('answers rolling windows by event time; late events count in lifetime totals only', async () => {

@@ -66,7 +66,7 @@ export class Harness {
     return events.map((e, i) => ({
       offset: first + i,
       timestamp: arrival ?? Date.parse(e.occurredAt),
-      event: { tenantId: 't', channel: 'sms', ...e } as CanonicalEvent,
+      event: { tenantId: 't', channel: 'sms', ...e },
     }));
   }
 

@@ -3,7 +3,7 @@
  * only then are its offsets resolved, committed and the session heartbeated. Delivery is therefore
  * at-least-once; handlers must make every state change idempotent.
  */
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@tally/logging';
 
 export interface BatchContext {

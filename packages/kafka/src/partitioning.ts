@@ -2,7 +2,7 @@
  * Which partition a record key goes to: kafkajs's default partitioner (murmur2 of the key, as the
  * Java client), so the aggregator can tell where ingest put a message's recipient-less events.
  */
-import { Partitioners, type PartitionerArgs } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 
 const partitioner = Partitioners.DefaultPartitioner();
 
@@ -18,5 +18,5 @@ export function partitionOfKey(key: string, partitions: number): number {
     topic: 'events',
     partitionMetadata,
     message: { key, value: null },
-  } as PartitionerArgs);
+  });
 }

@@ -97,7 +97,8 @@ function buildTenant(s: TenantState, late: TypeCounts): TenantModel {
     else addType(f.kind === 'pending' ? pending : unattributed, e.type);
   }
   if (waiting.pending.size > 0) (pending as Record<string, number>).message = waiting.pending.size;
-  if (waiting.unattributed.size > 0) (unattributed as Record<string, number>).message = waiting.unattributed.size;
+  if (waiting.unattributed.size > 0)
+    (unattributed as Record<string, number>).message = waiting.unattributed.size;
   const campaignList = Object.entries(campaigns)
     .sort(([a, x], [b, y]) => x.firstEventAt - y.firstEventAt || (a < b ? -1 : a > b ? 1 : 0))
     .map(([id]) => id);

@@ -82,9 +82,7 @@ export async function servedTenant(
       const we = numbers((mres[i + 1]?.[1] ?? {}) as Raw);
       if (Object.keys(we).length > 0) minuteErrors[String(m)] = we;
     }
-    const counts = Object.fromEntries(
-      COUNT_NAMES.map((n) => [n, c.counts[n]]),
-    ) as TenantModel['campaigns'][string]['counts'];
+    const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, c.counts[n]]));
     campaigns[c.campaignId] = {
       counts,
       stats: c.stats,

@@ -132,7 +132,7 @@ export class PartitionApplier {
     const run = new BatchRun(
       this.cache,
       ctx,
-      { partition: this.deps.partition, messageHome: this.deps.messageHome },
+      { partition: this.deps.partition, messageHome: (t, m) => this.deps.messageHome(t, m) },
       meta.stream,
     );
     for (const r of records) run.add(r);

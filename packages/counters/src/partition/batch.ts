@@ -6,7 +6,7 @@
  * applier.ts loads what it needs first and commits what it returns.
  */
 import type { CanonicalEvent, Handover } from '@tally/events';
-import { Contribution, scopeId } from '../state/contribution.ts';
+import { scopeId, type Contribution } from '../state/contribution.ts';
 import {
   countAnonymous,
   countCluster,
