@@ -64,7 +64,7 @@ const WA = behaviour({
   optOut: 0.005,
   survey: 0.6,
 });
-const PUSH = behaviour({ delivery: 0.9, open: 0.2, click: 0.35, convert: 0.2, uninstall: 0.012 });
+const PUSH = behaviour({ delivery: 0.9, open: 0.2, click: 0.35, convert: 0.2, uninstall: 0.03 });
 const IN_APP = behaviour({ delivery: 1, open: 0.7, click: 0.15, convert: 0.1, adopt: 0.3 });
 
 const HISTORY: Shape[] = [
@@ -202,13 +202,18 @@ function campaignSet(
   fixed: CampaignPlan[],
   series?: { tag: string; firstMs: number; everyMs: number },
 ): Campaigns {
+  const made = new Map<number, CampaignPlan>();
+  const nth = (n: number, s: NonNullable<typeof series>) => {
+    let p = made.get(n);
+    if (!p) made.set(n, (p = flash(s.tag, n, s.firstMs + n * s.everyMs)));
+    return p;
+  };
   const flashes = (from: number, to: number): CampaignPlan[] => {
     if (!series) return [];
     const lo = Math.max(0, Math.ceil((from - FLASH.lengthMs - series.firstMs) / series.everyMs));
     const out: CampaignPlan[] = [];
-    for (let n = lo; series.firstMs + n * series.everyMs < to; n++) {
-      out.push(flash(series.tag, n, series.firstMs + n * series.everyMs));
-    }
+    for (let n = lo; series.firstMs + n * series.everyMs < to; n++) out.push(nth(n, series));
+    for (const n of made.keys()) if (n < lo - 1) made.delete(n);
     return out;
   };
   return {

@@ -47,7 +47,11 @@ interface PlanState {
   delivered: number;
 }
 
-type Entry = Action & { seq: number };
+interface Entry {
+  at: number;
+  seq: number;
+  action: Action;
+}
 
 export class Timeline {
   readonly campaigns: Campaigns;
@@ -89,8 +93,7 @@ export class Timeline {
     const out: Action[] = [];
     for (let top = this.heap.peek(); top && top.at <= untilMs; top = this.heap.peek()) {
       this.heap.pop();
-      const { seq: _seq, ...action } = top;
-      out.push(action);
+      out.push(top.action);
     }
     return out;
   }
@@ -128,7 +131,7 @@ export class Timeline {
         rng,
         audience: this.audience,
         knobs: this.scenario.knobs,
-        schedule: (a) => this.heap.push({ ...a, seq: this.seq++ }),
+        schedule: (action) => this.heap.push({ at: action.at, seq: this.seq++, action }),
         nextRef: () => `l${(this.refs++).toString(36)}`,
         countDelivered: () => ++created.delivered,
       },

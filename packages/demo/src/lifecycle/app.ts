@@ -30,7 +30,7 @@ export function sendPush(ctx: SendContext, plan: CampaignPlan, at: number): void
     : undefined;
   if (openAt !== undefined) post(ctx, openAt, [apiEvent(m, 'opened', openAt, own)]);
   if (rng.chance(plan.behaviour.uninstall)) {
-    const t = dAt + rng.between(20_000, 180_000);
+    const t = dAt + rng.between(5000, 45_000);
     post(ctx, t, [apiEvent(m, 'uninstalled', t, own)]);
     ctx.audience.suppress('push', m.person, t);
   }
