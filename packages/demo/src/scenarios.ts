@@ -65,7 +65,7 @@ const WA = behaviour({
   survey: 0.6,
 });
 const PUSH = behaviour({ delivery: 0.9, open: 0.2, click: 0.35, convert: 0.2, uninstall: 0.03 });
-const IN_APP = behaviour({ delivery: 1, open: 0.7, click: 0.15, convert: 0.1, adopt: 0.3 });
+const IN_APP = behaviour({ delivery: 0.97, open: 0.7, click: 0.15, convert: 0.1, adopt: 0.3 });
 
 const HISTORY: Shape[] = [
   {

@@ -42,20 +42,22 @@ export function sendInApp(ctx: SendContext, plan: CampaignPlan, at: number): voi
   const m = newMessage(ctx, plan, at, `iam-${rng.hex(24)}`);
   if (!m) return;
   post(ctx, sendReportAt(ctx, m), [sentEvent(m)]);
-  const e = m.person.dormant ? 0 : m.segment.engagement;
-  const shownAt = rng.chance(Math.min(1, plan.behaviour.open * e))
-    ? at + rng.between(1000, 30_000)
-    : undefined;
-  if (shownAt === undefined) {
+  // The SDK reports the message fetched to the device, then (maybe) shown.
+  const own = { messageId: m.messageId };
+  const dAt = at + rng.between(500, 5000);
+  if (!rng.chance(plan.behaviour.delivery)) {
     engage(ctx, m, undefined, {});
     return;
   }
-  post(ctx, shownAt, [apiEvent(m, 'opened', shownAt, { messageId: m.messageId })]);
-  if (rng.chance(Math.min(1, plan.behaviour.adopt * m.variant.lift))) {
+  post(ctx, dAt, [apiEvent(m, 'delivered', dAt, own)]);
+  const e = m.person.dormant ? 0 : m.segment.engagement;
+  const shownAt = rng.chance(Math.min(1, plan.behaviour.open * e))
+    ? dAt + rng.between(1000, 30_000)
+    : undefined;
+  if (shownAt !== undefined) post(ctx, shownAt, [apiEvent(m, 'opened', shownAt, own)]);
+  if (shownAt !== undefined && rng.chance(Math.min(1, plan.behaviour.adopt * m.variant.lift))) {
     const t = shownAt + rng.between(5000, 90_000);
-    post(ctx, t, [
-      apiEvent(m, 'feature_adopted', t, { messageId: m.messageId, feature: rng.pick(FEATURES) }),
-    ]);
+    post(ctx, t, [apiEvent(m, 'feature_adopted', t, { ...own, feature: rng.pick(FEATURES) })]);
   }
-  engage(ctx, m, shownAt, {}, shownAt);
+  engage(ctx, m, dAt, {}, shownAt);
 }
