@@ -210,6 +210,8 @@ export class Runner {
   }
 
   private pump(): void {
+    // Stopped: what is queued is dropped, only what is in flight finishes.
+    if (this.opts.signal?.aborted) this.queue.length = 0;
     while (this.inFlight.size < this.concurrency) {
       const job = this.queue.shift();
       if (!job) return;
