@@ -33,19 +33,19 @@ export function clock(ms: number): string {
 }
 
 export async function kpiLine(queryUrl: string, apiKey: string, stats: RunStats): Promise<string> {
-  const head = `[demo] ${clock(stats.elapsedMs)}  ${k(stats.eventsTotal)} events in ${k(stats.requests)} requests (${stats.refused + stats.errors} refused)`;
+  const head = `[demo] ${clock(stats.elapsedMs)} ${k(stats.eventsTotal)} events, ${stats.refused + stats.errors} refused`;
   if (!queryUrl) return head;
   const [list, alerts] = await Promise.all([
     getJson<{ campaigns: CampaignRow[] }>(`${queryUrl}/v1/campaigns?limit=100`, apiKey),
     getJson<{ alerts: AlertRow[] }>(`${queryUrl}/v1/alerts?state=firing&limit=10`, apiKey),
   ]);
-  if (!list) return `${head}  | query-api not answering`;
+  if (!list) return `${head} | query-api not answering`;
   const sum = (name: string) => list.campaigns.reduce((s, c) => s + (c.counts[name] ?? 0), 0);
   const delivered = sum('delivered');
   const firing = alerts?.alerts.map((a) => `${a.ruleType} ${a.scope.id}`).join(', ') || 'none';
   return (
-    `${head}  | ${list.campaigns.length} campaigns: ${k(sum('sent'))} sent, ${pct(delivered, sum('sent'))} delivered, ` +
+    `${head} | ${list.campaigns.length} campaigns, ${k(sum('sent'))} sent: delivered ${pct(delivered, sum('sent'))}, ` +
     `ctr ${pct(sum('clicked'), delivered)}, conv ${pct(sum('converted'), delivered)}, opt-out ${pct(sum('optOuts'), delivered)}` +
-    `  | firing: ${firing}`
+    ` | firing: ${firing}`
   );
 }
