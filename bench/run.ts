@@ -11,6 +11,7 @@ import { aggregator } from './scenarios/aggregator.ts';
 import { alertLatency } from './scenarios/alert-latency.ts';
 import { freshness } from './scenarios/freshness.ts';
 import { ingestEvents } from './scenarios/ingest-events.ts';
+import { ingestMix } from './scenarios/ingest-mix.ts';
 import { ingestTwilio } from './scenarios/ingest-twilio.ts';
 import { queryApi } from './scenarios/query-api.ts';
 import { peakRss, ROOT } from './lib/processes.ts';
@@ -20,6 +21,7 @@ type Scenario = (mode: 'quick' | 'full', notes: string[]) => Promise<Figure[]>;
 const SCENARIOS: Record<string, Scenario> = {
   'ingest-twilio': ingestTwilio,
   'ingest-events': ingestEvents,
+  'ingest-mix': ingestMix,
   aggregator,
   freshness,
   'query-api': queryApi,

@@ -7,17 +7,20 @@
  *   credentials set <tenant> <provider> --field value … [--grace 24h]
  *                                             set a tenant's provider webhook credentials (sealed
  *                                             with CREDENTIALS_KEY); the replaced ones stay valid
- *                                             for the grace period (default 24h, 0 = at once)
+ *                                             for the grace period (default 24h, 0 = at once).
+ *                                             Setting the values already stored changes nothing.
  *
  * Reads DATABASE_URL. --key installs a known key (the demo seed); otherwise a random one is made.
  */
 import { parseArgs } from 'node:util';
+import { isUnchanged } from './credentials-diff.ts';
 import { parseFieldArgs } from './field-args.ts';
 import { z } from 'zod';
 import { loadConfig, postgresEnv } from '@tally/config';
 import { addApiKey, createPool, createTenant, findTenant, migrate, type Pool } from '@tally/db';
 import {
   isProviderName,
+  loadCredentials,
   parseCredentialsKey,
   parseDuration,
   PROVIDER_NAMES,
@@ -51,14 +54,13 @@ async function setProviderCredentials(
   const graceMs = parseDuration(grace ?? '24h');
   const fields = Object.fromEntries(Object.entries(rest).map(([k, v]) => [camel(k), v]));
   await migrate(pool);
-  const saved = await setCredentials(
-    pool,
-    parseCredentialsKey(CREDENTIALS_KEY),
-    tenant,
-    provider,
-    fields,
-    graceMs,
-  );
+  const key = parseCredentialsKey(CREDENTIALS_KEY);
+  const current = await loadCredentials(pool, key, tenant, provider);
+  if (isUnchanged(provider, current.stored?.current, fields)) {
+    console.log(`${provider} credentials of ${tenant} unchanged`);
+    return 0;
+  }
+  const saved = await setCredentials(pool, key, tenant, provider, fields, graceMs);
   // Secrets are never echoed: only which fields are set.
   console.log(
     `${provider} credentials set for ${tenant}: ${Object.keys(saved).join(', ')} (previous valid ${graceMs / 1000}s)`,

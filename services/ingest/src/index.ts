@@ -9,3 +9,9 @@ export { parseDuration } from './credentials/rotation.ts';
 export { twilioSignature } from './providers/twilio/signature.ts';
 export { whatsappSignature } from './providers/whatsapp/signature.ts';
 export { vonageSignature, signHs256Jwt } from './providers/vonage/signature.ts';
+// The verifiers the webhook routes use, for clients that sign (the demo generator's tests).
+export { verifyTwilio } from './providers/twilio/signature.ts';
+export { verifyWhatsapp, verifyHandshake } from './providers/whatsapp/signature.ts';
+export { verifyVonageSig, verifyVonageJwt } from './providers/vonage/signature.ts';
+export { verifyInfobip } from './providers/infobip/auth.ts';
+export { normalizeRecipient } from './providers/recipient.ts';

@@ -1,0 +1,155 @@
+/**
+ * What a message's lifecycle needs from the timeline: its random stream, the audience, the
+ * scenario's realism knobs, and a way to schedule actions. A lifecycle is pure given these.
+ */
+import type { Channel, InboundEvent, Money } from '@tally/events';
+import type { Action, Expected } from '../actions.ts';
+import type { Audience, Person } from '../people.ts';
+import type { CampaignPlan, Segment, Variant } from '../plans.ts';
+import { ROUTE_CHANNEL } from '../plans.ts';
+import type { Rng } from '../rng.ts';
+
+/** How much real-world mess the providers add. */
+export interface Knobs {
+  /** Probability that a provider sends a callback twice (the same request). */
+  retry: number;
+  /** Probability that a receipt arrives one to three minutes after the status it reports. */
+  late: number;
+  /** Probability that the sender reports its send seconds late, after the provider's first receipts. */
+  reorder: number;
+  /** Mint a tracked link for every message with a link (true), or only for those that get clicked. */
+  mintAll: boolean;
+}
+
+export interface SendContext {
+  rng: Rng;
+  audience: Audience;
+  knobs: Knobs;
+  schedule(action: Action): void;
+  /** A fresh handle for a tracked link. */
+  nextRef(): string;
+  /** Counts a plan's delivered messages (spikes pick every n-th). */
+  countDelivered(planId: string): number;
+}
+
+/** One message of a campaign, as the sender decided it. */
+export interface Message {
+  plan: CampaignPlan;
+  channel: Channel;
+  person: Person;
+  messageId: string;
+  sender: string;
+  segment: Segment;
+  variant: Variant;
+  sentAt: number;
+}
+
+export function pickSegment(rng: Rng, plan: CampaignPlan): Segment {
+  return rng.weighted(plan.segments.map((s) => [s, s.share] as const));
+}
+
+export function newMessage(
+  ctx: SendContext,
+  plan: CampaignPlan,
+  at: number,
+  messageId: string | ((p: Person) => string),
+  listPerson?: Person,
+): Message | undefined {
+  const channel = ROUTE_CHANNEL[plan.route];
+  const person = listPerson ?? ctx.audience.draw(ctx.rng, plan.countries, channel, at);
+  if (!person) return undefined;
+  return {
+    plan,
+    channel,
+    person,
+    messageId: typeof messageId === 'string' ? messageId : messageId(person),
+    sender: ctx.rng.pick(plan.senders),
+    segment: pickSegment(ctx.rng, plan),
+    variant: ctx.rng.pick(plan.variants),
+    sentAt: at,
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A canonical event of the sender's API about `m`, and what ingest publishes for it. */
+export function apiEvent(
+  m: Message,
+  type: InboundEvent['type'],
+  at: number,
+  extra: Partial<InboundEvent> = {},
+  id = `${m.messageId}:${type}`,
+): { event: InboundEvent; expect: Expected } {
+  const event: InboundEvent = {
+    eventId: `api:${id}`,
+    type,
+    occurredAt: iso(at),
+    channel: m.channel,
+    recipientId: m.person.address,
+    ...extra,
+  };
+  return {
+    event,
+    expect: {
+      type,
+      at,
+      channel: m.channel,
+      campaignId: m.plan.id,
+      recipient: m.person.address,
+      messageId: event.messageId,
+    },
+  };
+}
+
+/** Schedules one POST /v1/events of `events` at `at` (the runner merges those due together). */
+export function post(ctx: SendContext, at: number, items: { event: InboundEvent; expect: Expected }[]): void {
+  ctx.schedule({ kind: 'events', at, events: items.map((i) => i.event), expect: items.map((i) => i.expect) });
+}
+
+/** The `sent` event the sender's backend posts when it hands a message to a provider. */
+export function sentEvent(m: Message, price?: Money): { event: InboundEvent; expect: Expected } {
+  return apiEvent(m, 'sent', m.sentAt, {
+    campaignId: m.plan.id,
+    messageId: m.messageId,
+    segment: m.segment.name,
+    variant: m.variant.name,
+    sender: m.sender,
+    ...(price ? { cost: price } : {}),
+  });
+}
+
+/** When the sender posts its send: at once, or (knob `reorder`) after the first receipts. */
+export function sendReportAt(ctx: SendContext, m: Message): number {
+  return (
+    m.sentAt + (ctx.rng.chance(ctx.knobs.reorder) ? ctx.rng.between(2500, 6000) : ctx.rng.between(0, 300))
+  );
+}
+
+/** The campaign reference echoed by WhatsApp, Vonage and Infobip. */
+export function campaignRef(m: Message): string {
+  return new URLSearchParams({
+    campaign: m.plan.id,
+    segment: m.segment.name,
+    variant: m.variant.name,
+  }).toString();
+}
+
+/**
+ * When a receipt happened and when it arrives: `lo`–`hi` ms after `from`, arriving at once — or
+ * (knob `late`) arriving one to three minutes after it happened.
+ */
+export function receiptTimes(
+  ctx: SendContext,
+  from: number,
+  lo: number,
+  hi: number,
+): { at: number; arrive: number } {
+  const at = from + ctx.rng.between(lo, hi);
+  return { at, arrive: ctx.rng.chance(ctx.knobs.late) ? at + ctx.rng.between(60_000, 180_000) : at };
+}
+
+/** The same action again a little later, as a provider's retry. */
+export function maybeRetry(ctx: SendContext, action: Action): void {
+  if (ctx.rng.chance(ctx.knobs.retry))
+    ctx.schedule({ ...action, at: action.at + ctx.rng.between(800, 4000), retry: true });
+}
