@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inboundEventSchema } from '@tally/events';
-import { normalizeRecipient } from '@tally/ingest';
+import { normalizeAddress } from '@tally/ingest';
 import {
   COUNTRIES,
   eventsPerSend,
@@ -137,12 +137,12 @@ describe('people', () => {
     for (const country of COUNTRIES) {
       for (const i of [0, 1, POOL_SIZES[country] - 1]) {
         const address = poolNumber(country, i);
-        expect(normalizeRecipient(address)).toEqual({ address, country });
+        expect(normalizeAddress(address, 'sms')).toEqual({ address, country });
         // WhatsApp, Vonage and Infobip send the digits without the plus.
-        expect(normalizeRecipient(address.slice(1))).toEqual({ address, country });
+        expect(normalizeAddress(address.slice(1), 'sms')).toEqual({ address, country });
       }
     }
-    expect(normalizeRecipient(listPerson(997_500, 2499).address)).toEqual({
+    expect(normalizeAddress(listPerson(997_500, 2499).address, 'sms')).toEqual({
       address: '+15558999999',
       country: 'US',
     });

@@ -14,4 +14,4 @@ export { verifyTwilio } from './providers/twilio/signature.ts';
 export { verifyWhatsapp, verifyHandshake } from './providers/whatsapp/signature.ts';
 export { verifyVonageSig, verifyVonageJwt } from './providers/vonage/signature.ts';
 export { verifyInfobip } from './providers/infobip/auth.ts';
-export { normalizeRecipient } from './providers/recipient.ts';
+export { normalizeAddress } from './address.ts';
