@@ -18,13 +18,67 @@ import type { Logger } from '@tally/logging';
 import { installErrorHandler } from './error-handler.ts';
 import { installObservability, type ReadinessChecks } from './observability.ts';
 
+/** How long the server waits on a client (the httpEnv fragment of @tally/config documents each). */
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  connectionTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 72_000,
+};
+
+/** The limits from a config that spread the httpEnv fragment. */
+export function serverLimitsOf(c: {
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_CONNECTION_TIMEOUT_MS: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+}): ServerLimits {
+  return {
+    headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: c.HTTP_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeoutMs: c.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  };
+}
+
 export interface BaseAppOptions {
   logger: Logger;
   registry: Registry;
   checks: ReadinessChecks;
   title: string;
   bodyLimit?: number;
+  /** Default: DEFAULT_SERVER_LIMITS. */
+  server?: ServerLimits;
   isShuttingDown?: () => boolean;
+}
+
+/**
+ * Longest path parameter the router matches. Above Fastify's 100 so that an id of the longest
+ * length the schemas accept (200, percent-encoded up to 3×) reaches validation and its 400, not a 404.
+ */
+const MAX_PARAM_LENGTH = 1000;
+
+/**
+ * Node's http.Server options for the limits. Node checks the headers and request timeouts of open
+ * connections every `connectionsCheckingInterval` (30 s by default, which is why a stalled request
+ * used to wait out 88 s): here a quarter of the shorter timeout, 1 s at most, so a stalled request
+ * is closed within its timeout plus that.
+ */
+function nodeServerOptions(l: ServerLimits) {
+  if (l.headersTimeoutMs > l.requestTimeoutMs)
+    throw new Error('server limits: the headers timeout must not exceed the request timeout');
+  return {
+    headersTimeout: l.headersTimeoutMs,
+    requestTimeout: l.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(l.headersTimeoutMs / 4))),
+  };
 }
 
 export type App = FastifyInstance;
@@ -33,9 +87,15 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function createBaseApp(opts: BaseAppOptions) {
   const loggerInstance: FastifyBaseLogger = opts.logger;
+  const limits = opts.server ?? DEFAULT_SERVER_LIMITS;
   const app = Fastify({
     loggerInstance,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    http: nodeServerOptions(limits),
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -1,5 +1,5 @@
 import { pingPostgres } from '@tally/db';
-import { createBaseApp } from '@tally/http';
+import { createBaseApp, serverLimitsOf } from '@tally/http';
 import type { QueryApiDeps } from './deps.ts';
 import { alertRulesRoutes } from './routes/alert-rules.route.ts';
 import { alertsRoutes } from './routes/alerts.route.ts';
@@ -18,6 +18,8 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     logger: deps.logger,
     registry: deps.registry,
     title: 'Tally query API',
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    server: serverLimitsOf(deps.config),
     checks: {
       redis: async () => (await deps.redis.ping()) === 'PONG',
       postgres: () => pingPostgres(deps.pool),

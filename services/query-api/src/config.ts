@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  checkHttpEnv,
   envBoolean,
   httpEnv,
   kafkaEnv,
@@ -55,16 +56,22 @@ export const apiEnv = {
   TIMESERIES_LIVE_MINUTES: positiveInt.max(1440).default(1440),
 };
 
-export const queryApiConfigSchema = z.object({
-  ...logEnv,
-  ...redisEnv,
-  ...postgresEnv,
-  ...httpEnv,
-  ...alertsEnv,
-  ...apiEnv,
-  ...kafkaEnv,
-  /** Only to measure freshness (Kafka high watermarks vs applied offsets); unset → freshness null. */
-  KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.optional(),
-  PORT: port.default(3002),
-});
+export const queryApiConfigSchema = z
+  .object({
+    ...logEnv,
+    ...redisEnv,
+    ...postgresEnv,
+    ...httpEnv,
+    /** The largest body of this API (alert rules, a channel, a silence) is a few KiB. */
+    BODY_LIMIT_BYTES: httpEnv.BODY_LIMIT_BYTES.default(64 * 1024),
+    ...alertsEnv,
+    ...apiEnv,
+    ...kafkaEnv,
+    /** Only to measure freshness (Kafka high watermarks vs applied offsets); unset → freshness null. */
+    KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.optional(),
+    PORT: port.default(3002),
+  })
+  .superRefine((c, ctx) => {
+    checkHttpEnv(c, ctx);
+  });
 export type QueryApiConfig = z.infer<typeof queryApiConfigSchema>;
