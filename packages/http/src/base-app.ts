@@ -60,10 +60,11 @@ export interface BaseAppOptions {
 }
 
 /**
- * Longest path parameter the router matches. Above Fastify's 100 so that an id of the longest
- * length the schemas accept (200, percent-encoded up to 3×) reaches validation and its 400, not a 404.
+ * Longest path parameter the router matches: as long as a request line can be (Node's 16 KiB
+ * header limit), so a too-long id reaches its route's validation and a 400 naming it, not a 404
+ * (Fastify's default of 100 would 404 even a valid 200-character id).
  */
-const MAX_PARAM_LENGTH = 1000;
+const MAX_PARAM_LENGTH = 16 * 1024;
 
 /**
  * Node's http.Server options for the limits. Node checks the headers and request timeouts of open

@@ -22,6 +22,8 @@ export interface SeriesRequest {
   nowMs: number;
 }
 
+const minuteIso = (minute: number) => new Date(minute * 60_000).toISOString();
+
 /** Per bucket start (epoch minute) and metric, the sum; undefined for an unknown campaign. */
 export async function readSeries(
   deps: QueryApiDeps,
@@ -57,8 +59,9 @@ export async function readSeries(
       `SELECT floor(extract(epoch FROM minute) / 60)::bigint AS minute, metric, value
          FROM campaign_minute_counts
         WHERE tenant_id = $1 AND campaign_id = $2 AND metric = ANY($3)
-          AND minute >= to_timestamp($4 * 60) AND minute < to_timestamp($5 * 60)`,
-      [req.tenant, req.campaign, req.metrics, req.fromMinute, pgTo],
+          AND minute >= $4::timestamptz AND minute < $5::timestamptz`,
+      // instants, not minute numbers the query multiplies (an int overflow for years before 1970-ish)
+      [req.tenant, req.campaign, req.metrics, minuteIso(req.fromMinute), minuteIso(pgTo)],
     );
     for (const r of rows) add(Number(r.minute), r.metric, Number(r.value));
   }

@@ -19,6 +19,7 @@ import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
+import { cursorParam } from '../text-limits.ts';
 
 function decodeAfter(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
@@ -41,7 +42,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
           minMessages: z.coerce.number().int().min(1).max(10_000).default(3),
           channel: z.enum(CHANNELS).optional(),
           limit: z.coerce.number().int().min(1).max(100).default(50),
-          cursor: z.string().max(400).optional(),
+          cursor: cursorParam(400).optional(),
         }),
         response: {
           200: z.object({
