@@ -89,7 +89,7 @@ describe('input limits', () => {
       [`/v1/campaigns/${LONG}/kpis`, 'params.id'],
       [`/v1/campaigns/${LONG}/timeseries?metric=sent`, 'params.id'],
       ['/v1/campaigns/a%00b/breakdown?by=channel', 'params.id'],
-    ].map(([url, field]) => ({ url, field, label: short(url) })),
+    ].map(([url = '', field = '']) => ({ url, field, label: short(url) })),
   )('refuses GET $label naming $field', async ({ url, field }) => {
     await expect400('GET', url, field);
   });
