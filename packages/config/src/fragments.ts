@@ -50,6 +50,11 @@ export const httpEnv = {
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.min(100).max(600_000).default(30_000),
   HTTP_CONNECTION_TIMEOUT_MS: positiveInt.min(1000).max(3_600_000).default(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.min(100).max(600_000).default(72_000),
+  /**
+   * Proxies in front of the service whose X-Forwarded-For to trust for the client address (what
+   * failed authentications are counted against); 0 = the socket's peer is the client.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Largest request body; larger is 413 (a service may lower the default for its own routes). */
   BODY_LIMIT_BYTES: positiveInt.max(64 * 1024 * 1024).default(1024 * 1024),
 };

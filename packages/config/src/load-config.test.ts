@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       HTTP_REQUEST_TIMEOUT_MS: 30_000,
       HTTP_CONNECTION_TIMEOUT_MS: 60_000,
       HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+      TRUST_PROXY_HOPS: 0,
       BODY_LIMIT_BYTES: 1024 * 1024,
     });
     expect(() =>

@@ -56,6 +56,8 @@ export interface BaseAppOptions {
   bodyLimit?: number;
   /** Default: DEFAULT_SERVER_LIMITS. */
   server?: ServerLimits;
+  /** Proxies whose X-Forwarded-For gives `request.ip` (TRUST_PROXY_HOPS); default 0. */
+  trustProxyHops?: number;
   isShuttingDown?: () => boolean;
 }
 
@@ -97,6 +99,8 @@ export async function createBaseApp(opts: BaseAppOptions) {
     connectionTimeout: limits.connectionTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // proxy-addr's hop count, as a function (the typings omit the number form)
+    trustProxy: (_address: string, hop: number) => hop < (opts.trustProxyHops ?? 0),
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -17,6 +17,7 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
+      if (err.headers) void reply.headers(err.headers);
       if (err.statusCode >= 500) request.log.warn({ code: err.code, msg: err.message }, 'request_failed');
       return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
     }

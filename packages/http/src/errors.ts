@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** Too much load to answer now (a limiter, the Postgres pool or a statement timeout): retry later. */
+  overloaded: 503,
   kafka_unavailable: 503,
   not_ready: 503,
   rebuilding: 503,
@@ -29,6 +31,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Headers of the answer (`retry-after` on 429 and 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';

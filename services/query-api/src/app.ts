@@ -20,6 +20,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     title: 'Tally query API',
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     server: serverLimitsOf(deps.config),
+    trustProxyHops: deps.config.TRUST_PROXY_HOPS,
     checks: {
       redis: async () => (await deps.redis.ping()) === 'PONG',
       postgres: () => pingPostgres(deps.pool),

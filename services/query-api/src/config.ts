@@ -36,6 +36,16 @@ export const alertsEnv = {
 
 /** The read API (SPEC §6). */
 export const apiEnv = {
+  /** How long a known API key is kept in memory: a revoked key works at most this long. */
+  API_KEY_CACHE_MS: positiveInt.max(300_000).default(30_000),
+  /**
+   * How long an unknown key is remembered as unknown. A key added later is known at once
+   * (addApiKey notifies every replica); only while that notification connection is down can a key
+   * presented before it existed be refused this long after.
+   */
+  API_KEY_NEGATIVE_CACHE_MS: positiveInt.max(60_000).default(5000),
+  /** Failed key lookups per client IP (IPv6: per /64) per minute; beyond, 429 with Retry-After. */
+  AUTH_FAILURES_PER_MINUTE: positiveInt.max(100_000).default(30),
   /** Requests per tenant per wall-clock minute across all replicas (counted in Redis); then 429. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
   /**

@@ -80,7 +80,15 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     freshness: freshness.source,
     closeFreshness: freshness.close,
     pool,
-    apiKeys: createApiKeyResolver(pool),
+    apiKeys: createApiKeyResolver(pool, {
+      ttlMs: config.API_KEY_CACHE_MS,
+      negativeTtlMs: config.API_KEY_NEGATIVE_CACHE_MS,
+      failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      listen: {
+        connectionString: config.DATABASE_URL,
+        onError: (err) => logger.warn({ err: err.message }, 'api_key_listener_lost'),
+      },
+    }),
     rateLimiter: createRateLimiter({
       redis,
       keys,
@@ -104,6 +112,7 @@ export async function closeDeps(deps: QueryApiDeps): Promise<void> {
   await deps.alerting.close();
   await deps.closeFreshness();
   await deps.rateLimiter.close();
+  await deps.apiKeys.close();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
   await deps.pool.end();
 }
