@@ -30,7 +30,9 @@ export const redisEnv = {
 
 export const postgresEnv = {
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  PG_POOL_MAX: positiveInt.default(10),
+  PG_POOL_MAX: positiveInt.max(1000).default(10),
+  /** How long a query waits for a free pool connection; then it fails (503 on the HTTP services). */
+  PG_CONNECT_TIMEOUT_MS: positiveInt.max(60_000).default(2000),
 };
 
 /**

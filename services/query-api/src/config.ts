@@ -44,6 +44,16 @@ export const apiEnv = {
    * presented before it existed be refused this long after.
    */
   API_KEY_NEGATIVE_CACHE_MS: positiveInt.max(60_000).default(5000),
+  /**
+   * Heavy reads (audience, value, send-time, benchmark, time series from Postgres) per replica:
+   * this many at once (their own Postgres pool holds 3 connections per read), this many more
+   * waiting at most HEAVY_READ_WAIT_MS each; beyond, 503 `overloaded` with Retry-After.
+   */
+  HEAVY_READ_CONCURRENCY: positiveInt.max(64).default(4),
+  HEAVY_READ_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  HEAVY_READ_WAIT_MS: positiveInt.max(30_000).default(2000),
+  /** Postgres statement_timeout of heavy reads; a cancelled one is a 503 `overloaded`. */
+  HEAVY_STATEMENT_TIMEOUT_MS: positiveInt.max(120_000).default(5000),
   /** Failed key lookups per client IP (IPv6: per /64) per minute; beyond, 429 with Retry-After. */
   AUTH_FAILURES_PER_MINUTE: positiveInt.max(100_000).default(30),
   /** Requests per tenant per wall-clock minute across all replicas (counted in Redis); then 429. */

@@ -12,6 +12,7 @@ import type { AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
 import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
+import { createHeavyReads, type HeavyReads } from './heavy-reads.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
 export interface QueryApiDeps {
@@ -21,6 +22,8 @@ export interface QueryApiDeps {
   redis: Redis;
   keys: RedisKeys;
   pool: Pool;
+  /** Turns and a Postgres pool (statement timeout) for the heavy reads (heavy-reads.ts). */
+  heavy: HeavyReads;
   apiKeys: ApiKeyResolver;
   /** The per-tenant request budget, shared by the replicas through Redis. */
   rateLimiter: RateLimiter;
@@ -52,6 +55,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     connectionString: config.DATABASE_URL,
     max: config.PG_POOL_MAX,
     applicationName: 'tally-query-api',
+    connectionTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
   });
   const registry = createRegistry('query-api');
   const keys = new RedisKeys(config.REDIS_PREFIX);
@@ -80,6 +84,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     freshness: freshness.source,
     closeFreshness: freshness.close,
     pool,
+    heavy: createHeavyReads(config, registry),
     apiKeys: createApiKeyResolver(pool, {
       ttlMs: config.API_KEY_CACHE_MS,
       negativeTtlMs: config.API_KEY_NEGATIVE_CACHE_MS,
@@ -114,5 +119,6 @@ export async function closeDeps(deps: QueryApiDeps): Promise<void> {
   await deps.rateLimiter.close();
   await deps.apiKeys.close();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
+  await deps.heavy.close();
   await deps.pool.end();
 }

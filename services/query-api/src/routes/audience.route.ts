@@ -17,6 +17,7 @@ import { audiencePeriod, DAY_MS, FREQUENCY_BUCKETS, frequencyTable, ratio } from
 import { frequencyRows, silentPage, silentSummary, silentTrend } from '../audience-store.ts';
 import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
+import { heavy } from '../heavy-reads.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 import { cursorParam } from '../text-limits.ts';
@@ -78,7 +79,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         },
       },
     },
-    async (request) => {
+    heavy(deps, async (request) => {
       const tenant = tenantOf(request);
       const { days, minMessages, channel, limit, cursor } = request.query;
       const now = Date.now();
@@ -86,9 +87,9 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const q = { tenant: tenant.id, ...period, minMessages, channel: channel ?? null };
       const after = decodeAfter(cursor);
       const [summary, rows, trend] = await Promise.all([
-        silentSummary(deps.pool, q),
-        silentPage(deps.pool, q, after, limit + 1),
-        silentTrend(deps.pool, q, period.weekStarts),
+        silentSummary(deps.heavy.pool, q),
+        silentPage(deps.heavy.pool, q, after, limit + 1),
+        silentTrend(deps.heavy.pool, q, period.weekStarts),
       ]);
       const recipients = rows.slice(0, limit);
       const last = recipients[recipients.length - 1];
@@ -108,7 +109,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         nextCursor: rows.length > limit && last ? Buffer.from(last.recipientId).toString('base64url') : null,
         asOf: new Date(now).toISOString(),
       };
-    },
+    }),
   );
 
   const rate = z.number().nullable();
@@ -144,18 +145,18 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         },
       },
     },
-    async (request) => {
+    heavy(deps, async (request) => {
       const tenant = tenantOf(request);
       const days = Number(request.query.days);
       const now = Date.now();
       const period = audiencePeriod(now, days);
-      const rows = await frequencyRows(deps.pool, { tenant: tenant.id, ...period });
+      const rows = await frequencyRows(deps.heavy.pool, { tenant: tenant.id, ...period });
       return {
         days,
         from: new Date(period.sinceMs).toISOString(),
         buckets: frequencyTable(rows),
         asOf: new Date(now).toISOString(),
       };
-    },
+    }),
   );
 }
