@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  /** A tenant's concurrent SSE streams are at their cap on this replica. */
+  too_many_streams: 429,
   internal: 500,
   /** Too much load to answer now (a limiter, the Postgres pool or a statement timeout): retry later. */
   overloaded: 503,

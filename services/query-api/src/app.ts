@@ -27,6 +27,11 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     },
     ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
   });
+  // streams end before the server closes, so clients reconnect elsewhere at once
+  app.addHook('preClose', (done) => {
+    deps.streams.closeAll();
+    done();
+  });
   campaignsRoutes(app, deps);
   timeseriesRoutes(app, deps);
   benchmarkRoutes(app, deps);

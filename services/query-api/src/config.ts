@@ -36,6 +36,8 @@ export const alertsEnv = {
 
 /** The read API (SPEC §6). */
 export const apiEnv = {
+  /** Concurrent GET /v1/alerts/stream per tenant and replica; beyond, 429 too_many_streams. */
+  ALERT_STREAMS_PER_TENANT: positiveInt.max(10_000).default(10),
   /** How long a known API key is kept in memory: a revoked key works at most this long. */
   API_KEY_CACHE_MS: positiveInt.max(300_000).default(30_000),
   /**

@@ -14,6 +14,7 @@ import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
 import { createHeavyReads, type HeavyReads } from './heavy-reads.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import { createStreamRegistry, type StreamRegistry } from './sse-streams.ts';
 
 export interface QueryApiDeps {
   config: QueryApiConfig;
@@ -30,6 +31,8 @@ export interface QueryApiDeps {
   /** Recent /kpis and /breakdown answers (ANSWER_CACHE_MS). */
   answers: AnswerCache;
   alerting: Alerting;
+  /** The open alert streams (per-tenant cap, ended at shutdown). */
+  streams: StreamRegistry;
   /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
   freshness: FreshnessSource;
   closeFreshness: () => Promise<void>;
@@ -102,6 +105,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
       syncMs: config.RATE_LIMIT_SYNC_MS,
     }),
     answers: createAnswerCache({ ttlMs: config.ANSWER_CACHE_MS }),
+    streams: createStreamRegistry({ maxPerTenant: config.ALERT_STREAMS_PER_TENANT }),
     alerting: createAlerting({
       config,
       pool,
