@@ -41,6 +41,14 @@ describe('createBaseApp', () => {
     expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no such thing' } });
   });
 
+  it('answers a URL that does not decode in the error shape', async () => {
+    const res = await app.inject({ url: '/ok/%zz' });
+    expect([res.statusCode, res.json()]).toEqual([
+      400,
+      { error: { code: 'invalid_request', message: 'the URL is not validly percent-encoded' } },
+    ]);
+  });
+
   it('serves health, readiness from the checks, and per-route metrics', async () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/readyz' })).json()).toEqual({

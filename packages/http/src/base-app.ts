@@ -16,6 +16,7 @@ import {
 import type { Registry } from 'prom-client';
 import type { Logger } from '@tally/logging';
 import { installErrorHandler } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.ts';
 import { installObservability, type ReadinessChecks } from './observability.ts';
 
 /** How long the server waits on a client (the httpEnv fragment of @tally/config documents each). */
@@ -106,6 +107,8 @@ export async function createBaseApp(opts: BaseAppOptions) {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    frameworkErrors,
+    clientErrorHandler,
     forceCloseConnections: true,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();

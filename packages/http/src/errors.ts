@@ -13,9 +13,13 @@ export const ERROR_STATUS = {
   invalid_signature: 401,
   forbidden: 403,
   not_found: 404,
+  /** The request was not received within the server's headers or request timeout. */
+  request_timeout: 408,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   rate_limited: 429,
+  headers_too_large: 431,
   /** A tenant's concurrent SSE streams are at their cap on this replica. */
   too_many_streams: 429,
   internal: 500,

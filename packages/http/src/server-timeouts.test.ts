@@ -67,6 +67,9 @@ describe('server limits', () => {
   it('closes a connection whose headers never end, with a 408', async () => {
     const out = await holdOpen(port, ['GET /healthz HTTP/1.1\r\nHost: x\r\n']);
     expect(out.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(out.answer.split('\r\n\r\n')[1]).toBe(
+      '{"error":{"code":"request_timeout","message":"the request was not received in time"}}',
+    );
     expect(out.ms).toBeGreaterThanOrEqual(LIMITS.headersTimeoutMs - 50);
     expect(out.ms).toBeLessThan(bound(LIMITS.headersTimeoutMs));
   });
@@ -103,6 +106,14 @@ describe('server limits', () => {
     expect(out.answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(out.answer).toContain('{"got":{"a":1}}');
     expect(out.ms).toBeGreaterThanOrEqual(LIMITS.keepAliveTimeoutMs - 100);
+  });
+
+  it('answers a request the parser refuses in the error shape', async () => {
+    const out = await holdOpen(port, ['GET /healthz HTTP/1.1\r\nHost x\r\n\r\n']);
+    expect(out.answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(out.answer.split('\r\n\r\n')[1]).toBe(
+      '{"error":{"code":"invalid_request","message":"malformed HTTP request"}}',
+    );
   });
 
   it('refuses limits where the headers may take longer than the whole request', async () => {
