@@ -6,7 +6,8 @@
  *   key's SHA-256 (no key is held in memory);
  * - lookups of one key already in flight share one query;
  * - a client (IP) whose lookups failed more than `failuresPerMinute` in a minute gets
- *   AuthRateLimitedError, without a query, until its budget refills — known keys still work;
+ *   AuthRateLimitedError, without a query, until its budget refills — keys known before (even
+ *   past `ttlMs`, while still in the LRU) keep working meanwhile;
  * - with `listen`, the resolver LISTENs on API_KEYS_CHANNEL and drops a cached "unknown" the
  *   moment any process adds that key (addApiKey), so a new key works at once. Without it, or while
  *   that connection is down, a key presented before it existed works `negativeTtlMs` later at most.
@@ -81,6 +82,10 @@ export function createApiKeyResolver(pool: pg.Pool, opts: ApiKeyResolverOptions 
       if (hit) return hit;
       if (client !== undefined) {
         const wait = failures.retryAfterMs(client, t);
+        // a key known before stays usable while its client is limited: behind a shared address
+        // (a proxy without TRUST_PROXY_HOPS, a NAT) one flood must not lock everyone out
+        const stale = known.peek(hash);
+        if (wait > 0 && stale) return stale;
         if (wait > 0) throw new AuthRateLimitedError(wait);
       }
       const tenant = unknown.get(hash, t) ? undefined : await lookup(hash);

@@ -46,6 +46,7 @@ describe('Lru', () => {
     c.set('d', 4, 100);
     expect(c.get('d', 99)).toBe(4);
     expect(c.get('d', 100)).toBeUndefined();
-    expect(c.size).toBe(1); // the expired entry went with the read
+    expect(c.size).toBe(2);
+    expect(c.peek('d')).toBe(4); // expired, still there until evicted
   });
 });

@@ -10,14 +10,18 @@ export class Lru<V> {
     return this.map.size;
   }
 
-  /** The value, unless absent or expired at `now`. */
+  /** The value, unless absent or expired at `now` (an expired entry stays for `peek` until evicted). */
   get(key: string, now: number): V | undefined {
     const e = this.map.get(key);
-    if (!e) return undefined;
+    if (!e || e.expires <= now) return undefined;
     this.map.delete(key);
-    if (e.expires <= now) return undefined;
     this.map.set(key, e);
     return e.value;
+  }
+
+  /** The value even if expired (its order unchanged), unless absent. */
+  peek(key: string): V | undefined {
+    return this.map.get(key)?.value;
   }
 
   set(key: string, value: V, expires = Infinity): void {

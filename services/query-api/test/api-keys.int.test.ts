@@ -73,6 +73,21 @@ describe('API key resolver on Postgres', () => {
     expect(spy).toHaveBeenCalledTimes(31);
   });
 
+  it('keeps a key known before working for a limited client, even past its cache time', async () => {
+    let now = 1_000_000;
+    const r = resolver({ failuresPerMinute: 2, ttlMs: 1000, now: () => now });
+    expect(await r.resolve(known, 'nat')).toEqual({ id: 'acme', name: 'acme' });
+    for (let i = 0; i < 2; i++) await r.resolve(newApiKey(), 'nat');
+    await expect(r.resolve(newApiKey(), 'nat')).rejects.toThrow(AuthRateLimitedError);
+    now += 5000; // the known entry expired, the client is still limited
+    const spy = queries();
+    expect(await r.resolve(known, 'nat')).toEqual({ id: 'acme', name: 'acme' });
+    expect(spy).not.toHaveBeenCalled();
+    now += 60_000; // refilled: the key is looked up again
+    expect(await r.resolve(known, 'nat')).toEqual({ id: 'acme', name: 'acme' });
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
   it('never lets unknown keys push a known one out of the cache', async () => {
     const r = resolver({ maxEntries: 10, failuresPerMinute: 100_000 });
     await r.resolve(known);
