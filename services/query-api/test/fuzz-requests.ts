@@ -12,6 +12,8 @@ export interface FuzzRequest {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   url: string;
   auth: 'valid' | 'invalid' | 'none' | 'malformed';
+  /** The Authorization header of a 'malformed' request. */
+  malformed?: string;
   headers: Record<string, string>;
   payload?: string;
 }
@@ -108,9 +110,10 @@ function queryString(params: Obj, raw: boolean): string {
 /** Valid parameters (each optional one present half the time), then one mutation, maybe an unknown. */
 function query(valid: Record<string, fc.Arbitrary<unknown>>, required: string[] = []): fc.Arbitrary<string> {
   const params = fc.record(valid, { requiredKeys: required }) as fc.Arbitrary<Obj>;
+  const stranger = fc.option(fc.tuple(adversarial, adversarial), { nil: undefined, freq: 5 });
   return fc
-    .tuple(mutated(params, [...Object.keys(valid), 'unknownParam']), fc.boolean())
-    .map(([p, raw]) => queryString(p, raw));
+    .tuple(mutated(params, [...Object.keys(valid), 'unknownParam']), stranger, fc.boolean())
+    .map(([p, extra, raw]) => queryString(extra ? { ...p, [extra[0]]: extra[1] } : p, raw));
 }
 
 /** An id in a path: mostly one the tenant has or not, else bad; percent-encoded, or raw when printable. */
@@ -256,6 +259,13 @@ const headerValue = fc
   .string({ unit: 'binary-ascii', maxLength: 60 })
   .map((s) => s.replace(/[^\x20-\x7e]/g, ''));
 
+/** Authorization headers that are not a bearer key, or barely. */
+const malformedAuth = fc.oneof(
+  fc.constantFrom('Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer\ttly_x', 'Bearer a b', 'Token tly_x'),
+  fc.constantFrom(`Bearer ${'x'.repeat(8000)}`, `Bearer tly_${'A'.repeat(43)}`),
+  headerValue.map((v) => `Bearer ${v}`),
+);
+
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
   .tuple(
     // the routes with bodies have the most to get wrong: three times as often
@@ -269,10 +279,11 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
   )
   .chain(([i, auth, contentType, extra]) => {
     const [method, url, body] = ROUTES[i] as Route;
-    return fc.tuple(url, body ?? fc.constant(undefined)).map(([u, p]) => ({
+    return fc.tuple(url, body ?? fc.constant(undefined), malformedAuth).map(([u, p, m]) => ({
       method,
       url: u,
       auth,
+      ...(auth === 'malformed' ? { malformed: m } : {}),
       headers: { ...extra, ...(p !== undefined && contentType ? { 'content-type': contentType } : {}) },
       ...(p !== undefined ? { payload: p } : {}),
     }));

@@ -55,7 +55,7 @@ describe('query-api fuzz', () => {
       case 'invalid':
         return { authorization: `Bearer ${newApiKey()}` };
       case 'malformed':
-        return { authorization: 'Bearer' };
+        return { authorization: r.malformed ?? 'Bearer' };
       case 'none':
         return {};
     }
