@@ -92,6 +92,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function createBaseApp(opts: BaseAppOptions) {
   const loggerInstance: FastifyBaseLogger = opts.logger;
   const limits = opts.server ?? DEFAULT_SERVER_LIMITS;
+  const hops = opts.trustProxyHops ?? 0;
   const app = Fastify({
     loggerInstance,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
@@ -101,7 +102,7 @@ export async function createBaseApp(opts: BaseAppOptions) {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // proxy-addr's hop count, as a function (the typings omit the number form)
-    trustProxy: (_address: string, hop: number) => hop < (opts.trustProxyHops ?? 0),
+    trustProxy: hops > 0 ? (_address: string, hop: number) => hop < hops : false,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
