@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, envBoolean, kafkaEnv, loadConfig, port, redactConfig } from './index.ts';
+import {
+  checkHttpEnv,
+  ConfigError,
+  envBoolean,
+  httpEnv,
+  kafkaEnv,
+  loadConfig,
+  port,
+  redactConfig,
+} from './index.ts';
 
 const schema = z.object({ ...kafkaEnv, PORT: port.default(3000), FLAG: envBoolean.default(false) });
 
@@ -35,5 +44,22 @@ describe('loadConfig', () => {
       DATABASE_URL: '[redacted]',
       PORT: 1,
     });
+  });
+  it('defaults the HTTP server limits and refuses headers that may outlast the request', () => {
+    const http = z.object(httpEnv).superRefine((c, ctx) => checkHttpEnv(c, ctx));
+    expect(loadConfig(http, {})).toEqual({
+      HOST: '0.0.0.0',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_CONNECTION_TIMEOUT_MS: 60_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+      TRUST_PROXY_HOPS: 0,
+      BODY_LIMIT_BYTES: 1024 * 1024,
+    });
+    expect(() =>
+      loadConfig(http, { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }),
+    ).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig(http, { HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS/);
   });
 });

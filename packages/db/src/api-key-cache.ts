@@ -1,31 +1,168 @@
 /**
- * Resolves API keys to tenants with a short in-process cache, so a request costs no Postgres round
- * trip once its key was seen. A revoked key stops working within `ttlMs`.
+ * Resolves API keys to tenants with an in-process cache, so a request costs no Postgres round
+ * trip once its key was seen, and a flood of bad keys does not become a flood of queries:
+ * - known keys are kept `ttlMs` (a revoked key stops working within it), unknown ones
+ *   `negativeTtlMs`, each in its own bounded LRU (so bad keys never push out good ones), by the
+ *   key's SHA-256 (no key is held in memory);
+ * - lookups of one key already in flight share one query;
+ * - a client (IP) whose lookups failed more than `failuresPerMinute` in a minute gets
+ *   AuthRateLimitedError, without a query, until its budget refills — keys known before (even
+ *   past `ttlMs`, while still in the LRU) keep working meanwhile;
+ * - with `listen`, the resolver LISTENs on API_KEYS_CHANNEL and drops a cached "unknown" the
+ *   moment any process adds that key (addApiKey), so a new key works at once. Without it, or while
+ *   that connection is down, a key presented before it existed works `negativeTtlMs` later at most.
  */
-import type pg from 'pg';
-import { tenantForApiKey, type Tenant } from './tenants.ts';
+import pg from 'pg';
+import { createAuthFailureLimiter } from './auth-failures.ts';
+import { Lru } from './lru.ts';
+import { API_KEYS_CHANNEL, hashApiKey, tenantForKeyHash, type Tenant } from './tenants.ts';
 
 export interface ApiKeyResolver {
-  resolve(key: string): Promise<Tenant | undefined>;
+  /** The key's tenant, or undefined; throws AuthRateLimitedError when `client` must wait. */
+  resolve(key: string, client?: string): Promise<Tenant | undefined>;
+  /** Resolves once new keys are being listened for (at once without `listen`). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
 }
 
-export function createApiKeyResolver(
-  pool: pg.Pool,
-  opts: { ttlMs?: number; maxEntries?: number } = {},
-): ApiKeyResolver {
-  const ttlMs = opts.ttlMs ?? 30_000;
-  const maxEntries = opts.maxEntries ?? 10_000;
-  const cache = new Map<string, { tenant: Tenant | undefined; expires: number }>();
+export class AuthRateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super('too many failed authentications from this client');
+    this.name = 'AuthRateLimitedError';
+  }
+}
+
+export interface ApiKeyResolverOptions {
+  ttlMs?: number;
+  negativeTtlMs?: number;
+  /** Per cache (known and unknown keys each). */
+  maxEntries?: number;
+  failuresPerMinute?: number;
+  /** LISTEN for new keys on this database (a dedicated connection). */
+  listen?: { connectionString: string; onError?: (err: Error) => void };
+  now?: () => number;
+}
+
+export const API_KEY_DEFAULTS = {
+  ttlMs: 30_000,
+  negativeTtlMs: 5_000,
+  maxEntries: 10_000,
+  failuresPerMinute: 30,
+} as const;
+
+export function createApiKeyResolver(pool: pg.Pool, opts: ApiKeyResolverOptions = {}): ApiKeyResolver {
+  const o = { ...API_KEY_DEFAULTS, ...opts };
+  const now = opts.now ?? Date.now;
+  const known = new Lru<Tenant>(o.maxEntries);
+  const unknown = new Lru<true>(o.maxEntries);
+  const inFlight = new Map<string, Promise<Tenant | undefined>>();
+  const failures = createAuthFailureLimiter({ perMinute: o.failuresPerMinute });
+  const listener = opts.listen
+    ? listenForNewKeys(
+        opts.listen,
+        (hash) => unknown.delete(hash),
+        () => unknown.clear(),
+      )
+    : undefined;
+
+  const lookup = (hash: string) => {
+    let p = inFlight.get(hash);
+    if (!p) {
+      p = tenantForKeyHash(pool, hash).finally(() => inFlight.delete(hash));
+      inFlight.set(hash, p);
+    }
+    return p;
+  };
+
   return {
-    async resolve(key) {
-      const now = Date.now();
-      const hit = cache.get(key);
-      if (hit && hit.expires > now) return hit.tenant;
-      const tenant = await tenantForApiKey(pool, key);
-      if (cache.size >= maxEntries) cache.clear();
-      // Unknown keys are cached briefly too, so a flood of bad keys does not become a flood of queries.
-      cache.set(key, { tenant, expires: now + (tenant ? ttlMs : Math.min(ttlMs, 2000)) });
+    async resolve(key, client) {
+      const hash = hashApiKey(key);
+      const t = now();
+      const hit = known.get(hash, t);
+      if (hit) return hit;
+      if (client !== undefined) {
+        const wait = failures.retryAfterMs(client, t);
+        // a key known before stays usable while its client is limited: behind a shared address
+        // (a proxy without TRUST_PROXY_HOPS, a NAT) one flood must not lock everyone out
+        const stale = known.peek(hash);
+        if (wait > 0 && stale) return stale;
+        if (wait > 0) throw new AuthRateLimitedError(wait);
+      }
+      const tenant = unknown.get(hash, t) ? undefined : await lookup(hash);
+      if (tenant) known.set(hash, tenant, now() + o.ttlMs);
+      else {
+        unknown.set(hash, true, now() + o.negativeTtlMs);
+        if (client !== undefined) failures.fail(client, now());
+      }
       return tenant;
+    },
+    ready: () => listener?.ready ?? Promise.resolve(),
+    close: () => listener?.close() ?? Promise.resolve(),
+  };
+}
+
+interface KeyListener {
+  /** Resolves once LISTEN is active (the first time). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A LISTEN connection that calls `onHash` per new key, and `onListening` each time LISTEN becomes
+ * active (notifications sent while it was down are lost: the caller forgets what they could have
+ * changed); reconnects a second after a loss.
+ */
+function listenForNewKeys(
+  opts: { connectionString: string; onError?: (err: Error) => void },
+  onHash: (hash: string) => void,
+  onListening: () => void,
+): KeyListener {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const drop = (c: pg.Client) => {
+    c.removeAllListeners();
+    c.on('error', () => undefined);
+    return c.end().catch(() => undefined);
+  };
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: opts.connectionString, application_name: 'tally-api-keys' });
+    client = c;
+    let dead = false;
+    const lost = (err: Error) => {
+      if (dead) return;
+      dead = true;
+      opts.onError?.(err);
+      void drop(c);
+      if (client === c) client = undefined;
+      if (!closed) (retry = setTimeout(() => void connect(), 1000)).unref();
+    };
+    c.on('error', lost);
+    c.on('end', () => lost(new Error('api key listener connection ended')));
+    c.on('notification', (msg) => {
+      if (msg.channel === API_KEYS_CHANNEL && msg.payload) onHash(msg.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${API_KEYS_CHANNEL}`);
+      onListening();
+      markReady();
+    } catch (err) {
+      lost(err as Error);
+    }
+  };
+  void connect();
+  return {
+    ready,
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      markReady();
+      if (c) await drop(c);
     },
   };
 }

@@ -7,13 +7,18 @@ export function createPool(opts: {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /** How long a query waits for a free connection before failing (default 5 s). */
+  connectionTimeoutMs?: number;
+  /** Postgres statement_timeout of every statement on this pool's connections (default none). */
+  statementTimeoutMs?: number;
 }): pg.Pool {
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'tally',
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
   });
   // An idle client that errors (server restart) must not crash the process: the pool drops it.
   pool.on('error', () => undefined);
@@ -46,4 +51,17 @@ export async function pingPostgres(pool: pg.Pool): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * True for errors that mean Postgres (or our pool of it) has too much to do right now, not that
+ * the request or the code is wrong: no free pool connection in time, a statement cancelled by
+ * statement_timeout (57014), too many connections (53300), a server starting or shutting down
+ * (57P03). The answer is 503 with Retry-After.
+ */
+export function isPostgresOverload(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (code === '57014' || code === '53300' || code === '57P03') return true;
+  return /timeout exceeded when trying to connect|connection timeout/i.test(err.message);
 }

@@ -31,6 +31,12 @@ export async function findTenant(pool: pg.Pool, id: string): Promise<Tenant | un
   return rows[0];
 }
 
+/**
+ * Postgres NOTIFY channel on which a new key's hash is announced, so every resolver listening
+ * (api-key-cache.ts) drops a cached "unknown" for it at once, in whichever process made it.
+ */
+export const API_KEYS_CHANNEL = 'tally_api_keys';
+
 /** Stores a key for the tenant; pass `key` to install a known one (the demo seed), else one is made. */
 export async function addApiKey(
   pool: pg.Pool,
@@ -39,17 +45,24 @@ export async function addApiKey(
 ) {
   const key = opts.key ?? newApiKey();
   await pool.query(
-    'INSERT INTO api_keys(tenant_id, key_hash, key_prefix, label) VALUES ($1, $2, $3, $4) ON CONFLICT (key_hash) DO NOTHING',
+    `WITH added AS (
+       INSERT INTO api_keys(tenant_id, key_hash, key_prefix, label) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash)
+     SELECT pg_notify('${API_KEYS_CHANNEL}', key_hash) FROM added`,
     [tenantId, hashApiKey(key), key.slice(0, 8), opts.label ?? null],
   );
   return key;
 }
 
-export async function tenantForApiKey(pool: pg.Pool, key: string): Promise<Tenant | undefined> {
+export async function tenantForKeyHash(pool: pg.Pool, keyHash: string): Promise<Tenant | undefined> {
   const { rows } = await pool.query<Tenant>(
     `SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
       WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-    [hashApiKey(key)],
+    [keyHash],
   );
   return rows[0];
+}
+
+export function tenantForApiKey(pool: pg.Pool, key: string): Promise<Tenant | undefined> {
+  return tenantForKeyHash(pool, hashApiKey(key));
 }

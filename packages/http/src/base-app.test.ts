@@ -41,6 +41,14 @@ describe('createBaseApp', () => {
     expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no such thing' } });
   });
 
+  it('answers a URL that does not decode in the error shape', async () => {
+    const res = await app.inject({ url: '/ok/%zz' });
+    expect([res.statusCode, res.json()]).toEqual([
+      400,
+      { error: { code: 'invalid_request', message: 'the URL is not validly percent-encoded' } },
+    ]);
+  });
+
   it('serves health, readiness from the checks, and per-route metrics', async () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/readyz' })).json()).toEqual({
@@ -59,5 +67,28 @@ describe('createBaseApp', () => {
     expect(metrics).toMatch(
       /http_request_duration_seconds_count\{service="test-http",method="GET",route="\/ok"\} [1-9]/,
     );
+  });
+
+  it('takes the client address from X-Forwarded-For only through TRUST_PROXY_HOPS proxies', async () => {
+    const ipOf = async (trustProxyHops: number) => {
+      const a = await createBaseApp({
+        logger: createLogger({ service: 'test-http', level: 'silent' }),
+        registry: createRegistry('test-http-proxy'),
+        checks: {},
+        title: 'test',
+        trustProxyHops,
+      });
+      a.get('/ip', (request) => ({ ip: request.ip }));
+      const res = await a.inject({
+        url: '/ip',
+        remoteAddress: '10.0.0.2',
+        headers: { 'x-forwarded-for': '198.51.100.9, 203.0.113.5' },
+      });
+      await a.close();
+      return res.json().ip;
+    };
+    expect(await ipOf(0)).toBe('10.0.0.2');
+    expect(await ipOf(1)).toBe('203.0.113.5');
+    expect(await ipOf(2)).toBe('198.51.100.9');
   });
 });

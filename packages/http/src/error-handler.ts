@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isPostgresOverload } from '@tally/db';
 import { AppError, errorBody } from './errors.ts';
 
 const FASTIFY_CODES: Record<string, [number, string]> = {
@@ -17,6 +18,7 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
+      if (err.headers) void reply.headers(err.headers);
       if (err.statusCode >= 500) request.log.warn({ code: err.code, msg: err.message }, 'request_failed');
       return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
     }
@@ -42,6 +44,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send(errorBody('invalid_request', err.message));
+    }
+    if (isPostgresOverload(err)) {
+      request.log.warn({ msg: err.message }, 'postgres_overloaded');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(errorBody('overloaded', 'the database is busy; retry shortly'));
     }
     request.log.error({ err }, 'unhandled_error');
     return reply.status(500).send(errorBody('internal', 'internal error'));

@@ -13,10 +13,18 @@ export const ERROR_STATUS = {
   invalid_signature: 401,
   forbidden: 403,
   not_found: 404,
+  /** The request was not received within the server's headers or request timeout. */
+  request_timeout: 408,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   rate_limited: 429,
+  headers_too_large: 431,
+  /** A tenant's concurrent SSE streams are at their cap on this replica. */
+  too_many_streams: 429,
   internal: 500,
+  /** Too much load to answer now (a limiter, the Postgres pool or a statement timeout): retry later. */
+  overloaded: 503,
   kafka_unavailable: 503,
   not_ready: 503,
   rebuilding: 503,
@@ -29,6 +37,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Headers of the answer (`retry-after` on 429 and 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';

@@ -1,5 +1,5 @@
 import { pingPostgres } from '@tally/db';
-import { createBaseApp } from '@tally/http';
+import { createBaseApp, serverLimitsOf } from '@tally/http';
 import { dashboardStatic } from './dashboard-static.ts';
 import type { QueryApiDeps } from './deps.ts';
 import { alertRulesRoutes } from './routes/alert-rules.route.ts';
@@ -19,11 +19,19 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     logger: deps.logger,
     registry: deps.registry,
     title: 'Tally query API',
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    server: serverLimitsOf(deps.config),
+    trustProxyHops: deps.config.TRUST_PROXY_HOPS,
     checks: {
       redis: async () => (await deps.redis.ping()) === 'PONG',
       postgres: () => pingPostgres(deps.pool),
     },
     ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
+  });
+  // streams end before the server closes, so clients reconnect elsewhere at once
+  app.addHook('preClose', (done) => {
+    deps.streams.closeAll();
+    done();
   });
   campaignsRoutes(app, deps);
   timeseriesRoutes(app, deps);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  checkHttpEnv,
   envBoolean,
   httpEnv,
   kafkaEnv,
@@ -52,6 +53,28 @@ export const alertsEnv = {
 
 /** The read API (SPEC §6). */
 export const apiEnv = {
+  /** Concurrent GET /v1/alerts/stream per tenant and replica; beyond, 429 too_many_streams. */
+  ALERT_STREAMS_PER_TENANT: positiveInt.max(10_000).default(10),
+  /** How long a known API key is kept in memory: a revoked key works at most this long. */
+  API_KEY_CACHE_MS: positiveInt.max(300_000).default(30_000),
+  /**
+   * How long an unknown key is remembered as unknown. A key added later is known at once
+   * (addApiKey notifies every replica); only while that notification connection is down can a key
+   * presented before it existed be refused this long after.
+   */
+  API_KEY_NEGATIVE_CACHE_MS: positiveInt.max(60_000).default(5000),
+  /**
+   * Heavy reads (audience, value, send-time, benchmark, time series from Postgres) per replica:
+   * this many at once (their own Postgres pool holds 3 connections per read), this many more
+   * waiting at most HEAVY_READ_WAIT_MS each; beyond, 503 `overloaded` with Retry-After.
+   */
+  HEAVY_READ_CONCURRENCY: positiveInt.max(64).default(4),
+  HEAVY_READ_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  HEAVY_READ_WAIT_MS: positiveInt.max(30_000).default(2000),
+  /** Postgres statement_timeout of heavy reads; a cancelled one is a 503 `overloaded`. */
+  HEAVY_STATEMENT_TIMEOUT_MS: positiveInt.max(120_000).default(5000),
+  /** Failed key lookups per client IP (IPv6: per /64) per minute; beyond, 429 with Retry-After. */
+  AUTH_FAILURES_PER_MINUTE: positiveInt.max(100_000).default(30),
   /** Requests per tenant per wall-clock minute across all replicas (counted in Redis); then 429. */
   RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
   /**
@@ -78,6 +101,8 @@ export const queryApiConfigSchema = z
     ...redisEnv,
     ...postgresEnv,
     ...httpEnv,
+    /** The largest body of this API (alert rules, a channel, a silence) is a few KiB. */
+    BODY_LIMIT_BYTES: httpEnv.BODY_LIMIT_BYTES.default(64 * 1024),
     ...alertsEnv,
     ...apiEnv,
     ...kafkaEnv,
@@ -86,6 +111,7 @@ export const queryApiConfigSchema = z
     PORT: port.default(3002),
   })
   .superRefine((c, ctx) => {
+    checkHttpEnv(c, ctx);
     // Renewed well within its TTL: two renewals in a row may fail before the lease is lost.
     if (c.ALERT_LEADER_RENEW_MS * 3 > c.ALERT_LEADER_LEASE_TTL_MS) {
       ctx.addIssue({

@@ -12,7 +12,9 @@ import type { AlertCountsSource } from './alerts/source.ts';
 import type { QueryApiConfig } from './config.ts';
 import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { kafkaFreshness, unknownFreshness, type FreshnessSource } from './freshness.ts';
+import { createHeavyReads, type HeavyReads } from './heavy-reads.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import { createStreamRegistry, type StreamRegistry } from './sse-streams.ts';
 
 export interface QueryApiDeps {
   config: QueryApiConfig;
@@ -21,12 +23,16 @@ export interface QueryApiDeps {
   redis: Redis;
   keys: RedisKeys;
   pool: Pool;
+  /** Turns and a Postgres pool (statement timeout) for the heavy reads (heavy-reads.ts). */
+  heavy: HeavyReads;
   apiKeys: ApiKeyResolver;
   /** The per-tenant request budget, shared by the replicas through Redis. */
   rateLimiter: RateLimiter;
   /** Recent /kpis and /breakdown answers (ANSWER_CACHE_MS). */
   answers: AnswerCache;
   alerting: Alerting;
+  /** The open alert streams (per-tenant cap, ended at shutdown). */
+  streams: StreamRegistry;
   /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
   freshness: FreshnessSource;
   closeFreshness: () => Promise<void>;
@@ -52,6 +58,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     connectionString: config.DATABASE_URL,
     max: config.PG_POOL_MAX,
     applicationName: 'tally-query-api',
+    connectionTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
   });
   const registry = createRegistry('query-api');
   const keys = new RedisKeys(config.REDIS_PREFIX);
@@ -80,7 +87,16 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     freshness: freshness.source,
     closeFreshness: freshness.close,
     pool,
-    apiKeys: createApiKeyResolver(pool),
+    heavy: createHeavyReads(config, registry),
+    apiKeys: createApiKeyResolver(pool, {
+      ttlMs: config.API_KEY_CACHE_MS,
+      negativeTtlMs: config.API_KEY_NEGATIVE_CACHE_MS,
+      failuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+      listen: {
+        connectionString: config.DATABASE_URL,
+        onError: (err) => logger.warn({ err: err.message }, 'api_key_listener_lost'),
+      },
+    }),
     rateLimiter: createRateLimiter({
       redis,
       keys,
@@ -89,6 +105,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
       syncMs: config.RATE_LIMIT_SYNC_MS,
     }),
     answers: createAnswerCache({ ttlMs: config.ANSWER_CACHE_MS }),
+    streams: createStreamRegistry({ maxPerTenant: config.ALERT_STREAMS_PER_TENANT }),
     alerting: createAlerting({
       config,
       pool,
@@ -104,6 +121,8 @@ export async function closeDeps(deps: QueryApiDeps): Promise<void> {
   await deps.alerting.close();
   await deps.closeFreshness();
   await deps.rateLimiter.close();
+  await deps.apiKeys.close();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
+  await deps.heavy.close();
   await deps.pool.end();
 }

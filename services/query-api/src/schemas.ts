@@ -42,8 +42,25 @@ export const featureAdoptionSchema = z.object({
   rate: z.number().nullable(),
 });
 
-/** An ISO-8601 time in a query string. */
-export const isoTime = z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO-8601 time');
+/** The times the API accepts: every instant Tally can hold data for, with room on both sides. */
+export const TIME_MIN = '2000-01-01T00:00:00Z';
+export const TIME_MAX = '2100-01-01T00:00:00Z';
+const [TIME_MIN_MS, TIME_MAX_MS] = [Date.parse(TIME_MIN), Date.parse(TIME_MAX)];
+
+/**
+ * An ISO-8601 time in a query string: a date-time with `Z` or an offset, or a date (UTC
+ * midnight), from TIME_MIN to TIME_MAX — so no time reaching a query is outside what its
+ * arithmetic (epoch minutes, buckets) and Postgres hold.
+ */
+export const isoTime = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be an ISO-8601 date-time with Z or an offset, or a date',
+  })
+  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s))
+  .refine(
+    (d) => d.getTime() >= TIME_MIN_MS && d.getTime() <= TIME_MAX_MS,
+    `must be from ${TIME_MIN} to ${TIME_MAX}`,
+  );
 
 export const campaignKpiSchema = z.object({
   campaignId: z.string(),

@@ -22,6 +22,8 @@ export interface SeriesRequest {
   nowMs: number;
 }
 
+const minuteIso = (minute: number) => new Date(minute * 60_000).toISOString();
+
 /** Per bucket start (epoch minute) and metric, the sum; undefined for an unknown campaign. */
 export async function readSeries(
   deps: QueryApiDeps,
@@ -53,12 +55,16 @@ export async function readSeries(
     for (const m of req.metrics) if (fields[m] !== undefined) add(minute, m, fields[m]);
   const pgTo = Math.min(req.toMinute + size, liveFrom);
   if (req.fromMinute < pgTo) {
-    const { rows } = await deps.pool.query<{ minute: string; metric: string; value: string }>(
-      `SELECT floor(extract(epoch FROM minute) / 60)::bigint AS minute, metric, value
-         FROM campaign_minute_counts
-        WHERE tenant_id = $1 AND campaign_id = $2 AND metric = ANY($3)
-          AND minute >= to_timestamp($4 * 60) AND minute < to_timestamp($5 * 60)`,
-      [req.tenant, req.campaign, req.metrics, req.fromMinute, pgTo],
+    // a heavy read (heavy-reads.ts): its own turn, unless the caller's read already has one
+    const { rows } = await deps.heavy.run(() =>
+      deps.heavy.pool.query<{ minute: string; metric: string; value: string }>(
+        `SELECT floor(extract(epoch FROM minute) / 60)::bigint AS minute, metric, value
+           FROM campaign_minute_counts
+          WHERE tenant_id = $1 AND campaign_id = $2 AND metric = ANY($3)
+            AND minute >= $4::timestamptz AND minute < $5::timestamptz`,
+        // instants, not minute numbers the query multiplies (int4 overflows outside 1902–2037)
+        [req.tenant, req.campaign, req.metrics, minuteIso(req.fromMinute), minuteIso(pgTo)],
+      ),
     );
     for (const r of rows) add(Number(r.minute), r.metric, Number(r.value));
   }

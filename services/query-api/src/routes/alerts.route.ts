@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { tenantOf } from '@tally/http';
+import { AppError, tenantOf } from '@tally/http';
 import { tenantAuth } from '../tenant-auth.ts';
 import { alertSchema } from '../alerts/api-schemas.ts';
 import { listAlerts } from '../alerts/alerts-store.ts';
@@ -46,13 +46,29 @@ export function alertsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
     '/v1/alerts/stream',
     {
       onRequest: auth,
-      schema: { ...common, summary: 'Alert transitions, live (text/event-stream)' },
+      schema: {
+        ...common,
+        summary: 'Alert transitions, live (text/event-stream)',
+        response: { 401: errorSchema, 429: errorSchema },
+      },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
-      const unsubscribe = await deps.alerting.hub.subscribe(tenant.id, (t) => {
-        reply.raw.write(`id: ${t.transitionId}\nevent: transition\ndata: ${JSON.stringify(t)}\n\n`);
-      });
+      const max = deps.config.ALERT_STREAMS_PER_TENANT;
+      const release = deps.streams.admit(tenant.id, reply.raw);
+      if (!release)
+        throw new AppError('too_many_streams', `at most ${max} alert streams per tenant at once`, undefined, {
+          'retry-after': '30',
+        });
+      let unsubscribe: () => void;
+      try {
+        unsubscribe = await deps.alerting.hub.subscribe(tenant.id, (t) => {
+          reply.raw.write(`id: ${t.transitionId}\nevent: transition\ndata: ${JSON.stringify(t)}\n\n`);
+        });
+      } catch (err) {
+        release();
+        throw err;
+      }
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -62,10 +78,13 @@ export function alertsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       });
       reply.raw.write(': subscribed\n\n');
       const keepalive = setInterval(() => reply.raw.write(': keepalive\n\n'), KEEPALIVE_MS);
-      request.raw.on('close', () => {
+      const cleanup = () => {
         clearInterval(keepalive);
         unsubscribe();
-      });
+        release();
+      };
+      reply.raw.on('close', cleanup);
+      if (reply.raw.destroyed) cleanup(); // the client left while we subscribed
     },
   );
 }

@@ -17,8 +17,10 @@ import { audiencePeriod, DAY_MS, FREQUENCY_BUCKETS, frequencyTable, ratio } from
 import { frequencyRows, silentPage, silentSummary, silentTrend } from '../audience-store.ts';
 import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
+import { heavy } from '../heavy-reads.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
+import { cursorParam } from '../text-limits.ts';
 
 function decodeAfter(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
@@ -41,7 +43,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
           minMessages: z.coerce.number().int().min(1).max(10_000).default(3),
           channel: z.enum(CHANNELS).optional(),
           limit: z.coerce.number().int().min(1).max(100).default(50),
-          cursor: z.string().max(400).optional(),
+          cursor: cursorParam(400).optional(),
         }),
         response: {
           200: z.object({
@@ -77,7 +79,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         },
       },
     },
-    async (request) => {
+    heavy(deps, async (request) => {
       const tenant = tenantOf(request);
       const { days, minMessages, channel, limit, cursor } = request.query;
       const now = Date.now();
@@ -85,9 +87,9 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const q = { tenant: tenant.id, ...period, minMessages, channel: channel ?? null };
       const after = decodeAfter(cursor);
       const [summary, rows, trend] = await Promise.all([
-        silentSummary(deps.pool, q),
-        silentPage(deps.pool, q, after, limit + 1),
-        silentTrend(deps.pool, q, period.weekStarts),
+        silentSummary(deps.heavy.pool, q),
+        silentPage(deps.heavy.pool, q, after, limit + 1),
+        silentTrend(deps.heavy.pool, q, period.weekStarts),
       ]);
       const recipients = rows.slice(0, limit);
       const last = recipients[recipients.length - 1];
@@ -107,7 +109,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         nextCursor: rows.length > limit && last ? Buffer.from(last.recipientId).toString('base64url') : null,
         asOf: new Date(now).toISOString(),
       };
-    },
+    }),
   );
 
   const rate = z.number().nullable();
@@ -143,18 +145,18 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         },
       },
     },
-    async (request) => {
+    heavy(deps, async (request) => {
       const tenant = tenantOf(request);
       const days = Number(request.query.days);
       const now = Date.now();
       const period = audiencePeriod(now, days);
-      const rows = await frequencyRows(deps.pool, { tenant: tenant.id, ...period });
+      const rows = await frequencyRows(deps.heavy.pool, { tenant: tenant.id, ...period });
       return {
         days,
         from: new Date(period.sinceMs).toISOString(),
         buckets: frequencyTable(rows),
         asOf: new Date(now).toISOString(),
       };
-    },
+    }),
   );
 }

@@ -11,6 +11,7 @@ import { idSchema } from '@tally/events';
 import { AppError, tenantOf } from '@tally/http';
 import { campaignBenchmark } from '../benchmark.ts';
 import type { QueryApiDeps } from '../deps.ts';
+import { heavy } from '../heavy-reads.ts';
 import { countsSchema, errorSchema, ratesSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 
@@ -57,12 +58,12 @@ export function benchmarkRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
         },
       },
     },
-    async (request) => {
+    heavy(deps, async (request) => {
       const tenant = tenantOf(request);
       const id = request.params.id;
       const out = await campaignBenchmark(deps, tenant.id, id, request.query.previous, Date.now());
       if (!out) throw new AppError('not_found', `no campaign ${id}`);
       return out;
-    },
+    }),
   );
 }

@@ -32,6 +32,7 @@ import {
   kpiResponseSchema,
 } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
+import { cursorParam, textParam } from '../text-limits.ts';
 
 const listQuery = z.object({
   channel: z.enum(CHANNELS).optional(),
@@ -39,7 +40,7 @@ const listQuery = z.object({
   to: isoTime.optional().describe('first event time before (ISO-8601)'),
   sort: z.enum(SORTS).default('firstEventAt').describe('a count or rate name; leading "-" = descending'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(2000).optional().describe('nextCursor of the previous page'),
+  cursor: cursorParam(2000).optional().describe('nextCursor of the previous page'),
 });
 
 /**
@@ -53,8 +54,8 @@ function sendJson(reply: FastifyReply, json: string): FastifyReply {
 const kpiQuery = z.object({
   window: z.enum(WINDOWS).default('all'),
   channel: z.enum(CHANNELS).optional().describe('message counts of these sends only'),
-  segment: z.string().min(1).max(200).optional().describe('message counts of these sends only'),
-  variant: z.string().min(1).max(200).optional().describe('message counts of these sends only'),
+  segment: textParam(200).optional().describe('message counts of these sends only'),
+  variant: textParam(200).optional().describe('message counts of these sends only'),
 });
 
 export function campaignsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {

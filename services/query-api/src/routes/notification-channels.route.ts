@@ -20,6 +20,14 @@ import {
 import { assertPublicUrl, UrlNotAllowedError } from '../alerts/url-guard.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { errorSchema } from '../schemas.ts';
+import { withTextLimits } from '../text-limits.ts';
+
+const channelBody = withTextLimits(createChannelSchema, {
+  name: 200,
+  url: 2048,
+  secret: 200,
+  routingKey: 200,
+});
 
 export function notificationChannelsRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -47,7 +55,7 @@ export function notificationChannelsRoutes(app: FastifyInstance, deps: QueryApiD
       schema: {
         ...common,
         summary: 'Add a webhook, Slack, PagerDuty or pause-webhook channel',
-        body: createChannelSchema,
+        body: channelBody,
         response: {
           201: z.object({ channel: channelSchema, signingSecret: z.string().optional() }),
           400: errorSchema,

@@ -13,6 +13,7 @@ import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
 import { bestHours, hourRates, type CountName, type HourCell } from '@tally/kpi';
 import type { QueryApiDeps } from '../deps.ts';
+import { heavy } from '../heavy-reads.ts';
 import { whole } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
@@ -59,7 +60,7 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         },
       },
     },
-    async (request) => {
+    heavy(deps, async (request) => {
       const tenant = tenantOf(request);
       const { channel, metric } = request.query;
       const success = SUCCESSES[metric] ?? 'clicked';
@@ -85,6 +86,6 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         best: bestHours(rates),
         asOf: new Date().toISOString(),
       };
-    },
+    }),
   );
 }

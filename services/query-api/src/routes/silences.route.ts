@@ -11,6 +11,9 @@ import { createSilenceSchema, silenceSchema } from '../alerts/api-schemas.ts';
 import { createSilence, deleteSilence, listSilences } from '../alerts/silences-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { errorSchema } from '../schemas.ts';
+import { withTextLimits } from '../text-limits.ts';
+
+const silenceBody = withTextLimits(createSilenceSchema, { 'scope.id': 200, reason: 500 });
 
 export function silencesRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +40,7 @@ export function silencesRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       schema: {
         ...common,
         summary: 'Silence a campaign or sender until endsAt',
-        body: createSilenceSchema,
+        body: silenceBody,
         response: { 201: z.object({ silence: silenceSchema }), 400: errorSchema, 401: errorSchema },
       },
     },

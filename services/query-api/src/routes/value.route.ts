@@ -15,6 +15,7 @@ import { tenantOf } from '@tally/http';
 import { ratio } from '@tally/kpi';
 import { recipientValue } from '../audience-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
+import { heavy } from '../heavy-reads.ts';
 import { whole } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
@@ -58,7 +59,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         },
       },
     },
-    async (request) => {
+    heavy(deps, async (request) => {
       const tenant = tenantOf(request);
       const channel = request.query.channel ?? null;
       const states = (await whole(() => listCampaigns(deps.redis, deps.keys, tenant.id))).filter(
@@ -73,7 +74,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         converted += s.counts.converted;
       }
       const revenue = moneyByKind(units, 'revenue');
-      const rv = await recipientValue(deps.pool, tenant.id, channel ? [channel] : CHANNELS);
+      const rv = await recipientValue(deps.heavy.pool, tenant.id, channel ? [channel] : CHANNELS);
       const reached = rv.reached;
       return {
         channel,
@@ -91,6 +92,6 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         repeatConversionRate: ratio(rv.repeat, rv.converting),
         asOf: new Date().toISOString(),
       };
-    },
+    }),
   );
 }

@@ -1,0 +1,135 @@
+/**
+ * Issue 12: 40 concurrent audience requests on a small pool gave 29 × 500 (`timeout exceeded when
+ * trying to connect`) and took up to 9 s. Heavy reads now take turns (heavy-reads.ts): every
+ * answer is a 200 or a 503 `overloaded` with Retry-After, none a 500, and the slowest comes within
+ * the wait deadline plus the statement timeout. A cancelled statement and an exhausted main pool
+ * are 503s too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type Api } from './api-fixture.ts';
+
+const DAY_MS = 86_400_000;
+const RECIPIENTS = 60_000;
+
+/** Recipients of `tenant` reached on sms today and yesterday, never engaged: silent, all of them. */
+async function seedAudience(api: Api, tenant: string): Promise<void> {
+  const today = Math.floor(Date.now() / DAY_MS);
+  await api.iso.db.pool.query(
+    `INSERT INTO recipient_state(tenant_id, recipient_id, state)
+     SELECT $1, 'r' || lpad(g::text, 6, '0'),
+            jsonb_build_object('rd:sms', $2::int || ':3;' || ($2::int - 1) || ':2',
+                               'lr:sms', ($3::bigint - g) || '|k1|m' || g, 'sub', 'in')
+       FROM generate_series(1, $4::int) g`,
+    [tenant, today, Date.now(), RECIPIENTS],
+  );
+}
+
+const LIMITS = {
+  PG_POOL_MAX: '2',
+  PG_CONNECT_TIMEOUT_MS: '1000',
+  HEAVY_READ_CONCURRENCY: '2',
+  HEAVY_READ_QUEUE: '6',
+  HEAVY_READ_WAIT_MS: '1000',
+  HEAVY_STATEMENT_TIMEOUT_MS: '3000',
+};
+const SLACK_MS = 1500;
+
+interface Answer {
+  status: number;
+  ms: number;
+  retryAfter: unknown;
+  body: any;
+}
+
+async function burst(api: Api, key: string, n: number, url: string): Promise<Answer[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const started = Date.now();
+      const res = await api.call(key, 'GET', url);
+      return {
+        status: res.status,
+        ms: Date.now() - started,
+        retryAfter: res.headers['retry-after'],
+        body: res.body,
+      };
+    }),
+  );
+}
+
+describe('heavy reads under load', () => {
+  let api: Api;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApi(LIMITS);
+    key = await api.addTenant('acme');
+    await seedAudience(api, 'acme');
+  }, 120_000);
+  afterAll(() => api.stop());
+
+  it('answers 40 concurrent audience requests with 200 or 503 overloaded, none 500, all in time', async () => {
+    const answers = await burst(api, key, 40, '/v1/audience/silent-disengagement?days=30&limit=10');
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(503);
+    for (const a of answers.filter((x) => x.status === 503)) {
+      expect(a.body).toEqual({ error: { code: 'overloaded', message: expect.any(String) } });
+      expect(a.retryAfter).toBe('1');
+    }
+    for (const a of answers.filter((x) => x.status === 200))
+      expect(a.body).toMatchObject({ count: RECIPIENTS });
+    const slowest = Math.max(...answers.map((a) => a.ms));
+    expect(slowest).toBeLessThan(
+      Number(LIMITS.HEAVY_READ_WAIT_MS) + Number(LIMITS.HEAVY_STATEMENT_TIMEOUT_MS) + SLACK_MS,
+    );
+    // and nothing is left holding a turn: the next request is served
+    expect(api.deps.heavy.pool.waitingCount).toBe(0);
+    const after = await api.call(key, 'GET', '/v1/audience/frequency?days=7');
+    expect(after.status).toBe(200);
+    expect(after.body.buckets.find((b: any) => b.bucket === '4-5')?.recipients).toBe(RECIPIENTS);
+  });
+
+  it('keeps the routes that are not heavy answering meanwhile', async () => {
+    const heavyBurst = burst(api, key, 20, '/v1/audience/silent-disengagement?days=30&limit=10');
+    const light = await api.call(key, 'GET', '/v1/alerts');
+    expect(light.status).toBe(200);
+    await heavyBurst;
+  });
+});
+
+describe('statement timeout and an exhausted pool', () => {
+  let api: Api;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startApi({
+      ...LIMITS,
+      HEAVY_STATEMENT_TIMEOUT_MS: '1',
+      PG_POOL_MAX: '1',
+      PG_CONNECT_TIMEOUT_MS: '300',
+    });
+    key = await api.addTenant('acme');
+    await seedAudience(api, 'acme');
+  }, 120_000);
+  afterAll(() => api.stop());
+
+  it('answers a statement Postgres cancelled with 503 overloaded', async () => {
+    const res = await api.call(key, 'GET', '/v1/audience/frequency?days=30');
+    expect([res.status, res.body.error.code, res.headers['retry-after']]).toEqual([503, 'overloaded', '1']);
+  });
+
+  it('answers 503 overloaded, not 500, when no pool connection comes in time', async () => {
+    // the key is cached by the previous request; every connection of the main pool is taken
+    const held = await api.deps.pool.connect();
+    try {
+      const started = Date.now();
+      const res = await api.call(key, 'GET', '/v1/alerts');
+      expect([res.status, res.body.error.code, res.headers['retry-after']]).toEqual([503, 'overloaded', '1']);
+      expect(Date.now() - started).toBeLessThan(300 + SLACK_MS);
+    } finally {
+      held.release();
+    }
+    expect((await api.call(key, 'GET', '/v1/alerts')).status).toBe(200);
+  });
+});
