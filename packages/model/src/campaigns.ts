@@ -187,9 +187,12 @@ function addTwoWay(c: CampaignModel, views: readonly MessageView[]): void {
 /** The campaign's figures; undefined when no event names it or counts to it. */
 export function buildCampaign(inp: CampaignInputs): CampaignModel | undefined {
   const counted = countedEvents(inp);
-  const first = earliest([...counted.map((x) => x.e), ...inp.naming]);
+  const all = [...counted.map((x) => x.e), ...inp.naming];
+  const first = earliest(all);
   if (first === undefined) return undefined;
   const c = emptyCampaign(first);
+  // Ties at the first instant are broken by the channel itself (semantics: by the chosen value).
+  c.channel = all.filter((e) => e.t === first.t).reduce((ch, e) => (e.channel < ch ? e.channel : ch), first.channel);
   addMessageCounts(c, inp.views);
   addPerEventCounts(c, counted);
   addRecipientSets(c, inp, counted);

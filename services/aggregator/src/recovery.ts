@@ -7,7 +7,8 @@
  *   2. RESTORE every unexpired scope key of the snapshot (counters, minute buckets, fences, …);
  *   3. write every partition's records back, with its offset, stream time and outbox, and
  *      `replayTo` = the highest fence a restored scope holds for it (records up to there replay one
- *      at a time, so each scope skips exactly what it already has);
+ *      at a time, so each scope skips exactly what it already has); then derive the directory of
+ *      messages kept with their recipient elsewhere, and the holds, from the restored records;
  *   4. set a new epoch: readers (query-api answers 503 `rebuilding` until then) and the other
  *      instances see the state whole again.
  * Each instance then seeks its partitions to their restored offsets. A partition that never held
@@ -18,6 +19,7 @@ import type { Redis } from 'ioredis';
 import {
   initPartition,
   readEpoch,
+  rebuildPlacement,
   restoreKeys,
   restorePartitionMeta,
   restoreRecords,
@@ -25,6 +27,8 @@ import {
   type RedisKeys,
 } from '@tally/counters';
 import type { Pool } from '@tally/db';
+import { recordKey } from '@tally/events';
+import { partitionOfKey } from '@tally/kafka';
 import type { Logger } from '@tally/logging';
 import { withStateLock } from './state-lock.ts';
 
@@ -44,10 +48,16 @@ interface StateDeps {
   logger: Logger;
 }
 
+/** Where ingest keys a message's recipient-less events: the events topic's partitioner. */
+export function defaultMessageHome(partitions: number): (tenant: string, messageId: string) => number {
+  return (tenantId, messageId) => partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), partitions);
+}
+
 export async function ensureState(
   deps: StateDeps,
   topic: string,
   partitions: number,
+  messageHome = defaultMessageHome(partitions),
 ): Promise<RebuildResult> {
   const log = deps.logger.child({ component: 'recovery' });
   const started = Date.now();
@@ -64,6 +74,7 @@ export async function ensureState(
     const { restored, fences } = await restoreScopes(deps);
     let records = 0;
     for (let p = 0; p < partitions; p++) records += await restorePartition(deps, topic, p, next, fences);
+    await rebuildPlacement(deps.redis, deps.keys, topic, partitions, messageHome);
     await deps.redis.set(deps.keys.epoch(), next);
     const ms = Date.now() - started;
     log.warn({ deleted, restored, records, ms }, 'state_rebuilt');

@@ -65,7 +65,9 @@ export async function runPlan(
     log.push({ offset: log.length, timestamp: e.arrivalMs, event: stripArrival(e) });
   }
   const state = { redis: deps.redis, keys, pool: deps.pool, logger: deps.logger };
-  await ensureState(state, TOPIC, plan.partitions);
+  const home = (tenant: string, message: string) =>
+    hash(`${tenant} m ${message}`, plan.salt) % plan.partitions;
+  await ensureState(state, TOPIC, plan.partitions, home);
   const appliers = new Map<number, PartitionApplier>();
   const applier = (p: number) => {
     let a = appliers.get(p);
@@ -78,7 +80,7 @@ export async function runPlan(
         minuteTtlSeconds: 26 * 3600,
         windows: () => Promise.resolve(windows),
         now: () => now,
-        messageHome: (tenant, message) => hash(`${tenant} m ${message}`, plan.salt) % plan.partitions,
+        messageHome: home,
         forward: (records) => {
           for (const r of records) {
             const log = logs[r.partition] ?? [];
@@ -132,7 +134,7 @@ export async function runPlan(
     }
     if (step === loseAt) {
       await lose(deps.redis, prefix);
-      await ensureState(state, TOPIC, plan.partitions);
+      await ensureState(state, TOPIC, plan.partitions, home);
       for (const [p, a] of appliers) {
         a.reset();
         cursor[p] = (await a.nextOffset()) ?? 0;

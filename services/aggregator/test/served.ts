@@ -49,15 +49,36 @@ function split(raw: Raw, dims?: Raw): Record<string, Fields> {
   return sorted(out);
 }
 
-/** The tenant's served figures for the minutes [from, to], in the model's shape. */
+/** Every key under the prefix (a test's own). */
+export async function scanKeys(redis: Redis, keys: RedisKeys): Promise<Set<string>> {
+  const out = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 2000);
+    cursor = next;
+    for (const k of found) out.add(k);
+  } while (cursor !== '0');
+  return out;
+}
+
+/** The minutes that have a `<tag>:<kind>:<minute>` key. */
+function minutesOf(all: Set<string>, tag: string, kind: string): number[] {
+  const head = `${tag}:${kind}:`;
+  return [...all]
+    .filter((k) => k.startsWith(head) && /^\d+$/.test(k.slice(head.length)))
+    .map((k) => Number(k.slice(head.length)));
+}
+
+/** The tenant's served figures, in the model's shape. */
 export async function servedTenant(
   redis: Redis,
   keys: RedisKeys,
   tenant: string,
   senders: string[],
-  range: { from: number; to: number },
   status: { horizonMs: number; now: number },
+  all?: Set<string>,
 ): Promise<Omit<TenantModel, 'campaignList'> & { campaignList: string[] }> {
+  const present = all ?? (await scanKeys(redis, keys));
   const list = await listCampaigns(redis, keys, tenant);
   const campaigns: TenantModel['campaigns'] = {};
   for (const c of list) {
@@ -69,19 +90,28 @@ export async function servedTenant(
     pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'error_code'));
     const res = ((await pipe.exec()) ?? []) as [unknown, Raw][];
     const [bt, dims, bd] = [0, 1, 2].map((i) => res[i]?.[1] ?? {}) as [Raw, Raw, Raw];
-    const minutes =
-      (await readMinuteBuckets(redis, keys, tenant, c.campaignId, range.from, range.to)) ?? new Map();
+    const ms = minutesOf(present, tag, 'w');
+    const minutes = new Map<number, Record<string, number>>();
+    for (const m of ms) {
+      const got = (await readMinuteBuckets(redis, keys, tenant, c.campaignId, m, m)) ?? new Map();
+      for (const [k, v] of got) minutes.set(k, v);
+    }
     const minuteTuples: Record<string, Record<string, Fields>> = {};
     const minuteErrors: Record<string, Fields> = {};
     const mpipe = redis.pipeline();
-    for (let m = range.from; m <= range.to; m++) mpipe.hgetall(`${tag}:wt:${m}`).hgetall(`${tag}:we:${m}`);
+    const wts = minutesOf(present, tag, 'wt');
+    const wes = minutesOf(present, tag, 'we');
+    for (const m of wts) mpipe.hgetall(`${tag}:wt:${m}`);
+    for (const m of wes) mpipe.hgetall(`${tag}:we:${m}`);
     const mres = (await mpipe.exec()) ?? [];
-    for (let m = range.from, i = 0; m <= range.to; m++, i += 2) {
+    wts.forEach((m, i) => {
       const wt = split((mres[i]?.[1] ?? {}) as Raw, dims);
       if (Object.keys(wt).length > 0) minuteTuples[String(m)] = wt;
-      const we = numbers((mres[i + 1]?.[1] ?? {}) as Raw);
+    });
+    wes.forEach((m, i) => {
+      const we = numbers((mres[wts.length + i]?.[1] ?? {}) as Raw);
       if (Object.keys(we).length > 0) minuteErrors[String(m)] = we;
-    }
+    });
     const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, c.counts[n]]));
     campaigns[c.campaignId] = {
       counts,
@@ -117,12 +147,13 @@ export async function servedTenant(
   const sendersOut: TenantModel['senders'] = {};
   for (const s of senders) {
     const pipe = redis.pipeline();
-    for (let m = range.from; m <= range.to; m++) pipe.hgetall(keys.senderMinute(tenant, s, m));
+    const sm = minutesOf(present, keys.senderTag(tenant, s), 'w');
+    for (const m of sm) pipe.hgetall(keys.senderMinute(tenant, s, m));
     const res = (await pipe.exec()) ?? [];
     const minutes: Record<string, Fields> = {};
     res.forEach(([, raw], i) => {
       const f = numbers(raw as Raw);
-      if (Object.keys(f).length > 0) minutes[String(range.from + i)] = f;
+      if (Object.keys(f).length > 0) minutes[String(sm[i])] = f;
     });
     if (Object.keys(minutes).length > 0) sendersOut[s] = { minutes: sorted(minutes) };
   }

@@ -15,6 +15,7 @@ import type { Redis } from 'ioredis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import { PARTITION_CLEAN_LUA, PARTITION_CUT_LUA, SCOPE_CLEAN_LUA, SCOPE_CUT_LUA } from './scripts.ts';
 import type { Outbox } from './store.ts';
+import { decodeMessage } from './codec.ts';
 
 type Scripts = Redis & {
   tallyPartitionCutBuffer(...a: string[]): Promise<[Buffer[], Buffer, [Buffer, Buffer, Buffer][], Buffer[]]>;
@@ -196,4 +197,39 @@ export function outboxOf(cut: { outbox: string }): Outbox | undefined {
 
 export async function readEpoch(redis: Redis, keys: RedisKeys): Promise<string | null> {
   return redis.get(keys.epoch());
+}
+
+/**
+ * After a restore: the directory and the holds of messages without a recipient, derived from the
+ * restored message records (they are not snapshotted: each partition's records are a consistent
+ * cut, so deriving them gives the protocol's invariant back — a message kept with its recipient
+ * elsewhere is in its home's directory; one held without a recipient is marked held).
+ */
+export async function rebuildPlacement(
+  redis: Redis,
+  keys: RedisKeys,
+  topic: string,
+  partitions: number,
+  messageHome: (tenant: string, messageId: string) => number,
+): Promise<void> {
+  for (let p = 0; p < partitions; p++) {
+    const k = keys.partition(topic, p);
+    let cursor = '0';
+    do {
+      const [next, flat] = await redis.hscan(k.messages, cursor, 'COUNT', 1000);
+      cursor = next;
+      const pipe = redis.pipeline();
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const field = flat[i] ?? '';
+        const m = decodeMessage(field, flat[i + 1] ?? '{}');
+        if (m.anon) pipe.hset(k.anonymous, field, '1');
+        else if (m.rec.r !== undefined) {
+          const home = messageHome(m.rec.tn, m.rec.m);
+          if (home !== p) pipe.hset(keys.partition(topic, home).directory, field, String(p));
+        }
+      }
+      const res = (await pipe.exec()) ?? [];
+      for (const [err] of res) if (err) throw err;
+    } while (cursor !== '0');
+  }
 }

@@ -60,7 +60,7 @@ return {'ok'}
  *   i  HINCRBY key a b (field removed when it reaches 0)
  *   m  money: HINCRBY key a b, carrying whole 10^15 into field a..':hi' (|b| ≤ 10^15, so every
  *      intermediate stays exact in Lua's doubles); removed when it sums to 0
- *   h  HSET key a b          f  first event: HSET key firstAt a channel b when a is earlier
+ *   h  HSET key a b          f  first event: HSET key firstAt a channel b when (a, b) is earlier
  *   zl ZADD key LT a b        zg ZADD key GT a b        zt ZREMRANGEBYSCORE key -inf (a
  *   x  EXPIREAT key a
  * Returns 'ok' | 'skip'.
@@ -83,8 +83,9 @@ for j = 3, #ARGV, 4 do
     end
   elseif op == 'h' then redis.call('HSET', k, a, b)
   elseif op == 'f' then
-    local cur = redis.call('HGET', k, 'firstAt')
-    if not cur or tonumber(a) < tonumber(cur) then redis.call('HSET', k, 'firstAt', a, 'channel', b) end
+    local cur = redis.call('HMGET', k, 'firstAt', 'channel')
+    local t, ct = tonumber(a), tonumber(cur[1] or '')
+    if not ct or t < ct or (t == ct and b < (cur[2] or '')) then redis.call('HSET', k, 'firstAt', a, 'channel', b) end
   elseif op == 'zl' then redis.call('ZADD', k, 'LT', a, b)
   elseif op == 'zg' then redis.call('ZADD', k, 'GT', a, b)
   elseif op == 'zt' then redis.call('ZREMRANGEBYSCORE', k, '-inf', '(' .. a)

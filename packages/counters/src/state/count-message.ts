@@ -210,5 +210,6 @@ export function countMessage(
   for (const [, at, sc] of v.rec.srv ?? []) countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });
   if (v.rec.cost) moneyAt(out, ctx, c, v.rec.cost[0], `cost:${v.rec.cost[2]}`, v.rec.cost[1]);
   countTwoWay(out, v, bits, t, attached);
-  out.seen(c, min([v.rec.ch[0], ...attached.map((e) => e.t)]) ?? v.rec.ch[0], v.channel);
+  out.seen(c, v.rec.ch[0], v.channel);
+  for (const e of attached) out.seen(c, e.t, e.ch);
 }
