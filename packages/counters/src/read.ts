@@ -267,5 +267,7 @@ export async function readAttributionStatus(
   }
   for (const [type, v] of Object.entries(unattributed)) add(out.unattributed, type, Number(v));
   for (const [type, v] of Object.entries(late)) add(out.late, type, Number(v));
+  for (const kind of ['pending', 'unattributed', 'late'] as const)
+    for (const [type, n] of Object.entries(out[kind])) if (n === 0) delete out[kind][type];
   return out;
 }

@@ -192,7 +192,9 @@ export function buildCampaign(inp: CampaignInputs): CampaignModel | undefined {
   if (first === undefined) return undefined;
   const c = emptyCampaign(first);
   // Ties at the first instant are broken by the channel itself (semantics: by the chosen value).
-  c.channel = all.filter((e) => e.t === first.t).reduce((ch, e) => (e.channel < ch ? e.channel : ch), first.channel);
+  c.channel = all
+    .filter((e) => e.t === first.t)
+    .reduce((ch, e) => (e.channel < ch ? e.channel : ch), first.channel);
   addMessageCounts(c, inp.views);
   addPerEventCounts(c, counted);
   addRecipientSets(c, inp, counted);

@@ -3,7 +3,7 @@
  * events — the accepted events naming that messageId — and nothing else.
  */
 import type { Channel, EventType } from '@tally/events';
-import { compareEvents, earliest, latest } from './accept.ts';
+import { compareEvents, earliest } from './accept.ts';
 import type { Ev } from './accept.ts';
 
 export type Bit = 'S' | 'D' | 'F' | 'O' | 'C' | 'R' | 'V';
@@ -45,7 +45,7 @@ export interface Message {
   reachAt: number | undefined;
   /** Largest t of its own events (state retention, §8). */
   newestT: number;
-  /** The own event with a cost that wins (latest by t, then eventId). */
+  /** The own event with a cost that wins (latest by t, then the larger amount, then currency). */
   costEvent: Ev | undefined;
 }
 
@@ -70,9 +70,43 @@ export function tupleOf(send: Ev): string {
   ].join('\0');
 }
 
+/**
+ * The earliest event by (t, value): ties between simultaneous events are broken by the value
+ * being chosen, never by which event it came from (semantics, notation).
+ */
+function earliestBy(events: readonly Ev[], value: (e: Ev) => string): Ev | undefined {
+  return [...events].sort((a, b) => a.t - b.t || (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0))[0];
+}
+
 function campaignOf(own: readonly Ev[]): string | undefined {
-  const fromSend = earliest(own.filter((e) => e.type === 'sent' && e.campaignId !== undefined));
-  return (fromSend ?? earliest(own.filter((e) => e.campaignId !== undefined)))?.campaignId;
+  const byId = (e: Ev) => e.campaignId ?? '';
+  const fromSend = earliestBy(
+    own.filter((e) => e.type === 'sent' && e.campaignId !== undefined),
+    byId,
+  );
+  return (
+    fromSend ??
+    earliestBy(
+      own.filter((e) => e.campaignId !== undefined),
+      byId,
+    )
+  )?.campaignId;
+}
+
+const tuplePart = (e: Ev) => [e.segment ?? '', e.variant ?? '', e.sender ?? '', e.country ?? ''].join('\0');
+
+/** The latest own event with a cost: by t, then the larger amount, then the currency. */
+function costWinner(own: readonly Ev[]): Ev | undefined {
+  return [...own.filter((e) => e.cost !== undefined)].sort(
+    (a, b) =>
+      a.t - b.t ||
+      (a.cost?.amount ?? 0) - (b.cost?.amount ?? 0) ||
+      ((a.cost?.currency ?? '') < (b.cost?.currency ?? '')
+        ? -1
+        : (a.cost?.currency ?? '') > (b.cost?.currency ?? '')
+          ? 1
+          : 0),
+  )[own.filter((e) => e.cost !== undefined).length - 1];
 }
 
 function reachOf(m: Omit<Message, 'reachAt'>): number | undefined {
@@ -87,23 +121,30 @@ function buildMessage(id: string, events: readonly Ev[]): Message {
   if (first === undefined) throw new Error(`message ${id} without events`);
   const sends = ofType(own, 'sent');
   const failures = ofType(own, 'failed');
-  const firstFailure = failures[0];
+  const firstFailure = earliestBy(failures, (e) => e.errorCode ?? 'none');
+  const firstSend = earliestBy(sends, tuplePart);
   const m: Omit<Message, 'reachAt'> = {
     id,
     own,
     ownBits: new Set(own.flatMap((e) => TYPE_BITS[e.type])),
     campaign: campaignOf(own),
-    recipient: own.find((e) => e.recipientId !== undefined)?.recipientId,
-    channel: first.channel,
-    sender: sends.find((e) => e.sender !== undefined)?.sender,
-    tuple: sends[0] === undefined ? undefined : tupleOf(sends[0]),
+    recipient: earliestBy(
+      own.filter((e) => e.recipientId !== undefined),
+      (e) => e.recipientId ?? '',
+    )?.recipientId,
+    channel: (earliestBy(own, (e) => e.channel) ?? first).channel,
+    sender: earliestBy(
+      sends.filter((e) => e.sender !== undefined),
+      (e) => e.sender ?? '',
+    )?.sender,
+    tuple: firstSend === undefined ? undefined : tupleOf(firstSend),
     sendAt: minT(sends),
     firstStatusAt: minT(own.filter((e) => TYPE_BITS[e.type].length > 0)),
     deliveredAt: minT(ofType(own, 'delivered', 'opened')),
     failedAt: minT(failures),
     errorCode: firstFailure === undefined ? undefined : (firstFailure.errorCode ?? 'none'),
     newestT: Math.max(...own.map((e) => e.t)),
-    costEvent: latest(own.filter((e) => e.cost !== undefined)),
+    costEvent: costWinner(own),
   };
   return { ...m, reachAt: reachOf(m) };
 }

@@ -39,13 +39,13 @@ describe('cost: once per message, the latest receipt’s price', () => {
       minute: T + MINUTE,
     },
     {
-      name: 'two receipts at the same time: the larger eventId is the latest',
+      name: 'two receipts at the same time: the larger price wins (ties by value, not by event id)',
       build: (b: EventBuilder) => [
         b.ev('sent', T, { messageId: 'm1', campaignId: 'c1', recipientId: 'r1' }),
         b.ev('delivered', T + MINUTE, { messageId: 'm1', cost: eur(0.07) }),
         b.ev('failed', T + MINUTE, { messageId: 'm1', cost: eur(0.03) }),
       ],
-      money: { 'cost:EUR': 300 },
+      money: { 'cost:EUR': 700 },
       minute: T + MINUTE,
     },
   ])('$name', ({ build, money, minute }) => {

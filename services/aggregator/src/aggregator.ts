@@ -52,6 +52,13 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
   let timers: NodeJS.Timeout[] = [];
   let knownEpoch: string | null = null;
   let rebuilding = false;
+  /** One thing at a time per partition: its batches and its retirement sweeps. */
+  const busy = new Map<number, Promise<unknown>>();
+  function serially<T>(partition: number, fn: () => Promise<T>): Promise<T> {
+    const run = (busy.get(partition) ?? Promise.resolve()).catch(() => undefined).then(fn);
+    busy.set(partition, run);
+    return run;
+  }
   const snapshotter = createSnapshotter({
     redis: deps.redis,
     keys: deps.keys,
@@ -76,6 +83,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         windows: (tenants) => windows.forTenants(tenants, Date.now()),
         now: () => Date.now(),
         cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
+        recipientTtlMs: cfg.RECIPIENT_TTL_SECONDS * 1000,
         messageHome: (tenantId, messageId) =>
           partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), TOPICS.events.partitions),
         forward: (records) =>
@@ -98,7 +106,11 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     deps.metrics.events.inc({ outcome: 'dead_lettered' }, letters.length);
   }
 
-  async function handleBatch(batch: BatchContext): Promise<void | { seekTo: string }> {
+  function handleBatch(batch: BatchContext): Promise<void | { seekTo: string }> {
+    return serially(batch.partition, () => applyBatch(batch));
+  }
+
+  async function applyBatch(batch: BatchContext): Promise<void | { seekTo: string }> {
     const end = deps.metrics.batchDuration.startTimer();
     const records = [];
     const letters: DeadLetter[] = [];
@@ -190,6 +202,35 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     }
   }
 
+  /**
+   * Retires what stream time has passed, on every partition this instance holds. A partition with
+   * nothing unapplied (its high watermark reached) moves its stream time to the wall clock, less a
+   * minute for clock skew between ingest replicas.
+   */
+  let sweeping = false;
+  async function sweep(): Promise<void> {
+    if (sweeping || !consumer || rebuilding) return;
+    sweeping = true;
+    try {
+      const marks = await admin.watermarks(topic);
+      for (const p of consumer.assigned()) {
+        const applier = applierFor(p);
+        const high = marks.find((m) => m.partition === p)?.high;
+        const r = await serially(p, async () => {
+          const next = await applier.nextOffset();
+          const caughtUp = next !== undefined && high !== undefined && next >= high;
+          return applier.sweep({
+            ...(caughtUp ? { caughtUpAt: Date.now() - 60_000 } : {}),
+            pages: cfg.SWEEP_PAGES,
+          });
+        });
+        deps.metrics.retired.inc(r.retired);
+      }
+    } finally {
+      sweeping = false;
+    }
+  }
+
   let watching = false;
   async function watchdog(): Promise<void> {
     if (watching) return;
@@ -251,6 +292,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
       timers = [
         setInterval(() => void safely('snapshot', () => snapshotter.tick()), cfg.SNAPSHOT_INTERVAL_MS),
         setInterval(() => void safely('watchdog', watchdog), cfg.WATCHDOG_INTERVAL_MS),
+        setInterval(() => void safely('sweep', sweep), cfg.SWEEP_INTERVAL_MS),
       ];
       for (const t of timers) t.unref();
       log.info({ topic, groupId: cfg.AGGREGATOR_GROUP_ID }, 'aggregator_started');

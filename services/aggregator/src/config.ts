@@ -20,6 +20,9 @@ export const aggregatorConfigSchema = z.object({
   MINUTE_BUCKET_TTL_SECONDS: positiveInt.min(25 * 3600).default(26 * 3600),
   /** Decoded records an owner keeps in memory per partition (beyond it, the oldest are re-read). */
   CACHE_RECORDS_PER_PARTITION: positiveInt.default(200_000),
+  /** How often retirement sweeps run (each walks SWEEP_PAGES pages of 500 records per partition). */
+  SWEEP_INTERVAL_MS: positiveInt.default(10_000),
+  SWEEP_PAGES: positiveInt.max(1000).default(4),
   /** How often the watchdog checks that Redis still holds the state. */
   WATCHDOG_INTERVAL_MS: positiveInt.default(1000),
   TENANT_SETTINGS_TTL_MS: positiveInt.default(30_000),

@@ -16,6 +16,7 @@ export interface AggregatorMetrics {
   batchDuration: Histogram;
   lag: Gauge<'partition'>;
   snapshots: Counter<'result'>;
+  retired: Counter;
 }
 
 export interface AggregatorDeps {
@@ -46,7 +47,7 @@ export function createDeps(config: AggregatorConfig, logger: Logger): Aggregator
     metrics: {
       events: new Counter({
         name: 'aggregator_events_total',
-        help: 'Events by outcome (applied, duplicate, parked, unattributed, dead_letter)',
+        help: 'Records by outcome: applied, duplicate, late, forwarded, replayed (below the stored offset), dead_lettered',
         labelNames: ['outcome'],
         registers: [registry],
       }),
@@ -60,6 +61,11 @@ export function createDeps(config: AggregatorConfig, logger: Logger): Aggregator
         name: 'aggregator_consumer_lag',
         help: 'Messages behind the partition high watermark, as of the last batch',
         labelNames: ['partition'],
+        registers: [registry],
+      }),
+      retired: new Counter({
+        name: 'aggregator_retired_records_total',
+        help: 'Messages, events and markers retired (stream time past every window plus the horizon)',
         registers: [registry],
       }),
       snapshots: new Counter({

@@ -143,6 +143,11 @@ export async function runPlan(
       steps.push(`redis lost, rebuilt → ${cursor.join(',')}`);
     }
     step += 1;
+    if (pick(8) === 0) {
+      const q = pick(plan.partitions);
+      const r = await applier(q).sweep({ caughtUpAt: now, pages: 2, pageSize: 3 });
+      steps.push(`sweep p${q} ${r.status} ${r.retired}`);
+    }
     const p = open[pick(open.length)] ?? 0;
     const from = cursor[p] ?? 0;
     const batch = (logs[p] ?? []).slice(from, from + 1 + pick(plan.maxBatch));

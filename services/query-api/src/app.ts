@@ -4,6 +4,7 @@ import { dashboardStatic } from './dashboard-static.ts';
 import type { QueryApiDeps } from './deps.ts';
 import { alertRulesRoutes } from './routes/alert-rules.route.ts';
 import { alertsRoutes } from './routes/alerts.route.ts';
+import { attributionRoutes } from './routes/attribution.route.ts';
 import { audienceRoutes } from './routes/audience.route.ts';
 import { benchmarkRoutes } from './routes/benchmark.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
@@ -39,6 +40,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
   sendTimeRoutes(app, deps);
   audienceRoutes(app, deps);
   valueRoutes(app, deps);
+  attributionRoutes(app, deps);
   alertsRoutes(app, deps);
   alertRulesRoutes(app, deps);
   notificationChannelsRoutes(app, deps);

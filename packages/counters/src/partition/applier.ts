@@ -33,7 +33,16 @@ import { BatchRun, wantedFields, type Forward, type InputRecord, type RecordOutc
 import { PartitionCache } from './cache.ts';
 import { encodeLoose, encodeMessage, encodeRecipient } from './codec.ts';
 import { scopeWrites } from './scope-ops.ts';
-import { commit, readMeta, readOutbox, register, writeScopes, type PartitionMeta } from './store.ts';
+import {
+  commit,
+  forgetDirectory,
+  readMeta,
+  readOutbox,
+  register,
+  writeScopes,
+  type PartitionMeta,
+} from './store.ts';
+import { emptyChanges, sweepPage, type SweepContext, type SweepCursor } from './sweep.ts';
 
 export interface ApplierDeps {
   redis: Redis;
@@ -47,6 +56,8 @@ export interface ApplierDeps {
   cacheLimit?: number;
   /** The partition of the events topic a message's recipient-less events are keyed to. */
   messageHome(tenant: string, messageId: string): number;
+  /** How long a recipient record with nothing live is kept after its newest event (audience history). */
+  recipientTtlMs?: number;
   /** Produces records to other partitions, acknowledged before it resolves. */
   forward(records: Forward[]): Promise<void>;
 }
@@ -65,6 +76,73 @@ export class PartitionApplier {
   constructor(private readonly deps: ApplierDeps) {
     this.pk = deps.keys.partition(deps.topic, deps.partition);
     this.cache = new PartitionCache(deps.redis, this.pk, deps.cacheLimit);
+  }
+
+  private sweepAt: SweepCursor = { phase: 'r', cursor: '0' };
+
+  /**
+   * Retires what stream time has passed (sweep.ts), a few pages per call; between batches of this
+   * partition only (the caller serialises them). `caughtUpAt`: the wall clock when the partition
+   * is known to have nothing unapplied, so an idle partition's time still moves.
+   */
+  async sweep(
+    opts: { caughtUpAt?: number; pages?: number; pageSize?: number } = {},
+  ): Promise<{ status: string; retired: number }> {
+    try {
+      const meta = await this.load();
+      if (!meta?.whole) return { status: 'lost', retired: 0 };
+      const streamTime = Math.max(meta.stream, opts.caughtUpAt ?? 0);
+      const changes = emptyChanges();
+      const ctx: SweepContext = {
+        redis: this.deps.redis,
+        pk: this.pk,
+        cache: this.cache,
+        streamTime,
+        partition: this.deps.partition,
+        windows: this.deps.windows,
+        recipientTtlMs: this.deps.recipientTtlMs ?? 92 * 86_400_000,
+        messageHome: (t, m) => this.deps.messageHome(t, m),
+      };
+      for (let i = 0; i < (opts.pages ?? 4); i++)
+        this.sweepAt = await sweepPage(ctx, this.sweepAt, opts.pageSize ?? 500, changes);
+      const touched =
+        changes.recipients.size + changes.messages.size + changes.loose.size + changes.tombstones.size;
+      if (touched === 0 && streamTime === meta.stream) return { status: 'ok', retired: 0 };
+      const enc = <T>(fields: Set<string>, get: (f: string) => T | undefined, e: (v: T) => string) =>
+        [...fields].map((f): [string, string] => {
+          const v = get(f);
+          return [f, v === undefined ? '' : e(v)];
+        });
+      const out = await commit(this.deps.redis, this.pk, {
+        expectedNext: meta.next,
+        next: meta.next,
+        stream: streamTime,
+        outbox: undefined,
+        dirtyOffset: meta.next - 1,
+        recipients: enc(changes.recipients, (f) => this.cache.recipient(f), encodeRecipient),
+        messages: enc(changes.messages, (f) => this.cache.message(f), encodeMessage),
+        loose: enc(changes.loose, (f) => this.cache.looseEvent(f), encodeLoose),
+        tombstones: [...changes.tombstones].map(([f, until]): [string, string] => [
+          f,
+          until === null ? '' : String(until),
+        ]),
+        dirtyScopes: [],
+        anonymous: [...changes.messages]
+          .filter((f) => this.cache.message(f) === undefined)
+          .map((f) => `-${f}`),
+      });
+      if (out.status !== 'ok') {
+        this.reset();
+        return { status: out.status, retired: 0 };
+      }
+      meta.stream = streamTime;
+      await forgetDirectory(this.deps.redis, this.deps.keys, this.deps.topic, changes.forget);
+      this.cache.trim();
+      return { status: 'ok', retired: changes.retired };
+    } catch (err) {
+      this.reset();
+      throw err;
+    }
   }
 
   /** Forgets everything in memory: the next batch reads the partition again. */

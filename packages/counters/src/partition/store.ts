@@ -3,7 +3,7 @@
  * atomic commit and the fenced scope writes. No state logic here: see applier.ts.
  */
 import type { Redis } from 'ioredis';
-import type { PartitionKeys } from '../keys.ts';
+import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import { COMMIT_LUA, REGISTER_LUA, SCOPE_WRITE_LUA } from './scripts.ts';
 import type { ScopeWrite } from './scope-ops.ts';
 
@@ -140,6 +140,19 @@ export async function register(
   return (
     (await scripted(redis).tallyRegister('2', home.directory, home.anonymous, field, String(holder))) === 1
   );
+}
+
+/** After a sweep: directory entries of messages retired here (a leftover entry is harmless). */
+export async function forgetDirectory(
+  redis: Redis,
+  keys: RedisKeys,
+  topic: string,
+  entries: { home: number; field: string }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const pipe = redis.pipeline();
+  for (const e of entries) pipe.hdel(keys.partition(topic, e.home).directory, e.field);
+  await pipe.exec();
 }
 
 /** Applies scope writes, each fenced by (partition field, offset); one pipelined round trip. */

@@ -1,0 +1,182 @@
+/**
+ * Retirement of a partition's state (state/retire.ts says what retires and why no count changes),
+ * a page at a time: each call walks one page (HSCAN) of one of the partition's hashes — recipients
+ * with their messages, messages held without a recipient, loose events and late markers,
+ * tombstones — and returns the records to rewrite or delete. Stream time decides, never the wall
+ * clock directly: a partition replaying a backlog retires nothing its backlog still needs.
+ */
+import type { Redis } from 'ioredis';
+import type { PartitionKeys } from '../keys.ts';
+import type { CountContext } from '../state/count-message.ts';
+import { FUTURE_SKEW_MS, messageRetentionMs, type TenantWindows } from '../state/event.ts';
+import { retireCluster } from '../state/retire.ts';
+import type { PartitionCache } from './cache.ts';
+import { fieldOf, splitField } from './codec.ts';
+
+export type SweepPhase = 'r' | 'm' | 'e' | 'x';
+const NEXT: Record<SweepPhase, SweepPhase> = { r: 'm', m: 'e', e: 'x', x: 'r' };
+
+export interface SweepCursor {
+  phase: SweepPhase;
+  cursor: string;
+}
+
+export interface SweepChanges {
+  recipients: Set<string>;
+  messages: Set<string>;
+  loose: Set<string>;
+  /** field → until (stream time); null deletes. */
+  tombstones: Map<string, number | null>;
+  /** Messages retired here that their home's directory may forget: [home field, message field]. */
+  forget: { home: number; field: string }[];
+  retired: number;
+}
+
+export function emptyChanges(): SweepChanges {
+  return {
+    recipients: new Set(),
+    messages: new Set(),
+    loose: new Set(),
+    tombstones: new Map(),
+    forget: [],
+    retired: 0,
+  };
+}
+
+export interface SweepContext {
+  redis: Redis;
+  pk: PartitionKeys;
+  cache: PartitionCache;
+  streamTime: number;
+  partition: number;
+  windows: (tenants: string[]) => Promise<(tenant: string) => TenantWindows>;
+  recipientTtlMs: number;
+  messageHome(tenant: string, messageId: string): number;
+}
+
+/** Walks one page; returns the cursor to continue from. */
+export async function sweepPage(
+  ctx: SweepContext,
+  at: SweepCursor,
+  page: number,
+  out: SweepChanges,
+): Promise<SweepCursor> {
+  const key = { r: ctx.pk.recipients, m: ctx.pk.messages, e: ctx.pk.loose, x: ctx.pk.tombstones }[at.phase];
+  const [next, flat] = await ctx.redis.hscan(key, at.cursor, 'COUNT', page);
+  const fields = flat.filter((_, i) => i % 2 === 0);
+  const tenants = [...new Set(fields.map((f) => splitField(f)[0]))];
+  const windows = await ctx.windows(tenants);
+  if (at.phase === 'r') await sweepRecipients(ctx, fields, windows, out);
+  if (at.phase === 'm') await sweepHeld(ctx, fields, windows, out);
+  if (at.phase === 'e') await sweepLoose(ctx, fields, windows, out);
+  if (at.phase === 'x') sweepTombstones(ctx, flat, out);
+  return next === '0' ? { phase: NEXT[at.phase], cursor: '0' } : { phase: at.phase, cursor: next };
+}
+
+async function sweepRecipients(
+  ctx: SweepContext,
+  fields: string[],
+  windows: (tenant: string) => TenantWindows,
+  out: SweepChanges,
+): Promise<void> {
+  await ctx.cache.load({
+    recipients: new Set(fields),
+    messages: new Set(),
+    loose: new Set(),
+    tombstones: new Set(),
+    directory: new Set(),
+  });
+  const count: CountContext = { now: 0, minuteTtlSeconds: 0, windows };
+  for (const field of fields) {
+    const rec = ctx.cache.recipient(field);
+    if (!rec) continue;
+    const messages = new Map<string, NonNullable<ReturnType<PartitionCache['message']>>['rec']>();
+    for (const id of rec.ms) {
+      const m = ctx.cache.message(fieldOf(rec.tn, id));
+      if (m && !m.anon) messages.set(id, m.rec);
+    }
+    const before = JSON.stringify(rec);
+    const was = new Map([...messages].map(([id, m]) => [id, JSON.stringify(m)]));
+    const gone = retireCluster({ rec, messages }, ctx.streamTime, count, ctx.recipientTtlMs);
+    const horizon = windows(rec.tn).horizonMs;
+    for (const m of gone.messages) {
+      const mf = fieldOf(rec.tn, m.m);
+      ctx.cache.setMessage(mf, null);
+      out.messages.add(mf);
+      out.tombstones.set(mf, ctx.streamTime + horizon);
+      ctx.cache.setTombstone(mf, ctx.streamTime + horizon);
+      const home = ctx.messageHome(rec.tn, m.m);
+      if (home !== ctx.partition) out.forget.push({ home, field: mf });
+    }
+    // Messages that stay may have taken frozen attachments of retired events.
+    for (const [id, m] of messages)
+      if (was.get(id) !== JSON.stringify(m)) out.messages.add(fieldOf(rec.tn, id));
+    out.retired += gone.messages.length + gone.events;
+    if (gone.recipient) {
+      ctx.cache.setRecipient(field, null);
+      out.recipients.add(field);
+    } else if (JSON.stringify(rec) !== before) out.recipients.add(field);
+  }
+}
+
+async function sweepHeld(
+  ctx: SweepContext,
+  fields: string[],
+  windows: (tenant: string) => TenantWindows,
+  out: SweepChanges,
+): Promise<void> {
+  await ctx.cache.load({
+    recipients: new Set(),
+    messages: new Set(fields),
+    loose: new Set(),
+    tombstones: new Set(),
+    directory: new Set(),
+  });
+  for (const field of fields) {
+    const m = ctx.cache.message(field);
+    if (!m?.anon) continue;
+    const w = windows(m.rec.tn);
+    if (ctx.streamTime <= m.rec.nw + messageRetentionMs(w)) continue;
+    ctx.cache.setMessage(field, null);
+    out.messages.add(field);
+    out.tombstones.set(field, ctx.streamTime + w.horizonMs);
+    ctx.cache.setTombstone(field, ctx.streamTime + w.horizonMs);
+    out.retired += 1;
+  }
+}
+
+async function sweepLoose(
+  ctx: SweepContext,
+  fields: string[],
+  windows: (tenant: string) => TenantWindows,
+  out: SweepChanges,
+): Promise<void> {
+  await ctx.cache.load({
+    recipients: new Set(),
+    messages: new Set(),
+    loose: new Set(fields),
+    tombstones: new Set(),
+    directory: new Set(),
+  });
+  for (const field of fields) {
+    const l = ctx.cache.looseEvent(field);
+    if (!l) continue;
+    // A late marker lives a horizon past the late event's arrival; a loose event a horizon past its
+    // time (any retry arriving later is late itself).
+    const until = l.late ? l.late.until : l.ev.t + windows(l.ev.tn).horizonMs + FUTURE_SKEW_MS;
+    if (ctx.streamTime <= until) continue;
+    ctx.cache.setLoose(field, null);
+    out.loose.add(field);
+    out.retired += 1;
+  }
+}
+
+function sweepTombstones(ctx: SweepContext, flat: string[], out: SweepChanges): void {
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] ?? '';
+    if (ctx.streamTime <= Number(flat[i + 1])) continue;
+    out.tombstones.set(field, null);
+    ctx.cache.setTombstone(field, null);
+    out.retired += 1;
+  }
+}
