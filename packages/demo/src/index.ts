@@ -21,3 +21,4 @@ export * as twilio from './providers/twilio.ts';
 export * as whatsapp from './providers/whatsapp.ts';
 export * as vonage from './providers/vonage.ts';
 export * as infobip from './providers/infobip.ts';
+export { createHttpClient, type HttpClient, type HttpResponse } from './http.ts';
