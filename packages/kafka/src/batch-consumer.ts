@@ -26,7 +26,9 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
-  /** Called when the consumer crashed for good (kafkajs will not restart it): the process must exit. */
+  /** Retries of a failing batch (with backoff) before the consumer gives up and crashes. */
+  retries?: number;
+  /** Called when the consumer crashed for good (it is never restarted in-process): the process must exit. */
   onCrash?: (err: unknown) => void;
   /** The partitions this member holds after each group join. */
   onAssignment?: (partitions: number[]) => void;
@@ -55,7 +57,13 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
     sessionTimeout: opts.sessionTimeout ?? 10_000,
     heartbeatInterval: Math.max(500, Math.floor((opts.sessionTimeout ?? 10_000) / 5)),
     maxBytesPerPartition: 1024 * 1024,
-    retry: { retries: 10, initialRetryTime: 300 },
+    // A consumer that keeps failing is not restarted in-process: onCrash lets the process exit so
+    // its supervisor starts a fresh one (a half-alive idle process is worse).
+    retry: {
+      retries: opts.retries ?? 10,
+      initialRetryTime: 300,
+      restartOnFailure: () => Promise.resolve(false),
+    },
   });
   let running = false;
   let joined = false;

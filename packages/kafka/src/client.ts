@@ -42,4 +42,4 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
   });
 }
 
-export type { Kafka } from 'kafkajs';
+export type { Kafka, KafkaMessage } from 'kafkajs';

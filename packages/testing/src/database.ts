@@ -28,6 +28,12 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
+/** Drops a test database (the guard refuses any other). */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  assertTestDatabaseName(name);
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
 /** Creates (or recreates) the migrated template database. Called once by the global setup. */
 export async function prepareTemplate(adminUrl: string, name: string): Promise<void> {
   assertTestDatabaseName(name);

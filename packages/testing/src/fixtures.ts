@@ -3,6 +3,8 @@
  * so tests run in parallel and never need a global reset.
  */
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import type { TestServices } from './services.ts';
@@ -61,8 +63,11 @@ export async function isolate(label = 't'): Promise<Isolation> {
     groupId: env.AGGREGATOR_GROUP_ID,
     db,
     env,
+    /** Removes everything the test made: its database, Redis keys, topics and consumer groups. */
     async cleanup() {
       await db.drop();
+      await deleteRedisKeys(s.redisUrl, id);
+      await deleteKafkaResources(s.kafkaBrokers, id);
     },
   };
 }
@@ -93,4 +98,34 @@ export async function eventually<T>(
 export function recentInstant(hourUtc = 10, daysAgo = 2): number {
   const day = 86_400_000;
   return Math.floor(Date.now() / day) * day - daysAgo * day + hourUtc * 3_600_000;
+}
+
+/** Deletes every Redis key whose name starts with `prefix` (a test's own prefixes all do). */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 2000);
+      cursor = next;
+      if (found.length > 0) await redis.unlink(...found);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Deletes the topics (named `….<id>`) and consumer groups (containing `id`) a test made. */
+export async function deleteKafkaResources(brokers: string[], id: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.endsWith(`.${id}`));
+    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.includes(id));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
 }

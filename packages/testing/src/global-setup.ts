@@ -3,7 +3,7 @@
  * testcontainers (Docker), prepares the migrated template database, and provides both to tests.
  */
 import type { TestProject } from 'vitest/node';
-import { prepareTemplate } from './database.ts';
+import { dropDatabase, prepareTemplate } from './database.ts';
 import { servicesFromEnv, type TestServices } from './services.ts';
 import { startContainers } from './containers.ts';
 
@@ -21,6 +21,7 @@ export default async function setup(project: TestProject) {
   const services: TestServices = { ...found, templateDatabase: TEMPLATE };
   project.provide('services', services);
   return async () => {
+    await dropDatabase(found.databaseUrl, TEMPLATE).catch(() => undefined);
     await stop?.();
   };
 }

@@ -275,6 +275,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         handleBatch,
         partitionsConsumedConcurrently: cfg.PARTITIONS_CONSUMED_CONCURRENTLY,
         sessionTimeout: cfg.SESSION_TIMEOUT_MS,
+        retries: cfg.CONSUMER_RETRIES,
         onCrash: (err) => {
           log.fatal({ err }, 'consumer_crashed_for_good');
           hooks.onFatal?.(err);

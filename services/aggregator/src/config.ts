@@ -31,5 +31,7 @@ export const aggregatorConfigSchema = z.object({
   /** Longest a graceful stop may take (finish the batch, commit, last snapshot) before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(1),
+  /** Retries of a failing batch before the consumer gives up and the process exits non-zero. */
+  CONSUMER_RETRIES: positiveInt.max(100).default(10),
 });
 export type AggregatorConfig = z.infer<typeof aggregatorConfigSchema>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@tally/kafka';
 import { decodeMessage } from './decode.ts';
 
 const msg = (value: string | null): KafkaMessage => ({

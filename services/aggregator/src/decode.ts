@@ -3,7 +3,7 @@
  * offset and the timestamp ingest gave it), or a dead letter with the reason (bad JSON, schema
  * violation). Nothing is silently dropped.
  */
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from '@tally/kafka';
 import type { InputRecord } from '@tally/counters';
 import { canonicalEventSchema, describeIssues, handoverSchema } from '@tally/events';
 

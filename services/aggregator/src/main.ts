@@ -19,14 +19,22 @@ const aggregator = createAggregator(deps, { onFatal: (err) => fatal(err) });
 let shuttingDown = false;
 const app = await buildApp(deps, aggregator, { isShuttingDown: () => shuttingDown });
 
-const stop = createShutdown(logger, [
-  { name: 'not_ready', run: () => void (shuttingDown = true) },
-  { name: 'close_http', run: () => app.close() },
-  { name: 'stop_consumer_and_snapshot', run: () => aggregator.stop(), timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
-  { name: 'close_deps', run: () => closeDeps(deps) },
-]);
+const stop = createShutdown(
+  logger,
+  [
+    { name: 'not_ready', run: () => void (shuttingDown = true) },
+    { name: 'close_http', run: () => app.close() },
+    {
+      name: 'stop_consumer_and_snapshot',
+      run: () => aggregator.stop(),
+      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    },
+    { name: 'close_deps', run: () => closeDeps(deps) },
+  ],
+  config.SHUTDOWN_TIMEOUT_MS,
+);
 onSignals(logger, stop);
-fatal = onProcessFaults(logger, stop, config.SHUTDOWN_TIMEOUT_MS + 5000);
+fatal = onProcessFaults(logger, stop, config.SHUTDOWN_TIMEOUT_MS * 2);
 
 // Migrations are applied at start, under an advisory lock, so any service can come up first.
 await migrate(deps.pool);

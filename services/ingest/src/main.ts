@@ -4,7 +4,7 @@
  * finish), flush and disconnect the producer, end the Postgres pool.
  */
 import { loadConfig, redactConfig } from '@tally/config';
-import { createShutdown, onSignals } from '@tally/http';
+import { createShutdown, onProcessFaults, onSignals } from '@tally/http';
 import { migrate } from '@tally/db';
 import { createLogger } from '@tally/logging';
 import { buildApp } from './app.ts';
@@ -18,13 +18,19 @@ let shuttingDown = false;
 const app = await buildApp(deps, { isShuttingDown: () => shuttingDown });
 const abort = new AbortController();
 
-const stop = createShutdown(logger, [
-  { name: 'not_ready', run: () => void (shuttingDown = true) },
-  { name: 'close_http', run: () => app.close() },
-  { name: 'stop_kafka_connect', run: () => abort.abort() },
-  { name: 'close_deps', run: () => closeDeps(deps) },
-]);
+const stop = createShutdown(
+  logger,
+  [
+    { name: 'not_ready', run: () => void (shuttingDown = true) },
+    { name: 'close_http', run: () => app.close() },
+    { name: 'stop_kafka_connect', run: () => abort.abort() },
+    { name: 'close_deps', run: () => closeDeps(deps) },
+  ],
+  config.SHUTDOWN_TIMEOUT_MS,
+);
 onSignals(logger, stop);
+// A process that cannot do its job exits non-zero so its supervisor restarts it.
+onProcessFaults(logger, stop, config.SHUTDOWN_TIMEOUT_MS * 2);
 
 // Migrations are applied at start, under an advisory lock, so any service can come up first.
 await migrate(deps.pool);

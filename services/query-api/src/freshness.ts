@@ -1,6 +1,6 @@
 /**
  * How far behind the accepted events the served numbers are. `lagEvents` = Σ over partitions of
- * (Kafka high watermark − the aggregator's applied offset, `P:offsets`). `freshnessMs` = 0 when
+ * (Kafka high watermark − the aggregator's applied offset, each partition's `next`). `freshnessMs` = 0 when
  * nothing is behind; otherwise how long the oldest accepted-but-unapplied record has waited:
  * now − its Kafka timestamp (ingest's produce time; ingest answers 2xx only after this write).
  * That timestamp is found by bisecting ListOffsets-by-time over the last 7 days to 0.5 s (with the
@@ -11,9 +11,9 @@
  * so a read waits for one only when none was made in the last second (the first read, or after
  * an idle second).
  */
-import type { Admin, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { readAppliedOffsets, type RedisKeys } from '@tally/counters';
+import { createTopicAdmin, type Kafka } from '@tally/kafka';
 import type { Logger } from '@tally/logging';
 
 export interface Freshness {
@@ -39,22 +39,10 @@ export function kafkaFreshness(opts: {
   keys: RedisKeys;
   logger: Logger;
 }): { source: FreshnessSource; close: () => Promise<void> } {
-  let admin: Promise<Admin> | undefined;
+  const admin = createTopicAdmin(opts.kafka);
   let cached: { at: number; value: Freshness } | undefined;
-  const connect = () => {
-    admin ??= (async () => {
-      const a = opts.kafka.admin();
-      await a.connect();
-      return a;
-    })().catch((err: unknown) => {
-      admin = undefined;
-      throw err;
-    });
-    return admin;
-  };
   async function measure(now: number): Promise<Freshness> {
-    const a = await connect();
-    const marks = await a.fetchTopicOffsets(opts.topic);
+    const marks = await admin.watermarks(opts.topic);
     const applied = await readAppliedOffsets(
       opts.redis,
       opts.keys,
@@ -73,8 +61,8 @@ export function kafkaFreshness(opts: {
     // first record at or after t is still unapplied (max t ≤ the min over partitions of the
     // timestamp of their first unapplied record).
     const waiting = async (t: number) => {
-      const at = await a.fetchTopicOffsetsByTimestamp(opts.topic, t);
-      return behind.every((p) => Number(at.find((x) => x.partition === p.partition)?.offset ?? -1) <= p.next);
+      const at = await admin.offsetsAt(opts.topic, t);
+      return behind.every((p) => (at.find((x) => x.partition === p.partition)?.offset ?? -1) <= p.next);
     };
     let lo = now - HORIZON_MS;
     let hi = now;
@@ -121,9 +109,7 @@ export function kafkaFreshness(opts: {
     },
     async close() {
       await running;
-      const a = admin;
-      admin = undefined;
-      if (a) await (await a.catch(() => undefined))?.disconnect();
+      await admin.close().catch(() => undefined);
     },
   };
 }

@@ -4,7 +4,7 @@
  * notification sender, quit Redis, end Postgres.
  */
 import { loadConfig, redactConfig } from '@tally/config';
-import { createShutdown, onSignals } from '@tally/http';
+import { createShutdown, onProcessFaults, onSignals } from '@tally/http';
 import { migrate } from '@tally/db';
 import { createLogger } from '@tally/logging';
 import { buildApp } from './app.ts';
@@ -17,14 +17,20 @@ const deps = createDeps(config, logger);
 let shuttingDown = false;
 const app = await buildApp(deps, { isShuttingDown: () => shuttingDown });
 
-const stop = createShutdown(logger, [
-  { name: 'not_ready', run: () => void (shuttingDown = true) },
-  { name: 'stop_alert_evaluator', run: () => deps.alerting.stopEvaluator() },
-  { name: 'close_http', run: () => app.close() },
-  { name: 'drain_alert_sender', run: () => deps.alerting.drainSender() },
-  { name: 'close_deps', run: () => closeDeps(deps) },
-]);
+const stop = createShutdown(
+  logger,
+  [
+    { name: 'not_ready', run: () => void (shuttingDown = true) },
+    { name: 'stop_alert_evaluator', run: () => deps.alerting.stopEvaluator() },
+    { name: 'close_http', run: () => app.close() },
+    { name: 'drain_alert_sender', run: () => deps.alerting.drainSender() },
+    { name: 'close_deps', run: () => closeDeps(deps) },
+  ],
+  config.SHUTDOWN_TIMEOUT_MS,
+);
 onSignals(logger, stop);
+// A process that cannot do its job exits non-zero so its supervisor restarts it.
+onProcessFaults(logger, stop, config.SHUTDOWN_TIMEOUT_MS * 2);
 
 // Migrations are applied at start, under an advisory lock, so any service can come up first.
 await migrate(deps.pool);
