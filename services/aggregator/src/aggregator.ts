@@ -125,11 +125,13 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     for (;;) {
       const r = await applyIsolated(applier, records, {
         allowGap,
+        first: Number(batch.messages[0]?.offset ?? 0),
+        last: Number(batch.messages[batch.messages.length - 1]?.offset ?? 0),
         deadLetter: (offset, reason, payload) => deadLetter([letter(batch, String(offset), reason, payload)]),
         logger: log,
       });
       log.debug({ partition: batch.partition, records: records.length, outcome: r }, 'batch_applied');
-      const next = await outcome(batch, r, records[0]?.offset);
+      const next = await outcome(batch, r, Number(batch.messages[0]?.offset ?? 0));
       if (next === 'retry') continue;
       if (next === 'gap') {
         allowGap = true;

@@ -18,6 +18,9 @@ export function isRecordFault(err: unknown): boolean {
 
 export interface IsolationOptions {
   allowGap: boolean;
+  /** The batch's offset range (its dead-lettered records are done too). */
+  first?: number;
+  last?: number;
   deadLetter(offset: number, reason: string, payload: string): Promise<void>;
   logger: Logger;
 }
@@ -28,20 +31,34 @@ export async function applyIsolated(
   opts: IsolationOptions,
 ): Promise<ApplyOutcome> {
   try {
-    return await applier.apply(records, { allowGap: opts.allowGap });
+    return await applier.apply(records, {
+      allowGap: opts.allowGap,
+      ...(opts.first === undefined ? {} : { first: opts.first }),
+      ...(opts.last === undefined ? {} : { last: opts.last }),
+    });
   } catch (err) {
     if (!isRecordFault(err) || records.length === 0) throw err;
     const only = records.length === 1 ? records[0] : undefined;
     if (only) {
       const reason = `cannot apply: ${err instanceof Error ? err.message : String(err)}`;
       opts.logger.warn({ offset: only.offset, err }, 'record_refused');
-      await opts.deadLetter(only.offset, reason, JSON.stringify(only.event));
-      return applier.skip(only.offset);
+      await opts.deadLetter(only.offset, reason, JSON.stringify(only.event ?? only.control));
+      // Done: the partition moves past it (and past the rest of its range).
+      return applier.apply([], {
+        allowGap: opts.allowGap,
+        first: only.offset,
+        last: opts.last ?? only.offset,
+      });
     }
     const mid = Math.ceil(records.length / 2);
-    const first = await applyIsolated(applier, records.slice(0, mid), opts);
+    const split = records[mid]?.offset ?? 0;
+    const first = await applyIsolated(applier, records.slice(0, mid), { ...opts, last: split - 1 });
     if (first.status !== 'ok') return first;
-    const second = await applyIsolated(applier, records.slice(mid), { ...opts, allowGap: false });
+    const second = await applyIsolated(applier, records.slice(mid), {
+      ...opts,
+      first: split,
+      allowGap: false,
+    });
     if (second.status !== 'ok') return second;
     return {
       status: 'ok',

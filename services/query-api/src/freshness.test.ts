@@ -7,7 +7,7 @@ import { kafkaFreshness } from './freshness.ts';
 
 /**
  * A fake topic: records per partition with their Kafka timestamps; the applied offsets as the
- * aggregator would store them in P:offsets.
+ * aggregator stores them (each partition's `next`).
  */
 function fake(records: Record<number, number[]>, applied: Record<string, string>) {
   let calls = 0;
@@ -33,7 +33,21 @@ function fake(records: Record<number, number[]>, applied: Record<string, string>
     },
   };
   const kafka = { admin: () => admin } as unknown as Kafka;
-  const redis = { hgetall: () => Promise.resolve(applied) } as unknown as Redis;
+  // Each partition's meta holds its `next` (the applied offset); read in one pipeline.
+  const redis = {
+    pipeline() {
+      const asked: string[] = [];
+      const pipe = {
+        hget(key: string) {
+          const p = /\{t:(\d+)\}/.exec(key)?.[1] ?? '';
+          asked.push(applied[`t:${p}`] ?? '');
+          return pipe;
+        },
+        exec: () => Promise.resolve(asked.map((v) => [null, v === '' ? null : v])),
+      };
+      return pipe;
+    },
+  } as unknown as Redis;
   const f = kafkaFreshness({
     kafka,
     topic: 't',

@@ -167,18 +167,29 @@ export class PartitionApplier {
     return meta;
   }
 
-  async apply(records: InputRecord[], opts: { allowGap?: boolean } = {}): Promise<ApplyOutcome> {
+  /**
+   * Applies the records of the batch that spans offsets [first, last] (the records of that range
+   * not given — dead-lettered ones — are done too: the partition moves past `last`).
+   */
+  async apply(
+    records: InputRecord[],
+    opts: { allowGap?: boolean; first?: number; last?: number } = {},
+  ): Promise<ApplyOutcome> {
+    const zero: ApplyOutcome = { status: 'ok', skipped: 0, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
+    const first = opts.first ?? records[0]?.offset;
+    const last = opts.last ?? records[records.length - 1]?.offset;
+    if (first === undefined || last === undefined) return zero;
     try {
       const meta = await this.load();
       if (!meta?.whole) return { status: 'lost' };
       const fresh = records.filter((r) => r.offset >= meta.next);
-      const skipped = records.length - fresh.length;
-      const first = fresh[0];
-      if (!first) return { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
-      if (first.offset > meta.next && !opts.allowGap) return { status: 'seek', offset: meta.next };
-      const total: ApplyOutcome = { status: 'ok', skipped, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
-      for (const part of this.split(fresh, meta)) {
-        const r = await this.applyFresh(part, meta);
+      const total = { ...zero, skipped: records.length - fresh.length };
+      if (last < meta.next) return total;
+      if (first > meta.next && !opts.allowGap) return { status: 'seek', offset: meta.next };
+      const parts = this.split(fresh, meta);
+      for (const [i, part] of parts.entries()) {
+        const partLast = i === parts.length - 1 ? last : (part[part.length - 1]?.offset ?? last);
+        const r = await this.applyFresh(part, meta, partLast);
         if (r.status !== 'ok') return r;
         total.applied += r.applied;
         total.duplicate += r.duplicate;
@@ -192,14 +203,14 @@ export class PartitionApplier {
     }
   }
 
-  /** Records up to `replayTo` one per commit (point 4 above), the rest together. */
+  /** Records up to `replayTo` one per commit (point 4 above), the rest together (maybe none). */
   private split(records: InputRecord[], meta: PartitionMeta): InputRecord[][] {
     const singles = records.filter((r) => r.offset <= meta.replayTo).map((r) => [r]);
     const rest = records.filter((r) => r.offset > meta.replayTo);
-    return rest.length > 0 ? [...singles, rest] : singles;
+    return rest.length > 0 || singles.length === 0 ? [...singles, rest] : singles;
   }
 
-  private async applyFresh(records: InputRecord[], meta: PartitionMeta): Promise<ApplyOutcome> {
+  private async applyFresh(records: InputRecord[], meta: PartitionMeta, last: number): Promise<ApplyOutcome> {
     const tenants = [...new Set(records.map((r) => r.event?.tenantId ?? r.control?.tenantId ?? ''))];
     const ctx: CountContext = {
       now: this.deps.now(),
@@ -215,7 +226,6 @@ export class PartitionApplier {
     );
     for (const r of records) run.add(r);
     const res = run.finish();
-    const last = records[records.length - 1]?.offset ?? meta.next;
     const writes = scopeWrites(res.delta, this.deps.keys, this.deps.minuteTtlSeconds);
     const enc = <T>(fields: Set<string>, get: (f: string) => T | undefined, e: (v: T) => string) =>
       [...fields].map((f): [string, string] => {
@@ -260,7 +270,7 @@ export class PartitionApplier {
     });
     if (out.status !== 'ok') {
       this.reset();
-      if (out.status === 'dir') return this.applyAfterReset(records);
+      if (out.status === 'dir') return this.applyAfterReset(records, last);
       return out;
     }
     await writeScopes(this.deps.redis, this.pk.field, last, writes);
@@ -270,46 +280,10 @@ export class PartitionApplier {
     return { status: 'ok', skipped: 0, ...res.outcomes };
   }
 
-  /**
-   * Marks one record as done without applying it (it was dead-lettered): the partition moves past
-   * it, nothing else changes.
-   */
-  async skip(offset: number): Promise<ApplyOutcome> {
-    try {
-      const meta = await this.load();
-      if (!meta?.whole) return { status: 'lost' };
-      if (offset < meta.next)
-        return { status: 'ok', skipped: 1, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
-      const out = await commit(this.deps.redis, this.pk, {
-        expectedNext: meta.next,
-        next: offset + 1,
-        stream: meta.stream,
-        outbox: undefined,
-        dirtyOffset: offset,
-        recipients: [],
-        messages: [],
-        loose: [],
-        tombstones: [],
-        dirtyScopes: [],
-        anonymous: [],
-      });
-      if (out.status === 'dir') throw new Error('unexpected directory race on a skip');
-      if (out.status !== 'ok') {
-        this.reset();
-        return out;
-      }
-      meta.next = offset + 1;
-      return { status: 'ok', skipped: 0, applied: 0, duplicate: 0, late: 0, forwarded: 0 };
-    } catch (err) {
-      this.reset();
-      throw err;
-    }
-  }
-
   /** A hold raced a directory entry: read everything again and redo the batch. */
-  private async applyAfterReset(records: InputRecord[]): Promise<ApplyOutcome> {
+  private async applyAfterReset(records: InputRecord[], last: number): Promise<ApplyOutcome> {
     const meta = await this.load();
     if (!meta?.whole) return { status: 'lost' };
-    return this.applyFresh(records, meta);
+    return this.applyFresh(records, meta, last);
   }
 }

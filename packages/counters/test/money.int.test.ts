@@ -1,0 +1,47 @@
+/**
+ * Money cannot overflow: sums are exact bigints in TypeScript, written in steps of at most 10^15
+ * with a carry field in the script (every intermediate exact in Lua's doubles), and read back as
+ * lo + hi × 10^15 — past Redis' 64-bit integer limit too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { testServices, uniqueId } from '@tally/testing';
+import { RedisKeys } from '../src/keys.ts';
+import { scopeWrites } from '../src/partition/scope-ops.ts';
+import { writeScopes } from '../src/partition/store.ts';
+import { Contribution, scopeId } from '../src/state/contribution.ts';
+import { BatchDelta } from '../src/state/delta.ts';
+import { deletePrefix } from './applier-harness.ts';
+
+describe('money sums', () => {
+  let redis: Redis;
+  const keys = new RedisKeys(uniqueId('money'));
+  beforeAll(() => {
+    redis = new Redis(testServices().redisUrl);
+  });
+  afterAll(async () => {
+    await deletePrefix(redis, keys.prefix);
+    await redis.quit();
+  });
+
+  it('stay exact beyond 2^63 ten-thousandths, and going back down', async () => {
+    const scope = scopeId({ kind: 'c', tenant: 't', id: 'big' });
+    const step = 9_007_199_254_740_991; // 2^53 − 1: the largest exact number a contribution holds
+    let want = 0n;
+    let offset = 0;
+    for (const n of [1100, -300, 400]) {
+      const delta = new BatchDelta();
+      for (let i = 0; i < Math.abs(n); i++) {
+        const c = new Contribution();
+        c.addMoney(scope, 'money', 'revenue:EUR', n > 0 ? step : -step);
+        delta.diff(undefined, c);
+        want += BigInt(n > 0 ? step : -step);
+      }
+      await writeScopes(redis, 'events:0', offset++, scopeWrites(delta, keys, 93_600));
+      const raw = await redis.hgetall(keys.money('t', 'big'));
+      const got = BigInt(raw['revenue:EUR'] ?? '0') + BigInt(raw['revenue:EUR:hi'] ?? '0') * 10n ** 15n;
+      expect(got).toBe(want);
+    }
+    expect(want > 2n ** 63n).toBe(true);
+  });
+});
