@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { aggregator } from './scenarios/aggregator.ts';
 import { alertLatency } from './scenarios/alert-latency.ts';
+import { exactness } from './scenarios/exactness.ts';
 import { freshness } from './scenarios/freshness.ts';
 import { ingestEvents } from './scenarios/ingest-events.ts';
 import { ingestMix } from './scenarios/ingest-mix.ts';
@@ -26,6 +27,7 @@ const SCENARIOS: Record<string, Scenario> = {
   freshness,
   'query-api': queryApi,
   'alert-latency': alertLatency,
+  exactness,
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });

@@ -209,6 +209,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
    * nothing unapplied (its high watermark reached) moves its stream time to the wall clock, less a
    * minute for clock skew between ingest replicas.
    */
+  let longestCutMs = 0;
   let sweeping = false;
   async function sweep(): Promise<void> {
     if (sweeping || !consumer || rebuilding) return;
@@ -249,7 +250,11 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
   async function safely(name: string, fn: () => Promise<unknown>): Promise<void> {
     try {
       await fn();
-      if (name === 'snapshot') deps.metrics.snapshots.inc({ result: 'ok' });
+      if (name === 'snapshot') {
+        deps.metrics.snapshots.inc({ result: 'ok' });
+        longestCutMs = Math.max(longestCutMs, snapshotter.lastStats().longestCutMs);
+        deps.metrics.longestCut.set(longestCutMs / 1000);
+      }
     } catch (err) {
       if (name === 'snapshot') deps.metrics.snapshots.inc({ result: 'error' });
       log.error({ err }, `${name}_failed`);

@@ -17,6 +17,7 @@ export interface AggregatorMetrics {
   lag: Gauge<'partition'>;
   snapshots: Counter<'result'>;
   retired: Counter;
+  longestCut: Gauge;
 }
 
 export interface AggregatorDeps {
@@ -61,6 +62,11 @@ export function createDeps(config: AggregatorConfig, logger: Logger): Aggregator
         name: 'aggregator_consumer_lag',
         help: 'Messages behind the partition high watermark, as of the last batch',
         labelNames: ['partition'],
+        registers: [registry],
+      }),
+      longestCut: new Gauge({
+        name: 'aggregator_snapshot_longest_cut_seconds',
+        help: 'The longest single snapshot cut script since start (each blocks Redis while it runs)',
         registers: [registry],
       }),
       retired: new Counter({
