@@ -106,6 +106,16 @@ async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: numb
   }
 }
 
+/** Records held in the partitions' hashes (recipients, messages, loose events, tombstones). */
+async function recordCount(redis: Redis, keys: RedisKeys, topic: string): Promise<number> {
+  let n = 0;
+  for (const p of PARTITIONS) {
+    const k = keys.partition(topic, p);
+    for (const h of [k.recipients, k.messages, k.loose, k.tombstones]) n += await redis.hlen(h);
+  }
+  return n;
+}
+
 /** Sums MEMORY USAGE over every key of the prefix, split into message, recipient and other keys. */
 async function redisBytes(redis: Redis, keys: RedisKeys) {
   const sums = { message: 0, recipient: 0, other: 0, keys: 0 };
@@ -160,9 +170,12 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
     const base = await consumeAndDiscard(kafka, topics.events, `${env.AGGREGATOR_GROUP_ID}-raw`, n);
     const one = await aggregate(env, redis, n, 1);
     const bytes = await redisBytes(redis, keys);
+    const held = await recordCount(redis, keys, topics.events);
     await deleteAll(redis, keys);
     const logger = createLogger({ service: 'bench', level: 'warn' });
     const rebuild = await ensureState({ redis, keys, pool, logger }, topics.events, TOPICS.events.partitions);
+    if (rebuild.records !== held)
+      throw new Error(`the rebuild restored ${rebuild.records} records of the ${held} Redis held`);
     const two = await aggregate(scale, redis, n, 2);
     const ev = `${n.toLocaleString('en-US')} events, ${filled.messages.toLocaleString('en-US')} messages`;
     notes.push(

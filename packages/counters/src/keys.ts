@@ -11,7 +11,8 @@
  *                            (deduplication)
  *   P:p:{p}:x         hash   "T M" → stream time until which a retired message id is remembered
  *   P:p:{p}:outbox    string the last batch's scope deltas (re-applied, fenced, after a crash)
- *   P:p:{p}:dirty     hash   record field ("r|m|e|x T id") → offset of the batch that wrote it
+ *   P:p:{p}:dirty     hash   "r|m|e|x T id" → the record's value as written since the last cut ("" = deleted)
+ *   P:p:{p}:cut:<n>   hash   a cut taken for a snapshot (the dirty hash renamed), until it is stored
  *   P:p:{p}:dscopes   set    scope ids written since the last snapshot
  *   P:p:{p}:dir       hash   "T M" → the partition that holds M, for messages keyed here by id
  *   P:p:{p}:anon      hash   "T M" → 1 while M is held here without a known recipient
@@ -56,6 +57,8 @@ export interface PartitionKeys {
   tombstones: string;
   outbox: string;
   dirty: string;
+  /** Cut n is `${cutPrefix}${n}`. */
+  cutPrefix: string;
   dirtyScopes: string;
   directory: string;
   anonymous: string;
@@ -149,6 +152,7 @@ export class RedisKeys {
       tombstones: `${tag}:x`,
       outbox: `${tag}:outbox`,
       dirty: `${tag}:dirty`,
+      cutPrefix: `${tag}:cut:`,
       dirtyScopes: `${tag}:dscopes`,
       directory: `${tag}:dir`,
       anonymous: `${tag}:anon`,

@@ -21,7 +21,7 @@ export const aggregatorConfigSchema = z.object({
   /** Decoded records an owner keeps in memory per partition (beyond it, the oldest are re-read). */
   CACHE_RECORDS_PER_PARTITION: positiveInt.default(200_000),
   /** How often retirement sweeps run (each walks SWEEP_PAGES pages of 500 records per partition). */
-  SWEEP_INTERVAL_MS: positiveInt.default(10_000),
+  SWEEP_INTERVAL_MS: positiveInt.default(60_000),
   SWEEP_PAGES: positiveInt.max(1000).default(4),
   /** How often the watchdog checks that Redis still holds the state. */
   WATCHDOG_INTERVAL_MS: positiveInt.default(1000),
@@ -30,7 +30,8 @@ export const aggregatorConfigSchema = z.object({
   SESSION_TIMEOUT_MS: positiveInt.min(6000).default(10_000),
   /** Longest a graceful stop may take (finish the batch, commit, last snapshot) before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
-  PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(1),
+  /** Partitions applied at once: their batches are independent (one writer per partition), so I/O overlaps. */
+  PARTITIONS_CONSUMED_CONCURRENTLY: positiveInt.max(64).default(6),
   /** Retries of a failing batch before the consumer gives up and the process exits non-zero. */
   CONSUMER_RETRIES: positiveInt.max(100).default(10),
 });

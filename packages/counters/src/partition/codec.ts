@@ -1,11 +1,15 @@
 /**
- * How records are stored in a partition's hashes: JSON of the record types of state/*. The field
- * already names tenant and id, so a decoder is given them back. One place, so the encoding can be
- * made more compact without touching anything else.
+ * How records are stored in a partition's hashes: compact positional JSON arrays of the record
+ * types of state/* (a message is typically ~120 bytes instead of ~330 as an object). The field
+ * already names tenant and id, so neither is repeated in the value; a message's times are stored
+ * relative to its first event; channels and event types are one-character codes; trailing empty
+ * positions are dropped. The first element is the format version.
  */
+import type { Channel, EventType } from '@tally/events';
+import { CHANNELS, EVENT_TYPES } from '@tally/events';
 import type { LooseEv } from '../state/count-cluster.ts';
-import type { MessageRec } from '../state/message.ts';
-import type { RecipientRec } from '../state/recipient.ts';
+import type { MessageRec, SetType } from '../state/message.ts';
+import type { RecipientEv, RecipientRec } from '../state/recipient.ts';
 
 export const fieldOf = (tenant: string, id: string): string => `${tenant} ${id}`;
 
@@ -14,14 +18,73 @@ export function splitField(field: string): [string, string] {
   return [field.slice(0, i), field.slice(i + 1)];
 }
 
-export function encodeRecipient(r: RecipientRec): string {
-  const { tn: _tn, r: _r, ...rest } = r;
-  return JSON.stringify(rest);
+const V = 2;
+type J = unknown;
+
+const chCode = (c: Channel): number => CHANNELS.indexOf(c);
+const chOf = (n: J): Channel => CHANNELS[Number(n)] ?? 'sms';
+const tyCode = (t: EventType): number => EVENT_TYPES.indexOf(t);
+const tyOf = (n: J): EventType => EVENT_TYPES[Number(n)] ?? 'sent';
+
+/** Drops trailing null positions. */
+function trim(a: J[]): J[] {
+  let n = a.length;
+  while (n > 0 && (a[n - 1] === null || a[n - 1] === undefined)) n--;
+  return a.slice(0, n);
 }
+
+const num = (x: J): number | undefined => (typeof x === 'number' ? x : undefined);
+const arr = (x: J): J[] | undefined => (Array.isArray(x) ? (x as J[]) : undefined);
+const str = (x: J): string => (typeof x === 'string' ? x : '');
+
+// ---- recipient-level events -------------------------------------------------------------------
+
+function encodeEv(e: RecipientEv): J[] {
+  return trim([
+    e.h,
+    tyCode(e.y),
+    e.t,
+    chCode(e.ch),
+    e.sn ?? null,
+    e.c ?? null,
+    e.v ?? null,
+    e.co ?? null,
+    e.sc ?? null,
+  ]);
+}
+function decodeEv(a: J[]): RecipientEv {
+  const e: RecipientEv = { h: str(a[0]), y: tyOf(a[1]), t: Number(a[2]), ch: chOf(a[3]) };
+  if (typeof a[4] === 'string') e.sn = a[4];
+  if (typeof a[5] === 'string') e.c = a[5];
+  if (arr(a[6])) e.v = a[6] as [number, string];
+  if (arr(a[7])) e.co = a[7] as [number, string];
+  if (typeof a[8] === 'number') e.sc = a[8];
+  return e;
+}
+
+// ---- recipients -------------------------------------------------------------------------------
+
+export function encodeRecipient(r: RecipientRec): string {
+  return JSON.stringify(trim([V, r.la, r.ms, r.ev.map(encodeEv), r.sub ?? null, r.fz ?? null, r.au ?? null]));
+}
+
 export function decodeRecipient(field: string, s: string): RecipientRec {
   const [tn, r] = splitField(field);
-  return { ...(JSON.parse(s) as Omit<RecipientRec, 'tn' | 'r'>), tn, r };
+  const a = JSON.parse(s) as J[];
+  const rec: RecipientRec = {
+    tn,
+    r,
+    la: Number(a[1]),
+    ms: (arr(a[2]) ?? []).map(String),
+    ev: (arr(a[3]) ?? []).map((x) => decodeEv(x as J[])),
+  };
+  if (arr(a[4])) rec.sub = a[4] as RecipientRec['sub'];
+  if (a[5] && typeof a[5] === 'object') rec.fz = a[5] as RecipientRec['fz'];
+  if (a[6] && typeof a[6] === 'object') rec.au = a[6] as RecipientRec['au'];
+  return rec;
 }
+
+// ---- messages ---------------------------------------------------------------------------------
 
 /** A message record, flagged when it is held without a known recipient (its raw events kept). */
 export interface StoredMessage {
@@ -33,27 +96,128 @@ export interface StoredMessage {
   anon?: [number, string][];
 }
 
+const SETS: SetType[] = ['opted_out', 'uninstalled', 'feature_adopted'];
+
 export function encodeMessage(m: StoredMessage): string {
-  const { tn: _tn, m: _m, ...rest } = m.rec;
-  return JSON.stringify(m.anon ? { ...rest, anon: m.anon } : rest);
+  const r = m.rec;
+  const base = r.ch[0];
+  const rel = (t: number | undefined) => (t === undefined ? null : t - base);
+  const pair = (p: [number, string] | undefined) => (p ? [p[0] - base, p[1]] : null);
+  return JSON.stringify(
+    trim([
+      V,
+      r.b,
+      base,
+      chCode(r.ch[1]),
+      rel(r.nw),
+      pair(r.r),
+      r.c ? [r.c[0], r.c[1] - base, r.c[2]] : null,
+      rel(r.ts),
+      rel(r.tf),
+      rel(r.td),
+      rel(r.to),
+      rel(r.tfl),
+      pair(r.ec),
+      pair(r.sn),
+      pair(r.tp),
+      r.cost ? [r.cost[0] - base, r.cost[1], r.cost[2]] : null,
+      r.clk?.map(([h, t]) => [h, t - base]) ?? null,
+      r.rpl?.map((t) => t - base) ?? null,
+      r.cnv?.map(([h, t, u, c]) => [h, t - base, u, c]) ?? null,
+      r.srv?.map(([h, t, sc]) => [h, t - base, sc]) ?? null,
+      r.set?.map(([h, y, t]) => [h, SETS.indexOf(y), t - base]) ?? null,
+      r.ab ?? null,
+      r.ar?.map((t) => t - base) ?? null,
+      rel(r.ac),
+      rel(r.av),
+      m.anon ?? null,
+    ]),
+  );
 }
+
 export function decodeMessage(field: string, s: string): StoredMessage {
   const [tn, m] = splitField(field);
-  const { anon, ...rest } = JSON.parse(s) as Omit<MessageRec, 'tn' | 'm'> & { anon?: [number, string][] };
-  return anon ? { rec: { ...rest, tn, m }, anon } : { rec: { ...rest, tn, m } };
+  const a = JSON.parse(s) as J[];
+  const base = Number(a[2]);
+  const abs = (x: J): number | undefined => (typeof x === 'number' ? x + base : undefined);
+  const pair = (x: J): [number, string] | undefined => {
+    const p = arr(x);
+    return p ? [Number(p[0]) + base, str(p[1])] : undefined;
+  };
+  const rec: MessageRec = { tn, m, b: Number(a[1]), ch: [base, chOf(a[3])], nw: abs(a[4]) ?? base };
+  const put = <K extends keyof MessageRec>(k: K, v: MessageRec[K] | undefined) => {
+    if (v !== undefined) rec[k] = v;
+  };
+  put('r', pair(a[5]));
+  const c = arr(a[6]);
+  if (c) rec.c = [Number(c[0]), Number(c[1]) + base, str(c[2])];
+  put('ts', abs(a[7]));
+  put('tf', abs(a[8]));
+  put('td', abs(a[9]));
+  put('to', abs(a[10]));
+  put('tfl', abs(a[11]));
+  put('ec', pair(a[12]));
+  put('sn', pair(a[13]));
+  put('tp', pair(a[14]));
+  const cost = arr(a[15]);
+  if (cost) rec.cost = [Number(cost[0]) + base, Number(cost[1]), str(cost[2])];
+  put(
+    'clk',
+    arr(a[16])?.map((x) => {
+      const y = x as J[];
+      return [str(y[0]), Number(y[1]) + base] as [string, number];
+    }),
+  );
+  put(
+    'rpl',
+    arr(a[17])?.map((t) => Number(t) + base),
+  );
+  put(
+    'cnv',
+    arr(a[18])?.map((x) => {
+      const y = x as J[];
+      return [str(y[0]), Number(y[1]) + base, Number(y[2]), str(y[3])] as [string, number, number, string];
+    }),
+  );
+  put(
+    'srv',
+    arr(a[19])?.map((x) => {
+      const y = x as J[];
+      return [str(y[0]), Number(y[1]) + base, Number(y[2])] as [string, number, number];
+    }),
+  );
+  put(
+    'set',
+    arr(a[20])?.map((x) => {
+      const y = x as J[];
+      return [str(y[0]), SETS[Number(y[1])] ?? 'opted_out', Number(y[2]) + base] as [string, SetType, number];
+    }),
+  );
+  put('ab', num(a[21]));
+  put(
+    'ar',
+    arr(a[22])?.map((t) => Number(t) + base),
+  );
+  put('ac', abs(a[23]));
+  put('av', abs(a[24]));
+  const anon = arr(a[25]) as [number, string][] | undefined;
+  return anon ? { rec, anon } : { rec };
 }
+
+// ---- loose events and late markers ------------------------------------------------------------
 
 /** An event without recipient or message, or a late event kept to deduplicate it. */
 export type StoredLoose = { ev: LooseEv; late?: undefined } | { late: { y: string; until: number } };
 
 export function encodeLoose(l: StoredLoose): string {
-  if (l.late) return JSON.stringify({ late: l.late });
-  const { tn: _tn, h: _h, ...rest } = l.ev;
-  return JSON.stringify(rest);
+  if (l.late) return JSON.stringify([V, 1, l.late.y, l.late.until]);
+  const { tn: _tn, ...ev } = l.ev;
+  return JSON.stringify([V, 0, ...encodeEv(ev)]);
 }
+
 export function decodeLoose(field: string, s: string): StoredLoose {
-  const [tn, h] = splitField(field);
-  const o = JSON.parse(s) as { late?: { y: string; until: number } } & Omit<LooseEv, 'tn' | 'h'>;
-  if (o.late) return { late: o.late };
-  return { ev: { ...o, tn, h } };
+  const [tn] = splitField(field);
+  const a = JSON.parse(s) as J[];
+  if (a[1] === 1) return { late: { y: str(a[2]), until: Number(a[3]) } };
+  return { ev: { ...decodeEv(a.slice(2)), tn } };
 }

@@ -18,7 +18,7 @@ import type { Outbox } from './store.ts';
 import { decodeMessage } from './codec.ts';
 
 type Scripts = Redis & {
-  tallyPartitionCutBuffer(...a: string[]): Promise<[Buffer[], Buffer, [Buffer, Buffer, Buffer][], Buffer[]]>;
+  tallyPartitionCut(...a: string[]): Promise<[string[], string, number, number, string[]]>;
   tallyPartitionClean(...a: string[]): Promise<string>;
   tallyScopeCutBuffer(...a: string[]): Promise<[Buffer, Buffer, Buffer, number, Buffer[]][]>;
   tallyScopeClean(...a: string[]): Promise<string>;
@@ -26,7 +26,7 @@ type Scripts = Redis & {
 
 function scripts(redis: Redis): Scripts {
   const r = redis as Scripts;
-  if (typeof r.tallyPartitionCutBuffer !== 'function') {
+  if (typeof r.tallyPartitionCut !== 'function') {
     redis.defineCommand('tallyPartitionCut', { lua: PARTITION_CUT_LUA });
     redis.defineCommand('tallyPartitionClean', { lua: PARTITION_CLEAN_LUA });
     redis.defineCommand('tallyScopeCut', { lua: SCOPE_CUT_LUA });
@@ -43,71 +43,79 @@ export interface PartitionCut {
   next: number;
   stream: number;
   outbox: string;
-  /** Dirty records: kind, field, the dirtying offset (for the clean), value ("" = deleted). */
-  rows: { kind: RecordKind; field: string; dirtied: string; value: string }[];
+  /** The cuts taken (numbers `from`..`n`; earlier ones are attempts not stored yet). */
+  from: number;
+  n: number;
+  /** Records written since the last stored cut: kind, field, value ("" = deleted). */
+  rows: { kind: RecordKind; field: string; value: string }[];
   /** Scopes written since the last cut, with their counters (for the clean). */
   scopes: [string, string][];
 }
 
-const s = (b: Buffer | undefined): string => b?.toString('utf8') ?? '';
-
-function pairs(list: Buffer[]): [string, string][] {
+function pairs(list: string[]): [string, string][] {
   const out: [string, string][] = [];
-  for (let i = 0; i + 1 < list.length; i += 2) out.push([s(list[i]), s(list[i + 1])]);
+  for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i] ?? '', list[i + 1] ?? '']);
   return out;
 }
 
-function cutKeys(k: PartitionKeys): string[] {
-  return [k.meta, k.recipients, k.messages, k.loose, k.tombstones, k.outbox, k.dirty, k.dirtyScopes];
-}
-
-/** The partition's cut, or undefined while it holds no whole state (no epoch). */
+/**
+ * The partition's cut (one O(1) script), then its records read in pages (HSCAN: nothing long
+ * blocks Redis); undefined while the partition holds no whole state (no epoch).
+ */
 export async function cutPartition(
   redis: Redis,
   keys: RedisKeys,
   topic: string,
   partition: number,
-  limit = 1_000_000,
 ): Promise<PartitionCut | undefined> {
   const k = keys.partition(topic, partition);
-  const [meta, outbox, rows, scopes] = await scripts(redis).tallyPartitionCutBuffer(
-    '8',
-    ...cutKeys(k),
-    String(limit),
+  const [meta, outbox, from, n, scopes] = await scripts(redis).tallyPartitionCut(
+    '4',
+    k.meta,
+    k.outbox,
+    k.dirty,
+    k.dirtyScopes,
+    k.cutPrefix,
   );
   const m = Object.fromEntries(pairs(meta));
   if (m.epoch === undefined) return undefined;
+  const merged = new Map<string, string>();
+  for (let c = Number(from); c <= Number(n); c++) {
+    let cursor = '0';
+    do {
+      const [next, flat] = await redis.hscan(`${k.cutPrefix}${c}`, cursor, 'COUNT', 1000);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) merged.set(flat[i] ?? '', flat[i + 1] ?? '');
+    } while (cursor !== '0');
+  }
   return {
     topic,
     partition,
     next: Number(m.next ?? 0),
     stream: Number(m.stream ?? 0),
-    outbox: s(outbox),
-    rows: rows.map(([f, dirtied, value]) => {
-      const field = s(f);
-      return {
-        kind: field.slice(0, 1) as RecordKind,
-        field: field.slice(2),
-        dirtied: s(dirtied),
-        value: s(value),
-      };
-    }),
+    outbox,
+    from: Number(from),
+    n: Number(n),
+    rows: [...merged].map(([f, value]) => ({ kind: f.slice(0, 1) as RecordKind, field: f.slice(2), value })),
     scopes: pairs(scopes),
   };
 }
 
-/** After the cut is stored: what did not change since is no longer dirty. */
+/** After the cut is stored: its cut keys go, and scopes not written since are no longer dirty. */
 export async function cleanPartition(redis: Redis, keys: RedisKeys, cut: PartitionCut): Promise<void> {
   const k = keys.partition(cut.topic, cut.partition);
   await scripts(redis).tallyPartitionClean(
     '2',
-    k.dirty,
+    k.meta,
     k.dirtyScopes,
-    String(cut.rows.length),
-    ...cut.rows.flatMap((r) => [`${r.kind} ${r.field}`, r.dirtied]),
+    k.cutPrefix,
+    String(cut.from),
+    String(cut.n),
     ...cut.scopes.flat(),
   );
 }
+
+const s = (b: Buffer | undefined): string => b?.toString('utf8') ?? '';
 
 export interface ScopeCut {
   tag: string;
@@ -124,7 +132,7 @@ export async function cutScope(redis: Redis, keys: RedisKeys, tag: string): Prom
       count: s(count),
       dump,
       pttl: Number(pttl),
-      fields: Object.fromEntries(pairs(fields)),
+      fields: Object.fromEntries(pairs(fields.map(s))),
     })),
   };
 }

@@ -7,9 +7,9 @@
 
 /**
  * Commits one batch (or retirement sweep) of a partition, atomically.
- * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty, dirty scopes, anonymous,
- * directory. ARGV: expected next offset, new next offset, stream time, outbox ("" = keep),
- * dirty offset, then six sections, each a count and its items: records of recipients, messages,
+ * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty values, dirty scopes,
+ * anonymous, directory. ARGV: expected next offset, new next offset, stream time, outbox ("" =
+ * keep), (unused), then six sections, each a count and its items: records of recipients, messages,
  * loose events, tombstones (field, value; "" deletes), dirty scope ids, and anonymous holds
  * ("+field" claims a message, which must not be in the directory; "-field" releases it).
  * Returns {'ok'} | {'lost'} (the state is not whole) | {'conflict', next} (another writer moved
@@ -32,13 +32,12 @@ for j = anon[1], anon[1] + anon[2] - 1 do
   local f = string.sub(ARGV[j], 2)
   if string.sub(ARGV[j], 1, 1) == '+' and redis.call('HEXISTS', KEYS[10], f) == 1 then return {'dir', f} end
 end
-local dirtyOffset = ARGV[5]
 local kinds = { 'r', 'm', 'e', 'x' }
 for s = 1, 4 do
   local key, first, n = KEYS[s + 1], sections[s][1], sections[s][2]
   for j = first, first + 2 * n - 1, 2 do
     if ARGV[j + 1] == '' then redis.call('HDEL', key, ARGV[j]) else redis.call('HSET', key, ARGV[j], ARGV[j + 1]) end
-    redis.call('HSET', KEYS[7], kinds[s] .. ' ' .. ARGV[j], dirtyOffset)
+    redis.call('HSET', KEYS[7], kinds[s] .. ' ' .. ARGV[j], ARGV[j + 1])
   end
 end
 local ds = sections[5]
@@ -99,40 +98,32 @@ return 'ok'
 `;
 
 /**
- * Reads a partition's consistent cut for a snapshot: meta, outbox, every dirty record (up to
- * ARGV[1] of them) with the offset that dirtied it, and the dirty scopes with their counters.
- * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty, dirty scopes.
- * Returns {meta pairs, outbox, {field, offset, value}…, scope pairs}.
+ * Takes a partition's consistent cut for a snapshot, in O(1): the records written since the last
+ * cut are already collected, with their values, in the dirty-values hash (the commit writes them
+ * there too); it is renamed to `<cut prefix><n>` for the snapshotter to read at leisure, beside
+ * the meta and the outbox of the same instant. Cuts of earlier attempts that were not stored are
+ * still there (numbers `from`..n-1) and are stored first.
+ * KEYS: meta, outbox, dirty values, dirty scopes. ARGV: cut key prefix.
+ * Returns {meta pairs, outbox, from, n, scope pairs}.
  */
 export const PARTITION_CUT_LUA = `
-local meta = redis.call('HGETALL', KEYS[1])
-local outbox = redis.call('GET', KEYS[6]) or ''
-local kinds = { r = KEYS[2], m = KEYS[3], e = KEYS[4], x = KEYS[5] }
-local dirty = redis.call('HGETALL', KEYS[7])
-local limit = tonumber(ARGV[1])
-local rows = {}
-for j = 1, math.min(#dirty, 2 * limit), 2 do
-  local f = dirty[j]
-  local key = kinds[string.sub(f, 1, 1)]
-  local v = key and redis.call('HGET', key, string.sub(f, 3)) or false
-  rows[#rows + 1] = { f, dirty[j + 1], v or '' }
-end
-return { meta, outbox, rows, redis.call('HGETALL', KEYS[8]) }
+local n = redis.call('HINCRBY', KEYS[1], 'cutseq', 1)
+local from = tonumber(redis.call('HGET', KEYS[1], 'cutdone') or '1')
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('RENAME', KEYS[3], ARGV[1] .. n) end
+return { redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]) or '', from, n, redis.call('HGETALL', KEYS[4]) }
 `;
 
 /**
- * After a snapshot is stored: forgets dirty entries and scope counters that have not moved since
- * the cut. KEYS: dirty, dirty scopes. ARGV: n, then n (field, value) of dirty, then (scope, count).
+ * After a snapshot is stored: drops the cuts it stored and forgets scope counters that have not
+ * moved since. KEYS: meta, dirty scopes. ARGV: cut key prefix, first, last cut number, then
+ * (scope, count) pairs.
  */
 export const PARTITION_CLEAN_LUA = `
-local n = tonumber(ARGV[1])
-local function clean(key, first, last)
-  for j = first, last, 2 do
-    if redis.call('HGET', key, ARGV[j]) == ARGV[j + 1] then redis.call('HDEL', key, ARGV[j]) end
-  end
+for c = tonumber(ARGV[2]), tonumber(ARGV[3]) do redis.call('DEL', ARGV[1] .. c) end
+redis.call('HSET', KEYS[1], 'cutdone', tonumber(ARGV[3]) + 1)
+for j = 4, #ARGV, 2 do
+  if redis.call('HGET', KEYS[2], ARGV[j]) == ARGV[j + 1] then redis.call('HDEL', KEYS[2], ARGV[j]) end
 end
-clean(KEYS[1], 2, 1 + 2 * n)
-clean(KEYS[2], 2 + 2 * n, #ARGV)
 return 'ok'
 `;
 

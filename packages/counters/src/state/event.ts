@@ -4,7 +4,7 @@
  * of the event id (11 characters instead of the id's up to 200; a collision within one message or
  * recipient would need ~4 billion events there).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CanonicalEvent, Channel, EventType } from '@tally/events';
 import { toMoneyUnits } from '@tally/kpi';
 
@@ -37,7 +37,7 @@ export interface Ev {
 }
 
 export function digest(id: string): string {
-  return createHash('sha256').update(id).digest().subarray(0, 8).toString('base64url');
+  return hash('sha1', id, 'base64url').slice(0, 11);
 }
 
 function money(m: CanonicalEvent['cost']): Money | undefined {

@@ -74,50 +74,75 @@ function addEffect<T extends [string, ...unknown[]]>(list: T[] | undefined, item
 
 /** Folds one own event into the message (mutates rec). Returns false when it changed nothing. */
 export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
-  const before = JSON.stringify(rec);
+  let changed = false;
+  const set = <K extends keyof MessageRec>(k: K, v: MessageRec[K]) => {
+    rec[k] = v;
+    changed = true;
+  };
+  const minOf = (k: 'tf' | 'ts' | 'td' | 'to' | 'tfl') => {
+    const cur = rec[k];
+    if (cur === undefined || e.t < cur) set(k, e.t);
+  };
   const bits = OWN_BITS[e.type];
-  rec.b |= bits;
-  rec.nw = Math.max(rec.nw, e.t);
-  if (earlier(rec.ch, [e.t, e.channel])) rec.ch = [e.t, e.channel];
-  if (e.recipient && earlier(rec.r, [e.t, e.recipient])) rec.r = [e.t, e.recipient];
+  if ((rec.b | bits) !== rec.b) set('b', rec.b | bits);
+  if (e.t > rec.nw) set('nw', e.t);
+  if (earlier(rec.ch, [e.t, e.channel])) set('ch', [e.t, e.channel]);
+  if (e.recipient && earlier(rec.r, [e.t, e.recipient])) set('r', [e.t, e.recipient]);
   if (e.campaign) {
     const rank = e.type === 'sent' ? 0 : 1;
     const c = rec.c;
     if (!c || rank < c[0] || (rank === c[0] && (e.t < c[1] || (e.t === c[1] && e.campaign < c[2]))))
-      rec.c = [rank, e.t, e.campaign];
+      set('c', [rank, e.t, e.campaign]);
   }
-  if (bits) rec.tf = minT(rec.tf, e.t);
+  if (bits) minOf('tf');
   if (e.type === 'sent') {
-    rec.ts = minT(rec.ts, e.t);
-    if (e.sender && earlier(rec.sn, [e.t, e.sender])) rec.sn = [e.t, e.sender];
+    minOf('ts');
+    if (e.sender && earlier(rec.sn, [e.t, e.sender])) set('sn', [e.t, e.sender]);
     const tuple = [e.segment, e.variant, e.sender, e.country].map((v) => v ?? '').join(SEP);
-    if (earlier(rec.tp, [e.t, tuple])) rec.tp = [e.t, tuple];
+    if (earlier(rec.tp, [e.t, tuple])) set('tp', [e.t, tuple]);
   }
-  if (e.type === 'delivered' || e.type === 'opened') rec.td = minT(rec.td, e.t);
-  if (e.type === 'opened') rec.to = minT(rec.to, e.t);
+  if (e.type === 'delivered' || e.type === 'opened') minOf('td');
+  if (e.type === 'opened') minOf('to');
   if (e.type === 'failed') {
-    rec.tfl = minT(rec.tfl, e.t);
-    if (earlier(rec.ec, [e.t, e.errorCode ?? 'none'])) rec.ec = [e.t, e.errorCode ?? 'none'];
+    minOf('tfl');
+    if (earlier(rec.ec, [e.t, e.errorCode ?? 'none'])) set('ec', [e.t, e.errorCode ?? 'none']);
   }
   if (e.cost) {
     const c = rec.cost;
-    const next: [number, number, string] = [e.t, e.cost.u, e.cost.cur];
     if (!c || e.t > c[0] || (e.t === c[0] && (e.cost.u > c[1] || (e.cost.u === c[1] && e.cost.cur > c[2]))))
-      rec.cost = next;
+      set('cost', [e.t, e.cost.u, e.cost.cur]);
   }
-  mergeEffects(rec, e);
-  return JSON.stringify(rec) !== before;
+  return mergeEffects(rec, e) || changed;
 }
 
-function mergeEffects(rec: MessageRec, e: Ev): void {
-  if (e.type === 'clicked') rec.clk = addEffect(rec.clk, [e.idh, e.t]) ?? rec.clk;
-  else if (e.type === 'replied') {
-    if (!rec.rpl?.includes(e.t)) rec.rpl = [...(rec.rpl ?? []), e.t].sort((a, b) => a - b);
-  } else if (e.type === 'converted')
-    rec.cnv = addEffect(rec.cnv, [e.idh, e.t, e.value?.u ?? 0, e.value?.cur ?? '']) ?? rec.cnv;
-  else if (e.type === 'survey_answered' && e.score !== undefined)
-    rec.srv = addEffect(rec.srv, [e.idh, e.t, e.score]) ?? rec.srv;
-  else if (isSetType(e.type)) rec.set = addEffect(rec.set, [e.idh, e.type, e.t]) ?? rec.set;
+/** Per-event effects, a set by event digest. True when the event was new to it. */
+function mergeEffects(rec: MessageRec, e: Ev): boolean {
+  if (e.type === 'clicked') {
+    const next = addEffect(rec.clk, [e.idh, e.t]);
+    if (next) rec.clk = next;
+    return next !== undefined;
+  }
+  if (e.type === 'replied') {
+    if (rec.rpl?.includes(e.t)) return false;
+    rec.rpl = [...(rec.rpl ?? []), e.t].sort((a, b) => a - b);
+    return true;
+  }
+  if (e.type === 'converted') {
+    const next = addEffect(rec.cnv, [e.idh, e.t, e.value?.u ?? 0, e.value?.cur ?? '']);
+    if (next) rec.cnv = next;
+    return next !== undefined;
+  }
+  if (e.type === 'survey_answered' && e.score !== undefined) {
+    const next = addEffect(rec.srv, [e.idh, e.t, e.score]);
+    if (next) rec.srv = next;
+    return next !== undefined;
+  }
+  if (isSetType(e.type)) {
+    const next = addEffect(rec.set, [e.idh, e.type, e.t]);
+    if (next) rec.set = next;
+    return next !== undefined;
+  }
+  return false;
 }
 
 /** What attribution and counting read of a message (docs/semantics.md §1). */

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arbEventSet } from '@tally/model';
+import { toEv } from '../state/event.ts';
+import { mergeOwnEvent, newMessage, type MessageRec } from '../state/message.ts';
+import { addMessageId, addRecipientEvent, newRecipient, type RecipientRec } from '../state/recipient.ts';
+import {
+  decodeLoose,
+  decodeMessage,
+  decodeRecipient,
+  encodeLoose,
+  encodeMessage,
+  encodeRecipient,
+} from './codec.ts';
+
+describe('record codec', () => {
+  it('gives back every message, recipient and loose record it encodes', () => {
+    fc.assert(
+      fc.property(arbEventSet({ tenants: 1 }), (set) => {
+        const messages = new Map<string, MessageRec>();
+        const recipients = new Map<string, RecipientRec>();
+        for (const c of set.events) {
+          const e = toEv(c, c.arrivalMs);
+          if (e.message) {
+            const m = messages.get(e.message) ?? newMessage(e);
+            mergeOwnEvent(m, e);
+            messages.set(e.message, m);
+          } else if (e.recipient) {
+            const r = recipients.get(e.recipient) ?? newRecipient(e.tenant, e.recipient, e.t);
+            addRecipientEvent(r, e);
+            for (const id of messages.keys()) addMessageId(r, id, e.t);
+            r.fz = { oo: ['c1'], so: ['+1'] };
+            r.au = { n: 3, rd: { sms: { '20000': 2 } }, lc: [[e.t, 'c1', 'm1']] };
+            recipients.set(e.recipient, r);
+          }
+        }
+        for (const m of messages.values()) {
+          m.ab = 32;
+          m.ar = [m.ch[0] + 5];
+          const field = `${m.tn} ${m.m}`;
+          expect(decodeMessage(field, encodeMessage({ rec: m }))).toEqual({ rec: m });
+          expect(decodeMessage(field, encodeMessage({ rec: m, anon: [[1, '{}']] }))).toEqual({
+            rec: m,
+            anon: [[1, '{}']],
+          });
+        }
+        for (const r of recipients.values())
+          expect(decodeRecipient(`${r.tn} ${r.r}`, encodeRecipient(r))).toEqual(r);
+      }),
+      { numRuns: 100 },
+    );
+    const loose = {
+      ev: {
+        tn: 't',
+        h: 'abc',
+        y: 'converted' as const,
+        t: 5,
+        ch: 'push' as const,
+        c: 'c1',
+        v: [10, 'EUR'] as [number, string],
+      },
+    };
+    expect(decodeLoose('t abc', encodeLoose(loose))).toEqual(loose);
+    expect(decodeLoose('t late:x', encodeLoose({ late: { y: 'opened', until: 9 } }))).toEqual({
+      late: { y: 'opened', until: 9 },
+    });
+  });
+});
