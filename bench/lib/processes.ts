@@ -99,7 +99,7 @@ export async function startProcess(
   const child = spawn(cmd, argv, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_VERBOSE === '1' ? 'inherit' : 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -1,10 +1,13 @@
 /**
  * A topic of canonical events for the aggregator scenarios, and the bare consume-and-discard
  * baseline over it. The mix per message: sent (with campaign, recipient, segment, cost) and
- * delivered; a third of messages opened, a seventh clicked (≈2.5 events per message).
+ * delivered; a third of messages opened, a seventh clicked (≈2.5 events per message). Receipts
+ * carry the recipient, as every provider's do, except one in fifty (an API receipt naming only
+ * the message, which the aggregator forwards to the recipient's partition). Keyed like ingest
+ * keys them (`recordKey`).
  */
 import { Kafka, logLevel } from 'kafkajs';
-import type { CanonicalEvent } from '@tally/events';
+import { recordKey, type CanonicalEvent } from '@tally/events';
 
 export const BENCH_TENANT = 'benchco';
 
@@ -17,7 +20,13 @@ function* mixedEvents(n: number): Generator<CanonicalEvent> {
   let made = 0;
   for (let i = 0; made < n; i++) {
     const messageId = `m${i}`;
-    const base = { tenantId: BENCH_TENANT, channel: 'sms' as const, messageId };
+    const recipientId = `r${i % 50_000}`;
+    const base = {
+      tenantId: BENCH_TENANT,
+      channel: 'sms' as const,
+      messageId,
+      ...(i % 50 === 49 ? {} : { recipientId }),
+    };
     const at = (s: number) => new Date(t0 + i + s * 1000).toISOString();
     const all: CanonicalEvent[] = [
       {
@@ -26,7 +35,7 @@ function* mixedEvents(n: number): Generator<CanonicalEvent> {
         type: 'sent',
         occurredAt: at(0),
         campaignId: `c${i % 20}`,
-        recipientId: `r${i % 50_000}`,
+        recipientId,
         segment: i % 2 ? 'vip' : 'regular',
         cost: { amount: 0.0075, currency: 'USD' },
       },
@@ -76,7 +85,7 @@ export async function fillTopic(
   for (const e of mixedEvents(n)) {
     if (e.type === 'sent') messages++;
     if (e.recipientId) recipients.add(e.recipientId);
-    batch.push({ key: e.messageId ?? e.eventId, value: JSON.stringify(e) });
+    batch.push({ key: recordKey(e), value: JSON.stringify(e) });
     if (batch.length === 5000) {
       await producer.send({ topic: topics.events, acks: -1, messages: batch });
       batch = [];

@@ -157,7 +157,16 @@ export function createSnapshotter(opts: SnapshotOptions) {
       stats.records += await storeRecords(client, cut);
     }
     stats.scopeKeys += await storeScopes(client, scopes, id);
-    await storeReadable(client, scopes, audience, id);
+    // The readable copies are for people, not for restores: if they cannot be written, the state
+    // still is (a savepoint keeps one bad row from failing the snapshot).
+    await client.query('SAVEPOINT readable');
+    try {
+      await storeReadable(client, scopes, audience, id);
+      await client.query('RELEASE SAVEPOINT readable');
+    } catch (err) {
+      await client.query('ROLLBACK TO SAVEPOINT readable');
+      log.error({ err }, 'snapshot_readable_copies_failed');
+    }
   }
 
   async function storeRecords(client: PoolClient, cut: PartitionCut): Promise<number> {
@@ -223,7 +232,7 @@ export function createSnapshotter(opts: SnapshotOptions) {
     audience: Awaited<ReturnType<typeof readAudience>>,
     id: string,
   ): Promise<void> {
-    const minutes: [string, string, Date, string, string][] = [];
+    const minutes = new Map<string, [string, string, Date, string, string]>();
     const counters = new Map<string, { tenant: string; campaign: string; counts?: string; money?: string }>();
     for (const s of scopes)
       for (const e of s.entries) {
@@ -249,7 +258,13 @@ export function createSnapshotter(opts: SnapshotOptions) {
           const money = moneyUnitsOf(e.fields);
           for (const [metric, v] of Object.entries({ ...numbers(e.fields), ...money }))
             if (!metric.endsWith(':hi') && isStorableText(metric))
-              minutes.push([k.tenant, k.campaign, new Date(k.minute * 60_000), metric, String(v)]);
+              minutes.set(`${k.tenant} ${k.campaign} ${k.minute} ${metric}`, [
+                k.tenant,
+                k.campaign,
+                new Date(k.minute * 60_000),
+                metric,
+                String(v),
+              ]);
         }
       }
     for (const c of counters.values())
@@ -261,12 +276,14 @@ export function createSnapshotter(opts: SnapshotOptions) {
       );
     await storeRows(
       client,
-      minutes,
+      [...minutes.values()],
       `INSERT INTO campaign_minute_counts(tenant_id, campaign_id, minute, metric, value)
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[])
        ON CONFLICT (tenant_id, campaign_id, minute, metric) DO UPDATE SET value = EXCLUDED.value`,
     );
-    const rows = audience
+    // One row per recipient (the last read wins), whatever repeats across partitions.
+    const byRecipient = new Map(audience.map((a) => [`${a.tenant} ${a.recipient}`, a]));
+    const rows = [...byRecipient.values()]
       .filter(
         (a) =>
           storable(a.tenant, a.recipient) &&
