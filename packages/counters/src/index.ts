@@ -8,4 +8,3 @@ export { PartitionApplier, type ApplierDeps, type ApplyOutcome } from './partiti
 export type { InputRecord } from './partition/batch.ts';
 export * from './partition/cuts.ts';
 export { decodeRecipient, decodeMessage, splitField } from './partition/codec.ts';
-export { audienceRows, touchedRecipients, type AudienceRow } from './partition/audience-rows.ts';

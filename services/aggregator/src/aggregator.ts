@@ -67,8 +67,6 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     groupId: cfg.AGGREGATOR_GROUP_ID,
     topic,
     partitions: TOPICS.events.partitions,
-    recipientTtlSeconds: cfg.RECIPIENT_TTL_SECONDS,
-    windows: (tenants) => windows.forTenants(tenants, Date.now()),
   });
 
   function applierFor(partition: number): PartitionApplier {

@@ -10,17 +10,14 @@
  */
 import type { Redis } from 'ioredis';
 import {
-  audienceRows,
   cleanPartition,
   cleanScope,
   cutPartition,
   cutScope,
   moneyUnitsOf,
-  touchedRecipients,
   type PartitionCut,
   type RedisKeys,
   type ScopeCut,
-  type TenantWindows,
 } from '@tally/counters';
 import { withTransaction, type Pool, type PoolClient } from '@tally/db';
 import { isStorableText } from '@tally/events';
@@ -35,8 +32,6 @@ export interface SnapshotOptions {
   groupId: string;
   topic: string;
   partitions: number;
-  recipientTtlSeconds: number;
-  windows: (tenants: string[]) => Promise<(tenant: string) => TenantWindows>;
 }
 
 export interface SnapshotStats {
@@ -56,27 +51,20 @@ export function createSnapshotter(opts: SnapshotOptions) {
   async function takeSnapshot(): Promise<number> {
     const result = await withStateLock(opts.pool, opts.keys.prefix, false, async () => {
       const stats: SnapshotStats = { records: 0, scopeKeys: 0, longestCutMs: 0 };
-      const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
-        const t0 = performance.now();
-        try {
-          return await fn();
-        } finally {
-          stats.longestCutMs = Math.max(stats.longestCutMs, performance.now() - t0);
-        }
-      };
       const cuts: PartitionCut[] = [];
       for (let p = 0; p < opts.partitions; p++) {
-        const cut = await timed(() => cutPartition(opts.redis, opts.keys, opts.topic, p));
+        const cut = await cutPartition(opts.redis, opts.keys, opts.topic, p);
         if (cut) cuts.push(cut);
       }
       const tags = [...new Set(cuts.flatMap((c) => c.scopes.map(([tag]) => tag)))];
       const scopes: ScopeCut[] = [];
-      for (const tag of tags) scopes.push(await timed(() => cutScope(opts.redis, opts.keys, tag)));
+      for (const tag of tags) scopes.push(await cutScope(opts.redis, opts.keys, tag));
+      stats.longestCutMs = Math.max(0, ...cuts.map((c) => c.scriptMs), ...scopes.map((c) => c.scriptMs));
       if (cuts.every((c) => c.rows.length === 0) && scopes.every((s) => s.entries.length === 0)) {
         await storeOffsetsOnly(cuts);
         return 0;
       }
-      const audience = await readAudience(cuts);
+      const audience = audienceOf(cuts);
       await withTransaction(opts.pool, (client) => store(client, cuts, scopes, audience, stats));
       for (const cut of cuts) await cleanPartition(opts.redis, opts.keys, cut);
       for (const s of scopes) await cleanScope(opts.redis, opts.keys, s);
@@ -95,27 +83,22 @@ export function createSnapshotter(opts: SnapshotOptions) {
     });
   }
 
-  async function readAudience(cuts: PartitionCut[]) {
-    const out = [];
-    for (const cut of cuts) {
-      const fields = touchedRecipients(cut.rows);
-      const tenants = fields.map((f) => f.slice(0, f.indexOf(' ')));
-      const windows = await opts.windows(tenants);
-      const keepDays = Math.ceil(opts.recipientTtlSeconds / 86_400) + 1;
-      for (let i = 0; i < fields.length; i += CHUNK)
-        out.push(
-          ...(await audienceRows(
-            opts.redis,
-            opts.keys,
-            opts.topic,
-            cut.partition,
-            fields.slice(i, i + CHUNK),
-            windows,
-            keepDays,
-          )),
-        );
-    }
-    return out;
+  /** The audience rows the applier computed with each batch (rows `a` of the cuts). */
+  function audienceOf(
+    cuts: PartitionCut[],
+  ): { tenant: string; recipient: string; row: Record<string, string> }[] {
+    return cuts.flatMap((c) =>
+      c.rows
+        .filter((r) => r.kind === 'a' && r.value !== '')
+        .map((r) => {
+          const cut = r.field.indexOf(' ');
+          return {
+            tenant: r.field.slice(0, cut),
+            recipient: r.field.slice(cut + 1),
+            row: JSON.parse(r.value) as Record<string, string>,
+          };
+        }),
+    );
   }
 
   async function newSnapshot(client: PoolClient, campaigns: number): Promise<string> {
@@ -145,7 +128,7 @@ export function createSnapshotter(opts: SnapshotOptions) {
     client: PoolClient,
     cuts: PartitionCut[],
     scopes: ScopeCut[],
-    audience: Awaited<ReturnType<typeof readAudience>>,
+    audience: ReturnType<typeof audienceOf>,
     stats: SnapshotStats,
   ): Promise<void> {
     const id = await newSnapshot(
@@ -170,8 +153,9 @@ export function createSnapshotter(opts: SnapshotOptions) {
   }
 
   async function storeRecords(client: PoolClient, cut: PartitionCut): Promise<number> {
-    const live = cut.rows.filter((r) => r.value !== '');
-    const gone = cut.rows.filter((r) => r.value === '');
+    const records = cut.rows.filter((r) => r.kind !== 'a');
+    const live = records.filter((r) => r.value !== '');
+    const gone = records.filter((r) => r.value === '');
     for (let i = 0; i < live.length; i += CHUNK) {
       const part = live.slice(i, i + CHUNK);
       await client.query(
@@ -194,7 +178,7 @@ export function createSnapshotter(opts: SnapshotOptions) {
            AND (kind, field) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
         [opts.keys.prefix, cut.topic, cut.partition, gone.map((r) => r.kind), gone.map((r) => r.field)],
       );
-    return cut.rows.length;
+    return records.length;
   }
 
   async function storeScopes(client: PoolClient, scopes: ScopeCut[], id: string): Promise<number> {
@@ -229,7 +213,7 @@ export function createSnapshotter(opts: SnapshotOptions) {
   async function storeReadable(
     client: PoolClient,
     scopes: ScopeCut[],
-    audience: Awaited<ReturnType<typeof readAudience>>,
+    audience: ReturnType<typeof audienceOf>,
     id: string,
   ): Promise<void> {
     const minutes = new Map<string, [string, string, Date, string, string]>();

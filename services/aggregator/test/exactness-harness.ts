@@ -107,8 +107,6 @@ export async function runPlan(
     groupId: 'property',
     topic: TOPIC,
     partitions: plan.partitions,
-    recipientTtlSeconds: 92 * 86_400,
-    windows: () => Promise.resolve(windows),
   });
   const cursor = logs.map(() => 0);
   const steps: string[] = [];

@@ -66,8 +66,6 @@ describe('snapshots', () => {
       groupId: 'g',
       topic: TOPIC,
       partitions: 2,
-      recipientTtlSeconds: 92 * 86_400,
-      windows: () => Promise.resolve(() => DEFAULT_TENANT_WINDOWS),
     });
     expect(await snapshotter.snapshot()).toBeGreaterThan(0);
     const held = await Promise.all([0, 1].map((p) => redis.hlen(keys.partition(TOPIC, p).messages)));

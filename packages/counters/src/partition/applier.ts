@@ -99,7 +99,7 @@ export class PartitionApplier {
         cache: this.cache,
         streamTime,
         partition: this.deps.partition,
-        windows: this.deps.windows,
+        windows: (tenants) => this.deps.windows(tenants),
         recipientTtlMs: this.deps.recipientTtlMs ?? 92 * 86_400_000,
         messageHome: (t, m) => this.deps.messageHome(t, m),
       };
@@ -221,7 +221,11 @@ export class PartitionApplier {
     const run = new BatchRun(
       this.cache,
       ctx,
-      { partition: this.deps.partition, messageHome: (t, m) => this.deps.messageHome(t, m) },
+      {
+        partition: this.deps.partition,
+        messageHome: (t, m) => this.deps.messageHome(t, m),
+        audienceDays: Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1,
+      },
       meta.stream,
     );
     for (const r of records) run.add(r);
@@ -267,6 +271,7 @@ export class PartitionApplier {
       tombstones: [],
       dirtyScopes: writes.map((w) => w.tag),
       anonymous: res.anonymous,
+      audience: [...res.audience].map(([f, row]): [string, string] => [f, JSON.stringify(row)]),
     });
     if (out.status !== 'ok') {
       this.reset();

@@ -10,10 +10,12 @@ import { scopeId, type Contribution } from '../state/contribution.ts';
 import {
   countAnonymous,
   countCluster,
+  countClusterWith,
   countLoose,
   type Cluster,
   type LooseEv,
 } from '../state/count-cluster.ts';
+import { audienceRow } from '../state/audience.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { isLate, toEv, type Ev } from '../state/event.ts';
@@ -41,6 +43,8 @@ export interface Forward {
 /** Where things live: this partition, and the partition a message's recipient-less events go to. */
 export interface Placement {
   partition: number;
+  /** Days of messages per day an audience row keeps. */
+  audienceDays: number;
   messageHome(tenant: string, messageId: string): number;
 }
 
@@ -56,6 +60,8 @@ export interface BatchResult {
   registrations: Map<string, number>;
   outcomes: Record<RecordOutcome, number>;
   stream: number;
+  /** recipient_state rows of the recipients the batch changed (snapshots copy them to Postgres). */
+  audience: Map<string, Record<string, string>>;
 }
 
 type Touched =
@@ -118,6 +124,7 @@ export class BatchRun {
       registrations: new Map(),
       outcomes: { applied: 0, duplicate: 0, late: 0, forwarded: 0 },
       stream,
+      audience: new Map(),
     };
   }
 
@@ -292,6 +299,11 @@ export class BatchRun {
       const m = this.cache.message(fieldOf(rec.tn, id));
       if (m) messages.set(id, m.rec);
     }
-    return countCluster({ rec, messages }, this.ctx);
+    const after = countClusterWith({ rec, messages }, this.ctx);
+    this.result.audience.set(
+      t.field,
+      audienceRow(rec, [...after.views.values()], after.targets, this.place.audienceDays),
+    );
+    return after.out;
   }
 }

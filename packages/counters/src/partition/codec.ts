@@ -79,8 +79,8 @@ export function decodeRecipient(field: string, s: string): RecipientRec {
     ev: (arr(a[3]) ?? []).map((x) => decodeEv(x as J[])),
   };
   if (arr(a[4])) rec.sub = a[4] as RecipientRec['sub'];
-  if (a[5] && typeof a[5] === 'object') rec.fz = a[5] as RecipientRec['fz'];
-  if (a[6] && typeof a[6] === 'object') rec.au = a[6] as RecipientRec['au'];
+  if (a[5] && typeof a[5] === 'object') rec.fz = a[5];
+  if (a[6] && typeof a[6] === 'object') rec.au = a[6];
   return rec;
 }
 

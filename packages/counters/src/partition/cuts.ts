@@ -36,6 +36,8 @@ function scripts(redis: Redis): Scripts {
 }
 
 export type RecordKind = 'r' | 'm' | 'e' | 'x';
+/** Rows of a cut: records, and `a` — audience rows the applier left for this snapshot only. */
+export type CutKind = RecordKind | 'a';
 
 export interface PartitionCut {
   topic: string;
@@ -47,7 +49,9 @@ export interface PartitionCut {
   from: number;
   n: number;
   /** Records written since the last stored cut: kind, field, value ("" = deleted). */
-  rows: { kind: RecordKind; field: string; value: string }[];
+  rows: { kind: CutKind; field: string; value: string }[];
+  /** How long the cut script itself ran (it blocks Redis; reading the rows after does not). */
+  scriptMs: number;
   /** Scopes written since the last cut, with their counters (for the clean). */
   scopes: [string, string][];
 }
@@ -69,6 +73,7 @@ export async function cutPartition(
   partition: number,
 ): Promise<PartitionCut | undefined> {
   const k = keys.partition(topic, partition);
+  const t0 = performance.now();
   const [meta, outbox, from, n, scopes] = await scripts(redis).tallyPartitionCut(
     '4',
     k.meta,
@@ -77,6 +82,7 @@ export async function cutPartition(
     k.dirtyScopes,
     k.cutPrefix,
   );
+  const scriptMs = performance.now() - t0;
   const m = Object.fromEntries(pairs(meta));
   if (m.epoch === undefined) return undefined;
   const merged = new Map<string, string>();
@@ -96,8 +102,9 @@ export async function cutPartition(
     outbox,
     from: Number(from),
     n: Number(n),
-    rows: [...merged].map(([f, value]) => ({ kind: f.slice(0, 1) as RecordKind, field: f.slice(2), value })),
+    rows: [...merged].map(([f, value]) => ({ kind: f.slice(0, 1) as CutKind, field: f.slice(2), value })),
     scopes: pairs(scopes),
+    scriptMs,
   };
 }
 
@@ -119,14 +126,17 @@ const s = (b: Buffer | undefined): string => b?.toString('utf8') ?? '';
 
 export interface ScopeCut {
   tag: string;
+  scriptMs: number;
   /** pttl: remaining TTL in ms, -1 none, -2 gone (dump empty); fields: a hash's contents. */
   entries: { key: Buffer; count: string; dump: Buffer; pttl: number; fields: Record<string, string> }[];
 }
 
 export async function cutScope(redis: Redis, keys: RedisKeys, tag: string): Promise<ScopeCut> {
+  const t0 = performance.now();
   const raw = await scripts(redis).tallyScopeCutBuffer('2', keys.fence(tag), keys.touched(tag));
   return {
     tag,
+    scriptMs: performance.now() - t0,
     entries: raw.map(([key, count, dump, pttl, fields]) => ({
       key,
       count: s(count),

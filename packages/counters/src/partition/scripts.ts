@@ -11,7 +11,8 @@
  * anonymous, directory. ARGV: expected next offset, new next offset, stream time, outbox ("" =
  * keep), (unused), then six sections, each a count and its items: records of recipients, messages,
  * loose events, tombstones (field, value; "" deletes), dirty scope ids, and anonymous holds
- * ("+field" claims a message, which must not be in the directory; "-field" releases it).
+ * ("+field" claims a message, which must not be in the directory; "-field" releases it), and
+ * audience rows for the next snapshot only (field, row: into the dirty values as "a field").
  * Returns {'ok'} | {'lost'} (the state is not whole) | {'conflict', next} (another writer moved
  * the partition: a stale owner) | {'dir', field} (a claim raced a directory entry).
  */
@@ -22,10 +23,10 @@ if cur ~= ARGV[1] then return {'conflict', cur} end
 local i = 6
 local function count() local n = tonumber(ARGV[i]) i = i + 1 return n end
 local sections = {}
-for s = 1, 6 do
+for s = 1, 7 do
   local n = count()
   sections[s] = { i, n }
-  if s <= 4 then i = i + 2 * n else i = i + n end
+  if s <= 4 or s == 7 then i = i + 2 * n else i = i + n end
 end
 local anon = sections[6]
 for j = anon[1], anon[1] + anon[2] - 1 do
@@ -46,6 +47,8 @@ for j = anon[1], anon[1] + anon[2] - 1 do
   local f = string.sub(ARGV[j], 2)
   if string.sub(ARGV[j], 1, 1) == '+' then redis.call('HSET', KEYS[9], f, '1') else redis.call('HDEL', KEYS[9], f) end
 end
+local aud = sections[7]
+for j = aud[1], aud[1] + 2 * aud[2] - 1, 2 do redis.call('HSET', KEYS[7], 'a ' .. ARGV[j], ARGV[j + 1]) end
 redis.call('HSET', KEYS[1], 'next', ARGV[2], 'stream', ARGV[3])
 if ARGV[4] ~= '' then redis.call('SET', KEYS[6], ARGV[4]) end
 return {'ok'}

@@ -84,6 +84,8 @@ export interface CommitInput {
   dirtyScopes: string[];
   /** "+field" holds a message here without a recipient, "-field" releases it. */
   anonymous: string[];
+  /** Audience rows (recipient field → JSON) for the next snapshot only (never kept in state). */
+  audience?: [string, string][];
 }
 
 export type CommitResult =
@@ -119,6 +121,8 @@ export async function commit(redis: Redis, k: PartitionKeys, c: CommitInput): Pr
     ...c.dirtyScopes,
     String(c.anonymous.length),
     ...c.anonymous,
+    String(c.audience?.length ?? 0),
+    ...(c.audience ?? []).flat(),
   );
   const [status, arg = ''] = res;
   if (status === 'ok' || status === 'lost') return { status };

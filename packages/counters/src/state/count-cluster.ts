@@ -119,6 +119,14 @@ function countMembers(
 }
 
 export function countCluster(cluster: Cluster, ctx: CountContext): Contribution {
+  return countClusterWith(cluster, ctx).out;
+}
+
+/** The contribution, with the views and targets it was computed from (for the audience row). */
+export function countClusterWith(
+  cluster: Cluster,
+  ctx: CountContext,
+): { out: Contribution; views: Map<string, MessageView>; targets: Map<RecipientEv, Target | undefined> } {
   const out = new Contribution();
   const { rec } = cluster;
   const views = new Map<string, MessageView>();
@@ -139,7 +147,7 @@ export function countCluster(cluster: Cluster, ctx: CountContext): Contribution 
     out.seen(c, e.t, e.ch);
   }
   countMembers(out, ctx, rec, views, targets);
-  return out;
+  return { out, views, targets };
 }
 
 function countPendingMessage(out: Contribution, m: MessageRec): void {

@@ -65,7 +65,6 @@ export function newMessage(e: Ev): MessageRec {
 function earlier<T extends string | number>(cur: Stamped<T> | undefined, next: Stamped<T>): boolean {
   return !cur || next[0] < cur[0] || (next[0] === cur[0] && next[1] < cur[1]);
 }
-const minT = (a: number | undefined, b: number): number => (a === undefined || b < a ? b : a);
 
 function addEffect<T extends [string, ...unknown[]]>(list: T[] | undefined, item: T): T[] | undefined {
   if (list?.some((x) => x[0] === item[0])) return undefined;
