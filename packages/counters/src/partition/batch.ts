@@ -6,20 +6,23 @@
  * applier.ts loads what it needs first and commits what it returns.
  */
 import type { CanonicalEvent, Handover } from '@tally/events';
-import { scopeId, type Contribution } from '../state/contribution.ts';
+import { Contribution, scopeId } from '../state/contribution.ts';
 import {
+  attachments,
   countAnonymous,
-  countCluster,
-  countClusterWith,
   countLoose,
+  countMessagePart,
+  countRecipientPart,
+  hasRecipientPart,
   type Cluster,
   type LooseEv,
 } from '../state/count-cluster.ts';
+import type { Target } from '../state/attribution.ts';
 import { audienceRow } from '../state/audience.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { isLate, toEv, type Ev } from '../state/event.ts';
-import { mergeOwnEvent, newMessage } from '../state/message.ts';
+import { mergeOwnEvent, newMessage, viewOf } from '../state/message.ts';
 import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
 import { fieldOf, type StoredLoose, type StoredMessage } from './codec.ts';
 import type { PartitionCache } from './cache.ts';
@@ -64,8 +67,23 @@ export interface BatchResult {
   audience: Map<string, Record<string, string>>;
 }
 
+/**
+ * A recipient touched by the batch, with what its contribution was before, kept per part: the
+ * recipient part (only when it can be non-empty) and each message the batch changes (computed
+ * just before its first change). Messages it does not change are recomputed only when their
+ * attachments moved.
+ */
+interface ClusterTouch {
+  kind: 'cluster';
+  field: string;
+  cluster: Cluster;
+  attachedBefore: Map<string, RecipientEv[]>;
+  recBefore: Contribution | undefined;
+  msgBefore: Map<string, Contribution | undefined>;
+}
+
 type Touched =
-  | { kind: 'cluster'; field: string; before: Contribution }
+  | ClusterTouch
   | { kind: 'anon'; field: string; before: Contribution | undefined }
   | { kind: 'loose'; field: string; before: Contribution | undefined };
 
@@ -128,9 +146,11 @@ export class BatchRun {
     };
   }
 
-  /** The cluster of a recipient field, loaded (recipient and its messages) or new. */
-  private cluster(tenant: string, recipient: string, t: number): Cluster {
+  /** The touched cluster of a recipient field, loaded (recipient and its messages) or new. */
+  private cluster(tenant: string, recipient: string, t: number): ClusterTouch {
     const field = fieldOf(tenant, recipient);
+    const known = this.touched.get(`r ${field}`);
+    if (known?.kind === 'cluster') return known;
     const rec = this.cache.recipient(field) ?? newRecipient(tenant, recipient, t);
     this.cache.setRecipient(field, rec);
     const messages = new Map<string, StoredMessage['rec']>();
@@ -139,9 +159,35 @@ export class BatchRun {
       if (m) messages.set(id, m.rec);
     }
     const cluster = { rec, messages };
-    if (!this.touched.has(`r ${field}`))
-      this.touched.set(`r ${field}`, { kind: 'cluster', field, before: countCluster(cluster, this.ctx) });
-    return cluster;
+    const touch: ClusterTouch = {
+      kind: 'cluster',
+      field,
+      cluster,
+      attachedBefore: new Map(),
+      recBefore: undefined,
+      msgBefore: new Map(),
+    };
+    const views = new Map([...messages.values()].map((m) => [m.m, viewOf(m)]));
+    if (hasRecipientPart(rec, views.values())) {
+      const { targets, byMessage } = attachments(rec, [...views.values()], this.ctx);
+      touch.attachedBefore = byMessage;
+      touch.recBefore = new Contribution();
+      countRecipientPart(touch.recBefore, this.ctx, rec, views, targets);
+    }
+    this.touched.set(`r ${field}`, touch);
+    return touch;
+  }
+
+  /** Notes a message's part before the batch first changes it. */
+  private beforeMessage(touch: ClusterTouch, m: StoredMessage['rec'] | undefined, id: string): void {
+    if (touch.msgBefore.has(id)) return;
+    if (!m) {
+      touch.msgBefore.set(id, undefined);
+      return;
+    }
+    const out = new Contribution();
+    countMessagePart(out, this.ctx, viewOf(m), touch.attachedBefore.get(id) ?? []);
+    touch.msgBefore.set(id, out);
   }
 
   /** Notes a held message's contribution before the batch changes it (none when it is new). */
@@ -213,7 +259,8 @@ export class BatchRun {
   }
 
   private toCluster(e: Ev, recipient: string): RecordOutcome {
-    const cluster = this.cluster(e.tenant, recipient, e.t);
+    const touch = this.cluster(e.tenant, recipient, e.t);
+    const { cluster } = touch;
     const rfield = fieldOf(e.tenant, recipient);
     if (e.message === undefined) {
       if (!addRecipientEvent(cluster.rec, e)) return 'duplicate';
@@ -233,8 +280,10 @@ export class BatchRun {
         if (home !== this.place.partition) this.result.registrations.set(mfield, home);
       }
       m = held?.rec ?? newMessage(e);
+      this.beforeMessage(touch, undefined, e.message);
       cluster.messages.set(e.message, m);
     }
+    this.beforeMessage(touch, m, e.message);
     this.cache.setMessage(mfield, { rec: m });
     if (addMessageId(cluster.rec, e.message, e.t)) this.result.recipients.add(rfield);
     if (!mergeOwnEvent(m, { ...e, recipient })) return 'duplicate';
@@ -279,11 +328,53 @@ export class BatchRun {
 
   /** Closes the batch: every touched entity's contribution after, minus before. */
   finish(): BatchResult {
-    for (const t of this.touched.values()) this.result.delta.diff(t.before, this.after(t));
+    for (const t of this.touched.values()) {
+      if (t.kind === 'cluster') this.finishCluster(t);
+      else this.result.delta.diff(t.before, this.after(t));
+    }
     return this.result;
   }
 
-  private after(t: Touched): Contribution | undefined {
+  private finishCluster(t: ClusterTouch): void {
+    const { rec, messages } = t.cluster;
+    const views = new Map([...messages.values()].map((m) => [m.m, viewOf(m)]));
+    let attachedAfter = new Map<string, RecipientEv[]>();
+    const affected = new Set(t.msgBefore.keys());
+    let targets = new Map<RecipientEv, Target | undefined>();
+    if (t.recBefore || hasRecipientPart(rec, views.values())) {
+      const a = attachments(rec, [...views.values()], this.ctx);
+      attachedAfter = a.byMessage;
+      targets = a.targets;
+      const recAfter = new Contribution();
+      countRecipientPart(recAfter, this.ctx, rec, views, targets);
+      this.result.delta.diff(t.recBefore, recAfter);
+      const sig = (list: RecipientEv[] | undefined) => (list ?? []).map((e) => e.h).join(' ');
+      for (const id of new Set([...t.attachedBefore.keys(), ...attachedAfter.keys()]))
+        if (sig(t.attachedBefore.get(id)) !== sig(attachedAfter.get(id))) affected.add(id);
+    }
+    for (const id of affected) {
+      const v = views.get(id);
+      let before = t.msgBefore.get(id);
+      if (!t.msgBefore.has(id) && v) {
+        before = new Contribution();
+        countMessagePart(before, this.ctx, v, t.attachedBefore.get(id) ?? []);
+      }
+      let after: Contribution | undefined;
+      if (v) {
+        after = new Contribution();
+        countMessagePart(after, this.ctx, v, attachedAfter.get(id) ?? []);
+      }
+      this.result.delta.diff(before, after);
+    }
+    if (targets.size === 0 && rec.ev.length > 0)
+      targets = attachments(rec, [...views.values()], this.ctx).targets;
+    this.result.audience.set(
+      t.field,
+      audienceRow(rec, [...views.values()], targets, this.place.audienceDays),
+    );
+  }
+
+  private after(t: Exclude<Touched, ClusterTouch>): Contribution | undefined {
     if (t.kind === 'loose') {
       const l = this.cache.looseEvent(t.field);
       return !l || l.late ? undefined : countLoose(l.ev, this.ctx);
@@ -292,18 +383,6 @@ export class BatchRun {
       const m = this.cache.message(t.field);
       return m?.anon ? countAnonymous(m.rec, this.ctx) : undefined;
     }
-    const rec = this.cache.recipient(t.field);
-    if (!rec) return undefined;
-    const messages = new Map<string, StoredMessage['rec']>();
-    for (const id of rec.ms) {
-      const m = this.cache.message(fieldOf(rec.tn, id));
-      if (m) messages.set(id, m.rec);
-    }
-    const after = countClusterWith({ rec, messages }, this.ctx);
-    this.result.audience.set(
-      t.field,
-      audienceRow(rec, [...after.views.values()], after.targets, this.place.audienceDays),
-    );
-    return after.out;
+    return undefined;
   }
 }

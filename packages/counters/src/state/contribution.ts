@@ -26,24 +26,34 @@ export function parseScopeId(id: string): Scope {
   return { kind: kind === 's' ? 's' : 'c', tenant, id: rest };
 }
 
-/** A cell of an aggregate: scope, key within the scope (e.g. `counts`, `w:29000000`), field. */
-export function cellId(scope: string, key: string, field: string): string {
-  return `${scope}${S1}${S1}${key}${S1}${S1}${field}`;
-}
-
-export function parseCellId(cell: string): { scope: string; key: string; field: string } {
-  const [scope = '', key = '', field = ''] = cell.split(`${S1}${S1}`);
-  return { scope, key, field };
-}
-
 export interface CampaignMeta {
   firstAt: number;
   channel: string;
 }
 
+/** scope → key → field → value. */
+export type Cells<T> = Map<string, Map<string, Map<string, T>>>;
+
+function cell<T>(cells: Cells<T>, scope: string, key: string): Map<string, T> {
+  let byKey = cells.get(scope);
+  if (!byKey) cells.set(scope, (byKey = new Map()));
+  let fields = byKey.get(key);
+  if (!fields) byKey.set(key, (fields = new Map()));
+  return fields;
+}
+
+export function getCell<T>(cells: Cells<T>, scope: string, key: string, field: string): T | undefined {
+  return cells.get(scope)?.get(key)?.get(field);
+}
+
+export function* eachCell<T>(cells: Cells<T>): Generator<[string, string, string, T]> {
+  for (const [scope, byKey] of cells)
+    for (const [key, fields] of byKey) for (const [field, v] of fields) yield [scope, key, field, v];
+}
+
 export class Contribution {
-  readonly ints = new Map<string, number>();
-  readonly money = new Map<string, bigint>();
+  readonly ints: Cells<number> = new Map();
+  readonly money: Cells<bigint> = new Map();
   /** Campaign scope id → earliest (t, channel) of what counts to it. */
   readonly firstAt = new Map<string, CampaignMeta>();
   /** Scope id (campaign or sender) → newest minute it has counts in. */
@@ -52,13 +62,13 @@ export class Contribution {
   readonly dims = new Map<string, Map<string, string>>();
 
   add(scope: string, key: string, field: string, n = 1): void {
-    const c = cellId(scope, key, field);
-    this.ints.set(c, (this.ints.get(c) ?? 0) + n);
+    const f = cell(this.ints, scope, key);
+    f.set(field, (f.get(field) ?? 0) + n);
   }
 
   addMoney(scope: string, key: string, field: string, units: number): void {
-    const c = cellId(scope, key, field);
-    this.money.set(c, (this.money.get(c) ?? 0n) + BigInt(units));
+    const f = cell(this.money, scope, key);
+    f.set(field, (f.get(field) ?? 0n) + BigInt(units));
   }
 
   seen(scope: string, t: number, channel: string): void {

@@ -132,10 +132,37 @@ export function countClusterWith(
   const views = new Map<string, MessageView>();
   for (const m of cluster.messages.values()) views.set(m.m, viewOf(m));
   const { targets, byMessage } = attachments(rec, [...views.values()], ctx);
-  for (const v of views.values()) {
-    if (v.campaign === undefined) countPendingMessage(out, v.rec);
-    else countMessage(out, ctx, v, byMessage.get(v.rec.m) ?? []);
-  }
+  for (const v of views.values()) countMessagePart(out, ctx, v, byMessage.get(v.rec.m) ?? []);
+  countRecipientPart(out, ctx, rec, views, targets);
+  return { out, views, targets };
+}
+
+/**
+ * One message's part of its recipient's contribution: its counts with what is attached to it
+ * (or, without a campaign, its pending mark). A batch recomputes only the messages it touched
+ * and those whose attachments moved.
+ */
+export function countMessagePart(
+  out: Contribution,
+  ctx: CountContext,
+  v: MessageView,
+  attached: RecipientEv[],
+): void {
+  if (v.campaign === undefined) countPendingMessage(out, v.rec);
+  else countMessage(out, ctx, v, attached);
+}
+
+/**
+ * The recipient's own part: per-event effects of its attributed recipient-level events, its
+ * pending ones, and the recipient sets (each recipient once per campaign).
+ */
+export function countRecipientPart(
+  out: Contribution,
+  ctx: CountContext,
+  rec: RecipientRec,
+  views: Map<string, MessageView>,
+  targets: Map<RecipientEv, Target | undefined>,
+): void {
   const tenant = scopeId({ kind: 't', tenant: rec.tn });
   for (const [e, target] of targets) {
     if (!target) {
@@ -147,7 +174,14 @@ export function countClusterWith(
     out.seen(c, e.t, e.ch);
   }
   countMembers(out, ctx, rec, views, targets);
-  return { out, views, targets };
+}
+
+/** Whether the recipient part can be non-empty (else a batch can skip it). */
+export function hasRecipientPart(rec: RecipientRec, views: Iterable<MessageView>): boolean {
+  if (rec.ev.length > 0 || rec.fz) return true;
+  for (const v of views)
+    if (v.rec.set?.length || (v.channel === 'in_app' && (v.rec.b & BIT.opened) !== 0)) return true;
+  return false;
 }
 
 function countPendingMessage(out: Contribution, m: MessageRec): void {

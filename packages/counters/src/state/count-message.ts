@@ -20,6 +20,18 @@ export interface CountContext {
 const DAY = 86_400_000;
 const SEP = '\u0000';
 
+/** Send tuples repeat across a campaign's messages: their ids are remembered (bounded). */
+const tupleIds = new Map<string, string>();
+function tupleIdOf(tuple: string): string {
+  let id = tupleIds.get(tuple);
+  if (id === undefined) {
+    if (tupleIds.size > 100_000) tupleIds.clear();
+    id = digest(tuple);
+    tupleIds.set(tuple, id);
+  }
+  return id;
+}
+
 export function minuteOf(ms: number): number {
   return Math.floor(ms / 60_000);
 }
@@ -97,7 +109,7 @@ const SENDER_STATUSES: ReadonlySet<StatusName> = new Set(['sent', 'delivered', '
 function countStatuses(out: Contribution, ctx: CountContext, v: MessageView, bits: number, t: Times): void {
   const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
   const s = v.sender === undefined ? undefined : scopeId({ kind: 's', tenant: v.rec.tn, id: v.sender });
-  const tupleId = v.tuple === undefined ? undefined : digest(v.tuple);
+  const tupleId = v.tuple === undefined ? undefined : tupleIdOf(v.tuple);
   if (v.tuple !== undefined && tupleId !== undefined) out.tuple(c, tupleId, v.tuple);
   const ec = v.rec.ec?.[1] ?? 'none';
   for (const name of STATUS_NAMES) {

@@ -4,7 +4,7 @@
  * (money as bigint); registers (first event time, newest active minute, tuple spellings) are
  * carried from the "after" side, since writing them is idempotent.
  */
-import { cellId, parseCellId, type CampaignMeta, type Contribution } from './contribution.ts';
+import { eachCell, getCell, type CampaignMeta, type Contribution } from './contribution.ts';
 
 export interface ScopeDelta {
   /** key → field → n (non-zero). */
@@ -24,9 +24,8 @@ export class BatchDelta {
     return s;
   }
 
-  private addInt(cell: string, n: number): void {
+  private addInt(scope: string, key: string, field: string, n: number): void {
     if (n === 0) return;
-    const { scope, key, field } = parseCellId(cell);
     const s = this.scope(scope);
     let k = s.ints.get(key);
     if (!k) s.ints.set(key, (k = new Map<string, number>()));
@@ -35,9 +34,8 @@ export class BatchDelta {
     else k.set(field, v);
   }
 
-  private addMoney(cell: string, n: bigint): void {
+  private addMoney(scope: string, key: string, field: string, n: bigint): void {
     if (n === 0n) return;
-    const { scope, key, field } = parseCellId(cell);
     const s = this.scope(scope);
     let k = s.money.get(key);
     if (!k) s.money.set(key, (k = new Map<string, bigint>()));
@@ -48,10 +46,18 @@ export class BatchDelta {
 
   /** Adds after − before. */
   diff(before: Contribution | undefined, after: Contribution | undefined): void {
-    for (const [c, n] of after?.ints ?? []) this.addInt(c, n - (before?.ints.get(c) ?? 0));
-    for (const [c, n] of before?.ints ?? []) if (!after?.ints.has(c)) this.addInt(c, -n);
-    for (const [c, n] of after?.money ?? []) this.addMoney(c, n - (before?.money.get(c) ?? 0n));
-    for (const [c, n] of before?.money ?? []) if (!after?.money.has(c)) this.addMoney(c, -n);
+    if (after)
+      for (const [sc, k, f, n] of eachCell(after.ints))
+        this.addInt(sc, k, f, n - (before ? (getCell(before.ints, sc, k, f) ?? 0) : 0));
+    if (before)
+      for (const [sc, k, f, n] of eachCell(before.ints))
+        if (!after || getCell(after.ints, sc, k, f) === undefined) this.addInt(sc, k, f, -n);
+    if (after)
+      for (const [sc, k, f, n] of eachCell(after.money))
+        this.addMoney(sc, k, f, n - (before ? (getCell(before.money, sc, k, f) ?? 0n) : 0n));
+    if (before)
+      for (const [sc, k, f, n] of eachCell(before.money))
+        if (!after || getCell(after.money, sc, k, f) === undefined) this.addMoney(sc, k, f, -n);
     if (after) this.registers(after);
   }
 
@@ -74,7 +80,7 @@ export class BatchDelta {
 
   /** Adds n to one cell directly (late events, which belong to no entity). */
   addCell(scope: string, key: string, field: string, n: number): void {
-    this.addInt(cellId(scope, key, field), n);
+    this.addInt(scope, key, field, n);
   }
 
   isEmpty(): boolean {
