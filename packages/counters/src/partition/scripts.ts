@@ -122,7 +122,7 @@ return { redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]) or '', from,
  * (scope, count) pairs.
  */
 export const PARTITION_CLEAN_LUA = `
-for c = tonumber(ARGV[2]), tonumber(ARGV[3]) do redis.call('DEL', ARGV[1] .. c) end
+for c = tonumber(ARGV[2]), tonumber(ARGV[3]) do redis.call('UNLINK', ARGV[1] .. c) end
 redis.call('HSET', KEYS[1], 'cutdone', tonumber(ARGV[3]) + 1)
 for j = 4, #ARGV, 2 do
   if redis.call('HGET', KEYS[2], ARGV[j]) == ARGV[j + 1] then redis.call('HDEL', KEYS[2], ARGV[j]) end

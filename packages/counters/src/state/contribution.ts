@@ -36,9 +36,9 @@ export type Cells<T> = Map<string, Map<string, Map<string, T>>>;
 
 function cell<T>(cells: Cells<T>, scope: string, key: string): Map<string, T> {
   let byKey = cells.get(scope);
-  if (!byKey) cells.set(scope, (byKey = new Map()));
+  if (!byKey) cells.set(scope, (byKey = new Map<string, Map<string, T>>()));
   let fields = byKey.get(key);
-  if (!fields) byKey.set(key, (fields = new Map()));
+  if (!fields) byKey.set(key, (fields = new Map<string, T>()));
   return fields;
 }
 
