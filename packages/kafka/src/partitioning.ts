@@ -6,14 +6,23 @@ import { Partitioners } from 'kafkajs';
 
 const partitioner = Partitioners.DefaultPartitioner();
 
+const metadata = new Map<
+  number,
+  { partitionErrorCode: number; partitionId: number; leader: number; replicas: number[]; isr: number[] }[]
+>();
+
 export function partitionOfKey(key: string, partitions: number): number {
-  const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({
-    partitionErrorCode: 0,
-    partitionId: i,
-    leader: 0,
-    replicas: [0],
-    isr: [0],
-  }));
+  let partitionMetadata = metadata.get(partitions);
+  if (!partitionMetadata) {
+    partitionMetadata = Array.from({ length: partitions }, (_, i) => ({
+      partitionErrorCode: 0,
+      partitionId: i,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    metadata.set(partitions, partitionMetadata);
+  }
   return partitioner({
     topic: 'events',
     partitionMetadata,

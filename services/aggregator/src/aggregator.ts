@@ -82,6 +82,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         now: () => Date.now(),
         cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
         recipientTtlMs: cfg.RECIPIENT_TTL_SECONDS * 1000,
+        audienceFlushMs: cfg.AUDIENCE_FLUSH_MS,
         messageHome: (tenantId, messageId) =>
           partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), TOPICS.events.partitions),
         forward: (records) =>
@@ -232,6 +233,15 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     }
   }
 
+  /** Due recipient_state rows of idle partitions (busy ones write theirs with their batches). */
+  async function flushAudience(stopping = false): Promise<void> {
+    if (!consumer || rebuilding) return;
+    for (const p of stopping ? [...appliers.keys()] : consumer.assigned()) {
+      const a = appliers.get(p);
+      if (a) await serially(p, () => a.flushAudience());
+    }
+  }
+
   let watching = false;
   async function watchdog(): Promise<void> {
     if (watching) return;
@@ -262,7 +272,11 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
   return {
     isRunning: () => consumer?.isRunning() ?? false,
     isReady: () => !rebuilding && knownEpoch !== null && (consumer?.isConsuming() ?? false),
-    snapshot: () => snapshotter.snapshot(),
+    /** A snapshot of everything applied before the call (due audience rows written first). */
+    snapshot: async () => {
+      await flushAudience();
+      return snapshotter.snapshot();
+    },
     async start() {
       await deps.redis.connect();
       await ensureTopics(deps.kafka, [
@@ -296,9 +310,17 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
       });
       await consumer.start();
       timers = [
-        setInterval(() => void safely('snapshot', () => snapshotter.tick()), cfg.SNAPSHOT_INTERVAL_MS),
+        setInterval(
+          () =>
+            void safely('snapshot', async () => {
+              await flushAudience();
+              return snapshotter.tick();
+            }),
+          cfg.SNAPSHOT_INTERVAL_MS,
+        ),
         setInterval(() => void safely('watchdog', watchdog), cfg.WATCHDOG_INTERVAL_MS),
         setInterval(() => void safely('sweep', sweep), cfg.SWEEP_INTERVAL_MS),
+        setInterval(() => void safely('audience', flushAudience), cfg.AUDIENCE_FLUSH_MS),
       ];
       for (const t of timers) t.unref();
       log.info({ topic, groupId: cfg.AGGREGATOR_GROUP_ID }, 'aggregator_started');
@@ -306,7 +328,10 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     async stop() {
       for (const t of timers) clearInterval(t);
       await consumer?.stop();
-      await safely('snapshot', () => snapshotter.snapshot());
+      await safely('snapshot', async () => {
+        await flushAudience(true);
+        return snapshotter.snapshot();
+      });
       await producer.disconnect().catch(() => undefined);
       await admin.close().catch(() => undefined);
     },

@@ -20,6 +20,8 @@ export const aggregatorConfigSchema = z.object({
   MINUTE_BUCKET_TTL_SECONDS: positiveInt.min(25 * 3600).default(26 * 3600),
   /** Decoded records an owner keeps in memory per partition (beyond it, the oldest are re-read). */
   CACHE_RECORDS_PER_PARTITION: positiveInt.default(200_000),
+  /** How often due recipient_state rows (audience routes) are computed; snapshots copy them. */
+  AUDIENCE_FLUSH_MS: positiveInt.min(100).max(60_000).default(2000),
   /** How often retirement sweeps run (each walks SWEEP_PAGES pages of 500 records per partition). */
   SWEEP_INTERVAL_MS: positiveInt.default(60_000),
   SWEEP_PAGES: positiveInt.max(1000).default(4),

@@ -10,6 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import {
+  carryDueAudience,
   cleanPartition,
   cleanScope,
   cutPartition,
@@ -66,7 +67,10 @@ export function createSnapshotter(opts: SnapshotOptions) {
       }
       const audience = audienceOf(cuts);
       await withTransaction(opts.pool, (client) => store(client, cuts, scopes, audience, stats));
-      for (const cut of cuts) await cleanPartition(opts.redis, opts.keys, cut);
+      for (const cut of cuts) {
+        await carryDueAudience(opts.redis, opts.keys, cut);
+        await cleanPartition(opts.redis, opts.keys, cut);
+      }
       for (const s of scopes) await cleanScope(opts.redis, opts.keys, s);
       last = stats;
       log.debug(stats, 'snapshot_taken');

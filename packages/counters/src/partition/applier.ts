@@ -29,16 +29,28 @@ import type { Redis } from 'ioredis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import type { TenantWindows } from '../state/event.ts';
-import { BatchRun, wantedFields, type Forward, type InputRecord, type RecordOutcome } from './batch.ts';
+import {
+  BatchRun,
+  lateByTombstone,
+  wantedFields,
+  type Forward,
+  type InputRecord,
+  type RecordOutcome,
+} from './batch.ts';
+import { toEv } from '../state/event.ts';
+import { audienceRow } from '../state/audience.ts';
+import { attachments } from '../state/count-cluster.ts';
+import { viewOf } from '../state/message.ts';
 import { PartitionCache } from './cache.ts';
-import { encodeLoose, encodeMessage, encodeRecipient } from './codec.ts';
+import { encodeLoose, encodeMessage, encodeRecipient, fieldOf } from './codec.ts';
 import { scopeWrites } from './scope-ops.ts';
 import {
   commit,
   forgetDirectory,
+  dueAudience,
   readMeta,
   readOutbox,
-  register,
+  registerAll,
   writeScopes,
   type PartitionMeta,
 } from './store.ts';
@@ -56,6 +68,8 @@ export interface ApplierDeps {
   cacheLimit?: number;
   /** The partition of the events topic a message's recipient-less events are keyed to. */
   messageHome(tenant: string, messageId: string): number;
+  /** How often due recipient_state rows are computed (default 2 s). */
+  audienceFlushMs?: number;
   /** How long a recipient record with nothing live is kept after its newest event (audience history). */
   recipientTtlMs?: number;
   /** Produces records to other partitions, acknowledged before it resolves. */
@@ -145,10 +159,92 @@ export class PartitionApplier {
     }
   }
 
+  /**
+   * recipient_state rows (the audience routes' input) are computed from the owner's memory, not
+   * with every batch: a recipient the batch changed is marked due (an empty row in the dirty
+   * values, so a snapshot, a crash or a new owner never loses it), and every AUDIENCE_FLUSH_MS
+   * the due rows are computed and written over their marks. A snapshot carries marks still empty
+   * over to the next one; a new owner finds them when it loads the partition.
+   */
+  private readonly audienceDue = new Set<string>();
+  private audienceFlushedAt = 0;
+
+  private async audienceFor(
+    touched: Set<string>,
+    ctx: CountContext,
+    force = false,
+  ): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    for (const f of touched)
+      if (!this.audienceDue.has(f)) {
+        this.audienceDue.add(f);
+        out.push([f, '']);
+      }
+    const now = this.deps.now();
+    if (!force && now - this.audienceFlushedAt < (this.deps.audienceFlushMs ?? 2000)) return out;
+    this.audienceFlushedAt = now;
+    const rows = new Map(out);
+    await this.cache.load({
+      recipients: this.audienceDue,
+      messages: new Set(),
+      loose: new Set(),
+      tombstones: new Set(),
+      directory: new Set(),
+    });
+    const days = Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1;
+    for (const f of this.audienceDue) {
+      const rec = this.cache.recipient(f);
+      if (!rec) continue;
+      const views = rec.ms.flatMap((id) => {
+        const m = this.cache.message(fieldOf(rec.tn, id));
+        return m && !m.anon ? [viewOf(m.rec)] : [];
+      });
+      const { targets } = attachments(rec, views, ctx);
+      rows.set(f, JSON.stringify(audienceRow(rec, views, targets, days)));
+    }
+    this.audienceDue.clear();
+    return [...rows];
+  }
+
+  /** Writes the due recipient_state rows now (an idle partition's, between batches). */
+  async flushAudience(): Promise<void> {
+    if (this.audienceDue.size === 0) return;
+    try {
+      const meta = await this.load();
+      if (!meta?.whole) return;
+      const tenants = [...new Set([...this.audienceDue].map((f) => f.slice(0, f.indexOf(' '))))];
+      const ctx: CountContext = {
+        now: this.deps.now(),
+        minuteTtlSeconds: this.deps.minuteTtlSeconds,
+        windows: await this.deps.windows(tenants),
+      };
+      const audience = await this.audienceFor(new Set(), ctx, true);
+      const out = await commit(this.deps.redis, this.pk, {
+        expectedNext: meta.next,
+        next: meta.next,
+        stream: meta.stream,
+        outbox: undefined,
+        dirtyOffset: meta.next - 1,
+        recipients: [],
+        messages: [],
+        loose: [],
+        tombstones: [],
+        dirtyScopes: [],
+        anonymous: [],
+        audience,
+      });
+      if (out.status !== 'ok') this.reset();
+    } catch (err) {
+      this.reset();
+      throw err;
+    }
+  }
+
   /** Forgets everything in memory: the next batch reads the partition again. */
   reset(): void {
     this.meta = undefined;
     this.cache.clear();
+    this.audienceDue.clear();
   }
 
   /** The partition's next offset as this owner knows it (loading it if needed). */
@@ -163,6 +259,7 @@ export class PartitionApplier {
     if (!meta.whole) return meta;
     const outbox = await readOutbox(this.deps.redis, this.pk);
     if (outbox) await writeScopes(this.deps.redis, this.pk.field, outbox.offset, outbox.writes);
+    for (const f of await dueAudience(this.deps.redis, this.pk)) this.audienceDue.add(f);
     this.meta = meta;
     return meta;
   }
@@ -217,18 +314,27 @@ export class PartitionApplier {
       minuteTtlSeconds: this.deps.minuteTtlSeconds,
       windows: await this.deps.windows(tenants),
     };
-    await this.cache.load(wantedFields(records));
+    const evs = records.map((r) => (r.event ? toEv(r.event, r.timestamp) : undefined));
+    await this.cache.load(wantedFields(records, evs, ctx.windows));
+    const markers = lateByTombstone(evs, this.cache);
+    if (markers.size > 0)
+      await this.cache.load({
+        recipients: new Set(),
+        messages: new Set(),
+        loose: markers,
+        tombstones: new Set(),
+        directory: new Set(),
+      });
     const run = new BatchRun(
       this.cache,
       ctx,
       {
         partition: this.deps.partition,
         messageHome: (t, m) => this.deps.messageHome(t, m),
-        audienceDays: Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1,
       },
       meta.stream,
     );
-    for (const r of records) run.add(r);
+    records.forEach((r, i) => run.add(r, evs[i]));
     const res = run.finish();
     const writes = scopeWrites(res.delta, this.deps.keys, this.deps.minuteTtlSeconds);
     const enc = <T>(fields: Set<string>, get: (f: string) => T | undefined, e: (v: T) => string) =>
@@ -238,23 +344,23 @@ export class PartitionApplier {
       });
     // Write-ahead, before the commit (so a crash repeats them, harmlessly): register new messages
     // with their home partitions, hand over what those held without a recipient, and forward.
-    for (const [field, home] of res.registrations) {
-      if (
-        !(await register(
-          this.deps.redis,
-          this.deps.keys.partition(this.deps.topic, home),
-          field,
-          this.deps.partition,
-        ))
-      )
-        continue;
-      const [tenantId = '', messageId = ''] = [
-        field.slice(0, field.indexOf(' ')),
-        field.slice(field.indexOf(' ') + 1),
-      ];
+    const held = await registerAll(
+      this.deps.redis,
+      this.deps.keys,
+      this.deps.topic,
+      res.registrations,
+      this.deps.partition,
+    );
+    for (const [field, home] of held) {
+      const cut = field.indexOf(' ');
       res.forwards.push({
         partition: home,
-        value: JSON.stringify({ control: 'handover', tenantId, messageId, partition: this.deps.partition }),
+        value: JSON.stringify({
+          control: 'handover',
+          tenantId: field.slice(0, cut),
+          messageId: field.slice(cut + 1),
+          partition: this.deps.partition,
+        }),
         timestamp: this.deps.now(),
       });
     }
@@ -271,7 +377,7 @@ export class PartitionApplier {
       tombstones: [],
       dirtyScopes: writes.map((w) => w.tag),
       anonymous: res.anonymous,
-      audience: [...res.audience].map(([f, row]): [string, string] => [f, JSON.stringify(row)]),
+      audience: await this.audienceFor(res.audience, ctx),
     });
     if (out.status !== 'ok') {
       this.reset();

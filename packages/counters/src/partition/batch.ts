@@ -17,11 +17,9 @@ import {
   type Cluster,
   type LooseEv,
 } from '../state/count-cluster.ts';
-import type { Target } from '../state/attribution.ts';
-import { audienceRow } from '../state/audience.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
-import { isLate, toEv, type Ev } from '../state/event.ts';
+import { idhOf, isLate, toEv, type Ev, type TenantWindows } from '../state/event.ts';
 import { mergeOwnEvent, newMessage, viewOf } from '../state/message.ts';
 import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
 import { fieldOf, type StoredLoose, type StoredMessage } from './codec.ts';
@@ -46,8 +44,6 @@ export interface Forward {
 /** Where things live: this partition, and the partition a message's recipient-less events go to. */
 export interface Placement {
   partition: number;
-  /** Days of messages per day an audience row keeps. */
-  audienceDays: number;
   messageHome(tenant: string, messageId: string): number;
 }
 
@@ -63,8 +59,8 @@ export interface BatchResult {
   registrations: Map<string, number>;
   outcomes: Record<RecordOutcome, number>;
   stream: number;
-  /** recipient_state rows of the recipients the batch changed (snapshots copy them to Postgres). */
-  audience: Map<string, Record<string, string>>;
+  /** Recipients the batch changed: their recipient_state rows are due (applier.ts, audience). */
+  audience: Set<string>;
 }
 
 /**
@@ -96,7 +92,16 @@ export interface Wanted {
   directory: Set<string>;
 }
 
-export function wantedFields(records: InputRecord[]): Wanted {
+/**
+ * The fields a batch needs loaded. `evs[i]` is record i as a state event; late markers are
+ * looked up only for events late by their own time (an event late because its message retired
+ * is found by the tombstone, and its marker loaded after: `lateByTombstone`).
+ */
+export function wantedFields(
+  records: InputRecord[],
+  evs: (Ev | undefined)[],
+  windows: (tenant: string) => TenantWindows,
+): Wanted {
   const out: Wanted = {
     recipients: new Set(),
     messages: new Set(),
@@ -104,21 +109,30 @@ export function wantedFields(records: InputRecord[]): Wanted {
     tombstones: new Set(),
     directory: new Set(),
   };
-  for (const r of records) {
-    if (r.control) {
-      out.messages.add(fieldOf(r.control.tenantId, r.control.messageId));
-      continue;
+  records.forEach((r, i) => {
+    const e = evs[i];
+    if (r.control || !e) {
+      if (r.control) out.messages.add(fieldOf(r.control.tenantId, r.control.messageId));
+      return;
     }
-    const e = toEv(r.event, r.timestamp);
-    out.loose.add(fieldOf(e.tenant, `late:${e.idh}`));
+    if (isLate(e, windows(e.tenant))) out.loose.add(fieldOf(e.tenant, `late:${idhOf(e)}`));
     if (e.recipient) out.recipients.add(fieldOf(e.tenant, e.recipient));
     if (e.message) {
       out.messages.add(fieldOf(e.tenant, e.message));
       out.tombstones.add(fieldOf(e.tenant, e.message));
       if (!e.recipient) out.directory.add(fieldOf(e.tenant, e.message));
     }
-    if (!e.recipient && !e.message) out.loose.add(fieldOf(e.tenant, e.idh));
-  }
+    if (!e.recipient && !e.message) out.loose.add(fieldOf(e.tenant, idhOf(e)));
+  });
+  return out;
+}
+
+/** Late markers of the events whose message retired (known only once tombstones are loaded). */
+export function lateByTombstone(evs: (Ev | undefined)[], cache: PartitionCache): Set<string> {
+  const out = new Set<string>();
+  for (const e of evs)
+    if (e?.message !== undefined && cache.tombstone(fieldOf(e.tenant, e.message)) !== undefined)
+      out.add(fieldOf(e.tenant, `late:${idhOf(e)}`));
   return out;
 }
 
@@ -142,7 +156,7 @@ export class BatchRun {
       registrations: new Map(),
       outcomes: { applied: 0, duplicate: 0, late: 0, forwarded: 0 },
       stream,
-      audience: new Map(),
+      audience: new Set(),
     };
   }
 
@@ -200,9 +214,11 @@ export class BatchRun {
       });
   }
 
-  add(r: InputRecord): RecordOutcome {
+  add(r: InputRecord, ev?: Ev): RecordOutcome {
     this.result.stream = Math.max(this.result.stream, r.timestamp);
-    const outcome = r.control ? this.handover(r.control) : this.route(toEv(r.event, r.timestamp), r.event);
+    const outcome = r.control
+      ? this.handover(r.control)
+      : this.route(ev ?? toEv(r.event, r.timestamp), r.event);
     this.result.outcomes[outcome] += 1;
     return outcome;
   }
@@ -249,7 +265,7 @@ export class BatchRun {
   }
 
   private late(e: Ev): RecordOutcome {
-    const field = fieldOf(e.tenant, `late:${e.idh}`);
+    const field = fieldOf(e.tenant, `late:${idhOf(e)}`);
     if (this.cache.looseEvent(field)) return 'duplicate';
     const until = e.arrival + this.ctx.windows(e.tenant).horizonMs;
     this.cache.setLoose(field, { late: { y: e.type, until } });
@@ -311,9 +327,9 @@ export class BatchRun {
   }
 
   private toLoose(e: Ev): RecordOutcome {
-    const field = fieldOf(e.tenant, e.idh);
+    const field = fieldOf(e.tenant, idhOf(e));
     if (this.cache.looseEvent(field)) return 'duplicate';
-    const ev: LooseEv = { tn: e.tenant, h: e.idh, y: e.type, t: e.t, ch: e.channel };
+    const ev: LooseEv = { tn: e.tenant, h: idhOf(e), y: e.type, t: e.t, ch: e.channel };
     const extra: Partial<RecipientEv> = {};
     if (e.campaign) extra.c = e.campaign;
     if (e.value) extra.v = [e.value.u, e.value.cur];
@@ -340,13 +356,11 @@ export class BatchRun {
     const views = new Map([...messages.values()].map((m) => [m.m, viewOf(m)]));
     let attachedAfter = new Map<string, RecipientEv[]>();
     const affected = new Set(t.msgBefore.keys());
-    let targets = new Map<RecipientEv, Target | undefined>();
     if (t.recBefore || hasRecipientPart(rec, views.values())) {
       const a = attachments(rec, [...views.values()], this.ctx);
       attachedAfter = a.byMessage;
-      targets = a.targets;
       const recAfter = new Contribution();
-      countRecipientPart(recAfter, this.ctx, rec, views, targets);
+      countRecipientPart(recAfter, this.ctx, rec, views, a.targets);
       this.result.delta.diff(t.recBefore, recAfter);
       const sig = (list: RecipientEv[] | undefined) => (list ?? []).map((e) => e.h).join(' ');
       for (const id of new Set([...t.attachedBefore.keys(), ...attachedAfter.keys()]))
@@ -366,12 +380,7 @@ export class BatchRun {
       }
       this.result.delta.diff(before, after);
     }
-    if (targets.size === 0 && rec.ev.length > 0)
-      targets = attachments(rec, [...views.values()], this.ctx).targets;
-    this.result.audience.set(
-      t.field,
-      audienceRow(rec, [...views.values()], targets, this.place.audienceDays),
-    );
+    this.result.audience.add(t.field);
   }
 
   private after(t: Exclude<Touched, ClusterTouch>): Contribution | undefined {

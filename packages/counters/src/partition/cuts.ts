@@ -108,6 +108,20 @@ export async function cutPartition(
   };
 }
 
+/**
+ * Audience rows still due at the cut (marked, not computed yet) stay due: their marks go into
+ * the partition's current dirty values unless the owner has written a row there since.
+ */
+export async function carryDueAudience(redis: Redis, keys: RedisKeys, cut: PartitionCut): Promise<void> {
+  const due = cut.rows.filter((r) => r.kind === 'a' && r.value === '');
+  if (due.length === 0) return;
+  const k = keys.partition(cut.topic, cut.partition);
+  const pipe = redis.pipeline();
+  for (const r of due) pipe.hsetnx(k.dirty, `a ${r.field}`, '');
+  const res = (await pipe.exec()) ?? [];
+  for (const [err] of res) if (err) throw err;
+}
+
 /** After the cut is stored: its cut keys go, and scopes not written since are no longer dirty. */
 export async function cleanPartition(redis: Redis, keys: RedisKeys, cut: PartitionCut): Promise<void> {
   const k = keys.partition(cut.topic, cut.partition);

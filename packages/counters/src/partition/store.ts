@@ -52,6 +52,18 @@ export async function readOutbox(redis: Redis, k: PartitionKeys): Promise<Outbox
   return s ? (JSON.parse(s) as Outbox) : undefined;
 }
 
+/** Recipients whose recipient_state row is due (an empty row in the dirty values), on a load. */
+export async function dueAudience(redis: Redis, k: PartitionKeys): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, flat] = await redis.hscan(k.dirty, cursor, 'MATCH', 'a *', 'COUNT', 1000);
+    cursor = next;
+    for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i + 1] === '') out.push((flat[i] ?? '').slice(2));
+  } while (cursor !== '0');
+  return out;
+}
+
 /** HMGET of several hashes in one round trip: key → fields → value (null when absent). */
 export async function readFields(
   redis: Redis,
@@ -131,19 +143,33 @@ export async function commit(redis: Redis, k: PartitionKeys, c: CommitInput): Pr
 }
 
 /**
- * Registers a message with its home partition (where its recipient-less events are keyed): they
- * are forwarded to `holder` from now on. True when the home held it without a recipient, so it
- * must hand it over.
+ * Registers new messages with their home partitions (where their recipient-less events are
+ * keyed): those are forwarded to `holder` from now on. One pipelined round trip. Returns the
+ * messages a home held without a recipient (field → home), which it must hand over.
  */
-export async function register(
+export async function registerAll(
   redis: Redis,
-  home: PartitionKeys,
-  field: string,
+  keys: RedisKeys,
+  topic: string,
+  registrations: Map<string, number>,
   holder: number,
-): Promise<boolean> {
-  return (
-    (await scripted(redis).tallyRegister('2', home.directory, home.anonymous, field, String(holder))) === 1
-  );
+): Promise<[string, number][]> {
+  if (registrations.size === 0) return [];
+  const r = scripted(redis);
+  const pipe = r.pipeline() as ReturnType<Redis['pipeline']> & { tallyRegister(...args: string[]): unknown };
+  const list = [...registrations];
+  for (const [field, home] of list) {
+    const k = keys.partition(topic, home);
+    pipe.tallyRegister('2', k.directory, k.anonymous, field, String(holder));
+  }
+  const res = (await pipe.exec()) ?? [];
+  const held: [string, number][] = [];
+  res.forEach(([err, v], i) => {
+    if (err) throw err;
+    const entry = list[i];
+    if (v === 1 && entry) held.push(entry);
+  });
+  return held;
 }
 
 /** After a sweep: directory entries of messages retired here (a leftover entry is harmless). */

@@ -16,7 +16,8 @@ export interface Money {
 
 export interface Ev {
   id: string;
-  idh: string;
+  /** The digest of `id`, computed on first use (idhOf). */
+  idh?: string;
   tenant: string;
   type: EventType;
   t: number;
@@ -47,7 +48,6 @@ function money(m: CanonicalEvent['cost']): Money | undefined {
 export function toEv(e: CanonicalEvent, arrival: number): Ev {
   return {
     id: e.eventId,
-    idh: digest(e.eventId),
     tenant: e.tenantId,
     type: e.type,
     t: Date.parse(e.occurredAt),
@@ -65,6 +65,12 @@ export function toEv(e: CanonicalEvent, arrival: number): Ev {
     value: e.type === 'converted' ? money(e.value) : undefined,
     score: e.score,
   };
+}
+
+/** The event's digest, computed once (most events never need it: only per-event effects do). */
+export function idhOf(e: Ev): string {
+  e.idh ??= digest(e.id);
+  return e.idh;
 }
 
 /** Per-tenant windows (SPEC §4) and the late-data horizon, in ms. */

@@ -6,7 +6,7 @@
  */
 import type { Channel, EventType } from '@tally/events';
 import { BIT, OWN_BITS, reachable } from './bits.ts';
-import type { Ev } from './event.ts';
+import { idhOf, type Ev } from './event.ts';
 
 /** (t, value) pairs: the earliest wins, ties by value. */
 export type Stamped<T extends string | number = string> = [number, T];
@@ -117,7 +117,7 @@ export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
 /** Per-event effects, a set by event digest. True when the event was new to it. */
 function mergeEffects(rec: MessageRec, e: Ev): boolean {
   if (e.type === 'clicked') {
-    const next = addEffect(rec.clk, [e.idh, e.t]);
+    const next = addEffect(rec.clk, [idhOf(e), e.t]);
     if (next) rec.clk = next;
     return next !== undefined;
   }
@@ -127,17 +127,17 @@ function mergeEffects(rec: MessageRec, e: Ev): boolean {
     return true;
   }
   if (e.type === 'converted') {
-    const next = addEffect(rec.cnv, [e.idh, e.t, e.value?.u ?? 0, e.value?.cur ?? '']);
+    const next = addEffect(rec.cnv, [idhOf(e), e.t, e.value?.u ?? 0, e.value?.cur ?? '']);
     if (next) rec.cnv = next;
     return next !== undefined;
   }
   if (e.type === 'survey_answered' && e.score !== undefined) {
-    const next = addEffect(rec.srv, [e.idh, e.t, e.score]);
+    const next = addEffect(rec.srv, [idhOf(e), e.t, e.score]);
     if (next) rec.srv = next;
     return next !== undefined;
   }
   if (isSetType(e.type)) {
-    const next = addEffect(rec.set, [e.idh, e.type, e.t]);
+    const next = addEffect(rec.set, [idhOf(e), e.type, e.t]);
     if (next) rec.set = next;
     return next !== undefined;
   }

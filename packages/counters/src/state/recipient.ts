@@ -6,7 +6,7 @@
  * reach, click or delivery arrives.
  */
 import type { Channel, EventType } from '@tally/events';
-import type { Ev } from './event.ts';
+import { idhOf, type Ev } from './event.ts';
 
 /** A recipient-level event as kept: digest, type, time, channel and what attribution reads. */
 export interface RecipientEv {
@@ -79,8 +79,8 @@ export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
   // An opt-in only changes the subscription; one that names a campaign is kept too, since naming a
   // campaign makes it the tenant's (docs/semantics.md §3, campaigns).
   if (e.type === 'opted_in' && e.campaign === undefined) return before !== rec.sub;
-  if (rec.ev.some((x) => x.h === e.idh)) return false;
-  const x: RecipientEv = { h: e.idh, y: e.type, t: e.t, ch: e.channel };
+  if (rec.ev.some((x) => x.h === idhOf(e))) return false;
+  const x: RecipientEv = { h: idhOf(e), y: e.type, t: e.t, ch: e.channel };
   if (e.sender) x.sn = e.sender;
   if (e.campaign) x.c = e.campaign;
   if (e.value) x.v = [e.value.u, e.value.cur];
