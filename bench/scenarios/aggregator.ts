@@ -92,6 +92,13 @@ async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: numb
       (a, b) => a + b,
       0,
     );
+    const batches = (await Promise.all(ports.map((p) => metric(p, 'aggregator_batch_records_count')))).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    process.stderr.write(
+      `[bench] aggregator: ${batches} batches, ${(events / Math.max(1, batches)).toFixed(0)} records per batch\n`,
+    );
     const longest = Math.max(
       ...(await Promise.all(ports.map((p) => metric(p, 'aggregator_snapshot_longest_cut_seconds')))),
     );

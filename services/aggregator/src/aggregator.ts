@@ -111,6 +111,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
 
   async function applyBatch(batch: BatchContext): Promise<void | { seekTo: string }> {
     const end = deps.metrics.batchDuration.startTimer();
+    deps.metrics.batchRecords.observe(batch.messages.length);
     const records = [];
     const letters: DeadLetter[] = [];
     for (const m of batch.messages) {

@@ -14,6 +14,7 @@ import type { AggregatorConfig } from './config.ts';
 export interface AggregatorMetrics {
   events: Counter<'outcome'>;
   batchDuration: Histogram;
+  batchRecords: Histogram;
   lag: Gauge<'partition'>;
   snapshots: Counter<'result'>;
   retired: Counter;
@@ -56,6 +57,12 @@ export function createDeps(config: AggregatorConfig, logger: Logger): Aggregator
         name: 'aggregator_batch_duration_seconds',
         help: 'Time to apply one Kafka batch to Redis',
         buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      }),
+      batchRecords: new Histogram({
+        name: 'aggregator_batch_records',
+        help: 'Records per Kafka batch applied',
+        buckets: [1, 10, 100, 500, 1000, 2000, 5000, 10000],
         registers: [registry],
       }),
       lag: new Gauge({

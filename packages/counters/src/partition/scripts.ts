@@ -156,11 +156,15 @@ return 'ok'
 `;
 
 /**
- * The directory entry of a message kept in another partition, and whether it is held here
- * without a recipient (so its holder must hand it over). KEYS: directory, anonymous. ARGV: field,
- * partition. Returns 1 when held anonymously, else 0.
+ * Directory entries of messages kept in another partition (`holder`), and which of them the
+ * home holds without a recipient (so it must hand them over). KEYS: directory, anonymous.
+ * ARGV: holder, then the message fields. Returns the fields held.
  */
 export const REGISTER_LUA = `
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return redis.call('HEXISTS', KEYS[2], ARGV[1])
+local held = {}
+for j = 2, #ARGV do
+  redis.call('HSET', KEYS[1], ARGV[j], ARGV[1])
+  if redis.call('HEXISTS', KEYS[2], ARGV[j]) == 1 then held[#held + 1] = ARGV[j] end
+end
+return held
 `;

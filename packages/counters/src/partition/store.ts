@@ -10,7 +10,7 @@ import type { ScopeWrite } from './scope-ops.ts';
 type Scripted = Redis & {
   tallyCommit(...args: string[]): Promise<string[]>;
   tallyScopeWrite(...args: string[]): Promise<string>;
-  tallyRegister(...args: string[]): Promise<number>;
+  tallyRegister(...args: string[]): Promise<string[]>;
 };
 
 export function scripted(redis: Redis): Scripted {
@@ -155,19 +155,21 @@ export async function registerAll(
   holder: number,
 ): Promise<[string, number][]> {
   if (registrations.size === 0) return [];
+  const byHome = new Map<number, string[]>();
+  for (const [field, home] of registrations) byHome.set(home, [...(byHome.get(home) ?? []), field]);
   const r = scripted(redis);
   const pipe = r.pipeline() as ReturnType<Redis['pipeline']> & { tallyRegister(...args: string[]): unknown };
-  const list = [...registrations];
-  for (const [field, home] of list) {
+  const homes = [...byHome];
+  for (const [home, fields] of homes) {
     const k = keys.partition(topic, home);
-    pipe.tallyRegister('2', k.directory, k.anonymous, field, String(holder));
+    pipe.tallyRegister('2', k.directory, k.anonymous, String(holder), ...fields);
   }
   const res = (await pipe.exec()) ?? [];
   const held: [string, number][] = [];
   res.forEach(([err, v], i) => {
     if (err) throw err;
-    const entry = list[i];
-    if (v === 1 && entry) held.push(entry);
+    const home = homes[i]?.[0];
+    if (home !== undefined) for (const f of v as string[]) held.push([f, home]);
   });
   return held;
 }
