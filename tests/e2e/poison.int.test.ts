@@ -114,7 +114,7 @@ describe('one bad tenant never stops anyone else (issue 12)', () => {
     if (link.statusCode === 201) {
       const click = await p.ingest.inject({
         method: 'GET',
-        url: `/c/${(link.json() as { code: string }).code}`,
+        url: `/c/${link.json<{ code: string }>().code}`,
       });
       expect(click.statusCode).toBe(302);
     }
