@@ -10,6 +10,7 @@
  *    until it consumes again and until it has caught up (each its own group, prefix and database).
  */
 import { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
 import { readAppliedOffsets, RedisKeys } from '@tally/counters';
 import { createPool } from '@tally/db';
 import { topicNames, TOPICS } from '@tally/events';
@@ -33,6 +34,22 @@ const PARTITIONS = Array.from({ length: TOPICS.events.partitions }, (_, i) => i)
 async function applied(redis: Redis, keys: RedisKeys, topic: string): Promise<number> {
   const h = await readAppliedOffsets(redis, keys, topic, PARTITIONS);
   return Object.values(h).reduce((s, v) => s + v, 0);
+}
+
+/**
+ * Every partition applied up to its high watermark as of now. Not "n offsets": aggregators append
+ * records of their own to the topic (events forwarded to a message's partition, handovers), and
+ * each group of the run reads the others' too.
+ */
+type CaughtUp = (redis: Redis, keys: RedisKeys) => Promise<boolean>;
+function caughtUpWith(admin: Admin, topic: string): CaughtUp {
+  return async (redis, keys) => {
+    const [done, marks] = await Promise.all([
+      readAppliedOffsets(redis, keys, topic, PARTITIONS),
+      admin.fetchTopicOffsets(topic),
+    ]);
+    return marks.every((m) => (done[`${topic}:${m.partition}`] ?? 0) >= Number(m.high));
+  };
 }
 
 async function deleteAll(redis: Redis, keys: RedisKeys): Promise<void> {
@@ -87,12 +104,19 @@ interface Run {
   redisCpuUsPerEvent: number;
   processCpuUsPerEvent: number;
   longestCutMs: number;
+  snapshots: number;
   /** The longest single Redis command on this run's keys (SLOWLOG), ms. */
   longestCommand: { ms: number; command: string };
 }
 
 /** Starts `processes` aggregators on env; events/s from all ready to all n offsets applied. */
-async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: number): Promise<Run> {
+async function aggregate(
+  env: BenchEnv,
+  redis: Redis,
+  n: number,
+  processes: number,
+  caughtUp: CaughtUp,
+): Promise<Run> {
   const keys = new RedisKeys(env.REDIS_PREFIX);
   const topic = topicNames(env.KAFKA_TOPIC_SUFFIX).events;
   const ports = Array.from({ length: processes }, () => freePort());
@@ -107,13 +131,15 @@ async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: numb
       0,
     );
     const deadline = Date.now() + 20 * 60_000;
-    while ((await applied(redis, keys, topic)) < n) {
+    while (!(await caughtUp(redis, keys))) {
       if (Date.now() > deadline)
         throw new Error(`aggregator applied ${await applied(redis, keys, topic)} of ${n}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const rate = (n - before) / ((performance.now() - t0) / 1000);
-    const events = Math.max(1, n - before);
+    // Of the n events, what was left when every process was ready (all of it but in a quick run
+    // whose second process starts late).
+    const events = Math.max(1, n - Math.min(before, n));
+    const rate = events / ((performance.now() - t0) / 1000);
     const redisCpuUsPerEvent = (((await redisCpu(redis)) - cpu0) * 1e6) / events;
     const proc1 = (await Promise.all(ports.map((p) => metric(p, 'process_cpu_seconds_total')))).reduce(
       (a, b) => a + b,
@@ -123,8 +149,12 @@ async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: numb
       (a, b) => a + b,
       0,
     );
+    const snapshots = (await Promise.all(ports.map((p) => metric(p, 'aggregator_snapshots_total')))).reduce(
+      (a, b) => a + b,
+      0,
+    );
     process.stderr.write(
-      `[bench] aggregator: ${batches} batches, ${(events / Math.max(1, batches)).toFixed(0)} records per batch\n`,
+      `[bench] aggregator: ${batches} batches, ${(events / Math.max(1, batches)).toFixed(0)} records per batch, ${snapshots} snapshots\n`,
     );
     const longest = Math.max(
       ...(await Promise.all(ports.map((p) => metric(p, 'aggregator_snapshot_longest_cut_seconds')))),
@@ -134,6 +164,7 @@ async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: numb
       redisCpuUsPerEvent,
       processCpuUsPerEvent: ((proc1 - proc0) * 1e6) / events,
       longestCutMs: longest * 1000,
+      snapshots,
       longestCommand: await slowlog.longest(redis, env.REDIS_PREFIX),
     };
   } finally {
@@ -157,6 +188,7 @@ async function restart(
   redis: Redis,
   n: number,
   signal: 'SIGKILL' | 'SIGTERM',
+  admin: Admin,
 ): Promise<Restart> {
   const keys = new RedisKeys(env.REDIS_PREFIX);
   const topic = topicNames(env.KAFKA_TOPIC_SUFFIX).events;
@@ -168,13 +200,15 @@ async function restart(
     const t0 = performance.now();
     first.child.kill(signal);
     await exited;
-    const backlog = n - (await applied(redis, keys, topic));
+    const high = (await admin.fetchTopicOffsets(topic)).reduce((sum, m) => sum + Number(m.high), 0);
+    const backlog = high - (await applied(redis, keys, topic));
+    const caughtUp = caughtUpWith(admin, topic);
     successor = await startProcess(AGGREGATOR, env, freePort());
     const readyMs = performance.now() - t0;
     const deadline = Date.now() + 20 * 60_000;
-    while ((await applied(redis, keys, topic)) < n) {
+    while (!(await caughtUp(redis, keys))) {
       if (Date.now() > deadline)
-        throw new Error(`the successor applied ${await applied(redis, keys, topic)} of ${n}`);
+        throw new Error(`the successor applied ${await applied(redis, keys, topic)} of ${high}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     return { backlog, readyMs, caughtUpMs: performance.now() - t0 };
@@ -185,7 +219,7 @@ async function restart(
 }
 
 function restartFigures(kind: string, r: Restart, rate: number): Figure[] {
-  const scenario = `restart after ${kind} mid-stream (${r.backlog.toLocaleString('en-US')} events left)`;
+  const scenario = `restart after ${kind} mid-stream (${r.backlog.toLocaleString('en-US')} records left)`;
   return [
     {
       scenario,
@@ -256,20 +290,25 @@ function memoryFigures(filled: Filled, bytes: Awaited<ReturnType<typeof redisByt
 
 export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promise<Figure[]> {
   const n = mode === 'quick' ? 20_000 : Number(process.env.BENCH_AGG_EVENTS ?? 1_000_000);
-  const env = await benchEnv('agg');
+  // A snapshot every second in quick mode, so its short run holds some; the default (5 s) in full.
+  const snapshotEvery = mode === 'quick' ? 1000 : 5000;
+  const env = { ...(await benchEnv('agg')), SNAPSHOT_INTERVAL_MS: String(snapshotEvery) };
   const scale = { ...(await benchEnv('agg2')) };
   scale.KAFKA_TOPIC_SUFFIX = env.KAFKA_TOPIC_SUFFIX; // the same topic, consumed by a group of its own
   const killed = { ...(await benchEnv('agg3')), KAFKA_TOPIC_SUFFIX: env.KAFKA_TOPIC_SUFFIX };
   const stopped = { ...(await benchEnv('agg4')), KAFKA_TOPIC_SUFFIX: env.KAFKA_TOPIC_SUFFIX };
   const topics = topicNames(env.KAFKA_TOPIC_SUFFIX);
   const kafka = benchKafka(env.KAFKA_BROKERS);
+  const admin = kafka.admin();
   const redis = new Redis(env.REDIS_URL);
   const keys = new RedisKeys(env.REDIS_PREFIX);
   const pool = createPool({ connectionString: env.DATABASE_URL, max: 2 });
   try {
     const filled = await fillTopic(kafka, topics, n);
     const base = await consumeAndDiscard(kafka, topics.events, `${env.AGGREGATOR_GROUP_ID}-raw`, n);
-    const one = await aggregate(env, redis, n, 1);
+    await admin.connect();
+    const caughtUp = caughtUpWith(admin, topics.events);
+    const one = await aggregate(env, redis, n, 1, caughtUp);
     const bytes = await redisBytes(redis, keys);
     const held = await recordCount(redis, keys, topics.events);
     await deleteAll(redis, keys);
@@ -277,9 +316,9 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
     const rebuild = await ensureState({ redis, keys, pool, logger }, topics.events, TOPICS.events.partitions);
     if (rebuild.records !== held)
       throw new Error(`the rebuild restored ${rebuild.records} records of the ${held} Redis held`);
-    const two = await aggregate(scale, redis, n, 2);
-    const afterKill = await restart(killed, redis, n, 'SIGKILL');
-    const afterTerm = await restart(stopped, redis, n, 'SIGTERM');
+    const two = await aggregate(scale, redis, n, 2, caughtUp);
+    const afterKill = await restart(killed, redis, n, 'SIGKILL', admin);
+    const afterTerm = await restart(stopped, redis, n, 'SIGTERM', admin);
     const ev = `${n.toLocaleString('en-US')} events, ${filled.messages.toLocaleString('en-US')} messages`;
     notes.push(
       'aggregator: events/s from the process ready to every offset applied (settled Redis state); baseline: a kafkajs consume-and-discard loop over the same topic. Memory: MEMORY USAGE summed over every key of the run; "per tracked message" counts message and campaign keys, "per recipient" the recipient keys. Recovery: the prefix is wiped and ensureState restores the shutdown snapshot (after a graceful stop the replay past it is empty), scaled to a million events.',
@@ -315,13 +354,16 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
         met: one.processCpuUsPerEvent <= 20,
       },
       {
-        scenario: `snapshots during the run (every 5 s)`,
+        scenario: `snapshots during the 1-process run (${one.snapshots}, every ${snapshotEvery / 1000} s)`,
         metric: 'longest single cut script (blocks Redis while it runs)',
         value: one.longestCutMs,
         unit: 'ms',
         goal: '< 50 ms',
-        met: one.longestCutMs < 50,
-        note: 'timed by the aggregator around each cut call (includes the round trip)',
+        ...(one.snapshots > 0 ? { met: one.longestCutMs < 50 } : {}),
+        note:
+          one.snapshots > 0
+            ? 'timed by the aggregator around each cut call (includes the round trip)'
+            : 'not measured: no snapshot fell in the run',
       },
       {
         scenario: `Redis during the 1-process run`,
@@ -355,6 +397,7 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
     await deleteAll(redis, keys);
     for (const e of [scale, killed, stopped]) await deleteAll(redis, new RedisKeys(e.REDIS_PREFIX));
     redis.disconnect();
+    await admin.disconnect();
     await pool.end();
     await deleteTopics(kafka, [topics.events, topics.eventsDeadLetter]);
     await dropBenchDatabase(env);
