@@ -7,14 +7,15 @@
  *  - recovery: the prefix is wiped and rebuilt from the shutdown snapshot (ensureState);
  *  - scale-out: two aggregator processes (own group, prefix and database) over the same topic.
  */
-import { Redis } from 'ioredis';
 import { readAppliedOffsets, RedisKeys } from '@tally/counters';
 import { createPool } from '@tally/db';
 import { topicNames, TOPICS } from '@tally/events';
 import { createLogger } from '@tally/logging';
+import { deleteMatching, forEachKeyPage, masters, type RedisClient } from '@tally/redis';
 import { ensureState } from '../../services/aggregator/src/recovery.ts';
 import {
   benchEnv,
+  benchRedis,
   dropBenchDatabase,
   freePort,
   startProcess,
@@ -28,25 +29,24 @@ const AGGREGATOR = 'services/aggregator/src/main.ts';
 
 const PARTITIONS = Array.from({ length: TOPICS.events.partitions }, (_, i) => i);
 
-async function applied(redis: Redis, keys: RedisKeys, topic: string): Promise<number> {
+async function applied(redis: RedisClient, keys: RedisKeys, topic: string): Promise<number> {
   const h = await readAppliedOffsets(redis, keys, topic, PARTITIONS);
   return Object.values(h).reduce((s, v) => s + v, 0);
 }
 
-async function deleteAll(redis: Redis, keys: RedisKeys): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
+async function deleteAll(redis: RedisClient, keys: RedisKeys): Promise<void> {
+  await deleteMatching(redis, keys.all());
 }
 
-/** Redis' own CPU seconds (user + sys), from INFO cpu. */
-async function redisCpu(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const f = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return f('used_cpu_user') + f('used_cpu_sys');
+/** Redis' own CPU seconds (user + sys), from INFO cpu; summed over the masters of a cluster. */
+async function redisCpu(redis: RedisClient): Promise<number> {
+  let sum = 0;
+  for (const node of await masters(redis)) {
+    const info = await node.info('cpu');
+    const f = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    sum += f('used_cpu_user') + f('used_cpu_sys');
+  }
+  return sum;
 }
 
 /** A gauge or counter of a service's /metrics, summed over its series. */
@@ -66,7 +66,7 @@ interface Run {
 }
 
 /** Starts `processes` aggregators on env; events/s from all ready to all n offsets applied. */
-async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: number): Promise<Run> {
+async function aggregate(env: BenchEnv, redis: RedisClient, n: number, processes: number): Promise<Run> {
   const keys = new RedisKeys(env.REDIS_PREFIX);
   const topic = topicNames(env.KAFKA_TOPIC_SUFFIX).events;
   const ports = Array.from({ length: processes }, () => freePort());
@@ -114,7 +114,7 @@ async function aggregate(env: BenchEnv, redis: Redis, n: number, processes: numb
 }
 
 /** Records held in the partitions' hashes (recipients, messages, loose events, tombstones). */
-async function recordCount(redis: Redis, keys: RedisKeys, topic: string): Promise<number> {
+async function recordCount(redis: RedisClient, keys: RedisKeys, topic: string): Promise<number> {
   let n = 0;
   for (const p of PARTITIONS) {
     const k = keys.partition(topic, p);
@@ -124,13 +124,11 @@ async function recordCount(redis: Redis, keys: RedisKeys, topic: string): Promis
 }
 
 /** Sums MEMORY USAGE over every key of the prefix, split into message, recipient and other keys. */
-async function redisBytes(redis: Redis, keys: RedisKeys) {
+async function redisBytes(redis: RedisClient, keys: RedisKeys) {
   const sums = { message: 0, recipient: 0, other: 0, keys: 0 };
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
-    cursor = next;
-    const pipe = redis.pipeline();
+  // MEMORY USAGE per key, pipelined on the node that holds the page (single-key commands).
+  await forEachKeyPage(redis, keys.all(), async (found, node) => {
+    const pipe = node.pipeline();
     for (const k of found) pipe.memory('USAGE', k, 'SAMPLES', '0');
     const sizes = (await pipe.exec()) ?? [];
     found.forEach((k, i) => {
@@ -141,7 +139,7 @@ async function redisBytes(redis: Redis, keys: RedisKeys) {
       sums[kind] += bytes;
       sums.keys++;
     });
-  } while (cursor !== '0');
+  });
   return sums;
 }
 
@@ -169,7 +167,7 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
   scale.KAFKA_TOPIC_SUFFIX = env.KAFKA_TOPIC_SUFFIX; // the same topic, consumed by a group of its own
   const topics = topicNames(env.KAFKA_TOPIC_SUFFIX);
   const kafka = benchKafka(env.KAFKA_BROKERS);
-  const redis = new Redis(env.REDIS_URL);
+  const redis = benchRedis(env);
   const keys = new RedisKeys(env.REDIS_PREFIX);
   const pool = createPool({ connectionString: env.DATABASE_URL, max: 2 });
   try {
