@@ -8,12 +8,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createPool, migrate } from '@tally/db';
+import { createRedisClient, type RedisClient } from '@tally/redis';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface BenchEnv extends Record<string, string> {
   KAFKA_BROKERS: string;
   REDIS_URL: string;
+  /** "" = standalone Redis; else the seed nodes of a Redis Cluster (the services use it then). */
+  REDIS_CLUSTER_NODES: string;
   DATABASE_URL: string;
   KAFKA_TOPIC_SUFFIX: string;
   REDIS_PREFIX: string;
@@ -25,6 +28,14 @@ function required(name: string): string {
   if (!v)
     throw new Error(`${name} is not set: run the benchmarks through ./tally bench (it starts the stack)`);
   return v;
+}
+
+/** A client of the run's Redis (standalone or cluster), as the services would open it. */
+export function benchRedis(env: BenchEnv): RedisClient {
+  return createRedisClient({
+    REDIS_URL: env.REDIS_URL,
+    REDIS_CLUSTER_NODES: env.REDIS_CLUSTER_NODES.split(',').filter(Boolean),
+  });
 }
 
 /** A database, topic suffix and key prefix of the run's own. */
@@ -44,6 +55,7 @@ export async function benchEnv(label: string): Promise<BenchEnv> {
   return {
     KAFKA_BROKERS: required('KAFKA_BROKERS'),
     REDIS_URL: required('REDIS_URL'),
+    REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES ?? '',
     DATABASE_URL: url.toString(),
     KAFKA_TOPIC_SUFFIX: id,
     REDIS_PREFIX: id,

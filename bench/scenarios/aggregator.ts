@@ -9,15 +9,16 @@
  *  - restart: SIGKILL (then SIGTERM) a third of the way in, successor started at once: the time
  *    until it consumes again and until it has caught up (each its own group, prefix and database).
  */
-import { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { readAppliedOffsets, RedisKeys } from '@tally/counters';
 import { createPool } from '@tally/db';
 import { topicNames, TOPICS } from '@tally/events';
 import { createLogger } from '@tally/logging';
+import { deleteMatching, forEachKeyPage, masters, type RedisClient } from '@tally/redis';
 import { ensureState } from '../../services/aggregator/src/recovery.ts';
 import {
   benchEnv,
+  benchRedis,
   dropBenchDatabase,
   freePort,
   startProcess,
@@ -31,7 +32,7 @@ const AGGREGATOR = 'services/aggregator/src/main.ts';
 
 const PARTITIONS = Array.from({ length: TOPICS.events.partitions }, (_, i) => i);
 
-async function applied(redis: Redis, keys: RedisKeys, topic: string): Promise<number> {
+async function applied(redis: RedisClient, keys: RedisKeys, topic: string): Promise<number> {
   const h = await readAppliedOffsets(redis, keys, topic, PARTITIONS);
   return Object.values(h).reduce((s, v) => s + v, 0);
 }
@@ -41,7 +42,7 @@ async function applied(redis: Redis, keys: RedisKeys, topic: string): Promise<nu
  * records of their own to the topic (events forwarded to a message's partition, handovers), and
  * each group of the run reads the others' too.
  */
-type CaughtUp = (redis: Redis, keys: RedisKeys) => Promise<boolean>;
+type CaughtUp = (redis: RedisClient, keys: RedisKeys) => Promise<boolean>;
 function caughtUpWith(admin: Admin, topic: string): CaughtUp {
   return async (redis, keys) => {
     const [done, marks] = await Promise.all([
@@ -52,20 +53,19 @@ function caughtUpWith(admin: Admin, topic: string): CaughtUp {
   };
 }
 
-async function deleteAll(redis: Redis, keys: RedisKeys): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
+async function deleteAll(redis: RedisClient, keys: RedisKeys): Promise<void> {
+  await deleteMatching(redis, keys.all());
 }
 
-/** Redis' own CPU seconds (user + sys), from INFO cpu. */
-async function redisCpu(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const f = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return f('used_cpu_user') + f('used_cpu_sys');
+/** Redis' own CPU seconds (user + sys), from INFO cpu; summed over the masters of a cluster. */
+async function redisCpu(redis: RedisClient): Promise<number> {
+  let sum = 0;
+  for (const node of await masters(redis)) {
+    const info = await node.info('cpu');
+    const f = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    sum += f('used_cpu_user') + f('used_cpu_sys');
+  }
+  return sum;
 }
 
 /**
@@ -73,13 +73,17 @@ async function redisCpu(redis: Redis): Promise<number> {
  * time it blocked every other client), from `arm` on, limited to this run's keys.
  */
 const slowlog = {
-  async arm(redis: Redis): Promise<void> {
-    await redis.config('SET', 'slowlog-log-slower-than', '1000');
-    await redis.config('SET', 'slowlog-max-len', '4096');
-    await redis.slowlog('RESET');
+  async arm(redis: RedisClient): Promise<void> {
+    for (const node of await masters(redis)) {
+      await node.config('SET', 'slowlog-log-slower-than', '1000');
+      await node.config('SET', 'slowlog-max-len', '4096');
+      await node.slowlog('RESET');
+    }
   },
-  async longest(redis: Redis, prefix: string): Promise<{ ms: number; command: string }> {
-    const entries = (await redis.slowlog('GET', '4096')) as [number, number, number, string[]][];
+  async longest(redis: RedisClient, prefix: string): Promise<{ ms: number; command: string }> {
+    const entries: [number, number, number, string[]][] = [];
+    for (const node of await masters(redis))
+      entries.push(...((await node.slowlog('GET', '4096')) as [number, number, number, string[]][]));
     let best = { ms: 0, command: 'none over 1 ms' };
     for (const [, , us, args] of entries) {
       if (!args.some((a) => a.startsWith(`${prefix}:`)) || us / 1000 <= best.ms) continue;
@@ -112,7 +116,7 @@ interface Run {
 /** Starts `processes` aggregators on env; events/s from all ready to all n offsets applied. */
 async function aggregate(
   env: BenchEnv,
-  redis: Redis,
+  redis: RedisClient,
   n: number,
   processes: number,
   caughtUp: CaughtUp,
@@ -185,7 +189,7 @@ interface Restart {
  */
 async function restart(
   env: BenchEnv,
-  redis: Redis,
+  redis: RedisClient,
   n: number,
   signal: 'SIGKILL' | 'SIGTERM',
   admin: Admin,
@@ -240,7 +244,7 @@ function restartFigures(kind: string, r: Restart, rate: number): Figure[] {
 }
 
 /** Records held in the partitions' hashes (recipients, messages, loose events, tombstones). */
-async function recordCount(redis: Redis, keys: RedisKeys, topic: string): Promise<number> {
+async function recordCount(redis: RedisClient, keys: RedisKeys, topic: string): Promise<number> {
   let n = 0;
   for (const p of PARTITIONS) {
     const k = keys.partition(topic, p);
@@ -250,13 +254,11 @@ async function recordCount(redis: Redis, keys: RedisKeys, topic: string): Promis
 }
 
 /** Sums MEMORY USAGE over every key of the prefix, split into message, recipient and other keys. */
-async function redisBytes(redis: Redis, keys: RedisKeys) {
+async function redisBytes(redis: RedisClient, keys: RedisKeys) {
   const sums = { message: 0, recipient: 0, other: 0, keys: 0 };
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
-    cursor = next;
-    const pipe = redis.pipeline();
+  // MEMORY USAGE per key, pipelined on the node that holds the page (single-key commands).
+  await forEachKeyPage(redis, keys.all(), async (found, node) => {
+    const pipe = node.pipeline();
     for (const k of found) pipe.memory('USAGE', k, 'SAMPLES', '0');
     const sizes = (await pipe.exec()) ?? [];
     found.forEach((k, i) => {
@@ -267,7 +269,7 @@ async function redisBytes(redis: Redis, keys: RedisKeys) {
       sums[kind] += bytes;
       sums.keys++;
     });
-  } while (cursor !== '0');
+  });
   return sums;
 }
 
@@ -300,7 +302,7 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
   const topics = topicNames(env.KAFKA_TOPIC_SUFFIX);
   const kafka = benchKafka(env.KAFKA_BROKERS);
   const admin = kafka.admin();
-  const redis = new Redis(env.REDIS_URL);
+  const redis = benchRedis(env);
   const keys = new RedisKeys(env.REDIS_PREFIX);
   const pool = createPool({ connectionString: env.DATABASE_URL, max: 2 });
   try {

@@ -14,7 +14,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@tally/config';
-import { Redis } from 'ioredis';
 import { readScopeWindow, RedisKeys } from '@tally/counters';
 import { createLogger } from '@tally/logging';
 import type { WindowCounts } from '../../packages/kpi/src/index.ts';
@@ -27,7 +26,7 @@ import {
   type AlertCountsSource,
   type AlertScope,
 } from '../../services/query-api/src/index.ts';
-import { benchEnv, dropBenchDatabase, startAll, type BenchEnv } from '../lib/processes.ts';
+import { benchEnv, benchRedis, dropBenchDatabase, startAll, type BenchEnv } from '../lib/processes.ts';
 import { benchTenant } from '../lib/tenant.ts';
 import type { Figure } from '../lib/report.ts';
 import { summarize } from '../lib/stats.ts';
@@ -53,7 +52,7 @@ export const pipelineDriver: MakeDriver = async (env, apiKey) => {
     { script: 'services/ingest/src/main.ts', env },
   ]);
   if (!aggregator || !ingest) throw new Error('pipeline processes did not start');
-  const redis = new Redis(env.REDIS_URL);
+  const redis = benchRedis(env);
   const keys = new RedisKeys(env.REDIS_PREFIX);
   const now = () => new Date().toISOString();
   const post = async (events: Record<string, unknown>[]) => {

@@ -7,12 +7,18 @@
 #   git-ignored). This is the path used where no Docker engine exists: CI runs it
 #   on a fresh Debian 12 machine as root with only Java/Maven/Node preinstalled.
 #
-#   Usage: infra/native/stack.sh up|down|status|env
+#   Usage: infra/native/stack.sh up|down|status|env [--redis-cluster]
 #     up      install what is missing, start what is not running, wait until
 #             every service really answers (idempotent; never re-formats data)
-#     down    stop all three (idempotent)
+#     down    stop all three (idempotent), and the Redis Cluster if it runs
 #     status  print each service up/down; exit 0 if all up, 3 otherwise
 #     env     print `export ...` lines, for `eval "$(infra/native/stack.sh env)"`
+#
+#   With --redis-cluster, each subcommand acts on a 3-master Redis Cluster only
+#   (ports REDIS_CLUSTER_PORT, +1, +2; cluster bus on each port + 10000), for
+#   the cluster test pass and for trying Tally on a sharded Redis; the other
+#   services are left as they are. Like the standalone Redis it keeps nothing
+#   on disk (no RDB, no AOF): a cluster that is not running is re-created empty.
 #
 #   Where things come from:
 #     redis-server, postgresql   Debian packages (apt-get, as root)
@@ -20,7 +26,8 @@
 #                                cached in ${TALLY_CACHE:-~/.cache/tally}/kafka-<ver>/libs
 #
 #   Knobs (environment): TALLY_HOME, TALLY_CACHE, KAFKA_VERSION, KAFKA_PORT,
-#   KAFKA_CONTROLLER_PORT, KAFKA_HEAP_OPTS, REDIS_PORT, PGPORT, STACK_TIMEOUT.
+#   KAFKA_CONTROLLER_PORT, KAFKA_HEAP_OPTS, REDIS_PORT, REDIS_CLUSTER_PORT, PGPORT,
+#   STACK_TIMEOUT.
 # -----------------------------------------------------------------------------
 set -euo pipefail
 
@@ -38,6 +45,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 REDIS_PORT="${REDIS_PORT:-6379}"
+REDIS_CLUSTER_PORT="${REDIS_CLUSTER_PORT:-17000}" # first of the cluster's three masters
 PGPORT="${PGPORT:-5432}"
 STACK_TIMEOUT="${STACK_TIMEOUT:-120}" # seconds to wait for each service
 
@@ -49,6 +57,9 @@ REDIS_PID="$RUN_DIR/redis.pid"
 
 KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+REDIS_CLUSTER_PORTS=("$REDIS_CLUSTER_PORT" "$((REDIS_CLUSTER_PORT + 1))" "$((REDIS_CLUSTER_PORT + 2))")
+REDIS_CLUSTER_NODES="$(printf '127.0.0.1:%s,' "${REDIS_CLUSTER_PORTS[@]}")"
+REDIS_CLUSTER_NODES="${REDIS_CLUSTER_NODES%,}"
 DATABASE_URL="postgres://postgres:postgres@127.0.0.1:$PGPORT/tally"
 
 # ---------------------------------------------------------------- helpers ----
@@ -180,6 +191,69 @@ stop_redis() {
     log "redis on :$REDIS_PORT was not started by this script (no pidfile); leaving it alone"
   fi
   rm -f "$REDIS_PID"
+}
+
+# ---------------------------------------------------------- redis cluster ----
+# Three masters, no replicas: enough to spread the hash slots over shards, so
+# every multi-key command and script is checked for single-slot use.
+cluster_dir() { echo "$DATA_DIR/redis-cluster/$1"; }
+cluster_pidfile() { echo "$RUN_DIR/redis-cluster-$1.pid"; }
+cluster_node_up() { redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null | grep -q PONG; }
+cluster_ok() { redis-cli -h 127.0.0.1 -p "$REDIS_CLUSTER_PORT" cluster info 2>/dev/null | grep -q '^cluster_state:ok'; }
+
+start_redis_cluster() {
+  local port
+  if cluster_ok; then log "redis cluster already running on $REDIS_CLUSTER_NODES"; return 0; fi
+  for port in "${REDIS_CLUSTER_PORTS[@]}"; do
+    if cluster_node_up "$port"; then
+      die "127.0.0.1:$port answers but the cluster is not whole; stop it (stack.sh down --redis-cluster) or set REDIS_CLUSTER_PORT"
+    fi
+    if port_open "$port" || port_open "$((port + 10000))"; then
+      die "127.0.0.1:$port or its cluster bus port $((port + 10000)) is taken; free it or set REDIS_CLUSTER_PORT"
+    fi
+  done
+  for port in "${REDIS_CLUSTER_PORTS[@]}"; do
+    # Nothing is persisted, so a stale nodes.conf would only name slots whose data is gone.
+    rm -rf "$(cluster_dir "$port")"
+    mkdir -p "$(cluster_dir "$port")"
+    log "starting redis cluster node on 127.0.0.1:$port"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" \
+      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+      --save '' --appendonly no --dir "$(cluster_dir "$port")" \
+      --pidfile "$(cluster_pidfile "$port")" --logfile "$LOG_DIR/redis-cluster-$port.log" \
+      || { show_log "$LOG_DIR/redis-cluster-$port.log"; die "redis-server (cluster node :$port) failed to start"; }
+  done
+  local deadline=$((SECONDS + STACK_TIMEOUT))
+  for port in "${REDIS_CLUSTER_PORTS[@]}"; do
+    until cluster_node_up "$port"; do
+      [ $SECONDS -lt $deadline ] || { show_log "$LOG_DIR/redis-cluster-$port.log"; die "cluster node :$port did not answer PING within ${STACK_TIMEOUT}s"; }
+      sleep 0.2
+    done
+  done
+  log "creating redis cluster (3 masters, no replicas) on $REDIS_CLUSTER_NODES"
+  # shellcheck disable=SC2046 # one argument per node
+  redis-cli --cluster create $(printf '127.0.0.1:%s ' "${REDIS_CLUSTER_PORTS[@]}") \
+    --cluster-replicas 0 --cluster-yes >"$LOG_DIR/redis-cluster-create.log" 2>&1 \
+    || { show_log "$LOG_DIR/redis-cluster-create.log"; die "redis-cli --cluster create failed"; }
+  until cluster_ok; do
+    [ $SECONDS -lt $deadline ] || { show_log "$LOG_DIR/redis-cluster-create.log"; die "redis cluster not cluster_state:ok within ${STACK_TIMEOUT}s"; }
+    sleep 0.2
+  done
+  log "redis cluster ready"
+}
+
+stop_redis_cluster() {
+  local port pid rc=0
+  for port in "${REDIS_CLUSTER_PORTS[@]}"; do
+    pid="$(live_pid "$(cluster_pidfile "$port")" redis-server)"
+    if pid_alive "$pid"; then
+      stop_pid "redis cluster node :$port" "$pid" TERM 30 || rc=1
+    elif command -v redis-cli >/dev/null && cluster_node_up "$port"; then
+      log "redis on :$port was not started by this script (no pidfile); leaving it alone"
+    fi
+    rm -f "$(cluster_pidfile "$port")"
+  done
+  return $rc
 }
 
 # --------------------------------------------------------------- postgres ----
@@ -509,6 +583,7 @@ cmd_down() {
   stop_kafka || rc=1
   stop_redis || rc=1
   stop_postgres || rc=1
+  stop_redis_cluster || rc=1
   [ $rc -eq 0 ] && log "all services stopped"
   return $rc
 }
@@ -525,16 +600,49 @@ cmd_status() {
   # Cheap check (no JVM): live broker process from our pidfile or an open port.
   if port_open "$KAFKA_PORT"; then echo "kafka     up    $KAFKA_BROKERS"
   else echo "kafka     down  $KAFKA_BROKERS"; all=3; fi
+  # Optional: reported when it runs, never counted against the stack.
+  if command -v redis-cli >/dev/null && cluster_ok; then echo "redis-cluster up $REDIS_CLUSTER_NODES"; fi
   return $all
 }
+
+# The --redis-cluster forms: the cluster alone.
+cmd_cluster() {
+  case "$1" in
+    up)
+      ensure_dirs
+      ensure_gitignore
+      command -v redis-server >/dev/null && command -v redis-cli >/dev/null || ensure_packages
+      local t0=$SECONDS
+      start_redis_cluster
+      log "redis cluster up ($((SECONDS - t0))s)"
+      echo "REDIS_CLUSTER_NODES=$REDIS_CLUSTER_NODES"
+      ;;
+    down)
+      [ -d "$RUN_DIR" ] || { log "nothing to stop ($RUN_DIR does not exist)"; return 0; }
+      stop_redis_cluster && log "redis cluster stopped"
+      ;;
+    status)
+      if command -v redis-cli >/dev/null && cluster_ok; then echo "redis-cluster up    $REDIS_CLUSTER_NODES"
+      else echo "redis-cluster down  $REDIS_CLUSTER_NODES"; return 3; fi
+      ;;
+    env) echo "export REDIS_CLUSTER_NODES=$REDIS_CLUSTER_NODES" ;;
+  esac
+}
+
+usage() { echo "usage: $0 up|down|status|env [--redis-cluster]" >&2; exit 2; }
+
+case "${2:-}" in
+  "") ;;
+  --redis-cluster)
+    case "${1:-}" in up | down | status | env) cmd_cluster "$1"; exit ;; *) usage ;; esac
+    ;;
+  *) usage ;;
+esac
 
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) print_env ;;
-  *)
-    echo "usage: $0 up|down|status|env" >&2
-    exit 2
-    ;;
+  *) usage ;;
 esac

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { createLogger } from '@tally/logging';
 import { createEventProducer, createKafka, ensureTopics, type EventProducer } from '@tally/kafka';
 import { readCampaign, RedisKeys } from '@tally/counters';
@@ -84,7 +84,7 @@ export async function eventPublisher(iso: Isolation) {
 }
 
 /** The campaigns' counts as the aggregator's Redis holds them (undefined while rebuilding). */
-export async function readTotals(redis: Redis, iso: Isolation, tenant: string, campaigns: string[]) {
+export async function readTotals(redis: RedisClient, iso: Isolation, tenant: string, campaigns: string[]) {
   const keys = new RedisKeys(iso.redisPrefix);
   const out: Record<string, Expected> = {};
   try {

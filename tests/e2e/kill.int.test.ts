@@ -7,7 +7,7 @@
  * back from the topic).
  */
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@tally/config';
@@ -40,7 +40,7 @@ import {
 } from '@tally/ingest';
 import { createLogger } from '@tally/logging';
 import { computeModel, shuffle, type ArrivedEvent } from '@tally/model';
-import { eventually, isolate, type Isolation } from '@tally/testing';
+import { eventually, isolate, type Isolation, redisOfEnv } from '@tally/testing';
 import { scanKeys, servedTenant } from '../../services/aggregator/test/served.ts';
 import { spawnAggregator, type AggregatorProcess } from './aggregator-process.ts';
 
@@ -87,7 +87,7 @@ async function published(brokers: string, topic: string, id: string): Promise<Ar
 
 describe('the aggregator killed mid-stream (issue 11)', () => {
   let iso: Isolation;
-  let redis: Redis;
+  let redis: RedisClient;
   let aggregator: AggregatorProcess | undefined;
   let ingest: Awaited<ReturnType<typeof buildApp>>;
   let ingestDeps: ReturnType<typeof createDeps>;
@@ -96,7 +96,7 @@ describe('the aggregator killed mid-stream (issue 11)', () => {
 
   beforeAll(async () => {
     iso = await isolate('kill');
-    redis = new Redis(iso.env.REDIS_URL);
+    redis = redisOfEnv(iso.env);
     const config = loadConfig(ingestConfigSchema, { ...iso.env, CREDENTIALS_CACHE_MS: '60000' });
     ingestDeps = createDeps(config, createLogger({ service: 'test-kill', level: 'silent' }));
     await connectKafka(ingestDeps);

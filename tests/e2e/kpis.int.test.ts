@@ -5,9 +5,9 @@
  */
 import { emptyCounts } from '@tally/kpi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { DEFAULT_TENANT_WINDOWS, readAttributionStatus, RedisKeys } from '@tally/counters';
-import { eventually } from '@tally/testing';
+import { eventually, redisOfEnv } from '@tally/testing';
 import { startPipeline, type Pipeline } from './harness.ts';
 import { duplicateAndShuffle, EXPECTED, scriptedStream, type Ev } from './scripted-stream.ts';
 
@@ -18,7 +18,7 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
   let key: string;
   let globexKey: string;
   let tenant: string;
-  let redis: Redis;
+  let redis: RedisClient;
   const stream = scriptedStream(Date.now());
 
   async function post(k: string, events: Ev[]) {
@@ -36,7 +36,7 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
     await p.iso.db.pool.query('INSERT INTO tenant_attribution(tenant_id, reply_window_s) VALUES ($1, 60)', [
       `globex${p.iso.id}`,
     ]);
-    redis = new Redis(p.iso.env.REDIS_URL);
+    redis = redisOfEnv(p.iso.env);
     await post(key, duplicateAndShuffle(stream.phase1, seed));
     await p.settle();
     await post(key, duplicateAndShuffle(stream.phase2, seed + 1));

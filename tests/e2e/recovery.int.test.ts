@@ -5,12 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { Redis } from 'ioredis';
+import { masters, type RedisClient } from '@tally/redis';
 import { loadConfig } from '@tally/config';
 import { addApiKey, createTenant } from '@tally/db';
 import { createLogger } from '@tally/logging';
 import * as querySvc from '@tally/query-api';
-import { eventually, isolate, type Isolation } from '@tally/testing';
+import { eventually, isolate, type Isolation, redisOfEnv } from '@tally/testing';
 import {
   eventPublisher,
   expectedTotals,
@@ -42,7 +42,7 @@ describe('exactly-once under failure', () => {
     const iso = await isolate(label);
     const tenant = `acme${iso.id}`;
     await createTenant(iso.db.pool, tenant);
-    const redis = new Redis(iso.env.REDIS_URL);
+    const redis = redisOfEnv(iso.env);
     const pub = await eventPublisher(iso);
     const procs: AggregatorProcess[] = [];
     cleanups.push(async () => {
@@ -107,7 +107,14 @@ describe('exactly-once under failure', () => {
       );
       await pub.publish(rest.slice(0, half));
       await sleep(300); // mid-consumption
-      const wiped = (await redis.eval(WIPE_LUA, 0, `${iso.redisPrefix}:*`)) as number;
+      // Every master at once (a cluster's shards each lose their part; one script per node).
+      const wiped = (
+        await Promise.all(
+          (await masters(redis)).map(
+            async (n) => (await n.eval(WIPE_LUA, 0, `${iso.redisPrefix}:*`)) as number,
+          ),
+        )
+      ).reduce((a, b) => a + b, 0);
       expect(wiped).toBeGreaterThan(0);
       await pub.publish(rest.slice(half));
       expect(await exact()).toEqual(want);

@@ -19,8 +19,16 @@ export const kafkaEnv = {
     .default(''),
 };
 
+/**
+ * Standalone Redis (REDIS_URL) or Redis Cluster (REDIS_CLUSTER_NODES, seed nodes "host:port,…"; a
+ * REDIS_URL beside them gives every node its credentials and TLS). Cross-field rule:
+ * `checkRedisEnv` (one of the two must be set).
+ */
 export const redisEnv = {
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER_NODES: envList
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'each node must be host:port')))
+    .optional(),
   /** Prefix of every Redis key; integration tests use one each. */
   REDIS_PREFIX: z
     .string()
@@ -71,6 +79,20 @@ export function checkHttpEnv(
       code: 'custom',
       path: ['HTTP_HEADERS_TIMEOUT_MS'],
       message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    });
+}
+
+/** The cross-field rule of redisEnv, for the service schema's `superRefine`. */
+export function checkRedisEnv(
+  c: { REDIS_URL?: string | undefined; REDIS_CLUSTER_NODES?: string[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!c.REDIS_URL && (c.REDIS_CLUSTER_NODES ?? []).length === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_URL'],
+      message:
+        'set REDIS_URL (standalone Redis) or REDIS_CLUSTER_NODES (Redis Cluster seed nodes, host:port,…)',
     });
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   checkHttpEnv,
+  checkRedisEnv,
   ConfigError,
   envBoolean,
   httpEnv,
@@ -9,6 +10,7 @@ import {
   loadConfig,
   port,
   redactConfig,
+  redisEnv,
 } from './index.ts';
 
 const schema = z.object({ ...kafkaEnv, PORT: port.default(3000), FLAG: envBoolean.default(false) });
@@ -61,5 +63,20 @@ describe('loadConfig', () => {
       loadConfig(http, { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }),
     ).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/);
     expect(() => loadConfig(http, { HTTP_REQUEST_TIMEOUT_MS: '0' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS/);
+  });
+});
+
+describe('redisEnv', () => {
+  const redis = z.object(redisEnv).superRefine((c, ctx) => checkRedisEnv(c, ctx));
+  it('takes a standalone URL or cluster seed nodes', () => {
+    expect(loadConfig(redis, { REDIS_URL: 'redis://h:1' }).REDIS_URL).toBe('redis://h:1');
+    expect(loadConfig(redis, { REDIS_CLUSTER_NODES: 'a:1, b:2' }).REDIS_CLUSTER_NODES).toEqual([
+      'a:1',
+      'b:2',
+    ]);
+  });
+  it('refuses neither, and nodes that are not host:port, naming the variable', () => {
+    expect(() => loadConfig(redis, {})).toThrow(/REDIS_URL: set REDIS_URL .* or REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig(redis, { REDIS_CLUSTER_NODES: 'a' })).toThrow(/REDIS_CLUSTER_NODES/);
   });
 });

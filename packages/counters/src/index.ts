@@ -1,5 +1,6 @@
 export * from './keys.ts';
 export * from './read.ts';
+export { RebuildingError, readWhole } from './whole-read.ts';
 export * from './scope-windows.ts';
 export * from './read-tuples.ts';
 export { BIT, OWN_BITS, ATTACHED_BITS, effectiveBits } from './state/bits.ts';

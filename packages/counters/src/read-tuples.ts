@@ -2,22 +2,15 @@
  * Readers over a campaign's send tuples and minute buckets, for filtered KPIs, time series and
  * early reads (query-api). Keys come from RedisKeys only.
  */
-import type { Redis } from 'ioredis';
+import { batch, type RedisClient } from '@tally/redis';
 import { COUNT_NAMES, emptyCounts, windowMinutes, type Counts, type Window } from '@tally/kpi';
 import { FIELD_SEPARATOR, type RedisKeys } from './keys.ts';
-import { BREAKDOWN_DIMENSIONS, RebuildingError, type BreakdownDimension } from './read.ts';
+import { BREAKDOWN_DIMENSIONS, hgetall, zscore, type BreakdownDimension } from './read.ts';
+import { readWhole } from './whole-read.ts';
 
 type Raw = Record<string, string>;
 export type TupleDimension = Exclude<BreakdownDimension, 'error_code'>;
 export type TupleFilter = Partial<Record<TupleDimension, string>>;
-
-async function execAll(pipe: ReturnType<Redis['multi']>): Promise<unknown[]> {
-  const res = (await pipe.exec()) ?? [];
-  return res.map(([err, v]) => {
-    if (err) throw err;
-    return v;
-  });
-}
 
 /**
  * The campaign's lifetime message counts over the send tuples matching every given dimension
@@ -25,21 +18,17 @@ async function execAll(pipe: ReturnType<Redis['multi']>): Promise<unknown[]> {
  * send was never seen matches no filter. Undefined when the tenant has no such campaign.
  */
 export async function readFilteredCounts(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
   filter: TupleFilter,
 ): Promise<Counts | undefined> {
-  const [epoch, score, raw, dims] = (await execAll(
-    redis
-      .multi()
-      .exists(keys.epoch())
-      .zscore(keys.campaigns(tenant), campaign)
-      .hgetall(keys.tuples(tenant, campaign))
-      .hgetall(keys.dims(tenant, campaign)),
-  )) as [number, string | null, Raw, Raw];
-  if (epoch === 0) throw new RebuildingError();
+  const [score, raw, dims] = (await readWhole(redis, keys, [
+    zscore(keys.campaigns(tenant), campaign),
+    hgetall(keys.tuples(tenant, campaign)),
+    hgetall(keys.dims(tenant, campaign)),
+  ])) as [string | null, Raw, Raw];
   if (score === null) return undefined;
   return matching(expandTuples(raw, dims), filter);
 }
@@ -50,7 +39,7 @@ export async function readFilteredCounts(
  * over the tuples matching the filter. Undefined when the tenant has no such campaign.
  */
 export async function readFilteredWindow(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
@@ -58,14 +47,11 @@ export async function readFilteredWindow(
   window: Exclude<Window, 'all'>,
   now: number,
 ): Promise<Counts | undefined> {
-  const pipe = redis
-    .multi()
-    .exists(keys.epoch())
-    .zscore(keys.campaigns(tenant), campaign)
-    .hgetall(keys.dims(tenant, campaign));
-  for (const m of windowMinutes(window, now)) pipe.hgetall(keys.minuteTuples(tenant, campaign, m));
-  const [epoch, score, dims, ...buckets] = (await execAll(pipe)) as [number, string | null, Raw, ...Raw[]];
-  if (epoch === 0) throw new RebuildingError();
+  const [score, dims, ...buckets] = (await readWhole(redis, keys, [
+    zscore(keys.campaigns(tenant), campaign),
+    hgetall(keys.dims(tenant, campaign)),
+    ...windowMinutes(window, now).map((m) => hgetall(keys.minuteTuples(tenant, campaign, m))),
+  ])) as [string | null, Raw, ...Raw[]];
   if (score === null) return undefined;
   const sum: Record<string, number> = {};
   for (const b of buckets) for (const [f, v] of Object.entries(b)) sum[f] = (sum[f] ?? 0) + Number(v);
@@ -106,18 +92,20 @@ function expandTuples(raw: Record<string, string | number>, dims: Raw): TupleCou
 
 /** Every send tuple of every campaign of the tenant, with its lifetime message counts. */
 export async function readTenantTuples(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
 ): Promise<TupleCounts[]> {
-  const [epoch, ids] = (await execAll(
-    redis.multi().exists(keys.epoch()).zrange(keys.campaigns(tenant), 0, -1),
-  )) as [number, string[]];
-  if (epoch === 0) throw new RebuildingError();
+  const campaigns = keys.campaigns(tenant);
+  const [ids] = (await readWhole(redis, keys, [[campaigns, (c) => c.zrange(campaigns, 0, -1)]])) as [
+    string[],
+  ];
   if (ids.length === 0) return [];
-  const pipe = redis.multi();
-  for (const c of ids) pipe.hgetall(keys.tuples(tenant, c)).hgetall(keys.dims(tenant, c));
-  const res = (await execAll(pipe)) as Raw[];
+  const res = (await readWhole(
+    redis,
+    keys,
+    ids.flatMap((c) => [hgetall(keys.tuples(tenant, c)), hgetall(keys.dims(tenant, c))]),
+  )) as Raw[];
   return ids.flatMap((_, i) => expandTuples(res[i * 2] ?? {}, res[i * 2 + 1] ?? {}));
 }
 
@@ -127,17 +115,16 @@ export async function readTenantTuples(
  * bucket are left out. Undefined when the tenant has no such campaign.
  */
 export async function readMinuteBuckets(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
   fromMinute: number,
   toMinute: number,
 ): Promise<Map<number, Record<string, number>> | undefined> {
-  const pipe = redis.multi().exists(keys.epoch()).zscore(keys.campaigns(tenant), campaign);
-  for (let m = fromMinute; m <= toMinute; m += 1) pipe.hgetall(keys.minute(tenant, campaign, m));
-  const [epoch, score, ...buckets] = (await execAll(pipe)) as [number, string | null, ...Raw[]];
-  if (epoch === 0) throw new RebuildingError();
+  const ops = [zscore(keys.campaigns(tenant), campaign)];
+  for (let m = fromMinute; m <= toMinute; m += 1) ops.push(hgetall(keys.minute(tenant, campaign, m)));
+  const [score, ...buckets] = (await readWhole(redis, keys, ops)) as [string | null, ...Raw[]];
   if (score === null) return undefined;
   const out = new Map<number, Record<string, number>>();
   buckets.forEach((b, i) => {
@@ -150,17 +137,22 @@ export async function readMinuteBuckets(
 
 /** The applied offset ("next offset") per "<topic>:<partition>", from each partition's meta. */
 export async function readAppliedOffsets(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   topic: string,
   partitions: number[],
 ): Promise<Record<string, number>> {
-  const pipe = redis.pipeline();
-  for (const p of partitions) pipe.hget(keys.partition(topic, p).meta, 'next');
-  const res = (await pipe.exec()) ?? [];
+  // One slot per partition: one pipeline on a standalone Redis, one per partition on a Cluster.
+  const res = await batch(
+    redis,
+    partitions.map((p) => {
+      const meta = keys.partition(topic, p).meta;
+      return [meta, (c) => c.hget(meta, 'next')] as const;
+    }),
+  );
   const out: Record<string, number> = {};
   partitions.forEach((p, i) => {
-    const v = res[i]?.[1];
+    const v = res[i];
     if (typeof v === 'string') out[`${topic}:${p}`] = Number(v);
   });
   return out;

@@ -1,9 +1,11 @@
 /**
  * Reads campaign state back (query-api, snapshots). Shares the key scheme with apply.ts.
- * Every read also reports whether the state is whole (`P:epoch` present): while the aggregator
- * rebuilds a lost Redis from Postgres, readers answer "rebuilding" rather than wrong numbers.
+ * Every read also reports whether the state is whole (`P:epoch` present, whole-read.ts): while
+ * the aggregator rebuilds a lost Redis from Postgres, readers answer "rebuilding" rather than
+ * wrong numbers. Standalone: one MULTI per read, as one instant; Cluster: one MULTI per hash
+ * slot (each scope at one instant), bracketed by epoch reads.
  */
-import type { Redis } from 'ioredis';
+import { batch, type RedisClient } from '@tally/redis';
 import {
   COUNT_NAMES,
   emptyCounts,
@@ -15,6 +17,7 @@ import {
 } from '@tally/kpi';
 import type { RedisKeys } from './keys.ts';
 import { FIELD_SEPARATOR } from './keys.ts';
+import { op, readWhole } from './whole-read.ts';
 
 /** Sums kept beside the counts, in the same hash. */
 export const STAT_NAMES = [
@@ -40,14 +43,11 @@ export interface CampaignState {
   responseTimes: Record<string, string>;
 }
 
-export class RebuildingError extends Error {
-  constructor() {
-    super('the aggregator is rebuilding its state');
-    this.name = 'RebuildingError';
-  }
-}
-
 type Raw = Record<string, string>;
+
+/** Batch ops of the readers (read-tuples.ts too). */
+export const hgetall = (key: string) => op(key, (c) => c.hgetall(key));
+export const zscore = (key: string, member: string) => op(key, (c) => c.zscore(key, member));
 
 export function parseCounts(raw: Raw): Counts {
   const counts = emptyCounts();
@@ -103,32 +103,20 @@ function toState(
   };
 }
 
-async function execAll(pipe: ReturnType<Redis['multi']>): Promise<unknown[]> {
-  const res = (await pipe.exec()) ?? [];
-  return res.map(([err, v]) => {
-    if (err) throw err;
-    return v;
-  });
-}
-
 /** The campaign's lifetime state, or undefined when the tenant has no such campaign. */
 export async function readCampaign(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
 ): Promise<CampaignState | undefined> {
-  const [epoch, score, counts, money, meta, rt] = (await execAll(
-    redis
-      .multi()
-      .exists(keys.epoch())
-      .zscore(keys.campaigns(tenant), campaign)
-      .hgetall(keys.counts(tenant, campaign))
-      .hgetall(keys.money(tenant, campaign))
-      .hgetall(keys.meta(tenant, campaign))
-      .hgetall(keys.responseTimes(tenant, campaign)),
-  )) as [number, string | null, Raw, Raw, Raw, Raw];
-  if (epoch === 0) throw new RebuildingError();
+  const [score, counts, money, meta, rt] = (await readWhole(redis, keys, [
+    zscore(keys.campaigns(tenant), campaign),
+    hgetall(keys.counts(tenant, campaign)),
+    hgetall(keys.money(tenant, campaign)),
+    hgetall(keys.meta(tenant, campaign)),
+    hgetall(keys.responseTimes(tenant, campaign)),
+  ])) as [string | null, Raw, Raw, Raw, Raw];
   if (score === null) return undefined;
   return toState(campaign, score, counts, money, meta, rt);
 }
@@ -138,7 +126,7 @@ export async function readCampaign(
  * and stats are windowed too; the response-time histogram is lifetime-only (left empty).
  */
 export async function readCampaignWindow(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
@@ -146,14 +134,11 @@ export async function readCampaignWindow(
   now: number,
 ): Promise<CampaignState | undefined> {
   const minutes = windowMinutes(window, now);
-  const pipe = redis
-    .multi()
-    .exists(keys.epoch())
-    .zscore(keys.campaigns(tenant), campaign)
-    .hgetall(keys.meta(tenant, campaign));
-  for (const m of minutes) pipe.hgetall(keys.minute(tenant, campaign, m));
-  const [epoch, score, meta, ...buckets] = (await execAll(pipe)) as [number, string | null, Raw, ...Raw[]];
-  if (epoch === 0) throw new RebuildingError();
+  const [score, meta, ...buckets] = (await readWhole(redis, keys, [
+    zscore(keys.campaigns(tenant), campaign),
+    hgetall(keys.meta(tenant, campaign)),
+    ...minutes.map((m) => hgetall(keys.minute(tenant, campaign, m))),
+  ])) as [string | null, Raw, ...Raw[]];
   if (score === null) return undefined;
   const sum: Record<string, number> = {};
   for (const b of buckets) for (const [k, v] of Object.entries(b)) sum[k] = (sum[k] ?? 0) + Number(v);
@@ -162,22 +147,28 @@ export async function readCampaignWindow(
 }
 
 /** All the tenant's campaigns, oldest first. */
-export async function listCampaigns(redis: Redis, keys: RedisKeys, tenant: string): Promise<CampaignState[]> {
-  const [epoch, ids] = (await execAll(
-    redis.multi().exists(keys.epoch()).zrange(keys.campaigns(tenant), 0, -1, 'WITHSCORES'),
-  )) as [number, string[]];
-  if (epoch === 0) throw new RebuildingError();
+export async function listCampaigns(
+  redis: RedisClient,
+  keys: RedisKeys,
+  tenant: string,
+): Promise<CampaignState[]> {
+  const campaigns = keys.campaigns(tenant);
+  const [ids] = (await readWhole(redis, keys, [
+    op(campaigns, (c) => c.zrange(campaigns, 0, -1, 'WITHSCORES')),
+  ])) as [string[]];
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < ids.length; i += 2) pairs.push([ids[i] as string, ids[i + 1] as string]);
   if (pairs.length === 0) return [];
-  const pipe = redis.multi();
-  for (const [c] of pairs)
-    pipe
-      .hgetall(keys.counts(tenant, c))
-      .hgetall(keys.money(tenant, c))
-      .hgetall(keys.meta(tenant, c))
-      .hgetall(keys.responseTimes(tenant, c));
-  const res = (await execAll(pipe)) as Raw[];
+  const res = (await readWhole(
+    redis,
+    keys,
+    pairs.flatMap(([c]) => [
+      hgetall(keys.counts(tenant, c)),
+      hgetall(keys.money(tenant, c)),
+      hgetall(keys.meta(tenant, c)),
+      hgetall(keys.responseTimes(tenant, c)),
+    ]),
+  )) as Raw[];
   const at = (i: number): Raw => res[i] ?? {};
   return pairs.map(([c, score], i) =>
     toState(c, score, at(i * 4), at(i * 4 + 1), at(i * 4 + 2), at(i * 4 + 3)),
@@ -198,22 +189,18 @@ export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
 /** Per value of the dimension, the message counts of the campaign (lifetime). */
 export async function readBreakdown(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
   dim: BreakdownDimension,
 ): Promise<Map<string, Counts> | undefined> {
   const byErrorCode = dim === 'error_code';
-  const [epoch, score, raw, dims] = (await execAll(
-    redis
-      .multi()
-      .exists(keys.epoch())
-      .zscore(keys.campaigns(tenant), campaign)
-      .hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign))
-      .hgetall(keys.dims(tenant, campaign)),
-  )) as [number, string | null, Raw, Raw];
-  if (epoch === 0) throw new RebuildingError();
+  const [score, raw, dims] = (await readWhole(redis, keys, [
+    zscore(keys.campaigns(tenant), campaign),
+    hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign)),
+    hgetall(keys.dims(tenant, campaign)),
+  ])) as [string | null, Raw, Raw];
   if (score === null) return undefined;
   const position = BREAKDOWN_DIMENSIONS.indexOf(dim);
   const groups = new Map<string, Counts>();
@@ -247,14 +234,17 @@ const DAY = 86_400_000;
  * for (any reach, click or delivery of it would itself be late), so it is reported unattributed.
  */
 export async function readAttributionStatus(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   horizonMs: number,
   now: number,
 ): Promise<AttributionStatus> {
-  const [pending, unattributed, late] = (await execAll(
-    redis.multi().hgetall(keys.pending(tenant)).hgetall(keys.unattributed(tenant)).hgetall(keys.late(tenant)),
+  // One slot ({T}): one MULTI on either deployment.
+  const [pending, unattributed, late] = (await batch(
+    redis,
+    [hgetall(keys.pending(tenant)), hgetall(keys.unattributed(tenant)), hgetall(keys.late(tenant))],
+    { atomic: true },
   )) as [Raw, Raw, Raw];
   const out: AttributionStatus = { pending: {}, unattributed: {}, late: {} };
   const add = (into: Record<string, number>, type: string, n: number) => {

@@ -3,7 +3,7 @@
  * the aggregator's minute buckets (keys.ts: `:w:<minute>` counts and `:we:<minute>` failed
  * messages by error code), and the index of recently active scopes.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { minuteOf, type WindowCounts } from '@tally/kpi';
 import type { RedisKeys } from './keys.ts';
 
@@ -11,7 +11,7 @@ export type ScopeRef = { kind: 'campaign'; id: string } | { kind: 'sender'; id: 
 
 /** First occurrences in the `minutes` minute buckets up to and including now's minute. */
 export async function readScopeWindow(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   scope: ScopeRef,
@@ -46,7 +46,7 @@ export async function readScopeWindow(
 
 /** The tenant's scopes with counts in a minute at or after `sinceMinute`. */
 export async function readActiveScopes(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   sinceMinute: number,

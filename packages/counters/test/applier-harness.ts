@@ -2,7 +2,7 @@
  * Drives PartitionApplier on real Redis under a fresh key prefix per test: events become records
  * of the partitions a key function picks, applied in batches of the given sizes.
  */
-import type { Redis } from 'ioredis';
+import { deleteMatching, type RedisClient } from '@tally/redis';
 import type { CanonicalEvent } from '@tally/events';
 import { uniqueId } from '@tally/testing';
 import {
@@ -17,13 +17,8 @@ export type Ev = Partial<CanonicalEvent> & Pick<CanonicalEvent, 'eventId' | 'typ
 
 export const TOPIC = 'events';
 
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
+export async function deletePrefix(redis: RedisClient, prefix: string): Promise<void> {
+  await deleteMatching(redis, `${prefix}:*`);
 }
 
 export class Harness {
@@ -33,7 +28,7 @@ export class Harness {
   windows: TenantWindows = DEFAULT_TENANT_WINDOWS;
   now = Date.now();
 
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async init(partitions: number[]): Promise<void> {
     await this.redis.set(this.keys.epoch(), 'e');

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { testServices } from '@tally/testing';
+import type { RedisClient } from '@tally/redis';
+import { testRedis } from '@tally/testing';
 import { readCampaign } from '../src/index.ts';
 import { Harness, type Ev } from './applier-harness.ts';
 
@@ -29,10 +29,10 @@ const STREAM: Ev[] = [
 ];
 
 describe('PartitionApplier on real Redis', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let h: Harness;
   beforeAll(() => {
-    redis = new Redis(testServices().redisUrl);
+    redis = testRedis();
   });
   afterAll(async () => {
     await redis.quit();

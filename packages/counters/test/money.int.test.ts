@@ -4,8 +4,8 @@
  * lo + hi × 10^15 — past Redis' 64-bit integer limit too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { testServices, uniqueId } from '@tally/testing';
+import type { RedisClient } from '@tally/redis';
+import { testRedis, uniqueId } from '@tally/testing';
 import { RedisKeys } from '../src/keys.ts';
 import { scopeWrites } from '../src/partition/scope-ops.ts';
 import { writeScopes } from '../src/partition/store.ts';
@@ -14,10 +14,10 @@ import { BatchDelta } from '../src/state/delta.ts';
 import { deletePrefix } from './applier-harness.ts';
 
 describe('money sums', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   const keys = new RedisKeys(uniqueId('money'));
   beforeAll(() => {
-    redis = new Redis(testServices().redisUrl);
+    redis = testRedis();
   });
   afterAll(async () => {
     await deletePrefix(redis, keys.prefix);

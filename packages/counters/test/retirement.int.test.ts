@@ -5,8 +5,8 @@
  * retired opt-out still keeps its recipient from counting twice.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { testServices } from '@tally/testing';
+import type { RedisClient } from '@tally/redis';
+import { testRedis } from '@tally/testing';
 import { DEFAULT_TENANT_WINDOWS, readAttributionStatus, readCampaign } from '../src/index.ts';
 import { Harness, type Ev } from './applier-harness.ts';
 
@@ -22,10 +22,10 @@ const events: Ev[] = [
 ];
 
 describe('retirement', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let h: Harness;
   beforeAll(() => {
-    redis = new Redis(testServices().redisUrl);
+    redis = testRedis();
   });
   afterAll(async () => {
     await redis.quit();

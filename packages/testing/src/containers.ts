@@ -57,6 +57,7 @@ export async function startContainers(): Promise<{
     services: {
       kafkaBrokers: [`${kafka.getHost()}:39092`],
       redisUrl: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
+      redisClusterNodes: [],
       databaseUrl: `postgres://postgres:postgres@${postgres.getHost()}:${postgres.getMappedPort(5432)}/tally`,
     },
     async stop() {

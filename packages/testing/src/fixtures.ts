@@ -3,9 +3,9 @@
  * so tests run in parallel and never need a global reset.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
+import { createRedisClient, deleteMatching, type RedisClient } from '@tally/redis';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import type { TestServices } from './services.ts';
 
@@ -21,6 +21,8 @@ export interface IsolationEnv extends Record<string, string> {
   KAFKA_BROKERS: string;
   KAFKA_TOPIC_SUFFIX: string;
   REDIS_URL: string;
+  /** "" = standalone (REDIS_URL); else the cluster's seed nodes. */
+  REDIS_CLUSTER_NODES: string;
   REDIS_PREFIX: string;
   DATABASE_URL: string;
   AGGREGATOR_GROUP_ID: string;
@@ -46,6 +48,7 @@ export async function isolate(label = 't'): Promise<Isolation> {
     KAFKA_BROKERS: s.kafkaBrokers.join(','),
     KAFKA_TOPIC_SUFFIX: id,
     REDIS_URL: s.redisUrl,
+    REDIS_CLUSTER_NODES: s.redisClusterNodes.join(','),
     REDIS_PREFIX: id,
     DATABASE_URL: db.url,
     AGGREGATOR_GROUP_ID: `aggregator-${id}`,
@@ -66,7 +69,7 @@ export async function isolate(label = 't'): Promise<Isolation> {
     /** Removes everything the test made: its database, Redis keys, topics and consumer groups. */
     async cleanup() {
       await db.drop();
-      await deleteRedisKeys(s.redisUrl, id);
+      await deleteRedisKeys(s, id);
       await deleteKafkaResources(s.kafkaBrokers, id);
     },
   };
@@ -100,17 +103,34 @@ export function recentInstant(hourUtc = 10, daysAgo = 2): number {
   return Math.floor(Date.now() / day) * day - daysAgo * day + hourUtc * 3_600_000;
 }
 
+/**
+ * A Redis client for the test services: the cluster when REDIS_CLUSTER_NODES is set, the
+ * standalone Redis otherwise — the same factory the services use. The caller quits it.
+ */
+export function testRedis(
+  s: Pick<TestServices, 'redisUrl' | 'redisClusterNodes'> = testServices(),
+  opts: { lazyConnect?: boolean; maxRetriesPerRequest?: number } = {},
+): RedisClient {
+  return createRedisClient({ REDIS_URL: s.redisUrl, REDIS_CLUSTER_NODES: s.redisClusterNodes }, opts);
+}
+
+/** The same, from an isolation's env (what a service under test would connect to). */
+export function redisOfEnv(env: Pick<IsolationEnv, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): RedisClient {
+  return testRedis({
+    redisUrl: env.REDIS_URL,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES.split(',').filter(Boolean),
+  });
+}
+
 /** Deletes every Redis key whose name starts with `prefix` (a test's own prefixes all do). */
-export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+export async function deleteRedisKeys(
+  s: Pick<TestServices, 'redisUrl' | 'redisClusterNodes'>,
+  prefix: string,
+): Promise<void> {
+  const redis = testRedis(s, { lazyConnect: true, maxRetriesPerRequest: 2 });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 2000);
-      cursor = next;
-      if (found.length > 0) await redis.unlink(...found);
-    } while (cursor !== '0');
+    await deleteMatching(redis, `${prefix}*`);
   } finally {
     redis.disconnect();
   }

@@ -6,6 +6,11 @@
 export interface TestServices {
   kafkaBrokers: string[];
   redisUrl: string;
+  /**
+   * Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES): when set, tests and the services under
+   * test use the cluster, and `redisUrl` only for what it adds (credentials). Empty = standalone.
+   */
+  redisClusterNodes: string[];
   /** A superuser URL for the admin database; tests create databases of their own from it. */
   databaseUrl: string;
   /** Migrated database that per-test databases are cloned from. */
@@ -23,6 +28,10 @@ export function servicesFromEnv(env: NodeJS.ProcessEnv): Omit<TestServices, 'tem
   return {
     kafkaBrokers: (KAFKA_BROKERS as string).split(',').map((s) => s.trim()),
     redisUrl: REDIS_URL as string,
+    redisClusterNodes: (env.REDIS_CLUSTER_NODES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     databaseUrl: DATABASE_URL as string,
   };
 }

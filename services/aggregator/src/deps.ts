@@ -1,13 +1,13 @@
 /**
  * Everything the aggregator needs, built once from config.
  */
-import { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { RedisKeys } from '@tally/counters';
 import { createPool, type Pool } from '@tally/db';
 import { topicNames } from '@tally/events';
 import { createRegistry } from '@tally/http';
 import { createKafka, type Kafka } from '@tally/kafka';
+import { createRedisClient, type RedisClient } from '@tally/redis';
 import type { Logger } from '@tally/logging';
 import type { AggregatorConfig } from './config.ts';
 
@@ -26,7 +26,8 @@ export interface AggregatorDeps {
   logger: Logger;
   registry: Registry;
   metrics: AggregatorMetrics;
-  redis: Redis;
+  /** Standalone or Cluster (REDIS_CLUSTER_NODES): @tally/redis. */
+  redis: RedisClient;
   keys: RedisKeys;
   pool: Pool;
   kafka: Kafka;
@@ -35,11 +36,10 @@ export interface AggregatorDeps {
 
 export function createDeps(config: AggregatorConfig, logger: Logger): AggregatorDeps {
   const registry = createRegistry('aggregator');
-  const redis = new Redis(config.REDIS_URL, {
+  const redis = createRedisClient(config, {
     lazyConnect: true,
     maxRetriesPerRequest: null,
-    enableAutoPipelining: false,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+    retryDelay: (times) => Math.min(times * 200, 2000),
   });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis_error'));
   return {

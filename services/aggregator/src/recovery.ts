@@ -15,7 +15,7 @@
  * state (a new one) is simply marked whole and empty.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { deleteMatching, type RedisClient } from '@tally/redis';
 import {
   initPartition,
   readEpoch,
@@ -42,7 +42,7 @@ export interface RebuildResult {
 }
 
 interface StateDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   pool: Pool;
   logger: Logger;
@@ -83,16 +83,9 @@ export async function ensureState(
   return result ?? { rebuilt: false, keys: 0, records: 0, ms: 0 };
 }
 
-/** Deletes every key under the prefix (SCAN + UNLINK). */
-async function deleteAll(redis: Redis, keys: RedisKeys): Promise<number> {
-  let cursor = '0';
-  let n = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) n += await redis.unlink(...found);
-  } while (cursor !== '0');
-  return n;
+/** Deletes every key under the prefix (SCAN + UNLINK, on every master of a cluster). */
+async function deleteAll(redis: RedisClient, keys: RedisKeys): Promise<number> {
+  return deleteMatching(redis, keys.all());
 }
 
 /** RESTOREs the scope keys; returns how many, and per partition field the highest fence seen. */

@@ -8,7 +8,7 @@
  * out), so one bad value never stops every later snapshot. Any instance may snapshot: a Postgres
  * advisory lock lets one at a time do it.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import {
   carryDueAudience,
   cleanPartition,
@@ -26,7 +26,7 @@ import type { Logger } from '@tally/logging';
 import { withStateLock } from './state-lock.ts';
 
 export interface SnapshotOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   pool: Pool;
   logger: Logger;

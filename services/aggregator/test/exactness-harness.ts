@@ -5,7 +5,7 @@
  * random, owners that crash and replay from a lagging committed offset, and Redis losing its data
  * after a snapshot — then restored from Postgres and replayed from the restored offsets.
  */
-import type { Redis } from 'ioredis';
+import { deleteMatching, type RedisClient } from '@tally/redis';
 import { PartitionApplier, RedisKeys, type InputRecord, type TenantWindows } from '@tally/counters';
 import type { Pool } from '@tally/db';
 import type { Logger } from '@tally/logging';
@@ -49,7 +49,7 @@ export interface Run {
 }
 
 export async function runPlan(
-  deps: { redis: Redis; pool: Pool; logger: Logger },
+  deps: { redis: RedisClient; pool: Pool; logger: Logger },
   events: ArrivedEvent[],
   windows: (tenant: string) => TenantWindows,
   now: number,
@@ -160,13 +160,8 @@ export async function runPlan(
   return { keys, steps };
 }
 
-async function lose(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
+async function lose(redis: RedisClient, prefix: string): Promise<void> {
+  await deleteMatching(redis, `${prefix}:*`);
 }
 
 export { lose as deletePrefix };

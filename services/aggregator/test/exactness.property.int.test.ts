@@ -7,7 +7,7 @@
  * (fast-check) to replay it with PROPERTY_SEED / PROPERTY_PATH.
  */
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tally/logging';
 import {
@@ -18,7 +18,7 @@ import {
   withDuplicates,
   type ArrivedEvent,
 } from '@tally/model';
-import { isolate, testServices, type Isolation } from '@tally/testing';
+import { isolate, testRedis, type Isolation } from '@tally/testing';
 import { deletePrefix, runPlan, type RunPlan } from './exactness-harness.ts';
 import { scanKeys, servedTenant } from './served.ts';
 
@@ -50,11 +50,11 @@ const planArb: fc.Arbitrary<RunPlan> = fc.record({
 
 describe('every KPI is a function of the set of accepted events (issue 11)', () => {
   let iso: Isolation;
-  let redis: Redis;
+  let redis: RedisClient;
   const logger = createLogger({ service: 'test-exactness', level: 'silent' });
   beforeAll(async () => {
     iso = await isolate('exact');
-    redis = new Redis(testServices().redisUrl);
+    redis = testRedis();
   });
   afterAll(async () => {
     await redis.quit();

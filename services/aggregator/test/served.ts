@@ -3,7 +3,7 @@
  * (@tally/counters read*.ts), in the reference model's shape (@tally/model types.ts), so a
  * property test can compare the two with one `toEqual`.
  */
-import type { Redis } from 'ioredis';
+import { scanKeys as scanAll, type RedisClient } from '@tally/redis';
 import {
   FIELD_SEPARATOR,
   listCampaigns,
@@ -50,15 +50,8 @@ function split(raw: Raw, dims?: Raw): Record<string, Fields> {
 }
 
 /** Every key under the prefix (a test's own). */
-export async function scanKeys(redis: Redis, keys: RedisKeys): Promise<Set<string>> {
-  const out = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.all(), 'COUNT', 2000);
-    cursor = next;
-    for (const k of found) out.add(k);
-  } while (cursor !== '0');
-  return out;
+export async function scanKeys(redis: RedisClient, keys: RedisKeys): Promise<Set<string>> {
+  return new Set(await scanAll(redis, keys.all(), 2000));
 }
 
 /** The minutes that have a `<tag>:<kind>:<minute>` key. */
@@ -71,7 +64,7 @@ function minutesOf(all: Set<string>, tag: string, kind: string): number[] {
 
 /** The tenant's served figures, in the model's shape. */
 export async function servedTenant(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   senders: string[],

@@ -3,11 +3,11 @@
  * keys them) would give its readable row twice; the snapshot still stores every record, and a
  * rebuild from it restores exactly what Redis held.
  */
-import { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TENANT_WINDOWS, PartitionApplier, RedisKeys, type InputRecord } from '@tally/counters';
 import { createLogger } from '@tally/logging';
-import { isolate, testServices, type Isolation } from '@tally/testing';
+import { isolate, testRedis, type Isolation } from '@tally/testing';
 import { ensureState } from '../src/recovery.ts';
 import { createSnapshotter } from '../src/snapshotter.ts';
 import { deletePrefix } from './exactness-harness.ts';
@@ -17,10 +17,10 @@ const logger = createLogger({ service: 'test-snapshot', level: 'silent' });
 
 describe('snapshots', () => {
   let iso: Isolation;
-  let redis: Redis;
+  let redis: RedisClient;
   beforeAll(async () => {
     iso = await isolate('snap');
-    redis = new Redis(testServices().redisUrl);
+    redis = testRedis();
   });
   afterAll(async () => {
     await redis.quit();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   checkHttpEnv,
+  checkRedisEnv,
   envBoolean,
   httpEnv,
   kafkaEnv,
@@ -112,6 +113,7 @@ export const queryApiConfigSchema = z
   })
   .superRefine((c, ctx) => {
     checkHttpEnv(c, ctx);
+    checkRedisEnv(c, ctx);
     // Renewed well within its TTL: two renewals in a row may fail before the lease is lost.
     if (c.ALERT_LEADER_RENEW_MS * 3 > c.ALERT_LEADER_LEASE_TTL_MS) {
       ctx.addIssue({

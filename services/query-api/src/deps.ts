@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { RedisKeys } from '@tally/counters';
 import { topicNames } from '@tally/events';
@@ -6,6 +5,7 @@ import { createKafka } from '@tally/kafka';
 import { createApiKeyResolver, createPool, type ApiKeyResolver, type Pool } from '@tally/db';
 import { createRegistry } from '@tally/http';
 import type { Logger } from '@tally/logging';
+import { createRedisClient, type RedisClient } from '@tally/redis';
 import { createAlerting, type Alerting } from './alerts/alerting.ts';
 import { createRedisAlertSource } from './alerts/redis-source.ts';
 import type { AlertCountsSource } from './alerts/source.ts';
@@ -20,7 +20,7 @@ export interface QueryApiDeps {
   config: QueryApiConfig;
   logger: Logger;
   registry: Registry;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   pool: Pool;
   /** Turns and a Postgres pool (statement timeout) for the heavy reads (heavy-reads.ts). */
@@ -49,9 +49,9 @@ export interface DepsOptions {
 }
 
 export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOptions = {}): QueryApiDeps {
-  const redis = new Redis(config.REDIS_URL, {
+  const redis = createRedisClient(config, {
     maxRetriesPerRequest: 1,
-    retryStrategy: (n) => Math.min(n * 200, 2000),
+    retryDelay: (n) => Math.min(n * 200, 2000),
   });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis_error'));
   const pool = createPool({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { RedisKeys } from '@tally/counters';
 import { createLogger } from '@tally/logging';
 import { kafkaFreshness } from './freshness.ts';
@@ -47,7 +47,7 @@ function fake(records: Record<number, number[]>, applied: Record<string, string>
       };
       return pipe;
     },
-  } as unknown as Redis;
+  } as unknown as RedisClient;
   const f = kafkaFreshness({
     kafka,
     topic: 't',
@@ -132,7 +132,7 @@ describe('kafkaFreshness', () => {
     const f = kafkaFreshness({
       kafka: { admin: () => admin } as unknown as Kafka,
       topic: 't',
-      redis: { hgetall: () => Promise.resolve({}) } as unknown as Redis,
+      redis: { hgetall: () => Promise.resolve({}) } as unknown as RedisClient,
       keys: new RedisKeys('p'),
       logger: createLogger({ service: 'test', level: 'silent' }),
     });

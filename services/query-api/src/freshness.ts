@@ -11,7 +11,7 @@
  * so a read waits for one only when none was made in the last second (the first read, or after
  * an idle second).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { readAppliedOffsets, type RedisKeys } from '@tally/counters';
 import { createTopicAdmin, type Kafka } from '@tally/kafka';
 import type { Logger } from '@tally/logging';
@@ -35,7 +35,7 @@ const RENEW_AFTER_MS = 750;
 export function kafkaFreshness(opts: {
   kafka: Kafka;
   topic: string;
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   logger: Logger;
 }): { source: FreshnessSource; close: () => Promise<void> } {

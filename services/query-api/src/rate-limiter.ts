@@ -12,7 +12,7 @@
  * When Redis does not answer, increments are kept and retried at the next sync, and each replica
  * limits by what it knows: the limiter never waits on Redis, so it never becomes an outage itself.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import type { RedisKeys } from '@tally/counters';
 import type { Logger } from '@tally/logging';
 
@@ -46,7 +46,7 @@ interface Counter {
 const KEY_TTL_MS = 120_000;
 
 export function createRateLimiter(opts: {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   logger: Logger;
   limit: number;

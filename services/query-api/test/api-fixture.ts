@@ -6,6 +6,7 @@
 import { loadConfig } from '@tally/config';
 import { addApiKey, createTenant } from '@tally/db';
 import { createLogger } from '@tally/logging';
+import { deleteMatching } from '@tally/redis';
 import { isolate, type Isolation } from '@tally/testing';
 import { buildApp, closeDeps, createDeps, queryApiConfigSchema, type QueryApiDeps } from '../src/index.ts';
 
@@ -70,10 +71,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
       (stopped ??= (async () => {
         await app.close();
         await deps.rateLimiter.close(); // its last sync writes keys too
-        const stale: string[] = [];
-        for await (const batch of deps.redis.scanStream({ match: `${iso.redisPrefix}:*`, count: 1000 }))
-          stale.push(...(batch as string[]));
-        if (stale.length > 0) await deps.redis.del(...stale);
+        await deleteMatching(deps.redis, `${iso.redisPrefix}:*`);
         await closeDeps(deps);
         await iso.cleanup();
       })()),

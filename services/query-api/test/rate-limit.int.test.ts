@@ -3,21 +3,21 @@
  * exact within a replica, one shared budget across replicas once they have synced, nothing lost
  * at close.
  */
-import { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeys } from '@tally/counters';
 import { createLogger } from '@tally/logging';
-import { testServices, uniqueId } from '@tally/testing';
+import { testRedis, uniqueId } from '@tally/testing';
 import { createRateLimiter } from '../src/rate-limiter.ts';
 
 describe('rate limiter', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   const logger = createLogger({ service: 'test-rate-limit', level: 'silent' });
   // the middle of a minute, so no test crosses into the next one
   const now = (Math.floor(Date.now() / 60_000) + 0.5) * 60_000;
 
   beforeAll(() => {
-    redis = new Redis(testServices().redisUrl);
+    redis = testRedis();
   });
   afterAll(async () => {
     await redis.quit();

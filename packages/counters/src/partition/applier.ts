@@ -25,7 +25,7 @@
  *    per commit (`replayTo`), so each scope skips exactly the records it already has.
  * The cache (cache.ts) holds only committed state: anything that fails drops it.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import type { TenantWindows } from '../state/event.ts';
@@ -57,7 +57,7 @@ import {
 import { emptyChanges, sweepPage, type SweepContext, type SweepCursor } from './sweep.ts';
 
 export interface ApplierDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   topic: string;
   partition: number;

@@ -3,7 +3,7 @@
  * read through from Redis. Valid only while this process owns the partition and only for
  * committed state: the applier drops it whenever a batch does not commit.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import type { PartitionKeys } from '../keys.ts';
 import type { RecipientRec } from '../state/recipient.ts';
 import {
@@ -26,7 +26,7 @@ export class PartitionCache {
   private directory = new Map<string, number>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: PartitionKeys,
     /** Entries kept; beyond it the oldest are forgotten (they are re-read when needed). */
     private readonly limit = 500_000,

@@ -11,20 +11,20 @@
  * partition at its offset O with every scope at or beyond O, and replay from O is exact (the
  * applier's point 4).
  */
-import type { Redis } from 'ioredis';
+import { batch, type BatchOp, type RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import { PARTITION_CLEAN_LUA, PARTITION_CUT_LUA, SCOPE_CLEAN_LUA, SCOPE_CUT_LUA } from './scripts.ts';
 import type { Outbox } from './store.ts';
 import { decodeMessage } from './codec.ts';
 
-type Scripts = Redis & {
+type Scripts = RedisClient & {
   tallyPartitionCut(...a: string[]): Promise<[string[], string, number, number, string[]]>;
   tallyPartitionClean(...a: string[]): Promise<string>;
   tallyScopeCutBuffer(...a: string[]): Promise<[Buffer, Buffer, Buffer, number, Buffer[]][]>;
   tallyScopeClean(...a: string[]): Promise<string>;
 };
 
-function scripts(redis: Redis): Scripts {
+function scripts(redis: RedisClient): Scripts {
   const r = redis as Scripts;
   if (typeof r.tallyPartitionCut !== 'function') {
     redis.defineCommand('tallyPartitionCut', { lua: PARTITION_CUT_LUA });
@@ -50,7 +50,7 @@ export interface PartitionCut {
   n: number;
   /** Records written since the last stored cut: kind, field, value ("" = deleted). */
   rows: { kind: CutKind; field: string; value: string }[];
-  /** How long the cut script itself ran (it blocks Redis; reading the rows after does not). */
+  /** How long the cut script itself ran (it blocks RedisClient; reading the rows after does not). */
   scriptMs: number;
   /** Scopes written since the last cut, with their counters (for the clean). */
   scopes: [string, string][];
@@ -67,7 +67,7 @@ function pairs(list: string[]): [string, string][] {
  * blocks Redis); undefined while the partition holds no whole state (no epoch).
  */
 export async function cutPartition(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   topic: string,
   partition: number,
@@ -112,7 +112,11 @@ export async function cutPartition(
  * Audience rows still due at the cut (marked, not computed yet) stay due: their marks go into
  * the partition's current dirty values unless the owner has written a row there since.
  */
-export async function carryDueAudience(redis: Redis, keys: RedisKeys, cut: PartitionCut): Promise<void> {
+export async function carryDueAudience(
+  redis: RedisClient,
+  keys: RedisKeys,
+  cut: PartitionCut,
+): Promise<void> {
   const due = cut.rows.filter((r) => r.kind === 'a' && r.value === '');
   if (due.length === 0) return;
   const k = keys.partition(cut.topic, cut.partition);
@@ -123,7 +127,7 @@ export async function carryDueAudience(redis: Redis, keys: RedisKeys, cut: Parti
 }
 
 /** After the cut is stored: its cut keys go, and scopes not written since are no longer dirty. */
-export async function cleanPartition(redis: Redis, keys: RedisKeys, cut: PartitionCut): Promise<void> {
+export async function cleanPartition(redis: RedisClient, keys: RedisKeys, cut: PartitionCut): Promise<void> {
   const k = keys.partition(cut.topic, cut.partition);
   await scripts(redis).tallyPartitionClean(
     '2',
@@ -145,7 +149,7 @@ export interface ScopeCut {
   entries: { key: Buffer; count: string; dump: Buffer; pttl: number; fields: Record<string, string> }[];
 }
 
-export async function cutScope(redis: Redis, keys: RedisKeys, tag: string): Promise<ScopeCut> {
+export async function cutScope(redis: RedisClient, keys: RedisKeys, tag: string): Promise<ScopeCut> {
   const t0 = performance.now();
   const raw = await scripts(redis).tallyScopeCutBuffer('2', keys.fence(tag), keys.touched(tag));
   return {
@@ -161,7 +165,7 @@ export async function cutScope(redis: Redis, keys: RedisKeys, tag: string): Prom
   };
 }
 
-export async function cleanScope(redis: Redis, keys: RedisKeys, cut: ScopeCut): Promise<void> {
+export async function cleanScope(redis: RedisClient, keys: RedisKeys, cut: ScopeCut): Promise<void> {
   if (cut.entries.length === 0) return;
   await scripts(redis).tallyScopeClean(
     '1',
@@ -170,27 +174,26 @@ export async function cleanScope(redis: Redis, keys: RedisKeys, cut: ScopeCut): 
   );
 }
 
-/** Restores DUMPed keys (expired ones skipped). One pipeline per call. */
+/** Restores DUMPed keys (expired ones skipped). One pipeline per call (per slot on a Cluster). */
 export async function restoreKeys(
-  redis: Redis,
+  redis: RedisClient,
   rows: { key: Buffer; value: Buffer; expireAt: number | null }[],
   now: number,
 ): Promise<number> {
-  const pipe = redis.pipeline();
-  let n = 0;
-  for (const row of rows) {
-    if (row.expireAt !== null && row.expireAt <= now + 1) continue;
-    pipe.restore(row.key, row.expireAt ?? 0, row.value, 'REPLACE', 'ABSTTL');
-    n += 1;
-  }
-  const res = (await pipe.exec()) ?? [];
-  for (const [err] of res) if (err) throw err;
-  return n;
+  const live = rows.filter((row) => row.expireAt === null || row.expireAt > now + 1);
+  await batch(
+    redis,
+    live.map((row) => [
+      row.key,
+      (c) => c.restore(row.key, row.expireAt ?? 0, row.value, 'REPLACE', 'ABSTTL'),
+    ]),
+  );
+  return live.length;
 }
 
 /** Restores a partition's records (one pipeline per call). */
 export async function restoreRecords(
-  redis: Redis,
+  redis: RedisClient,
   k: PartitionKeys,
   rows: { kind: RecordKind; field: string; value: string }[],
 ): Promise<void> {
@@ -206,7 +209,7 @@ export async function restoreRecords(
  * highest fence any restored scope holds for it, up to which replay goes one record at a time.
  */
 export async function restorePartitionMeta(
-  redis: Redis,
+  redis: RedisClient,
   k: PartitionKeys,
   m: { next: number; stream: number; outbox: string; epoch: string; replayTo: number },
 ): Promise<void> {
@@ -219,7 +222,7 @@ export async function restorePartitionMeta(
 }
 
 /** Starts a partition that has never held state (a new topic or partition): empty and whole. */
-export async function initPartition(redis: Redis, k: PartitionKeys, epoch: string): Promise<void> {
+export async function initPartition(redis: RedisClient, k: PartitionKeys, epoch: string): Promise<void> {
   await redis.hsetnx(k.meta, 'epoch', epoch);
 }
 
@@ -227,7 +230,7 @@ export function outboxOf(cut: { outbox: string }): Outbox | undefined {
   return cut.outbox ? (JSON.parse(cut.outbox) as Outbox) : undefined;
 }
 
-export async function readEpoch(redis: Redis, keys: RedisKeys): Promise<string | null> {
+export async function readEpoch(redis: RedisClient, keys: RedisKeys): Promise<string | null> {
   return redis.get(keys.epoch());
 }
 
@@ -238,7 +241,7 @@ export async function readEpoch(redis: Redis, keys: RedisKeys): Promise<string |
  * elsewhere is in its home's directory; one held without a recipient is marked held).
  */
 export async function rebuildPlacement(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   topic: string,
   partitions: number,
@@ -250,18 +253,19 @@ export async function rebuildPlacement(
     do {
       const [next, flat] = await redis.hscan(k.messages, cursor, 'COUNT', 1000);
       cursor = next;
-      const pipe = redis.pipeline();
+      // Writes to this partition's holds and to other homes' directories: a slot each.
+      const ops: BatchOp[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const field = flat[i] ?? '';
         const m = decodeMessage(field, flat[i + 1] ?? '{}');
-        if (m.anon) pipe.hset(k.anonymous, field, '1');
+        if (m.anon) ops.push([k.anonymous, (c) => c.hset(k.anonymous, field, '1')]);
         else if (m.rec.r !== undefined) {
           const home = messageHome(m.rec.tn, m.rec.m);
-          if (home !== p) pipe.hset(keys.partition(topic, home).directory, field, String(p));
+          const dir = keys.partition(topic, home).directory;
+          if (home !== p) ops.push([dir, (c) => c.hset(dir, field, String(p))]);
         }
       }
-      const res = (await pipe.exec()) ?? [];
-      for (const [err] of res) if (err) throw err;
+      await batch(redis, ops);
     } while (cursor !== '0');
   }
 }

@@ -2,18 +2,19 @@
  * Redis I/O of one partition's state: meta, record reads (one pipelined round per call), the
  * atomic commit and the fenced scope writes. No state logic here: see applier.ts.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { batch, type RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import { COMMIT_LUA, REGISTER_LUA, SCOPE_WRITE_LUA } from './scripts.ts';
 import type { ScopeWrite } from './scope-ops.ts';
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   tallyCommit(...args: string[]): Promise<string[]>;
   tallyScopeWrite(...args: string[]): Promise<string>;
   tallyRegister(...args: string[]): Promise<string[]>;
 };
 
-export function scripted(redis: Redis): Scripted {
+export function scripted(redis: RedisClient): Scripted {
   const r = redis as Scripted;
   if (typeof r.tallyCommit !== 'function') {
     redis.defineCommand('tallyCommit', { lua: COMMIT_LUA });
@@ -23,6 +24,13 @@ export function scripted(redis: Redis): Scripted {
   return r;
 }
 
+/** A pipeline of the scripted client has the scripts too. */
+const as = (c: ChainableCommander) =>
+  c as ChainableCommander & {
+    tallyScopeWrite(...args: string[]): unknown;
+    tallyRegister(...args: string[]): unknown;
+  };
+
 export interface PartitionMeta {
   next: number;
   stream: number;
@@ -31,7 +39,7 @@ export interface PartitionMeta {
   replayTo: number;
 }
 
-export async function readMeta(redis: Redis, k: PartitionKeys): Promise<PartitionMeta> {
+export async function readMeta(redis: RedisClient, k: PartitionKeys): Promise<PartitionMeta> {
   const m = await redis.hgetall(k.meta);
   return {
     next: Number(m.next ?? 0),
@@ -47,13 +55,13 @@ export interface Outbox {
   writes: ScopeWrite[];
 }
 
-export async function readOutbox(redis: Redis, k: PartitionKeys): Promise<Outbox | undefined> {
+export async function readOutbox(redis: RedisClient, k: PartitionKeys): Promise<Outbox | undefined> {
   const s = await redis.get(k.outbox);
   return s ? (JSON.parse(s) as Outbox) : undefined;
 }
 
 /** Recipients whose recipient_state row is due (an empty row in the dirty values), on a load. */
-export async function dueAudience(redis: Redis, k: PartitionKeys): Promise<string[]> {
+export async function dueAudience(redis: RedisClient, k: PartitionKeys): Promise<string[]> {
   const out: string[] = [];
   let cursor = '0';
   do {
@@ -66,19 +74,16 @@ export async function dueAudience(redis: Redis, k: PartitionKeys): Promise<strin
 
 /** HMGET of several hashes in one round trip: key → fields → value (null when absent). */
 export async function readFields(
-  redis: Redis,
+  redis: RedisClient,
   wanted: [key: string, fields: string[]][],
 ): Promise<Map<string, (string | null)[]>> {
-  const pipe = redis.pipeline();
   const asked = wanted.filter(([, f]) => f.length > 0);
-  for (const [key, fields] of asked) pipe.hmget(key, ...fields);
-  const res = (await pipe.exec()) ?? [];
+  const res = await batch(
+    redis,
+    asked.map(([key, fields]) => [key, (c) => c.hmget(key, ...fields)]),
+  );
   const out = new Map<string, (string | null)[]>();
-  asked.forEach(([key], i) => {
-    const [err, v] = res[i] ?? [null, []];
-    if (err) throw err;
-    out.set(key, v as (string | null)[]);
-  });
+  asked.forEach(([key], i) => out.set(key, (res[i] ?? []) as (string | null)[]));
   return out;
 }
 
@@ -106,7 +111,7 @@ export type CommitResult =
   | { status: 'conflict'; next: number }
   | { status: 'dir'; field: string };
 
-export async function commit(redis: Redis, k: PartitionKeys, c: CommitInput): Promise<CommitResult> {
+export async function commit(redis: RedisClient, k: PartitionKeys, c: CommitInput): Promise<CommitResult> {
   const flat = (pairs: [string, string][]) => [String(pairs.length), ...pairs.flat()];
   const res = await scripted(redis).tallyCommit(
     '10',
@@ -148,7 +153,7 @@ export async function commit(redis: Redis, k: PartitionKeys, c: CommitInput): Pr
  * messages a home held without a recipient (field → home), which it must hand over.
  */
 export async function registerAll(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   topic: string,
   registrations: Map<string, number>,
@@ -157,17 +162,19 @@ export async function registerAll(
   if (registrations.size === 0) return [];
   const byHome = new Map<number, string[]>();
   for (const [field, home] of registrations) byHome.set(home, [...(byHome.get(home) ?? []), field]);
-  const r = scripted(redis);
-  const pipe = r.pipeline() as ReturnType<Redis['pipeline']> & { tallyRegister(...args: string[]): unknown };
   const homes = [...byHome];
-  for (const [home, fields] of homes) {
-    const k = keys.partition(topic, home);
-    pipe.tallyRegister('2', k.directory, k.anonymous, String(holder), ...fields);
-  }
-  const res = (await pipe.exec()) ?? [];
+  const res = await batch(
+    scripted(redis),
+    homes.map(([home, fields]) => {
+      const k = keys.partition(topic, home);
+      return [
+        k.directory,
+        (c) => as(c).tallyRegister('2', k.directory, k.anonymous, String(holder), ...fields),
+      ];
+    }),
+  );
   const held: [string, number][] = [];
-  res.forEach(([err, v], i) => {
-    if (err) throw err;
+  res.forEach((v, i) => {
     const home = homes[i]?.[0];
     if (home !== undefined) for (const f of v as string[]) held.push([f, home]);
   });
@@ -176,31 +183,35 @@ export async function registerAll(
 
 /** After a sweep: directory entries of messages retired here (a leftover entry is harmless). */
 export async function forgetDirectory(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   topic: string,
   entries: { home: number; field: string }[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const pipe = redis.pipeline();
-  for (const e of entries) pipe.hdel(keys.partition(topic, e.home).directory, e.field);
-  await pipe.exec();
+  await batch(
+    redis,
+    entries.map((e) => {
+      const dir = keys.partition(topic, e.home).directory;
+      return [dir, (c) => c.hdel(dir, e.field)];
+    }),
+  );
 }
 
-/** Applies scope writes, each fenced by (partition field, offset); one pipelined round trip. */
+/** Applies scope writes, each fenced by (partition field, offset); one pipelined round trip
+ * (a Cluster: one pipeline per scope slot, all in flight at once). */
 export async function writeScopes(
-  redis: Redis,
+  redis: RedisClient,
   field: string,
   offset: number,
   writes: ScopeWrite[],
 ): Promise<void> {
   if (writes.length === 0) return;
-  const r = scripted(redis);
-  const pipe = r.pipeline() as ReturnType<Redis['pipeline']> & {
-    tallyScopeWrite(...args: string[]): unknown;
-  };
-  for (const w of writes)
-    pipe.tallyScopeWrite(String(w.keys.length), ...w.keys, field, String(offset), ...w.args);
-  const res = (await pipe.exec()) ?? [];
-  for (const [err] of res) if (err) throw err;
+  await batch(
+    scripted(redis),
+    writes.map((w) => [
+      w.keys[0] ?? '',
+      (c) => as(c).tallyScopeWrite(String(w.keys.length), ...w.keys, field, String(offset), ...w.args),
+    ]),
+  );
 }

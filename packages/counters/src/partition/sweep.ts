@@ -5,7 +5,7 @@
  * tombstones — and returns the records to rewrite or delete. Stream time decides, never the wall
  * clock directly: a partition replaying a backlog retires nothing its backlog still needs.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import type { PartitionKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { FUTURE_SKEW_MS, messageRetentionMs, type TenantWindows } from '../state/event.ts';
@@ -44,7 +44,7 @@ export function emptyChanges(): SweepChanges {
 }
 
 export interface SweepContext {
-  redis: Redis;
+  redis: RedisClient;
   pk: PartitionKeys;
   cache: PartitionCache;
   streamTime: number;

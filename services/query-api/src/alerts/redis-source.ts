@@ -3,14 +3,14 @@
  * (campaign and sender scopes), recently active scopes from its activity index, and the tenant's
  * trailing 7-day opt-out baseline from the minute rollups snapshotted to Postgres.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@tally/redis';
 import { readActiveScopes, readScopeWindow, type RedisKeys } from '@tally/counters';
 import type { Pool } from '@tally/db';
 import { minuteOf } from '@tally/kpi';
 import { makeScope, scopeId, type ActiveScope, type AlertCountsSource } from './source.ts';
 
 export interface RedisSourceOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   pool: Pool;
   /** Scopes with counts in the last `activeMinutes` are evaluated (firing alerts always are). */

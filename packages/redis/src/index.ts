@@ -1,0 +1,3 @@
+export * from './client.ts';
+export * from './batch.ts';
+export * from './scan.ts';
