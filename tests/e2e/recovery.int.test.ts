@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { masters, type RedisClient } from '@tally/redis';
+import { masters } from '@tally/redis';
 import { loadConfig } from '@tally/config';
 import { addApiKey, createTenant } from '@tally/db';
 import { createLogger } from '@tally/logging';

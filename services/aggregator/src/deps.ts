@@ -41,7 +41,7 @@ export function createDeps(config: AggregatorConfig, logger: Logger): Aggregator
     maxRetriesPerRequest: null,
     retryDelay: (times) => Math.min(times * 200, 2000),
   });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis_error'));
+  redis.on('error', (err) => logger.warn({ err: (err as Error).message }, 'redis_error'));
   return {
     config,
     logger,

@@ -53,7 +53,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     maxRetriesPerRequest: 1,
     retryDelay: (n) => Math.min(n * 200, 2000),
   });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis_error'));
+  redis.on('error', (err) => logger.warn({ err: (err as Error).message }, 'redis_error'));
   const pool = createPool({
     connectionString: config.DATABASE_URL,
     max: config.PG_POOL_MAX,
