@@ -36,7 +36,9 @@ async function assignment(admin: Admin, groupId: string, topic: string) {
   const out: Assignment = {};
   for (const m of group?.members ?? []) {
     const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
-    out[m.clientId.replace(/-aggregator$/, '')] = [...(decoded?.assignment[topic] ?? [])].sort();
+    out[m.clientId.replace(/-aggregator$/, '')] = [...(decoded?.assignment[topic] ?? [])].sort(
+      (x, y) => x - y,
+    );
   }
   return { state: group?.state ?? 'Dead', members: out };
 }
