@@ -4,7 +4,8 @@
  * "<topic>:<n>" of the events topic):
  *
  * Partition state — written only by the partition's owner, one hash slot per partition `{p}`:
- *   P:p:{p}:meta      hash   next (offset), stream (stream time, ms), epoch (present = whole)
+ *   P:p:{p}:meta      hash   next (offset), stream (stream time, ms), epoch (present = whole),
+ *                            v (commits so far: the commit fence), replayTo (after a restore)
  *   P:p:{p}:r         hash   "T R" → recipient record (state/recipient.ts, codec.ts)
  *   P:p:{p}:m         hash   "T M" → message record (state/message.ts); the partition's message index
  *   P:p:{p}:e         hash   "T <digest>" → events without recipient or message, and late events

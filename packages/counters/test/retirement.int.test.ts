@@ -92,4 +92,38 @@ describe('retirement', () => {
     expect((await h.apply(0, again)).status).toBe('ok');
     expect((await readCampaign(redis, h.keys, 't', 'A'))?.counts.optOuts).toBe(1);
   });
+
+  it('fences out a stale owner after the new owner retired records without moving the offset', async () => {
+    h = new Harness(redis);
+    await h.init([0]);
+    const stale = h.applier(0);
+    expect((await stale.apply(h.records(0, events))).status).toBe('ok');
+    const before = await readCampaign(redis, h.keys, 't', 'A');
+    // The partition moves: its new owner, caught up, retires m1 (a commit at the same offset).
+    const owner = new Harness(redis);
+    Object.assign(owner, { keys: h.keys });
+    const later = T + DEFAULT_TENANT_WINDOWS.horizonMs + 6 * DAY;
+    for (let i = 0; i < 4; i++) await owner.applier(0).sweep({ caughtUpAt: later });
+    const pk = h.keys.partition('events', 0);
+    expect(await redis.hexists(pk.tombstones, 't m1')).toBe(1);
+    // The old owner still holds m1 in memory: a click of it now (late only by the tombstone) must
+    // not count as a second click of a live message, nor bring m1 back.
+    const straggler = h.records(
+      0,
+      [
+        {
+          eventId: 'k9',
+          type: 'clicked',
+          occurredAt: new Date(later - 60_000).toISOString(),
+          messageId: 'm1',
+          recipientId: 'r1',
+        },
+      ],
+      later,
+    );
+    expect(await stale.apply(straggler)).toEqual({ status: 'conflict', next: 4 });
+    expect(await stale.apply(straggler)).toMatchObject({ status: 'ok', late: 1, applied: 0 });
+    expect((await readCampaign(redis, h.keys, 't', 'A'))?.counts).toEqual(before?.counts);
+    expect(await redis.hlen(pk.messages)).toBe(0);
+  });
 });

@@ -6,8 +6,10 @@
  *    the partition's owner. A batch is folded into that state in memory (batch.ts), and the result
  *    is committed in ONE script on the partition's hash slot (scripts.ts COMMIT_LUA) together with
  *    the partition's next offset and the batch's scope deltas (the outbox). The script refuses the
- *    commit unless the stored next offset is the one this owner read: a stale owner (paused, or
- *    fenced out by a rebalance) cannot overwrite a newer state. Records below the stored offset are
+ *    commit unless the stored next offset and version (a count of commits: retirement sweeps and
+ *    audience flushes commit without moving the offset) are the ones this owner read: a stale
+ *    owner (paused, or fenced out by a rebalance) cannot overwrite a newer state, nor write from
+ *    a memory of it older than the last commit. Records below the stored offset are
  *    skipped: a batch redelivered after a crash, a rebalance or a lagging Kafka commit changes
  *    nothing. A batch that starts above it is answered `seek`.
  * 2. Scope aggregates (campaign, sender and tenant counters) are the sum of entities'
@@ -129,10 +131,10 @@ export class PartitionApplier {
         });
       const out = await commit(this.deps.redis, this.pk, {
         expectedNext: meta.next,
+        expectedVersion: meta.version,
         next: meta.next,
         stream: streamTime,
         outbox: undefined,
-        dirtyOffset: meta.next - 1,
         recipients: enc(changes.recipients, (f) => this.cache.recipient(f), encodeRecipient),
         messages: enc(changes.messages, (f) => this.cache.message(f), encodeMessage),
         loose: enc(changes.loose, (f) => this.cache.looseEvent(f), encodeLoose),
@@ -150,6 +152,7 @@ export class PartitionApplier {
         return { status: out.status, retired: 0 };
       }
       meta.stream = streamTime;
+      meta.version += 1;
       await forgetDirectory(this.deps.redis, this.deps.keys, this.deps.topic, changes.forget);
       this.cache.trim();
       return { status: 'ok', retired: changes.retired };
@@ -221,10 +224,10 @@ export class PartitionApplier {
       const audience = await this.audienceFor(new Set(), ctx, true);
       const out = await commit(this.deps.redis, this.pk, {
         expectedNext: meta.next,
+        expectedVersion: meta.version,
         next: meta.next,
         stream: meta.stream,
         outbox: undefined,
-        dirtyOffset: meta.next - 1,
         recipients: [],
         messages: [],
         loose: [],
@@ -233,7 +236,8 @@ export class PartitionApplier {
         anonymous: [],
         audience,
       });
-      if (out.status !== 'ok') this.reset();
+      if (out.status === 'ok') meta.version += 1;
+      else this.reset();
     } catch (err) {
       this.reset();
       throw err;
@@ -367,10 +371,10 @@ export class PartitionApplier {
     await this.deps.forward(res.forwards);
     const out = await commit(this.deps.redis, this.pk, {
       expectedNext: meta.next,
+      expectedVersion: meta.version,
       next: last + 1,
       stream: res.stream,
       outbox: { offset: last, writes },
-      dirtyOffset: last,
       recipients: enc(res.recipients, (f) => this.cache.recipient(f), encodeRecipient),
       messages: enc(res.messages, (f) => this.cache.message(f), encodeMessage),
       loose: enc(res.loose, (f) => this.cache.looseEvent(f), encodeLoose),
@@ -387,6 +391,7 @@ export class PartitionApplier {
     await writeScopes(this.deps.redis, this.pk.field, last, writes);
     meta.next = last + 1;
     meta.stream = res.stream;
+    meta.version += 1;
     this.cache.trim();
     return { status: 'ok', skipped: 0, ...res.outcomes };
   }

@@ -9,17 +9,21 @@
  * Commits one batch (or retirement sweep) of a partition, atomically.
  * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty values, dirty scopes,
  * anonymous, directory. ARGV: expected next offset, new next offset, stream time, outbox ("" =
- * keep), (unused), then six sections, each a count and its items: records of recipients, messages,
- * loose events, tombstones (field, value; "" deletes), dirty scope ids, and anonymous holds
- * ("+field" claims a message, which must not be in the directory; "-field" releases it), and
- * audience rows for the next snapshot only (field, row: into the dirty values as "a field").
+ * keep), expected version, then six sections, each a count and its items: records of
+ * recipients, messages, loose events, tombstones (field, value; "" deletes), dirty scope ids, and
+ * anonymous holds ("+field" claims a message, which must not be in the directory; "-field"
+ * releases it), and audience rows for the next snapshot only (field, row: into the dirty values
+ * as "a field").
+ * The version (meta `v`) counts commits: a sweep or an audience flush commits without moving the
+ * offset, so the offset alone would not tell a stale owner that another one wrote since it read.
  * Returns {'ok'} | {'lost'} (the state is not whole) | {'conflict', next} (another writer moved
- * the partition: a stale owner) | {'dir', field} (a claim raced a directory entry).
+ * the partition, or committed at its offset: a stale owner) | {'dir', field} (a claim raced a
+ * directory entry).
  */
 export const COMMIT_LUA = `
 if redis.call('HEXISTS', KEYS[1], 'epoch') == 0 then return {'lost'} end
 local cur = redis.call('HGET', KEYS[1], 'next') or '0'
-if cur ~= ARGV[1] then return {'conflict', cur} end
+if cur ~= ARGV[1] or (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[5] then return {'conflict', cur} end
 local i = 6
 local function count() local n = tonumber(ARGV[i]) i = i + 1 return n end
 local sections = {}
@@ -50,6 +54,7 @@ end
 local aud = sections[7]
 for j = aud[1], aud[1] + 2 * aud[2] - 1, 2 do redis.call('HSET', KEYS[7], 'a ' .. ARGV[j], ARGV[j + 1]) end
 redis.call('HSET', KEYS[1], 'next', ARGV[2], 'stream', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'v', 1)
 if ARGV[4] ~= '' then redis.call('SET', KEYS[6], ARGV[4]) end
 return {'ok'}
 `;

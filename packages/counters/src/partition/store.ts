@@ -37,6 +37,8 @@ export interface PartitionMeta {
   whole: boolean;
   /** After a restore: offsets up to here are replayed one at a time (scope fences may be ahead). */
   replayTo: number;
+  /** Commits so far (COMMIT_LUA): a commit is refused unless it is the one this owner read. */
+  version: number;
 }
 
 export async function readMeta(redis: RedisClient, k: PartitionKeys): Promise<PartitionMeta> {
@@ -46,6 +48,7 @@ export async function readMeta(redis: RedisClient, k: PartitionKeys): Promise<Pa
     stream: Number(m.stream ?? 0),
     whole: m.epoch !== undefined,
     replayTo: Number(m.replayTo ?? -1),
+    version: Number(m.v ?? 0),
   };
 }
 
@@ -89,11 +92,12 @@ export async function readFields(
 
 export interface CommitInput {
   expectedNext: number;
+  /** The partition's version as this owner read it (PartitionMeta.version). */
+  expectedVersion: number;
   next: number;
   stream: number;
   /** Undefined keeps the stored outbox. */
   outbox: Outbox | undefined;
-  dirtyOffset: number;
   recipients: [string, string][];
   messages: [string, string][];
   loose: [string, string][];
@@ -129,7 +133,7 @@ export async function commit(redis: RedisClient, k: PartitionKeys, c: CommitInpu
     String(c.next),
     String(c.stream),
     c.outbox === undefined ? '' : JSON.stringify(c.outbox),
-    String(c.dirtyOffset),
+    String(c.expectedVersion),
     ...flat(c.recipients),
     ...flat(c.messages),
     ...flat(c.loose),
