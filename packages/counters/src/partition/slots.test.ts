@@ -96,7 +96,7 @@ describe('every script call declares keys of one hash slot', () => {
           next: 1,
           stream: 0,
           outbox: undefined,
-          dirtyOffset: 0,
+          expectedVersion: 0,
           recipients: [['t r', 'x']],
           messages: [['t m', 'x']],
           loose: [],
