@@ -15,5 +15,18 @@ export const handoverSchema = z.strictObject({
 });
 export type Handover = z.infer<typeof handoverSchema>;
 
-/** Header marking a record the aggregator forwarded (an event) or wrote (a control record). */
+/**
+ * Header marking a record the aggregator forwarded (an event) or wrote (a control record). Its
+ * value names the state that wrote it (the Redis key prefix): such a record is an internal step
+ * of that state, and another state consuming the same topic (a second deployment, a benchmark's
+ * second group) must skip it — it reads the original event and forwards it itself. "1" (records
+ * written before the value was the prefix) counts as one's own.
+ */
 export const FORWARDED_HEADER = 'tally-forwarded';
+
+/** Whether a record's forwarded-header value (absent = an ingest record) belongs to another state. */
+export function forwardedByOther(header: Buffer | string | undefined, prefix: string): boolean {
+  if (header === undefined) return false;
+  const by = header.toString();
+  return by !== '1' && by !== prefix;
+}

@@ -8,7 +8,14 @@
  * and once more at shutdown; retirement sweeps run per partition between batches.
  */
 import { PartitionApplier, readEpoch, type ApplyOutcome } from '@tally/counters';
-import { deadLetterOf, FORWARDED_HEADER, recordKey, TOPICS, type DeadLetter } from '@tally/events';
+import {
+  deadLetterOf,
+  FORWARDED_HEADER,
+  forwardedByOther,
+  recordKey,
+  TOPICS,
+  type DeadLetter,
+} from '@tally/events';
 import {
   createBatchConsumer,
   createRecordProducer,
@@ -91,7 +98,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
             records.map((r) => ({
               ...r,
               key: `forward ${r.partition}`,
-              headers: { [FORWARDED_HEADER]: '1' },
+              headers: { [FORWARDED_HEADER]: deps.keys.prefix },
             })),
           ),
       });
@@ -114,12 +121,20 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     deps.metrics.batchRecords.observe(batch.messages.length);
     const records = [];
     const letters: DeadLetter[] = [];
+    let foreign = 0;
     for (const m of batch.messages) {
+      // Another state's forwards and handovers: its own steps, not events (offsets still advance).
+      const header = m.headers?.[FORWARDED_HEADER];
+      if (forwardedByOther(Array.isArray(header) ? header[0] : header, deps.keys.prefix)) {
+        foreign += 1;
+        continue;
+      }
       const d = decodeMessage(m);
       if (d.ok) records.push(d.record);
       else letters.push(letter(batch, m.offset, d.reason, d.payload));
     }
     await deadLetter(letters);
+    if (foreign > 0) deps.metrics.events.inc({ outcome: 'foreign' }, foreign);
     const applier = applierFor(batch.partition);
     let allowGap = false;
     for (;;) {

@@ -49,7 +49,7 @@ export function createDeps(config: AggregatorConfig, logger: Logger): Aggregator
     metrics: {
       events: new Counter({
         name: 'aggregator_events_total',
-        help: 'Records by outcome: applied, duplicate, late, forwarded, replayed (below the stored offset), dead_lettered',
+        help: 'Records by outcome: applied, duplicate, late, forwarded, replayed (below the stored offset), dead_lettered, foreign (forwards of another state, skipped)',
         labelNames: ['outcome'],
         registers: [registry],
       }),
