@@ -25,7 +25,10 @@
  * 4. After a restore from an older snapshot, a scope may already hold deltas of offsets beyond the
  *    partition's restored offset (its snapshot is newer): those offsets are re-applied one record
  *    per commit (`replayTo`), so each scope skips exactly the records it already has.
- * The cache (cache.ts) holds only committed state: anything that fails drops it.
+ * The cache (cache.ts) holds only committed state: anything that fails drops it. One refusal
+ * changes nothing and drops less: a hold of a message its home registered between this batch's
+ * reads and its commit (`dir`, see "Events without a recipient" in the README) forgets only the
+ * entries the batch set or changed in place (`BatchRun.written`), and the batch is redone.
  */
 import type { RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
@@ -42,7 +45,7 @@ import {
 import { toEv } from '../state/event.ts';
 import { audienceRow } from '../state/audience.ts';
 import { attachments } from '../state/count-cluster.ts';
-import { viewOf } from '../state/message.ts';
+import { viewOf, type MessageView } from '../state/message.ts';
 import { PartitionCache } from './cache.ts';
 import { encodeLoose, encodeMessage, encodeRecipient, fieldOf } from './codec.ts';
 import { scopeWrites } from './scope-ops.ts';
@@ -198,10 +201,11 @@ export class PartitionApplier {
     for (const f of this.audienceDue) {
       const rec = this.cache.recipient(f);
       if (!rec) continue;
-      const views = rec.ms.flatMap((id) => {
+      const views: MessageView[] = [];
+      for (const id of rec.ms) {
         const m = this.cache.message(fieldOf(rec.tn, id));
-        return m && !m.anon ? [viewOf(m.rec)] : [];
-      });
+        if (m && !m.anon) views.push(viewOf(m.rec));
+      }
       const { targets } = attachments(rec, views, ctx);
       rows.set(f, JSON.stringify(audienceRow(rec, views, targets, days)));
     }
@@ -383,9 +387,15 @@ export class PartitionApplier {
       anonymous: res.anonymous,
       audience: await this.audienceFor(res.audience, ctx),
     });
+    if (out.status === 'dir') {
+      // Nothing was written: forget what the batch changed in memory, and redo it on fresh reads.
+      this.cache.forget(run.written());
+      this.audienceDue.clear();
+      for (const f of await dueAudience(this.deps.redis, this.pk)) this.audienceDue.add(f);
+      return this.applyFresh(records, meta, last);
+    }
     if (out.status !== 'ok') {
       this.reset();
-      if (out.status === 'dir') return this.applyAfterReset(records, last);
       return out;
     }
     await writeScopes(this.deps.redis, this.pk.field, last, writes);
@@ -394,12 +404,5 @@ export class PartitionApplier {
     meta.version += 1;
     this.cache.trim();
     return { status: 'ok', skipped: 0, ...res.outcomes };
-  }
-
-  /** A hold raced a directory entry: read everything again and redo the batch. */
-  private async applyAfterReset(records: InputRecord[], last: number): Promise<ApplyOutcome> {
-    const meta = await this.load();
-    if (!meta?.whole) return { status: 'lost' };
-    return this.applyFresh(records, meta, last);
   }
 }

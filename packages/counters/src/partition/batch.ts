@@ -6,11 +6,11 @@
  * applier.ts loads what it needs first and commits what it returns.
  */
 import type { CanonicalEvent, Handover } from '@tally/events';
-import { Contribution, scopeId } from '../state/contribution.ts';
+import { scopeId } from '../state/contribution.ts';
 import {
   attachments,
-  countAnonymous,
-  countLoose,
+  countAnonymousInto,
+  countLooseInto,
   countMessagePart,
   countRecipientPart,
   hasRecipientPart,
@@ -20,7 +20,7 @@ import {
 import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { idhOf, isLate, toEv, type Ev, type TenantWindows } from '../state/event.ts';
-import { mergeOwnEvent, newMessage, viewOf } from '../state/message.ts';
+import { mergeOwnEvent, newMessage, viewOf, type MessageView } from '../state/message.ts';
 import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
 import { fieldOf, type StoredLoose, type StoredMessage } from './codec.ts';
 import type { PartitionCache } from './cache.ts';
@@ -64,24 +64,25 @@ export interface BatchResult {
 }
 
 /**
- * A recipient touched by the batch, with what its contribution was before, kept per part: the
- * recipient part (only when it can be non-empty) and each message the batch changes (computed
- * just before its first change). Messages it does not change are recomputed only when their
- * attachments moved.
+ * A recipient touched by the batch. Its contribution before the batch is counted into the delta
+ * with sign −1 per part as the batch reaches it: the recipient part (only when it can be
+ * non-empty) when the recipient is first touched, each message just before its first change.
+ * `finish` adds each part's contribution after (+1). Messages the batch does not change are
+ * counted (before and after) only when their attachments moved.
  */
 interface ClusterTouch {
   kind: 'cluster';
   field: string;
   cluster: Cluster;
   attachedBefore: Map<string, RecipientEv[]>;
-  recBefore: Contribution | undefined;
-  msgBefore: Map<string, Contribution | undefined>;
+  /** The recipient part was counted before (with sign −1). */
+  recBefore: boolean;
+  /** Messages whose part before was counted (with sign −1; nothing for a message new here). */
+  msgBefore: Set<string>;
 }
 
-type Touched =
-  | ClusterTouch
-  | { kind: 'anon'; field: string; before: Contribution | undefined }
-  | { kind: 'loose'; field: string; before: Contribution | undefined };
+/** A held message or a loose event; its contribution before, if any, is already in the delta. */
+type Touched = ClusterTouch | { kind: 'anon'; field: string } | { kind: 'loose'; field: string };
 
 /** The fields a batch needs loaded: recipients and messages named by its events, loose and late digests. */
 export interface Wanted {
@@ -178,40 +179,32 @@ export class BatchRun {
       field,
       cluster,
       attachedBefore: new Map(),
-      recBefore: undefined,
-      msgBefore: new Map(),
+      recBefore: false,
+      msgBefore: new Set(),
     };
-    const views = new Map([...messages.values()].map((m) => [m.m, viewOf(m)]));
-    if (hasRecipientPart(rec, views.values())) {
+    if (hasRecipientPart(rec, messages.values())) {
+      const views = viewsOf(messages);
       const { targets, byMessage } = attachments(rec, [...views.values()], this.ctx);
       touch.attachedBefore = byMessage;
-      touch.recBefore = new Contribution();
-      countRecipientPart(touch.recBefore, this.ctx, rec, views, targets);
+      touch.recBefore = true;
+      countRecipientPart(this.result.delta.minus, this.ctx, rec, views, targets);
     }
     this.touched.set(`r ${field}`, touch);
     return touch;
   }
 
-  /** Notes a message's part before the batch first changes it. */
+  /** Counts a message's part before the batch first changes it (nothing when it is new). */
   private beforeMessage(touch: ClusterTouch, m: StoredMessage['rec'] | undefined, id: string): void {
     if (touch.msgBefore.has(id)) return;
-    if (!m) {
-      touch.msgBefore.set(id, undefined);
-      return;
-    }
-    const out = new Contribution();
-    countMessagePart(out, this.ctx, viewOf(m), touch.attachedBefore.get(id) ?? []);
-    touch.msgBefore.set(id, out);
+    touch.msgBefore.add(id);
+    if (m) countMessagePart(this.result.delta.minus, this.ctx, viewOf(m), touch.attachedBefore.get(id) ?? []);
   }
 
-  /** Notes a held message's contribution before the batch changes it (none when it is new). */
+  /** Counts a held message's contribution before the batch changes it (none when it is new). */
   private touchAnon(field: string, m: StoredMessage | undefined): void {
-    if (!this.touched.has(`m ${field}`))
-      this.touched.set(`m ${field}`, {
-        kind: 'anon',
-        field,
-        before: m ? countAnonymous(m.rec, this.ctx) : undefined,
-      });
+    if (this.touched.has(`m ${field}`)) return;
+    this.touched.set(`m ${field}`, { kind: 'anon', field });
+    if (m) countAnonymousInto(this.result.delta.minus, m.rec, this.ctx);
   }
 
   add(r: InputRecord, ev?: Ev): RecordOutcome {
@@ -302,7 +295,7 @@ export class BatchRun {
     this.beforeMessage(touch, m, e.message);
     this.cache.setMessage(mfield, { rec: m });
     if (addMessageId(cluster.rec, e.message, e.t)) this.result.recipients.add(rfield);
-    if (!mergeOwnEvent(m, { ...e, recipient })) return 'duplicate';
+    if (!mergeOwnEvent(m, e.recipient === recipient ? e : { ...e, recipient })) return 'duplicate';
     this.result.messages.add(mfield);
     return 'applied';
   }
@@ -336,62 +329,82 @@ export class BatchRun {
     if (e.cost) extra.co = [e.cost.u, e.cost.cur];
     if (e.score !== undefined) extra.sc = e.score;
     const stored: StoredLoose = { ev: { ...ev, ...extra } };
-    this.touched.set(`e ${field}`, { kind: 'loose', field, before: undefined });
+    this.touched.set(`e ${field}`, { kind: 'loose', field });
     this.cache.setLoose(field, stored);
     this.result.loose.add(field);
     return 'applied';
   }
 
-  /** Closes the batch: every touched entity's contribution after, minus before. */
+  /**
+   * Every cached entry the batch set or may have changed in place: what the cache must forget when
+   * the batch does not commit (the rest of the cache is still committed state).
+   */
+  written(): { recipients: Set<string>; messages: Set<string>; loose: Set<string> } {
+    const recipients = new Set(this.result.recipients);
+    const messages = new Set(this.result.messages);
+    const loose = new Set(this.result.loose);
+    for (const t of this.touched.values()) {
+      if (t.kind === 'loose') loose.add(t.field);
+      else if (t.kind === 'anon') messages.add(t.field);
+      else {
+        recipients.add(t.field);
+        for (const id of t.cluster.messages.keys()) messages.add(fieldOf(t.cluster.rec.tn, id));
+      }
+    }
+    return { recipients, messages, loose };
+  }
+
+  /** Closes the batch: every touched entity's contribution after is added (its before is in). */
   finish(): BatchResult {
     for (const t of this.touched.values()) {
       if (t.kind === 'cluster') this.finishCluster(t);
-      else this.result.delta.diff(t.before, this.after(t));
+      else this.after(t);
     }
     return this.result;
   }
 
   private finishCluster(t: ClusterTouch): void {
     const { rec, messages } = t.cluster;
-    const views = new Map([...messages.values()].map((m) => [m.m, viewOf(m)]));
+    const { plus, minus } = this.result.delta;
+    let views: Map<string, MessageView> | undefined;
     let attachedAfter = new Map<string, RecipientEv[]>();
-    const affected = new Set(t.msgBefore.keys());
-    if (t.recBefore || hasRecipientPart(rec, views.values())) {
+    const affected = new Set(t.msgBefore);
+    if (t.recBefore || hasRecipientPart(rec, messages.values())) {
+      views = viewsOf(messages);
       const a = attachments(rec, [...views.values()], this.ctx);
       attachedAfter = a.byMessage;
-      const recAfter = new Contribution();
-      countRecipientPart(recAfter, this.ctx, rec, views, a.targets);
-      this.result.delta.diff(t.recBefore, recAfter);
-      const sig = (list: RecipientEv[] | undefined) => (list ?? []).map((e) => e.h).join(' ');
+      countRecipientPart(plus, this.ctx, rec, views, a.targets);
       for (const id of new Set([...t.attachedBefore.keys(), ...attachedAfter.keys()]))
-        if (sig(t.attachedBefore.get(id)) !== sig(attachedAfter.get(id))) affected.add(id);
+        if (signature(t.attachedBefore.get(id)) !== signature(attachedAfter.get(id))) affected.add(id);
     }
     for (const id of affected) {
-      const v = views.get(id);
-      let before = t.msgBefore.get(id);
-      if (!t.msgBefore.has(id) && v) {
-        before = new Contribution();
-        countMessagePart(before, this.ctx, v, t.attachedBefore.get(id) ?? []);
-      }
-      let after: Contribution | undefined;
-      if (v) {
-        after = new Contribution();
-        countMessagePart(after, this.ctx, v, attachedAfter.get(id) ?? []);
-      }
-      this.result.delta.diff(before, after);
+      const m = messages.get(id);
+      if (!m) continue;
+      const v = views?.get(id) ?? viewOf(m);
+      if (!t.msgBefore.has(id)) countMessagePart(minus, this.ctx, v, t.attachedBefore.get(id) ?? []);
+      countMessagePart(plus, this.ctx, v, attachedAfter.get(id) ?? []);
     }
     this.result.audience.add(t.field);
   }
 
-  private after(t: Exclude<Touched, ClusterTouch>): Contribution | undefined {
+  private after(t: Exclude<Touched, ClusterTouch>): void {
     if (t.kind === 'loose') {
       const l = this.cache.looseEvent(t.field);
-      return !l || l.late ? undefined : countLoose(l.ev, this.ctx);
+      if (l && !l.late) countLooseInto(this.result.delta.plus, l.ev, this.ctx);
+      return;
     }
-    if (t.kind === 'anon') {
-      const m = this.cache.message(t.field);
-      return m?.anon ? countAnonymous(m.rec, this.ctx) : undefined;
-    }
-    return undefined;
+    const m = this.cache.message(t.field);
+    if (m?.anon) countAnonymousInto(this.result.delta.plus, m.rec, this.ctx);
   }
+}
+
+function viewsOf(messages: Map<string, StoredMessage['rec']>): Map<string, MessageView> {
+  const out = new Map<string, MessageView>();
+  for (const m of messages.values()) out.set(m.m, viewOf(m));
+  return out;
+}
+
+/** Which events are attached to a message, to tell whether its attachments moved. */
+function signature(list: RecipientEv[] | undefined): string {
+  return list === undefined ? '' : list.map((e) => e.h).join(' ');
 }

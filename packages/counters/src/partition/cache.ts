@@ -61,6 +61,17 @@ export class PartitionCache {
     this.tombstones.set(field, until);
   }
 
+  /** Forgets the given entries (a batch that did not commit may have changed them in place). */
+  forget(fields: {
+    recipients: Iterable<string>;
+    messages: Iterable<string>;
+    loose: Iterable<string>;
+  }): void {
+    for (const f of fields.recipients) this.recipients.delete(f);
+    for (const f of fields.messages) this.messages.delete(f);
+    for (const f of fields.loose) this.loose.delete(f);
+  }
+
   clear(): void {
     this.recipients.clear();
     this.messages.clear();

@@ -26,11 +26,12 @@ const chOf = (n: J): Channel => CHANNELS[Number(n)] ?? 'sms';
 const tyCode = (t: EventType): number => EVENT_TYPES.indexOf(t);
 const tyOf = (n: J): EventType => EVENT_TYPES[Number(n)] ?? 'sent';
 
-/** Drops trailing null positions. */
+/** Drops trailing null positions (of a fresh array: in place). */
 function trim(a: J[]): J[] {
   let n = a.length;
   while (n > 0 && (a[n - 1] === null || a[n - 1] === undefined)) n--;
-  return a.slice(0, n);
+  a.length = n;
+  return a;
 }
 
 const num = (x: J): number | undefined => (typeof x === 'number' ? x : undefined);
@@ -98,28 +99,33 @@ export interface StoredMessage {
 
 const SETS: SetType[] = ['opted_out', 'uninstalled', 'feature_adopted'];
 
+function rel(t: number | undefined, base: number): number | null {
+  return t === undefined ? null : t - base;
+}
+function relPair(p: [number, string] | undefined, base: number): J[] | null {
+  return p ? [p[0] - base, p[1]] : null;
+}
+
 export function encodeMessage(m: StoredMessage): string {
   const r = m.rec;
   const base = r.ch[0];
-  const rel = (t: number | undefined) => (t === undefined ? null : t - base);
-  const pair = (p: [number, string] | undefined) => (p ? [p[0] - base, p[1]] : null);
   return JSON.stringify(
     trim([
       V,
       r.b,
       base,
       chCode(r.ch[1]),
-      rel(r.nw),
-      pair(r.r),
+      rel(r.nw, base),
+      relPair(r.r, base),
       r.c ? [r.c[0], r.c[1] - base, r.c[2]] : null,
-      rel(r.ts),
-      rel(r.tf),
-      rel(r.td),
-      rel(r.to),
-      rel(r.tfl),
-      pair(r.ec),
-      pair(r.sn),
-      pair(r.tp),
+      rel(r.ts, base),
+      rel(r.tf, base),
+      rel(r.td, base),
+      rel(r.to, base),
+      rel(r.tfl, base),
+      relPair(r.ec, base),
+      relPair(r.sn, base),
+      relPair(r.tp, base),
       r.cost ? [r.cost[0] - base, r.cost[1], r.cost[2]] : null,
       r.clk?.map(([h, t]) => [h, t - base]) ?? null,
       r.rpl?.map((t) => t - base) ?? null,
@@ -128,8 +134,8 @@ export function encodeMessage(m: StoredMessage): string {
       r.set?.map(([h, y, t]) => [h, SETS.indexOf(y), t - base]) ?? null,
       r.ab ?? null,
       r.ar?.map((t) => t - base) ?? null,
-      rel(r.ac),
-      rel(r.av),
+      rel(r.ac, base),
+      rel(r.av, base),
       m.anon ?? null,
     ]),
   );

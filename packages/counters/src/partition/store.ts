@@ -165,7 +165,11 @@ export async function registerAll(
 ): Promise<[string, number][]> {
   if (registrations.size === 0) return [];
   const byHome = new Map<number, string[]>();
-  for (const [field, home] of registrations) byHome.set(home, [...(byHome.get(home) ?? []), field]);
+  for (const [field, home] of registrations) {
+    const list = byHome.get(home);
+    if (list) list.push(field);
+    else byHome.set(home, [field]);
+  }
   const homes = [...byHome];
   const res = await batch(
     scripted(redis),

@@ -106,6 +106,7 @@ export function attributeAll(
   w: TenantWindows,
 ): Map<RecipientEv, Target | undefined> {
   const out = new Map<RecipientEv, Target | undefined>();
+  if (events.length === 0) return out;
   const placed = new Map<RecipientEv, Target>();
   for (const e of events) {
     if (e.c !== undefined) {

@@ -13,12 +13,27 @@ import type { Audience, RecipientEv, RecipientRec } from './recipient.ts';
 const DAY = 86_400_000;
 type Mark = [number, string, string];
 
-function latest3(list: Mark[]): Mark[] {
-  const seen = new Set<string>();
-  return [...list]
-    .sort((a, b) => b[0] - a[0] || (b[2] < a[2] ? -1 : 1))
-    .filter((x) => !seen.has(`${x[0]}|${x[2]}`) && seen.add(`${x[0]}|${x[2]}`))
-    .slice(0, 3);
+/** Newest first by (time, message, campaign); one mark per (time, message). */
+function newer(a: Mark, b: Mark): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && (a[2] > b[2] || (a[2] === b[2] && a[1] > b[1])));
+}
+
+/** The three newest marks of `list` and `mark` (mutates and returns list, kept sorted). */
+function latest3(list: Mark[], mark: Mark): Mark[] {
+  const same = list.findIndex((x) => x[0] === mark[0] && x[2] === mark[2]);
+  if (same >= 0) {
+    if (newer(mark, list[same] as Mark)) {
+      list.splice(same, 1);
+      return latest3(list, mark);
+    }
+    return list;
+  }
+  let i = list.length;
+  while (i > 0 && newer(mark, list[i - 1] as Mark)) i--;
+  if (i >= 3) return list;
+  list.splice(i, 0, mark);
+  if (list.length > 3) list.length = 3;
+  return list;
 }
 
 /** Folds a message's audience figures into `au` (mutates). */
@@ -31,14 +46,16 @@ export function foldMessage(au: Audience, v: MessageView): void {
     days[day] = (days[day] ?? 0) + 1;
     au.n = (au.n ?? 0) + 1;
   }
-  const engaged = [r.to, ...(r.clk ?? []).map((c) => c[1]), ...(r.rpl ?? [])].filter((x) => x !== undefined);
-  if (engaged.length > 0) au.le = Math.max(au.le ?? -1, ...engaged);
-  if (r.rpl?.length) au.lrp = Math.max(au.lrp ?? -1, ...r.rpl);
+  let le = r.to;
+  for (const k of r.clk ?? []) if (le === undefined || k[1] > le) le = k[1];
+  for (const t of r.rpl ?? []) if (le === undefined || t > le) le = t;
+  if (le !== undefined) au.le = Math.max(au.le ?? -1, le);
+  for (const t of r.rpl ?? []) au.lrp = Math.max(au.lrp ?? -1, t);
   const c = v.campaign ?? '';
-  if (r.clk?.length) au.lc = latest3([...(au.lc ?? []), ...r.clk.map((k): Mark => [k[1], c, r.m])]);
+  for (const k of r.clk ?? []) au.lc = latest3(au.lc ?? [], [k[1], c, r.m]);
   if (v.reachAt !== undefined) {
     au.lr ??= {};
-    au.lr[v.channel] = latest3([...(au.lr[v.channel] ?? []), [v.reachAt, c, r.m]]);
+    au.lr[v.channel] = latest3(au.lr[v.channel] ?? [], [v.reachAt, c, r.m]);
   }
   for (const [, , u, cur] of r.cnv ?? []) conversion(au, v.channel, u, cur);
 }
@@ -56,7 +73,7 @@ function conversion(au: Audience, channel: string, units: number, cur: string): 
 export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefined): void {
   if (e.y === 'clicked' || e.y === 'replied') au.le = Math.max(au.le ?? -1, e.t);
   if (e.y === 'replied') au.lrp = Math.max(au.lrp ?? -1, e.t);
-  if (e.y === 'clicked' && target) au.lc = latest3([...(au.lc ?? []), [e.t, target.c, target.m ?? '']]);
+  if (e.y === 'clicked' && target) au.lc = latest3(au.lc ?? [], [e.t, target.c, target.m ?? '']);
   if (e.y === 'converted' && target) conversion(au, e.ch, e.v?.[0] ?? 0, e.v?.[1] ?? '');
 }
 
@@ -67,7 +84,7 @@ export function audienceRow(
   targets: Map<RecipientEv, Target | undefined>,
   keepDays: number,
 ): Record<string, string> {
-  const au: Audience = structuredClone(rec.au ?? {});
+  const au: Audience = rec.au ? structuredClone(rec.au) : {};
   for (const v of views) foldMessage(au, v);
   for (const [e, target] of targets) foldEvent(au, e, target);
   const row: Record<string, string> = {};

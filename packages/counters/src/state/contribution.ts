@@ -51,7 +51,25 @@ export function* eachCell<T>(cells: Cells<T>): Generator<[string, string, string
     for (const [key, fields] of byKey) for (const [field, v] of fields) yield [scope, key, field, v];
 }
 
-export class Contribution {
+/**
+ * Where counting writes. A Contribution keeps what one entity adds (tests, whole-entity counts);
+ * a batch counts straight into its BatchDelta instead (`BatchDelta.sink`): an entity's "before"
+ * with sign −1, its "after" with +1 and the registers, which is the same sum as diffing the two.
+ */
+export interface CountSink {
+  add(scope: string, key: string, field: string, n?: number): void;
+  addMoney(scope: string, key: string, field: string, units: number): void;
+  seen(scope: string, t: number, channel: string): void;
+  activeAt(scope: string, minute: number): void;
+  tuple(scope: string, id: string, tuple: string): void;
+}
+
+/** The earlier of two (first event time, channel) registers, ties by channel. */
+export function earlierMeta(cur: CampaignMeta | undefined, t: number, channel: string): boolean {
+  return !cur || t < cur.firstAt || (t === cur.firstAt && channel < cur.channel);
+}
+
+export class Contribution implements CountSink {
   readonly ints: Cells<number> = new Map();
   readonly money: Cells<bigint> = new Map();
   /** Campaign scope id → earliest (t, channel) of what counts to it. */
@@ -72,9 +90,7 @@ export class Contribution {
   }
 
   seen(scope: string, t: number, channel: string): void {
-    const cur = this.firstAt.get(scope);
-    if (!cur || t < cur.firstAt || (t === cur.firstAt && channel < cur.channel))
-      this.firstAt.set(scope, { firstAt: t, channel });
+    if (earlierMeta(this.firstAt.get(scope), t, channel)) this.firstAt.set(scope, { firstAt: t, channel });
   }
 
   activeAt(scope: string, minute: number): void {

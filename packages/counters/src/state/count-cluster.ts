@@ -9,7 +9,7 @@
  */
 import { BIT } from './bits.ts';
 import { attributeAll, type Target } from './attribution.ts';
-import { Contribution, scopeId } from './contribution.ts';
+import { Contribution, scopeId, type CountSink } from './contribution.ts';
 import { addMinute, countMessage, countPerEvent, type CountContext } from './count-message.ts';
 import type { MessageRec, MessageView, SetType } from './message.ts';
 import { viewOf } from './message.ts';
@@ -88,7 +88,7 @@ function collectMembers(
 }
 
 function countMembers(
-  out: Contribution,
+  out: CountSink,
   ctx: CountContext,
   rec: RecipientRec,
   views: Map<string, MessageView>,
@@ -143,7 +143,7 @@ export function countClusterWith(
  * and those whose attachments moved.
  */
 export function countMessagePart(
-  out: Contribution,
+  out: CountSink,
   ctx: CountContext,
   v: MessageView,
   attached: RecipientEv[],
@@ -157,7 +157,7 @@ export function countMessagePart(
  * pending ones, and the recipient sets (each recipient once per campaign).
  */
 export function countRecipientPart(
-  out: Contribution,
+  out: CountSink,
   ctx: CountContext,
   rec: RecipientRec,
   views: Map<string, MessageView>,
@@ -176,25 +176,30 @@ export function countRecipientPart(
   countMembers(out, ctx, rec, views, targets);
 }
 
-/** Whether the recipient part can be non-empty (else a batch can skip it). */
-export function hasRecipientPart(rec: RecipientRec, views: Iterable<MessageView>): boolean {
+/** Whether the recipient part can be non-empty (else a batch can skip it, and its views). */
+export function hasRecipientPart(rec: RecipientRec, messages: Iterable<MessageRec>): boolean {
   if (rec.ev.length > 0 || rec.fz) return true;
-  for (const v of views)
-    if (v.rec.set?.length || (v.channel === 'in_app' && (v.rec.b & BIT.opened) !== 0)) return true;
+  for (const m of messages)
+    if (m.set?.length || (m.ch[1] === 'in_app' && (m.b & BIT.opened) !== 0)) return true;
   return false;
 }
 
-function countPendingMessage(out: Contribution, m: MessageRec): void {
+function countPendingMessage(out: CountSink, m: MessageRec): void {
   out.add(scopeId({ kind: 't', tenant: m.tn }), 'pending', pendingField('message', m.tf ?? m.ch[0]));
 }
 
 /** A message without a known recipient: its own counts; its set events are their own members. */
 export function countAnonymous(m: MessageRec, ctx: CountContext): Contribution {
   const out = new Contribution();
+  countAnonymousInto(out, m, ctx);
+  return out;
+}
+
+export function countAnonymousInto(out: CountSink, m: MessageRec, ctx: CountContext): void {
   const v = viewOf(m);
   if (v.campaign === undefined) {
     countPendingMessage(out, m);
-    return out;
+    return;
   }
   countMessage(out, ctx, v, []);
   const c = scopeId({ kind: 'c', tenant: m.tn, id: v.campaign });
@@ -206,7 +211,6 @@ export function countAnonymous(m: MessageRec, ctx: CountContext): Contribution {
     out.add(c, 'counts', 'inAppOpeners');
     addMinute(out, ctx, c, 'w', m.to, 'inAppOpeners');
   }
-  return out;
 }
 
 /** An event without recipient or message (kept for deduplication). */
@@ -216,9 +220,14 @@ export interface LooseEv extends RecipientEv {
 
 export function countLoose(e: LooseEv, ctx: CountContext): Contribution {
   const out = new Contribution();
+  countLooseInto(out, e, ctx);
+  return out;
+}
+
+export function countLooseInto(out: CountSink, e: LooseEv, ctx: CountContext): void {
   if (e.c === undefined) {
     if (e.y !== 'opted_in') out.add(scopeId({ kind: 't', tenant: e.tn }), 'unattributed', e.y);
-    return out;
+    return;
   }
   const c = scopeId({ kind: 'c', tenant: e.tn, id: e.c });
   countPerEvent(out, ctx, c, e);
@@ -228,5 +237,4 @@ export function countLoose(e: LooseEv, ctx: CountContext): Contribution {
     addMinute(out, ctx, c, 'w', e.t, field);
   }
   out.seen(c, e.t, e.ch);
-  return out;
 }

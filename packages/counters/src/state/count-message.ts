@@ -6,9 +6,9 @@
  */
 import { bucketOf } from '@tally/kpi';
 import { ATTACHED_BITS, BIT, effectiveBits, STATUS_NAMES, type StatusName } from './bits.ts';
-import { scopeId, type Contribution } from './contribution.ts';
+import { scopeId, type CountSink } from './contribution.ts';
 import { digest, type TenantWindows } from './event.ts';
-import type { MessageView } from './message.ts';
+import { tupleKey, type MessageView } from './message.ts';
 import type { RecipientEv } from './recipient.ts';
 
 export interface CountContext {
@@ -43,7 +43,7 @@ export function minuteKept(ctx: CountContext, ms: number): boolean {
 
 /** Adds n to field of the scope's `<kind>:<minute>` bucket of time ms, when that bucket is kept. */
 export function addMinute(
-  out: Contribution,
+  out: CountSink,
   ctx: CountContext,
   scope: string,
   kind: 'w' | 'we' | 'wt',
@@ -56,11 +56,10 @@ export function addMinute(
   out.activeAt(scope, minuteOf(ms));
 }
 
-const min = (xs: (number | undefined)[]): number | undefined => {
-  let m: number | undefined;
-  for (const x of xs) if (x !== undefined && (m === undefined || x < m)) m = x;
-  return m;
-};
+/** The smaller of two optional times. */
+function min2(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined || a <= b ? a : b;
+}
 
 interface Times {
   reply?: number | undefined;
@@ -70,18 +69,29 @@ interface Times {
   sent?: number | undefined;
 }
 
+/** First reply, click and conversion (own, frozen and attached), and the implied earlier times. */
 function times(v: MessageView, attached: RecipientEv[]): Times {
   const r = v.rec;
-  const att = (y: string) => attached.filter((e) => e.y === y).map((e) => e.t);
-  const reply = min([...(r.rpl ?? []), ...(r.ar ?? []), ...att('replied')]);
-  const click = min([...(r.clk ?? []).map((c) => c[1]), r.ac, ...att('clicked')]);
-  const conv = min([...(r.cnv ?? []).map((c) => c[1]), r.av, ...att('converted')]);
+  let reply: number | undefined;
+  for (const t of r.rpl ?? []) reply = min2(reply, t);
+  for (const t of r.ar ?? []) reply = min2(reply, t);
+  let click: number | undefined = r.ac;
+  for (const c of r.clk ?? []) click = min2(click, c[1]);
+  let conv: number | undefined = r.av;
+  for (const c of r.cnv ?? []) conv = min2(conv, c[1]);
+  let firstAttached: number | undefined;
+  for (const e of attached) {
+    firstAttached = min2(firstAttached, e.t);
+    if (e.y === 'replied') reply = min2(reply, e.t);
+    else if (e.y === 'clicked') click = min2(click, e.t);
+    else if (e.y === 'converted') conv = min2(conv, e.t);
+  }
   return {
     reply,
     click,
     conv,
-    delivered: v.deliveredAt ?? min([reply, click]),
-    sent: v.sendAt ?? v.firstStatusAt ?? min(attached.map((e) => e.t)),
+    delivered: v.deliveredAt ?? min2(reply, click),
+    sent: v.sendAt ?? v.firstStatusAt ?? firstAttached,
   };
 }
 
@@ -106,11 +116,12 @@ function firstOccurrence(name: StatusName, v: MessageView, t: Times): number | u
 
 const SENDER_STATUSES: ReadonlySet<StatusName> = new Set(['sent', 'delivered', 'failed']);
 
-function countStatuses(out: Contribution, ctx: CountContext, v: MessageView, bits: number, t: Times): void {
+function countStatuses(out: CountSink, ctx: CountContext, v: MessageView, bits: number, t: Times): void {
   const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
   const s = v.sender === undefined ? undefined : scopeId({ kind: 's', tenant: v.rec.tn, id: v.sender });
-  const tupleId = v.tuple === undefined ? undefined : tupleIdOf(v.tuple);
-  if (v.tuple !== undefined && tupleId !== undefined) out.tuple(c, tupleId, v.tuple);
+  const tuple = v.rec.tp ? tupleKey(v.channel, v.rec.tp) : undefined;
+  const tupleId = tuple === undefined ? undefined : tupleIdOf(tuple);
+  if (tuple !== undefined && tupleId !== undefined) out.tuple(c, tupleId, tuple);
   const ec = v.rec.ec?.[1] ?? 'none';
   for (const name of STATUS_NAMES) {
     if ((bits & BIT[name]) === 0) continue;
@@ -135,7 +146,7 @@ function countStatuses(out: Contribution, ctx: CountContext, v: MessageView, bit
 
 /** Per-event effects of a campaign: clicks, conversions (+ revenue), surveys, event costs. */
 export function countPerEvent(
-  out: Contribution,
+  out: CountSink,
   ctx: CountContext,
   c: string,
   e: {
@@ -165,7 +176,7 @@ export function countPerEvent(
 }
 
 function moneyAt(
-  out: Contribution,
+  out: CountSink,
   ctx: CountContext,
   c: string,
   t: number,
@@ -179,13 +190,7 @@ function moneyAt(
   }
 }
 
-function countTwoWay(
-  out: Contribution,
-  v: MessageView,
-  bits: number,
-  t: Times,
-  attached: RecipientEv[],
-): void {
+function countTwoWay(out: CountSink, v: MessageView, bits: number, t: Times, attached: RecipientEv[]): void {
   const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
   const ref = v.deliveredAt ?? v.sendAt ?? v.firstStatusAt;
   if ((bits & BIT.replied) !== 0 && t.reply !== undefined && ref !== undefined)
@@ -204,7 +209,7 @@ function countTwoWay(
 
 /** The contribution of one message with a known campaign, given what is attached to it. */
 export function countMessage(
-  out: Contribution,
+  out: CountSink,
   ctx: CountContext,
   v: MessageView,
   attached: RecipientEv[],

@@ -4,7 +4,14 @@
  * (money as bigint); registers (first event time, newest active minute, tuple spellings) are
  * carried from the "after" side, since writing them is idempotent.
  */
-import { eachCell, getCell, type CampaignMeta, type Contribution } from './contribution.ts';
+import {
+  earlierMeta,
+  eachCell,
+  getCell,
+  type CampaignMeta,
+  type Contribution,
+  type CountSink,
+} from './contribution.ts';
 
 export interface ScopeDelta {
   /** key → field → n (non-zero). */
@@ -17,6 +24,31 @@ export interface ScopeDelta {
 
 export class BatchDelta {
   readonly scopes = new Map<string, ScopeDelta>();
+  /** Counting straight into the delta: an entity's after (+1, with its registers) or before (−1). */
+  readonly plus: CountSink = {
+    add: (scope, key, field, n = 1) => this.addInt(scope, key, field, n),
+    addMoney: (scope, key, field, units) => this.addMoney(scope, key, field, BigInt(units)),
+    seen: (scope, t, channel) => {
+      const s = this.scope(scope);
+      if (earlierMeta(s.firstAt, t, channel)) s.firstAt = { firstAt: t, channel };
+    },
+    activeAt: (scope, minute) => {
+      const s = this.scope(scope);
+      s.active = Math.max(s.active ?? minute, minute);
+    },
+    tuple: (scope, id, tuple) => {
+      const s = this.scope(scope);
+      (s.dims ??= new Map()).set(id, tuple);
+    },
+  };
+  /** Registers only ever move one way and are written from the after side: a before skips them. */
+  readonly minus: CountSink = {
+    add: (scope, key, field, n = 1) => this.addInt(scope, key, field, -n),
+    addMoney: (scope, key, field, units) => this.addMoney(scope, key, field, -BigInt(units)),
+    seen: () => undefined,
+    activeAt: () => undefined,
+    tuple: () => undefined,
+  };
 
   private scope(id: string): ScopeDelta {
     let s = this.scopes.get(id);
@@ -65,7 +97,7 @@ export class BatchDelta {
   registers(after: Contribution): void {
     for (const [scope, meta] of after.firstAt) {
       const s = this.scope(scope);
-      if (!s.firstAt || meta.firstAt < s.firstAt.firstAt) s.firstAt = meta;
+      if (earlierMeta(s.firstAt, meta.firstAt, meta.channel)) s.firstAt = meta;
     }
     for (const [scope, m] of after.active) {
       const s = this.scope(scope);

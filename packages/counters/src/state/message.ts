@@ -62,8 +62,8 @@ export function newMessage(e: Ev): MessageRec {
   return { tn: e.tenant, m: e.message ?? '', ch: [e.t, e.channel], b: 0, nw: e.t };
 }
 
-function earlier<T extends string | number>(cur: Stamped<T> | undefined, next: Stamped<T>): boolean {
-  return !cur || next[0] < cur[0] || (next[0] === cur[0] && next[1] < cur[1]);
+function earlier<T extends string | number>(cur: Stamped<T> | undefined, t: number, v: T): boolean {
+  return !cur || t < cur[0] || (t === cur[0] && v < cur[1]);
 }
 
 function addEffect<T extends [string, ...unknown[]]>(list: T[] | undefined, item: T): T[] | undefined {
@@ -71,45 +71,73 @@ function addEffect<T extends [string, ...unknown[]]>(list: T[] | undefined, item
   return [...(list ?? []), item];
 }
 
+type TimeKey = 'tf' | 'ts' | 'td' | 'to' | 'tfl';
+
+/** Lowers a time field to t; true when it moved. */
+function lower(rec: MessageRec, k: TimeKey, t: number): boolean {
+  const cur = rec[k];
+  if (cur !== undefined && t >= cur) return false;
+  rec[k] = t;
+  return true;
+}
+
 /** Folds one own event into the message (mutates rec). Returns false when it changed nothing. */
 export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
+  // Written without closures: this runs once per applied event.
   let changed = false;
-  const set = <K extends keyof MessageRec>(k: K, v: MessageRec[K]) => {
-    rec[k] = v;
-    changed = true;
-  };
-  const minOf = (k: 'tf' | 'ts' | 'td' | 'to' | 'tfl') => {
-    const cur = rec[k];
-    if (cur === undefined || e.t < cur) set(k, e.t);
-  };
   const bits = OWN_BITS[e.type];
-  if ((rec.b | bits) !== rec.b) set('b', rec.b | bits);
-  if (e.t > rec.nw) set('nw', e.t);
-  if (earlier(rec.ch, [e.t, e.channel])) set('ch', [e.t, e.channel]);
-  if (e.recipient && earlier(rec.r, [e.t, e.recipient])) set('r', [e.t, e.recipient]);
+  if ((rec.b | bits) !== rec.b) {
+    rec.b |= bits;
+    changed = true;
+  }
+  if (e.t > rec.nw) {
+    rec.nw = e.t;
+    changed = true;
+  }
+  if (earlier(rec.ch, e.t, e.channel)) {
+    rec.ch = [e.t, e.channel];
+    changed = true;
+  }
+  if (e.recipient && earlier(rec.r, e.t, e.recipient)) {
+    rec.r = [e.t, e.recipient];
+    changed = true;
+  }
   if (e.campaign) {
     const rank = e.type === 'sent' ? 0 : 1;
     const c = rec.c;
-    if (!c || rank < c[0] || (rank === c[0] && (e.t < c[1] || (e.t === c[1] && e.campaign < c[2]))))
-      set('c', [rank, e.t, e.campaign]);
+    if (!c || rank < c[0] || (rank === c[0] && (e.t < c[1] || (e.t === c[1] && e.campaign < c[2])))) {
+      rec.c = [rank, e.t, e.campaign];
+      changed = true;
+    }
   }
-  if (bits) minOf('tf');
+  if (bits && lower(rec, 'tf', e.t)) changed = true;
   if (e.type === 'sent') {
-    minOf('ts');
-    if (e.sender && earlier(rec.sn, [e.t, e.sender])) set('sn', [e.t, e.sender]);
-    const tuple = [e.segment, e.variant, e.sender, e.country].map((v) => v ?? '').join(SEP);
-    if (earlier(rec.tp, [e.t, tuple])) set('tp', [e.t, tuple]);
+    if (lower(rec, 'ts', e.t)) changed = true;
+    if (e.sender && earlier(rec.sn, e.t, e.sender)) {
+      rec.sn = [e.t, e.sender];
+      changed = true;
+    }
+    const tuple = `${e.segment ?? ''}${SEP}${e.variant ?? ''}${SEP}${e.sender ?? ''}${SEP}${e.country ?? ''}`;
+    if (earlier(rec.tp, e.t, tuple)) {
+      rec.tp = [e.t, tuple];
+      changed = true;
+    }
   }
-  if (e.type === 'delivered' || e.type === 'opened') minOf('td');
-  if (e.type === 'opened') minOf('to');
+  if ((e.type === 'delivered' || e.type === 'opened') && lower(rec, 'td', e.t)) changed = true;
+  if (e.type === 'opened' && lower(rec, 'to', e.t)) changed = true;
   if (e.type === 'failed') {
-    minOf('tfl');
-    if (earlier(rec.ec, [e.t, e.errorCode ?? 'none'])) set('ec', [e.t, e.errorCode ?? 'none']);
+    if (lower(rec, 'tfl', e.t)) changed = true;
+    if (earlier(rec.ec, e.t, e.errorCode ?? 'none')) {
+      rec.ec = [e.t, e.errorCode ?? 'none'];
+      changed = true;
+    }
   }
   if (e.cost) {
     const c = rec.cost;
-    if (!c || e.t > c[0] || (e.t === c[0] && (e.cost.u > c[1] || (e.cost.u === c[1] && e.cost.cur > c[2]))))
-      set('cost', [e.t, e.cost.u, e.cost.cur]);
+    if (!c || e.t > c[0] || (e.t === c[0] && (e.cost.u > c[1] || (e.cost.u === c[1] && e.cost.cur > c[2])))) {
+      rec.cost = [e.t, e.cost.u, e.cost.cur];
+      changed = true;
+    }
   }
   return mergeEffects(rec, e) || changed;
 }
@@ -151,8 +179,6 @@ export interface MessageView {
   recipient: string | undefined;
   channel: Channel;
   sender: string | undefined;
-  /** Send tuple key "channel\0segment\0variant\0sender\0country\0hour\0dow", from the earliest send. */
-  tuple: string | undefined;
   sendAt: number | undefined;
   firstStatusAt: number | undefined;
   deliveredAt: number | undefined;
@@ -165,6 +191,10 @@ export interface MessageView {
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
+/**
+ * The send tuple key "channel\0segment\0variant\0sender\0country\0hour\0dow", from the earliest
+ * send (computed only where it is counted: building it is most of what a view would cost).
+ */
 export function tupleKey(channel: Channel, tp: Stamped): string {
   const hour = Math.floor(tp[0] / HOUR) % 24;
   const dow = (Math.floor(tp[0] / DAY) + 4) % 7;
@@ -182,7 +212,6 @@ export function viewOf(rec: MessageRec): MessageView {
     recipient,
     channel: rec.ch[1],
     sender: rec.sn?.[1],
-    tuple: rec.tp ? tupleKey(rec.ch[1], rec.tp) : undefined,
     sendAt: rec.ts,
     firstStatusAt: rec.tf,
     deliveredAt: rec.td,
