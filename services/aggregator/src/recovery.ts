@@ -5,21 +5,22 @@
  * Under the state lock, and only if the epoch is still missing:
  *   1. delete whatever is left under the prefix (a partial state is worse than none);
  *   2. RESTORE every unexpired scope key of the snapshot (counters, minute buckets, fences, …);
- *   3. write every partition's records back, with its offset, stream time and outbox, and
+ *   3. write every partition's records back (the partitions side by side, each page read from
+ *      Postgres while the one before is written), with its offset, stream time and outbox, and
  *      `replayTo` = the highest fence a restored scope holds for it (records up to there replay one
- *      at a time, so each scope skips exactly what it already has); then derive the directory of
- *      messages kept with their recipient elsewhere, and the holds, from the restored records;
+ *      at a time, so each scope skips exactly what it already has); with each page, the directory
+ *      entries of messages kept with their recipient elsewhere, and the holds, it implies;
  *   4. set a new epoch: readers (query-api answers 503 `rebuilding` until then) and the other
  *      instances see the state whole again.
  * Each instance then seeks its partitions to their restored offsets. A partition that never held
  * state (a new one) is simply marked whole and empty.
  */
 import { randomUUID } from 'node:crypto';
-import { deleteMatching, type RedisClient } from '@tally/redis';
+import { batch, deleteMatching, type RedisClient } from '@tally/redis';
 import {
   initPartition,
   readEpoch,
-  rebuildPlacement,
+  placementOps,
   restoreKeys,
   restorePartitionMeta,
   restoreRecords,
@@ -72,9 +73,12 @@ export async function ensureState(
     const deleted = await deleteAll(deps.redis, deps.keys);
     const next = randomUUID();
     const { restored, fences } = await restoreScopes(deps);
-    let records = 0;
-    for (let p = 0; p < partitions; p++) records += await restorePartition(deps, topic, p, next, fences);
-    await rebuildPlacement(deps.redis, deps.keys, topic, partitions, messageHome);
+    const counts = await Promise.all(
+      Array.from({ length: partitions }, (_, p) =>
+        restorePartition(deps, topic, p, next, fences, messageHome),
+      ),
+    );
+    const records = counts.reduce((a, b) => a + b, 0);
     await deps.redis.set(deps.keys.epoch(), next);
     const ms = Date.now() - started;
     log.warn({ deleted, restored, records, ms }, 'state_rebuilt');
@@ -128,6 +132,7 @@ async function restorePartition(
   partition: number,
   epoch: string,
   fences: Map<string, number>,
+  messageHome: (tenant: string, messageId: string) => number,
 ): Promise<number> {
   const k = deps.keys.partition(topic, partition);
   const { rows: cuts } = await deps.pool.query<{ next_offset: string; stream_ms: string; outbox: string }>(
@@ -139,20 +144,26 @@ async function restorePartition(
     await initPartition(deps.redis, k, epoch);
     return 0;
   }
-  let n = 0;
-  let after: [string, string] = ['', ''];
-  for (;;) {
-    const { rows } = await deps.pool.query<{ kind: RecordKind; field: string; value: string }>(
+  const page = (after: [string, string]) =>
+    deps.pool.query<{ kind: RecordKind; field: string; value: string }>(
       `SELECT kind, field, value FROM partition_records
         WHERE state_prefix = $1 AND topic = $2 AND partition = $3 AND (kind, field) > ($4, $5)
         ORDER BY kind, field LIMIT $6`,
       [deps.keys.prefix, topic, partition, after[0], after[1], PAGE],
     );
-    if (rows.length === 0) break;
-    await restoreRecords(deps.redis, k, rows);
-    n += rows.length;
+  let n = 0;
+  let reading = page(['', '']);
+  for (;;) {
+    const { rows } = await reading;
     const lastRow = rows[rows.length - 1];
-    if (lastRow) after = [lastRow.kind, lastRow.field];
+    if (!lastRow) break;
+    reading = page([lastRow.kind, lastRow.field]);
+    reading.catch(() => undefined); // awaited next round; a failing write must not leave it unhandled
+    await Promise.all([
+      restoreRecords(deps.redis, k, rows),
+      batch(deps.redis, placementOps(deps.keys, topic, partition, rows, messageHome)),
+    ]);
+    n += rows.length;
   }
   await restorePartitionMeta(deps.redis, k, {
     next: Number(cut.next_offset),

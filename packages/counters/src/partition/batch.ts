@@ -21,7 +21,13 @@ import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { idhOf, isLate, toEv, type Ev, type TenantWindows } from '../state/event.ts';
 import { mergeOwnEvent, newMessage, viewOf, type MessageView } from '../state/message.ts';
-import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
+import {
+  addMessageId,
+  addRecipientEvent,
+  newRecipient,
+  type RecipientEv,
+  type RecipientRec,
+} from '../state/recipient.ts';
 import { fieldOf, type StoredLoose, type StoredMessage } from './codec.ts';
 import type { PartitionCache } from './cache.ts';
 
@@ -167,7 +173,7 @@ export class BatchRun {
     const known = this.touched.get(`r ${field}`);
     if (known?.kind === 'cluster') return known;
     const rec = this.cache.recipient(field) ?? newRecipient(tenant, recipient, t);
-    this.cache.setRecipient(field, rec);
+    this.setRecipient(field, rec);
     const messages = new Map<string, StoredMessage['rec']>();
     for (const id of rec.ms) {
       const m = this.cache.message(fieldOf(tenant, id));
@@ -227,7 +233,7 @@ export class BatchRun {
     this.touchAnon(field, held);
     for (const [timestamp, value] of held.anon)
       this.result.forwards.push({ partition: h.partition, value, timestamp });
-    this.cache.setMessage(field, null);
+    this.setMessage(field, null);
     this.result.messages.add(field);
     this.result.anonymous.push(`-${field}`);
     return 'forwarded';
@@ -261,7 +267,7 @@ export class BatchRun {
     const field = fieldOf(e.tenant, `late:${idhOf(e)}`);
     if (this.cache.looseEvent(field)) return 'duplicate';
     const until = e.arrival + this.ctx.windows(e.tenant).horizonMs;
-    this.cache.setLoose(field, { late: { y: e.type, until } });
+    this.setLoose(field, { late: { y: e.type, until } });
     this.result.loose.add(field);
     this.result.delta.addCell(scopeId({ kind: 't', tenant: e.tenant }), 'late', e.type, 1);
     return 'late';
@@ -293,7 +299,7 @@ export class BatchRun {
       cluster.messages.set(e.message, m);
     }
     this.beforeMessage(touch, m, e.message);
-    this.cache.setMessage(mfield, { rec: m });
+    this.setMessage(mfield, { rec: m });
     if (addMessageId(cluster.rec, e.message, e.t)) this.result.recipients.add(rfield);
     if (!mergeOwnEvent(m, e.recipient === recipient ? e : { ...e, recipient })) return 'duplicate';
     this.result.messages.add(mfield);
@@ -310,7 +316,7 @@ export class BatchRun {
     const stored: StoredMessage = held ?? { rec: newMessage(e), anon: [] };
     if (!stored.anon) stored.anon = [];
     if (!held) {
-      this.cache.setMessage(field, stored);
+      this.setMessage(field, stored);
       this.result.anonymous.push(`+${field}`);
     }
     if (!mergeOwnEvent(stored.rec, e)) return 'duplicate';
@@ -330,28 +336,42 @@ export class BatchRun {
     if (e.score !== undefined) extra.sc = e.score;
     const stored: StoredLoose = { ev: { ...ev, ...extra } };
     this.touched.set(`e ${field}`, { kind: 'loose', field });
-    this.cache.setLoose(field, stored);
+    this.setLoose(field, stored);
     this.result.loose.add(field);
     return 'applied';
   }
 
   /**
-   * Every cached entry the batch set or may have changed in place: what the cache must forget when
-   * the batch does not commit (the rest of the cache is still committed state).
+   * Every cached entry the batch set or changed in place: what the cache must forget when the
+   * batch does not commit (the rest of the cache is still committed state). An entry is changed
+   * in place only after the batch set it (a cluster's recipient and the message an event
+   * reaches), or when it is a held message an event changed (in `result.messages`).
    */
   written(): { recipients: Set<string>; messages: Set<string>; loose: Set<string> } {
-    const recipients = new Set(this.result.recipients);
-    const messages = new Set(this.result.messages);
-    const loose = new Set(this.result.loose);
-    for (const t of this.touched.values()) {
-      if (t.kind === 'loose') loose.add(t.field);
-      else if (t.kind === 'anon') messages.add(t.field);
-      else {
-        recipients.add(t.field);
-        for (const id of t.cluster.messages.keys()) messages.add(fieldOf(t.cluster.rec.tn, id));
-      }
-    }
-    return { recipients, messages, loose };
+    const w = this.setFields;
+    return {
+      recipients: new Set([...w.recipients, ...this.result.recipients]),
+      messages: new Set([...w.messages, ...this.result.messages]),
+      loose: new Set([...w.loose, ...this.result.loose]),
+    };
+  }
+
+  private readonly setFields = {
+    recipients: new Set<string>(),
+    messages: new Set<string>(),
+    loose: new Set<string>(),
+  };
+  private setRecipient(field: string, r: RecipientRec): void {
+    this.cache.setRecipient(field, r);
+    this.setFields.recipients.add(field);
+  }
+  private setMessage(field: string, m: StoredMessage | null): void {
+    this.cache.setMessage(field, m);
+    this.setFields.messages.add(field);
+  }
+  private setLoose(field: string, l: StoredLoose): void {
+    this.cache.setLoose(field, l);
+    this.setFields.loose.add(field);
   }
 
   /** Closes the batch: every touched entity's contribution after is added (its before is in). */

@@ -11,6 +11,7 @@ import {
   encodeLoose,
   encodeMessage,
   encodeRecipient,
+  placementOf,
 } from './codec.ts';
 
 describe('record codec', () => {
@@ -39,6 +40,8 @@ describe('record codec', () => {
           m.ar = [m.ch[0] + 5];
           const field = `${m.tn} ${m.m}`;
           expect(decodeMessage(field, encodeMessage({ rec: m }))).toEqual({ rec: m });
+          expect(placementOf(encodeMessage({ rec: m }))).toBe(m.r ? 'placed' : 'none');
+          expect(placementOf(encodeMessage({ rec: m, anon: [] }))).toBe('held');
           expect(decodeMessage(field, encodeMessage({ rec: m, anon: [[1, '{}']] }))).toEqual({
             rec: m,
             anon: [[1, '{}']],

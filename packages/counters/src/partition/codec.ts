@@ -210,6 +210,16 @@ export function decodeMessage(field: string, s: string): StoredMessage {
   return anon ? { rec, anon } : { rec };
 }
 
+/**
+ * Where a stored message lives, read without decoding it all (a rebuild reads every message):
+ * held here without a recipient, placed with its known recipient, or neither.
+ */
+export function placementOf(s: string): 'held' | 'placed' | 'none' {
+  const a = JSON.parse(s) as J[];
+  if (arr(a[25])) return 'held';
+  return arr(a[5]) ? 'placed' : 'none';
+}
+
 // ---- loose events and late markers ------------------------------------------------------------
 
 /** An event without recipient or message, or a late event kept to deduplicate it. */

@@ -15,7 +15,7 @@ import { batch, type BatchOp, type RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import { PARTITION_CLEAN_LUA, PARTITION_CUT_LUA, SCOPE_CLEAN_LUA, SCOPE_CUT_LUA } from './scripts.ts';
 import type { Outbox } from './store.ts';
-import { decodeMessage } from './codec.ts';
+import { placementOf, splitField } from './codec.ts';
 
 type Scripts = RedisClient & {
   tallyPartitionCut(...a: string[]): Promise<[string[], string, number, number, string[]]>;
@@ -238,34 +238,38 @@ export async function readEpoch(redis: RedisClient, keys: RedisKeys): Promise<st
  * After a restore: the directory and the holds of messages without a recipient, derived from the
  * restored message records (they are not snapshotted: each partition's records are a consistent
  * cut, so deriving them gives the protocol's invariant back — a message kept with its recipient
- * elsewhere is in its home's directory; one held without a recipient is marked held).
+ * elsewhere is in its home's directory; one held without a recipient is marked held). These are
+ * the writes one page of partition p's restored records implies; recovery writes them with the
+ * page (writes to this partition's holds and to other homes' directories: a slot each).
  */
-export async function rebuildPlacement(
-  redis: RedisClient,
+export function placementOps(
   keys: RedisKeys,
   topic: string,
-  partitions: number,
+  partition: number,
+  rows: { kind: RecordKind; field: string; value: string }[],
   messageHome: (tenant: string, messageId: string) => number,
-): Promise<void> {
-  for (let p = 0; p < partitions; p++) {
-    const k = keys.partition(topic, p);
-    let cursor = '0';
-    do {
-      const [next, flat] = await redis.hscan(k.messages, cursor, 'COUNT', 1000);
-      cursor = next;
-      // Writes to this partition's holds and to other homes' directories: a slot each.
-      const ops: BatchOp[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const field = flat[i] ?? '';
-        const m = decodeMessage(field, flat[i + 1] ?? '{}');
-        if (m.anon) ops.push([k.anonymous, (c) => c.hset(k.anonymous, field, '1')]);
-        else if (m.rec.r !== undefined) {
-          const home = messageHome(m.rec.tn, m.rec.m);
-          const dir = keys.partition(topic, home).directory;
-          if (home !== p) ops.push([dir, (c) => c.hset(dir, field, String(p))]);
-        }
-      }
-      await batch(redis, ops);
-    } while (cursor !== '0');
+): BatchOp[] {
+  const held: string[] = [];
+  const byHome = new Map<number, string[]>();
+  for (const r of rows) {
+    if (r.kind !== 'm') continue;
+    const where = placementOf(r.value);
+    if (where === 'held') held.push(r.field, '1');
+    else if (where === 'placed') {
+      const [tenant, id] = splitField(r.field);
+      const home = messageHome(tenant, id);
+      if (home === partition) continue;
+      const list = byHome.get(home);
+      if (list) list.push(r.field, String(partition));
+      else byHome.set(home, [r.field, String(partition)]);
+    }
   }
+  const k = keys.partition(topic, partition);
+  const ops: BatchOp[] = [];
+  if (held.length > 0) ops.push([k.anonymous, (c) => c.hset(k.anonymous, ...held)]);
+  for (const [home, flat] of byHome) {
+    const dir = keys.partition(topic, home).directory;
+    ops.push([dir, (c) => c.hset(dir, ...flat)]);
+  }
+  return ops;
 }
