@@ -5,7 +5,7 @@
  * purpose.
  */
 import type { EventType } from '@tally/events';
-import { compareEvents, latest, maxWindow } from './accept.ts';
+import { compareEvents, maxWindow } from './accept.ts';
 import type { Ev } from './accept.ts';
 import { compareReaches } from './messages.ts';
 import type { Message } from './messages.ts';
@@ -104,9 +104,15 @@ export function conversionWinner(e: Ev, events: readonly Ev[], facts: TenantFact
   const recipient = e.recipientId;
   if (recipient === undefined) return undefined;
   const clicks = clicksOf(recipient, events, facts);
-  const inWindow = [...clicks.keys()].filter((c) => e.t - facts.windows.clickMs <= c.t && c.t <= e.t);
-  const click = latest(inWindow);
-  if (click !== undefined) return clicks.get(click);
+  const inWindow = [...clicks].filter(([c]) => e.t - facts.windows.clickMs <= c.t && c.t <= e.t);
+  // Simultaneous clicks: ordered by what they lead to (semantics §2), not by event id.
+  const leadsTo = (t: ClickTarget) => ('message' in t ? t.message.id : `c:${t.campaign}`);
+  const click = inWindow
+    .sort(
+      ([a, ta], [b, tb]) => a.t - b.t || (leadsTo(ta) < leadsTo(tb) ? -1 : leadsTo(ta) > leadsTo(tb) ? 1 : 0),
+    )
+    .at(-1);
+  if (click !== undefined) return click[1];
   const delivered = [...facts.messages.values()].filter(
     (m) =>
       m.recipient === recipient &&

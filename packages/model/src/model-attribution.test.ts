@@ -327,4 +327,25 @@ describe('conversion rule', () => {
     expect(countBy(t, 'conversions')).toEqual({ c7: 1 });
     expect(t.campaigns.c7?.counts).toMatchObject({ clicks: 1, clicked: 0, converted: 0 });
   });
+
+  it('simultaneous clicks: the conversion follows the later target, not the later event id', () => {
+    for (const [message, winner] of [
+      ['m5', 'c5'], // "m5" > "c:c7": the message's click wins
+      ['a5', 'c7'], // "a5" < "c:c7": the click naming only campaign c7 wins
+    ] as const) {
+      const b = eventBuilder();
+      const t = tenant([
+        b.ev('sent', T, { messageId: message, campaignId: 'c5', recipientId: 'r1', channel: 'push' }),
+        b.ev('clicked', T + MINUTE, { recipientId: 'r1', campaignId: 'c7', channel: 'push', eventId: 'e2' }),
+        b.ev('clicked', T + MINUTE, {
+          messageId: message,
+          recipientId: 'r1',
+          channel: 'push',
+          eventId: 'e1',
+        }),
+        b.ev('converted', T + HOUR, { recipientId: 'r1' }),
+      ]);
+      expect(countBy(t, 'conversions')).toEqual({ [winner]: 1 });
+    }
+  });
 });
