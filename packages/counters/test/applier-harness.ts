@@ -3,7 +3,7 @@
  * of the partitions a key function picks, applied in batches of the given sizes.
  */
 import { deleteMatching, type RedisClient } from '@tally/redis';
-import type { CanonicalEvent } from '@tally/events';
+import type { CanonicalEvent, Handover } from '@tally/events';
 import { uniqueId } from '@tally/testing';
 import {
   DEFAULT_TENANT_WINDOWS,
@@ -63,6 +63,19 @@ export class Harness {
       timestamp: arrival ?? Date.parse(e.occurredAt),
       event: { tenantId: 't', channel: 'sms', ...e },
     }));
+  }
+
+  /** Appends records forwarded to partition p (canonical events or control records, as JSON). */
+  forwarded(p: number, forwards: { value: string; timestamp: number }[]): InputRecord[] {
+    const first = this.offsets.get(p) ?? 0;
+    this.offsets.set(p, first + forwards.length);
+    return forwards.map((f, i) => {
+      const v = JSON.parse(f.value) as CanonicalEvent | Handover;
+      const offset = first + i;
+      return 'control' in v
+        ? { offset, timestamp: f.timestamp, control: v }
+        : { offset, timestamp: f.timestamp, event: v };
+    });
   }
 
   async apply(p: number, records: InputRecord[]) {

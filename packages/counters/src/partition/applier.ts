@@ -25,10 +25,10 @@
  * 4. After a restore from an older snapshot, a scope may already hold deltas of offsets beyond the
  *    partition's restored offset (its snapshot is newer): those offsets are re-applied one record
  *    per commit (`replayTo`), so each scope skips exactly the records it already has.
- * The cache (cache.ts) holds only committed state: anything that fails drops it. One refusal
- * changes nothing and drops less: a hold of a message its home registered between this batch's
- * reads and its commit (`dir`, see "Events without a recipient" in the README) forgets only the
- * entries the batch set or changed in place (`BatchRun.written`), and the batch is redone.
+ * The cache (cache.ts) holds only committed state: anything that fails drops it.
+ * Holds of messages without a recipient are claimed before a batch is folded (`claimHolds`, see
+ * "Events without a recipient" in the README), so no commit is refused for a race with a
+ * registration, and no batch is folded twice.
  */
 import type { RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
@@ -36,6 +36,7 @@ import type { CountContext } from '../state/count-message.ts';
 import type { TenantWindows } from '../state/event.ts';
 import {
   BatchRun,
+  holdCandidates,
   lateByTombstone,
   wantedFields,
   type Forward,
@@ -50,6 +51,7 @@ import { PartitionCache } from './cache.ts';
 import { encodeLoose, encodeMessage, encodeRecipient, fieldOf } from './codec.ts';
 import { scopeWrites } from './scope-ops.ts';
 import {
+  claimHolds,
   commit,
   forgetDirectory,
   dueAudience,
@@ -333,17 +335,20 @@ export class PartitionApplier {
         tombstones: new Set(),
         directory: new Set(),
       });
-    const run = new BatchRun(
-      this.cache,
-      ctx,
-      {
-        partition: this.deps.partition,
-        messageHome: (t, m) => this.deps.messageHome(t, m),
-      },
-      meta.stream,
-    );
+    const place = {
+      partition: this.deps.partition,
+      messageHome: (t: string, m: string) => this.deps.messageHome(t, m),
+    };
+    const claimed = holdCandidates(evs, ctx.windows, this.cache, place);
+    for (const [field, at] of await claimHolds(this.deps.redis, this.pk, claimed))
+      this.cache.setDirectoryEntry(field, at);
+    const run = new BatchRun(this.cache, ctx, place, meta.stream);
     records.forEach((r, i) => run.add(r, evs[i]));
     const res = run.finish();
+    // A claim the batch did not need (its message found a recipient here after all) is released.
+    const holds = new Set(res.anonymous);
+    for (const f of claimed)
+      if (!holds.has(`+${f}`) && this.cache.directoryEntry(f) === undefined) res.anonymous.push(`-${f}`);
     const writes = scopeWrites(res.delta, this.deps.keys, this.deps.minuteTtlSeconds);
     const enc = <T>(fields: Set<string>, get: (f: string) => T | undefined, e: (v: T) => string) =>
       [...fields].map((f): [string, string] => {
@@ -387,13 +392,6 @@ export class PartitionApplier {
       anonymous: res.anonymous,
       audience: await this.audienceFor(res.audience, ctx),
     });
-    if (out.status === 'dir') {
-      // Nothing was written: forget what the batch changed in memory, and redo it on fresh reads.
-      this.cache.forget(run.written());
-      this.audienceDue.clear();
-      for (const f of await dueAudience(this.deps.redis, this.pk)) this.audienceDue.add(f);
-      return this.applyFresh(records, meta, last);
-    }
     if (out.status !== 'ok') {
       this.reset();
       return out;

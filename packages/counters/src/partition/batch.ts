@@ -21,13 +21,7 @@ import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { idhOf, isLate, toEv, type Ev, type TenantWindows } from '../state/event.ts';
 import { mergeOwnEvent, newMessage, viewOf, type MessageView } from '../state/message.ts';
-import {
-  addMessageId,
-  addRecipientEvent,
-  newRecipient,
-  type RecipientEv,
-  type RecipientRec,
-} from '../state/recipient.ts';
+import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
 import { fieldOf, type StoredLoose, type StoredMessage } from './codec.ts';
 import type { PartitionCache } from './cache.ts';
 
@@ -134,6 +128,34 @@ export function wantedFields(
   return out;
 }
 
+/**
+ * The messages the batch may hold without a recipient (README "Events without a recipient"):
+ * events with a message and no recipient, on time, whose message is neither retired, nor kept
+ * here, nor in the directory, and whose home is this partition. They are claimed before the batch
+ * is folded (store.ts claimHolds), so a registration racing the batch finds them held.
+ */
+export function holdCandidates(
+  evs: (Ev | undefined)[],
+  windows: (tenant: string) => TenantWindows,
+  cache: PartitionCache,
+  place: Placement,
+): string[] {
+  const out = new Set<string>();
+  for (const e of evs) {
+    if (!e || e.recipient || e.message === undefined || isLate(e, windows(e.tenant))) continue;
+    const f = fieldOf(e.tenant, e.message);
+    if (
+      out.has(f) ||
+      cache.tombstone(f) !== undefined ||
+      cache.message(f) ||
+      cache.directoryEntry(f) !== undefined
+    )
+      continue;
+    if (place.messageHome(e.tenant, e.message) === place.partition) out.add(f);
+  }
+  return [...out];
+}
+
 /** Late markers of the events whose message retired (known only once tombstones are loaded). */
 export function lateByTombstone(evs: (Ev | undefined)[], cache: PartitionCache): Set<string> {
   const out = new Set<string>();
@@ -173,7 +195,7 @@ export class BatchRun {
     const known = this.touched.get(`r ${field}`);
     if (known?.kind === 'cluster') return known;
     const rec = this.cache.recipient(field) ?? newRecipient(tenant, recipient, t);
-    this.setRecipient(field, rec);
+    this.cache.setRecipient(field, rec);
     const messages = new Map<string, StoredMessage['rec']>();
     for (const id of rec.ms) {
       const m = this.cache.message(fieldOf(tenant, id));
@@ -229,11 +251,15 @@ export class BatchRun {
   private handover(h: Handover): RecordOutcome {
     const field = fieldOf(h.tenantId, h.messageId);
     const held = this.cache.message(field);
-    if (!held?.anon) return 'duplicate';
+    if (!held?.anon) {
+      // Not held (a replay forwarded its events instead): only the claim mark is left to release.
+      this.result.anonymous.push(`-${field}`);
+      return 'duplicate';
+    }
     this.touchAnon(field, held);
     for (const [timestamp, value] of held.anon)
       this.result.forwards.push({ partition: h.partition, value, timestamp });
-    this.setMessage(field, null);
+    this.cache.setMessage(field, null);
     this.result.messages.add(field);
     this.result.anonymous.push(`-${field}`);
     return 'forwarded';
@@ -267,7 +293,7 @@ export class BatchRun {
     const field = fieldOf(e.tenant, `late:${idhOf(e)}`);
     if (this.cache.looseEvent(field)) return 'duplicate';
     const until = e.arrival + this.ctx.windows(e.tenant).horizonMs;
-    this.setLoose(field, { late: { y: e.type, until } });
+    this.cache.setLoose(field, { late: { y: e.type, until } });
     this.result.loose.add(field);
     this.result.delta.addCell(scopeId({ kind: 't', tenant: e.tenant }), 'late', e.type, 1);
     return 'late';
@@ -299,7 +325,7 @@ export class BatchRun {
       cluster.messages.set(e.message, m);
     }
     this.beforeMessage(touch, m, e.message);
-    this.setMessage(mfield, { rec: m });
+    this.cache.setMessage(mfield, { rec: m });
     if (addMessageId(cluster.rec, e.message, e.t)) this.result.recipients.add(rfield);
     if (!mergeOwnEvent(m, e.recipient === recipient ? e : { ...e, recipient })) return 'duplicate';
     this.result.messages.add(mfield);
@@ -316,7 +342,7 @@ export class BatchRun {
     const stored: StoredMessage = held ?? { rec: newMessage(e), anon: [] };
     if (!stored.anon) stored.anon = [];
     if (!held) {
-      this.setMessage(field, stored);
+      this.cache.setMessage(field, stored);
       this.result.anonymous.push(`+${field}`);
     }
     if (!mergeOwnEvent(stored.rec, e)) return 'duplicate';
@@ -336,42 +362,9 @@ export class BatchRun {
     if (e.score !== undefined) extra.sc = e.score;
     const stored: StoredLoose = { ev: { ...ev, ...extra } };
     this.touched.set(`e ${field}`, { kind: 'loose', field });
-    this.setLoose(field, stored);
+    this.cache.setLoose(field, stored);
     this.result.loose.add(field);
     return 'applied';
-  }
-
-  /**
-   * Every cached entry the batch set or changed in place: what the cache must forget when the
-   * batch does not commit (the rest of the cache is still committed state). An entry is changed
-   * in place only after the batch set it (a cluster's recipient and the message an event
-   * reaches), or when it is a held message an event changed (in `result.messages`).
-   */
-  written(): { recipients: Set<string>; messages: Set<string>; loose: Set<string> } {
-    const w = this.setFields;
-    return {
-      recipients: new Set([...w.recipients, ...this.result.recipients]),
-      messages: new Set([...w.messages, ...this.result.messages]),
-      loose: new Set([...w.loose, ...this.result.loose]),
-    };
-  }
-
-  private readonly setFields = {
-    recipients: new Set<string>(),
-    messages: new Set<string>(),
-    loose: new Set<string>(),
-  };
-  private setRecipient(field: string, r: RecipientRec): void {
-    this.cache.setRecipient(field, r);
-    this.setFields.recipients.add(field);
-  }
-  private setMessage(field: string, m: StoredMessage | null): void {
-    this.cache.setMessage(field, m);
-    this.setFields.messages.add(field);
-  }
-  private setLoose(field: string, l: StoredLoose): void {
-    this.cache.setLoose(field, l);
-    this.setFields.loose.add(field);
   }
 
   /** Closes the batch: every touched entity's contribution after is added (its before is in). */

@@ -48,6 +48,10 @@ export class PartitionCache {
   directoryEntry(field: string): number | undefined {
     return this.directory.get(field);
   }
+  /** A directory entry learnt after the batch was loaded (a claim found the message registered). */
+  setDirectoryEntry(field: string, partition: number): void {
+    this.directory.set(field, partition);
+  }
   setRecipient(field: string, r: RecipientRec | null): void {
     this.recipients.set(field, r);
   }
@@ -59,17 +63,6 @@ export class PartitionCache {
   }
   setTombstone(field: string, until: number | null): void {
     this.tombstones.set(field, until);
-  }
-
-  /** Forgets the given entries (a batch that did not commit may have changed them in place). */
-  forget(fields: {
-    recipients: Iterable<string>;
-    messages: Iterable<string>;
-    loose: Iterable<string>;
-  }): void {
-    for (const f of fields.recipients) this.recipients.delete(f);
-    for (const f of fields.messages) this.messages.delete(f);
-    for (const f of fields.loose) this.loose.delete(f);
   }
 
   clear(): void {

@@ -8,17 +8,16 @@
 /**
  * Commits one batch (or retirement sweep) of a partition, atomically.
  * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty values, dirty scopes,
- * anonymous, directory. ARGV: expected next offset, new next offset, stream time, outbox ("" =
+ * anonymous. ARGV: expected next offset, new next offset, stream time, outbox ("" =
  * keep), expected version, then six sections, each a count and its items: records of
  * recipients, messages, loose events, tombstones (field, value; "" deletes), dirty scope ids, and
- * anonymous holds ("+field" claims a message, which must not be in the directory; "-field"
- * releases it), and audience rows for the next snapshot only (field, row: into the dirty values
+ * anonymous holds ("+field" marks a message held, as CLAIM_LUA claimed it before the batch;
+ * "-field" releases it), and audience rows for the next snapshot only (field, row: into the dirty values
  * as "a field").
  * The version (meta `v`) counts commits: a sweep or an audience flush commits without moving the
  * offset, so the offset alone would not tell a stale owner that another one wrote since it read.
  * Returns {'ok'} | {'lost'} (the state is not whole) | {'conflict', next} (another writer moved
- * the partition, or committed at its offset: a stale owner) | {'dir', field} (a claim raced a
- * directory entry).
+ * the partition, or committed at its offset: a stale owner).
  */
 export const COMMIT_LUA = `
 if redis.call('HEXISTS', KEYS[1], 'epoch') == 0 then return {'lost'} end
@@ -33,10 +32,6 @@ for s = 1, 7 do
   if s <= 4 or s == 7 then i = i + 2 * n else i = i + n end
 end
 local anon = sections[6]
-for j = anon[1], anon[1] + anon[2] - 1 do
-  local f = string.sub(ARGV[j], 2)
-  if string.sub(ARGV[j], 1, 1) == '+' and redis.call('HEXISTS', KEYS[10], f) == 1 then return {'dir', f} end
-end
 local kinds = { 'r', 'm', 'e', 'x' }
 for s = 1, 4 do
   local key, first, n = KEYS[s + 1], sections[s][1], sections[s][2]
@@ -161,9 +156,30 @@ return 'ok'
 `;
 
 /**
- * Directory entries of messages kept in another partition (`holder`), and which of them the
- * home holds without a recipient (so it must hand them over). KEYS: directory, anonymous.
- * ARGV: holder, then the message fields. Returns the fields held.
+ * The home's side of "forward or hand over", before a batch is folded: claims the messages it is
+ * about to hold without a recipient, unless one is in the directory already (registered by its
+ * recipient's partition), which the batch then forwards to. KEYS: directory, anonymous. ARGV:
+ * the message fields. Returns the registered ones as (field, partition) pairs.
+ */
+export const CLAIM_LUA = `
+local out = {}
+for j = 1, #ARGV do
+  local at = redis.call('HGET', KEYS[1], ARGV[j])
+  if at then
+    out[#out + 1] = ARGV[j]
+    out[#out + 1] = at
+  else
+    redis.call('HSET', KEYS[2], ARGV[j], '1')
+  end
+end
+return out
+`;
+
+/**
+ * The recipient partition's side: directory entries of messages kept in another partition
+ * (`holder`), and which of them the home claimed to hold without a recipient (so it must hand
+ * them over). KEYS: directory, anonymous. ARGV: holder, then the message fields. Returns the
+ * fields held.
  */
 export const REGISTER_LUA = `
 local held = {}

@@ -11,7 +11,7 @@ import { RedisKeys } from '../keys.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { scopeId } from '../state/contribution.ts';
 import { scopeWrites } from './scope-ops.ts';
-import { commit, registerAll, writeScopes } from './store.ts';
+import { claimHolds, commit, registerAll, writeScopes } from './store.ts';
 import { cleanPartition, cleanScope, cutPartition, cutScope } from './cuts.ts';
 
 interface Call {
@@ -22,6 +22,7 @@ interface Call {
 const REPLIES: Record<string, unknown> = {
   tallyCommit: ['ok'],
   tallyRegister: [],
+  tallyClaim: [],
   tallyScopeWrite: 'ok',
   tallyPartitionCut: [['epoch', 'e', 'next', '0'], '', 1, 1, []],
   tallyPartitionClean: 'ok',
@@ -105,6 +106,7 @@ describe('every script call declares keys of one hash slot', () => {
           anonymous: ['+t m'],
         });
         await registerAll(redis, keys, topic, new Map(homes.map((h, i) => [`t m${i}`, h])), p);
+        await claimHolds(redis, keys.partition(topic, p), ['t m', 't n']);
         const cut = await cutPartition(redis, keys, topic, p);
         if (cut) await cleanPartition(redis, keys, { ...cut, scopes: [['c', '1']] });
         oneSlot(calls);

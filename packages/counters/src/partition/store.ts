@@ -5,13 +5,14 @@
 import type { ChainableCommander } from 'ioredis';
 import { batch, type RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
-import { COMMIT_LUA, REGISTER_LUA, SCOPE_WRITE_LUA } from './scripts.ts';
+import { CLAIM_LUA, COMMIT_LUA, REGISTER_LUA, SCOPE_WRITE_LUA } from './scripts.ts';
 import type { ScopeWrite } from './scope-ops.ts';
 
 type Scripted = RedisClient & {
   tallyCommit(...args: string[]): Promise<string[]>;
   tallyScopeWrite(...args: string[]): Promise<string>;
   tallyRegister(...args: string[]): Promise<string[]>;
+  tallyClaim(...args: string[]): Promise<string[]>;
 };
 
 export function scripted(redis: RedisClient): Scripted {
@@ -20,6 +21,7 @@ export function scripted(redis: RedisClient): Scripted {
     redis.defineCommand('tallyCommit', { lua: COMMIT_LUA });
     redis.defineCommand('tallyScopeWrite', { lua: SCOPE_WRITE_LUA });
     redis.defineCommand('tallyRegister', { lua: REGISTER_LUA });
+    redis.defineCommand('tallyClaim', { lua: CLAIM_LUA });
   }
   return r;
 }
@@ -109,16 +111,12 @@ export interface CommitInput {
   audience?: [string, string][];
 }
 
-export type CommitResult =
-  | { status: 'ok' }
-  | { status: 'lost' }
-  | { status: 'conflict'; next: number }
-  | { status: 'dir'; field: string };
+export type CommitResult = { status: 'ok' } | { status: 'lost' } | { status: 'conflict'; next: number };
 
 export async function commit(redis: RedisClient, k: PartitionKeys, c: CommitInput): Promise<CommitResult> {
   const flat = (pairs: [string, string][]) => [String(pairs.length), ...pairs.flat()];
   const res = await scripted(redis).tallyCommit(
-    '10',
+    '9',
     k.meta,
     k.recipients,
     k.messages,
@@ -128,7 +126,6 @@ export async function commit(redis: RedisClient, k: PartitionKeys, c: CommitInpu
     k.dirty,
     k.dirtyScopes,
     k.anonymous,
-    k.directory,
     String(c.expectedNext),
     String(c.next),
     String(c.stream),
@@ -148,7 +145,23 @@ export async function commit(redis: RedisClient, k: PartitionKeys, c: CommitInpu
   const [status, arg = ''] = res;
   if (status === 'ok' || status === 'lost') return { status };
   if (status === 'conflict') return { status, next: Number(arg) };
-  return { status: 'dir', field: arg };
+  throw new Error(`commit script answered ${status}`);
+}
+
+/**
+ * Claims the messages this partition is about to hold without a recipient (CLAIM_LUA, on its own
+ * slot). Returns those its directory names already (field → the partition keeping them).
+ */
+export async function claimHolds(
+  redis: RedisClient,
+  k: PartitionKeys,
+  fields: string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (fields.length === 0) return out;
+  const res = await scripted(redis).tallyClaim('2', k.directory, k.anonymous, ...fields);
+  for (let i = 0; i + 1 < res.length; i += 2) out.set(res[i] ?? '', Number(res[i + 1]));
+  return out;
 }
 
 /**
