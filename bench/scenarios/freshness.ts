@@ -1,17 +1,27 @@
 /**
- * End-to-end freshness: at a fixed offered load (2,000 events/s: a batch of 100 every 50 ms), the
- * time from ingest's 202 for a batch to query-api's KPIs including it. All three services run as
- * their own processes; a poller reads /kpis every 10 ms.
+ * End-to-end freshness: at a fixed offered load (batches of 100: 2,000 events/s is one every
+ * 50 ms; full mode also offers 10,000 events/s, the goal's load), the time from ingest's 202 for
+ * a batch to query-api's KPIs including it, and the rate ingest acknowledged. All three services
+ * run as their own processes; a poller reads /kpis every 10 ms.
  */
 import { benchEnv, dropBenchDatabase, startAll, type Running } from '../lib/processes.ts';
 import type { Figure } from '../lib/report.ts';
 import { summarize } from '../lib/stats.ts';
 import { benchTenant } from '../lib/tenant.ts';
 
+const MAX_IN_FLIGHT = 32;
+
 export async function freshness(mode: 'quick' | 'full'): Promise<Figure[]> {
+  const durationS = mode === 'quick' ? 5 : 60;
+  const out = await freshnessAt(2_000, durationS, false);
+  if (mode === 'full') out.push(...(await freshnessAt(10_000, durationS, true)));
+  return out;
+}
+
+async function freshnessAt(rate: number, durationS: number, goal: boolean): Promise<Figure[]> {
   const env = await benchEnv('fresh');
   const key = await benchTenant(env);
-  const durationS = mode === 'quick' ? 5 : 60;
+  const everyMs = (100 / rate) * 1000;
   const [aggregator, ingest, api] = (await startAll([
     { script: 'services/aggregator/src/main.ts', env: { ...env, SNAPSHOT_INTERVAL_MS: '5000' } },
     { script: 'services/ingest/src/main.ts', env },
@@ -27,8 +37,12 @@ export async function freshness(mode: 'quick' | 'full'): Promise<Figure[]> {
 
   const poller = (async () => {
     while (running || acked.length > 0) {
-      const res = await fetch(`http://127.0.0.1:${api.port}/v1/campaigns/fresh/kpis`, { headers: auth });
-      if (res.ok) {
+      const res = await fetch(`http://127.0.0.1:${api.port}/v1/campaigns/fresh/kpis`, {
+        headers: auth,
+      }).catch(
+        () => undefined, // a poll that fails is retried on the next tick
+      );
+      if (res?.ok) {
         const body = (await res.json()) as { counts: { sent: number } };
         const now = performance.now();
         seen = body.counts.sent;
@@ -43,7 +57,11 @@ export async function freshness(mode: 'quick' | 'full'): Promise<Figure[]> {
   const started = performance.now();
   let batchNo = 0;
   const posts: Promise<void>[] = [];
+  // At most MAX_IN_FLIGHT posts wait for ingest: beyond its capacity the offered load is not met
+  // (the acknowledged rate says by how much) rather than piling up connections.
+  const inFlight = new Set<Promise<void>>();
   while (performance.now() - started < durationS * 1000) {
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     const n = batchNo++;
     const events = Array.from({ length: 100 }, (_, i) => ({
       eventId: `f${n}-${i}`,
@@ -53,30 +71,32 @@ export async function freshness(mode: 'quick' | 'full'): Promise<Figure[]> {
       campaignId: 'fresh',
       messageId: `f${n}-${i}`,
     }));
-    posts.push(
-      fetch(`http://127.0.0.1:${ingest.port}/v1/events`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ events }),
-      }).then(async (res) => {
-        if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-        sent += 100;
-        lastAck = performance.now();
-        acked.push({ count: sent, at: lastAck });
-        acked.sort((a, b) => a.count - b.count);
-      }),
-    );
-    const next = started + batchNo * 50;
+    const post = fetch(`http://127.0.0.1:${ingest.port}/v1/events`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    }).then(async (res) => {
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+      sent += 100;
+      lastAck = performance.now();
+      acked.push({ count: sent, at: lastAck });
+      acked.sort((a, b) => a.count - b.count);
+    });
+    posts.push(post);
+    inFlight.add(post);
+    void post.finally(() => inFlight.delete(post)).catch(() => undefined);
+    const next = started + batchNo * everyMs;
     await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
   }
   await Promise.all(posts);
+  const ackedRate = sent / ((lastAck - started) / 1000);
   running = false;
   await poller;
   await Promise.all([api.stop(), ingest.stop(), aggregator.stop()]);
   await dropBenchDatabase(env);
   if (seen !== sent) throw new Error(`query-api shows ${seen} sends, ${sent} were acknowledged`);
   const s = summarize(latencies);
-  const scenario = `end-to-end freshness (2,000 ev/s offered, ${durationS} s)`;
+  const scenario = `end-to-end freshness (${rate.toLocaleString('en-US')} ev/s offered, ${durationS} s)`;
   return [
     { scenario, metric: 'p50 ack → KPI', value: s.p50, unit: 'ms' },
     {
@@ -87,6 +107,13 @@ export async function freshness(mode: 'quick' | 'full'): Promise<Figure[]> {
       goal: 'p99 <= 1000 ms',
       met: s.p99 <= 1000,
     },
-    { scenario, metric: 'events acknowledged', value: sent, unit: 'events', note: `all ${sent} counted` },
+    {
+      scenario,
+      metric: 'events/s acknowledged by ingest',
+      value: ackedRate,
+      unit: 'ev/s',
+      note: `all ${sent} counted`,
+      ...(goal ? { goal: '10,000 ev/s', met: ackedRate >= rate * 0.98 } : {}),
+    },
   ];
 }
