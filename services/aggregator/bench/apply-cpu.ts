@@ -1,0 +1,109 @@
+/**
+ * The applier's CPU per event without Kafka: the aggregator benchmark's event mix (bench/lib/topic.ts,
+ * repeated here: that package does not depend on the aggregator's), keyed as ingest keys it,
+ * decoded and applied by six PartitionAppliers side by side on real Redis, in batches of 4,000.
+ * Less noisy than the full scenario, so changes can be compared a few minutes apart (bench/CHANGES.md).
+ *   REDIS_URL=redis://127.0.0.1:6379 N=200000 node --import tsx services/aggregator/bench/apply-cpu.ts
+ * Add --cpu-prof for a profile. Writes only under its own key prefix, deleted at the end.
+ */
+import { DEFAULT_TENANT_WINDOWS, PartitionApplier, RedisKeys, type InputRecord } from '@tally/counters';
+import { canonicalEventSchema, recordKey, type CanonicalEvent } from '@tally/events';
+import { partitionOfKey } from '@tally/kafka';
+import { createRedisClient, deleteMatching } from '@tally/redis';
+
+const N = Number(process.env.N ?? 200_000);
+const PARTITIONS = 6;
+const BATCH = 4_000;
+
+function* mixedEvents(n: number): Generator<CanonicalEvent> {
+  const t0 = Date.now() - 3600_000;
+  let made = 0;
+  for (let i = 0; made < n; i++) {
+    const messageId = `m${i}`;
+    const recipientId = `r${i % 50_000}`;
+    const base = {
+      tenantId: 'benchco',
+      channel: 'sms' as const,
+      messageId,
+      ...(i % 50 === 49 ? {} : { recipientId }),
+    };
+    const at = (s: number) => new Date(t0 + i + s * 1000).toISOString();
+    const all: CanonicalEvent[] = [
+      {
+        ...base,
+        eventId: `${messageId}s`,
+        type: 'sent',
+        occurredAt: at(0),
+        campaignId: `c${i % 20}`,
+        recipientId,
+        segment: i % 2 ? 'vip' : 'regular',
+        cost: { amount: 0.0075, currency: 'USD' },
+      },
+      { ...base, eventId: `${messageId}d`, type: 'delivered', occurredAt: at(2) },
+    ];
+    if (i % 3 === 0) all.push({ ...base, eventId: `${messageId}o`, type: 'opened', occurredAt: at(30) });
+    if (i % 7 === 0)
+      all.push({
+        ...base,
+        eventId: `${messageId}k`,
+        type: 'clicked',
+        occurredAt: at(60),
+        url: 'https://x.example/',
+      });
+    for (const e of all) if (made++ < n) yield e;
+  }
+}
+
+const logs: string[][] = Array.from({ length: PARTITIONS }, () => []);
+for (const e of mixedEvents(N)) logs[partitionOfKey(recordKey(e), PARTITIONS)]?.push(JSON.stringify(e));
+
+const redis = createRedisClient({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+const keys = new RedisKeys(`applycpu${process.pid}`);
+await redis.set(keys.epoch(), 'e');
+for (let p = 0; p < PARTITIONS; p++) await redis.hset(keys.partition('events', p).meta, 'epoch', 'e');
+const messageHome = (tenantId: string, messageId: string) =>
+  partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), PARTITIONS);
+const appliers = logs.map(
+  (_, partition) =>
+    new PartitionApplier({
+      redis,
+      keys,
+      topic: 'events',
+      partition,
+      minuteTtlSeconds: 26 * 3600,
+      windows: () => Promise.resolve(() => DEFAULT_TENANT_WINDOWS),
+      now: () => Date.now(),
+      messageHome,
+      forward: () => Promise.resolve(),
+    }),
+);
+
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let decodeUs = 0;
+for (let from = 0; logs.some((l) => l.length > from); from += BATCH) {
+  await Promise.all(
+    appliers.map(async (applier, p) => {
+      const slice = logs[p]?.slice(from, from + BATCH) ?? [];
+      if (slice.length === 0) return;
+      const d0 = process.cpuUsage();
+      const records: InputRecord[] = slice.map((v, i) => ({
+        offset: from + i,
+        timestamp: Date.now(),
+        event: canonicalEventSchema.parse(JSON.parse(v)),
+      }));
+      const d = process.cpuUsage(d0);
+      decodeUs += d.user + d.system;
+      const r = await applier.apply(records);
+      if (r.status !== 'ok') throw new Error(`partition ${p}: ${JSON.stringify(r)}`);
+    }),
+  );
+}
+const cpu = process.cpuUsage(cpu0);
+const wallMs = performance.now() - t0;
+console.log(
+  `${N} events: ${((N / wallMs) * 1000).toFixed(0)} ev/s, CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event ` +
+    `(decode ${(decodeUs / N).toFixed(1)})`,
+);
+await deleteMatching(redis, `${keys.prefix}:*`);
+redis.disconnect();
