@@ -34,6 +34,8 @@ async function freshnessAt(rate: number, durationS: number, goal: boolean): Prom
   let running = true;
   let sent = 0;
   let lastAck = performance.now();
+  /** When the served count last moved: a lagging aggregator is waited for while it catches up. */
+  let lastProgress = performance.now();
 
   const poller = (async () => {
     while (running || acked.length > 0) {
@@ -45,11 +47,12 @@ async function freshnessAt(rate: number, durationS: number, goal: boolean): Prom
       if (res?.ok) {
         const body = (await res.json()) as { counts: { sent: number } };
         const now = performance.now();
+        if (body.counts.sent > seen) lastProgress = now;
         seen = body.counts.sent;
         while (acked.length > 0 && (acked[0]?.count ?? Infinity) <= seen)
           latencies.push(now - (acked.shift()?.at ?? now));
       }
-      if (!running && performance.now() - lastAck > 10_000) break;
+      if (!running && performance.now() - Math.max(lastAck, lastProgress) > 10_000) break;
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
