@@ -15,7 +15,8 @@ export function benchKafka(brokers: string): Kafka {
   return new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 }
 
-function* mixedEvents(n: number): Generator<CanonicalEvent> {
+/** The mix described above, message by message (the in-process applier harness reads it too). */
+export function* mixedEvents(n: number): Generator<CanonicalEvent> {
   const t0 = Date.now() - 3600_000;
   let made = 0;
   for (let i = 0; made < n; i++) {

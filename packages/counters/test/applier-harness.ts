@@ -9,6 +9,7 @@ import {
   DEFAULT_TENANT_WINDOWS,
   PartitionApplier,
   RedisKeys,
+  type ApplierDeps,
   type InputRecord,
   type TenantWindows,
 } from '../src/index.ts';
@@ -35,7 +36,11 @@ export class Harness {
     for (const p of partitions) await this.redis.hset(this.keys.partition(TOPIC, p).meta, 'epoch', 'e');
   }
 
-  applier(p: number): PartitionApplier {
+  /**
+   * Partition p's applier (one per partition). By default every message's home is the partition
+   * applying it and forwards go nowhere; `place` says otherwise (given on first use).
+   */
+  applier(p: number, place: Partial<Pick<ApplierDeps, 'messageHome' | 'forward'>> = {}): PartitionApplier {
     let a = this.appliers.get(p);
     if (!a) {
       a = new PartitionApplier({
@@ -46,8 +51,8 @@ export class Harness {
         minuteTtlSeconds: 26 * 3600,
         windows: () => Promise.resolve(() => this.windows),
         now: () => this.now,
-        messageHome: () => p,
-        forward: () => Promise.resolve(),
+        messageHome: place.messageHome ?? (() => p),
+        forward: place.forward ?? (() => Promise.resolve()),
       });
       this.appliers.set(p, a);
     }

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '@tally/redis';
 import { testRedis } from '@tally/testing';
-import { PartitionApplier, readCampaign, type InputRecord } from '../src/index.ts';
+import { readCampaign, type InputRecord } from '../src/index.ts';
 import type { Forward } from '../src/partition/batch.ts';
 import { Harness, TOPIC } from './applier-harness.ts';
 
@@ -35,14 +35,7 @@ describe('a hold that races a registration', () => {
     let race: (() => Promise<void>) | undefined;
     // Every message's home is partition 0; recipient r9's events are on partition 1.
     const applier = (p: number) =>
-      new PartitionApplier({
-        redis,
-        keys: h.keys,
-        topic: TOPIC,
-        partition: p,
-        minuteTtlSeconds: 26 * 3600,
-        windows: () => Promise.resolve(() => h.windows),
-        now: () => h.now,
+      h.applier(p, {
         messageHome: () => 0,
         forward: async (records) => {
           if (p === 0) forwardCalls++;

@@ -9,7 +9,7 @@ import { testRedis, uniqueId } from '@tally/testing';
 import { RedisKeys } from '../src/keys.ts';
 import { scopeWrites } from '../src/partition/scope-ops.ts';
 import { writeScopes } from '../src/partition/store.ts';
-import { Contribution, scopeId } from '../src/state/contribution.ts';
+import { scopeId } from '../src/state/contribution.ts';
 import { BatchDelta } from '../src/state/delta.ts';
 import { deletePrefix } from './applier-harness.ts';
 
@@ -32,9 +32,7 @@ describe('money sums', () => {
     for (const n of [1100, -300, 400]) {
       const delta = new BatchDelta();
       for (let i = 0; i < Math.abs(n); i++) {
-        const c = new Contribution();
-        c.addMoney(scope, 'money', 'revenue:EUR', n > 0 ? step : -step);
-        delta.diff(undefined, c);
+        delta.plus.addMoney(scope, 'money', 'revenue:EUR', n > 0 ? step : -step);
         want += BigInt(n > 0 ? step : -step);
       }
       await writeScopes(redis, 'events:0', offset++, scopeWrites(delta, keys, 93_600));

@@ -1,58 +1,20 @@
 /**
- * The applier's CPU per event without Kafka: the aggregator benchmark's event mix (bench/lib/topic.ts,
- * repeated here: that package does not depend on the aggregator's), keyed as ingest keys it,
+ * The applier's CPU per event without Kafka: the aggregator benchmark's event mix (bench/lib/topic.ts),
+ * keyed as ingest keys it,
  * decoded and applied by six PartitionAppliers side by side on real Redis, in batches of 4,000.
  * Less noisy than the full scenario, so changes can be compared a few minutes apart (bench/CHANGES.md).
  *   REDIS_URL=redis://127.0.0.1:6379 N=200000 node --import tsx services/aggregator/bench/apply-cpu.ts
  * Add --cpu-prof for a profile. Writes only under its own key prefix, deleted at the end.
  */
 import { DEFAULT_TENANT_WINDOWS, PartitionApplier, RedisKeys, type InputRecord } from '@tally/counters';
-import { canonicalEventSchema, recordKey, type CanonicalEvent } from '@tally/events';
+import { canonicalEventSchema, recordKey } from '@tally/events';
 import { partitionOfKey } from '@tally/kafka';
 import { createRedisClient, deleteMatching } from '@tally/redis';
+import { mixedEvents } from '../../../bench/lib/topic.ts';
 
 const N = Number(process.env.N ?? 200_000);
 const PARTITIONS = 6;
 const BATCH = 4_000;
-
-function* mixedEvents(n: number): Generator<CanonicalEvent> {
-  const t0 = Date.now() - 3600_000;
-  let made = 0;
-  for (let i = 0; made < n; i++) {
-    const messageId = `m${i}`;
-    const recipientId = `r${i % 50_000}`;
-    const base = {
-      tenantId: 'benchco',
-      channel: 'sms' as const,
-      messageId,
-      ...(i % 50 === 49 ? {} : { recipientId }),
-    };
-    const at = (s: number) => new Date(t0 + i + s * 1000).toISOString();
-    const all: CanonicalEvent[] = [
-      {
-        ...base,
-        eventId: `${messageId}s`,
-        type: 'sent',
-        occurredAt: at(0),
-        campaignId: `c${i % 20}`,
-        recipientId,
-        segment: i % 2 ? 'vip' : 'regular',
-        cost: { amount: 0.0075, currency: 'USD' },
-      },
-      { ...base, eventId: `${messageId}d`, type: 'delivered', occurredAt: at(2) },
-    ];
-    if (i % 3 === 0) all.push({ ...base, eventId: `${messageId}o`, type: 'opened', occurredAt: at(30) });
-    if (i % 7 === 0)
-      all.push({
-        ...base,
-        eventId: `${messageId}k`,
-        type: 'clicked',
-        occurredAt: at(60),
-        url: 'https://x.example/',
-      });
-    for (const e of all) if (made++ < n) yield e;
-  }
-}
 
 const logs: string[][] = Array.from({ length: PARTITIONS }, () => []);
 for (const e of mixedEvents(N)) logs[partitionOfKey(recordKey(e), PARTITIONS)]?.push(JSON.stringify(e));

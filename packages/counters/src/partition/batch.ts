@@ -9,8 +9,8 @@ import type { CanonicalEvent, Handover } from '@tally/events';
 import { scopeId } from '../state/contribution.ts';
 import {
   attachments,
-  countAnonymousInto,
-  countLooseInto,
+  countAnonymous,
+  countLoose,
   countMessagePart,
   countRecipientPart,
   hasRecipientPart,
@@ -232,7 +232,7 @@ export class BatchRun {
   private touchAnon(field: string, m: StoredMessage | undefined): void {
     if (this.touched.has(`m ${field}`)) return;
     this.touched.set(`m ${field}`, { kind: 'anon', field });
-    if (m) countAnonymousInto(this.result.delta.minus, m.rec, this.ctx);
+    if (m) countAnonymous(this.result.delta.minus, m.rec, this.ctx);
   }
 
   add(r: InputRecord, ev?: Ev): RecordOutcome {
@@ -403,11 +403,11 @@ export class BatchRun {
   private after(t: Exclude<Touched, ClusterTouch>): void {
     if (t.kind === 'loose') {
       const l = this.cache.looseEvent(t.field);
-      if (l && !l.late) countLooseInto(this.result.delta.plus, l.ev, this.ctx);
+      if (l && !l.late) countLoose(this.result.delta.plus, l.ev, this.ctx);
       return;
     }
     const m = this.cache.message(t.field);
-    if (m?.anon) countAnonymousInto(this.result.delta.plus, m.rec, this.ctx);
+    if (m?.anon) countAnonymous(this.result.delta.plus, m.rec, this.ctx);
   }
 }
 

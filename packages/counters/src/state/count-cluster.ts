@@ -189,13 +189,7 @@ function countPendingMessage(out: CountSink, m: MessageRec): void {
 }
 
 /** A message without a known recipient: its own counts; its set events are their own members. */
-export function countAnonymous(m: MessageRec, ctx: CountContext): Contribution {
-  const out = new Contribution();
-  countAnonymousInto(out, m, ctx);
-  return out;
-}
-
-export function countAnonymousInto(out: CountSink, m: MessageRec, ctx: CountContext): void {
+export function countAnonymous(out: CountSink, m: MessageRec, ctx: CountContext): void {
   const v = viewOf(m);
   if (v.campaign === undefined) {
     countPendingMessage(out, m);
@@ -218,13 +212,7 @@ export interface LooseEv extends RecipientEv {
   tn: string;
 }
 
-export function countLoose(e: LooseEv, ctx: CountContext): Contribution {
-  const out = new Contribution();
-  countLooseInto(out, e, ctx);
-  return out;
-}
-
-export function countLooseInto(out: CountSink, e: LooseEv, ctx: CountContext): void {
+export function countLoose(out: CountSink, e: LooseEv, ctx: CountContext): void {
   if (e.c === undefined) {
     if (e.y !== 'opted_in') out.add(scopeId({ kind: 't', tenant: e.tn }), 'unattributed', e.y);
     return;

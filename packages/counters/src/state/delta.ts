@@ -1,17 +1,11 @@
 /**
- * The difference of two contributions, summed over a batch and grouped by scope: what one batch
- * adds to each campaign, sender and tenant. Integer cells and money cells are summed exactly
- * (money as bigint); registers (first event time, newest active minute, tuple spellings) are
- * carried from the "after" side, since writing them is idempotent.
+ * What one batch adds to each campaign, sender and tenant, grouped by scope: every touched
+ * entity's contribution after the batch counted in with `plus`, its contribution before with
+ * `minus`. Integer cells and money cells are summed exactly (money as bigint); registers (first
+ * event time, newest active minute, tuple spellings) are carried from the "after" side only,
+ * since writing them is idempotent.
  */
-import {
-  earlierMeta,
-  eachCell,
-  getCell,
-  type CampaignMeta,
-  type Contribution,
-  type CountSink,
-} from './contribution.ts';
+import { earlierMeta, type CampaignMeta, type CountSink } from './contribution.ts';
 
 export interface ScopeDelta {
   /** key → field → n (non-zero). */
@@ -74,40 +68,6 @@ export class BatchDelta {
     const v = (k.get(field) ?? 0n) + n;
     if (v === 0n) k.delete(field);
     else k.set(field, v);
-  }
-
-  /** Adds after − before. */
-  diff(before: Contribution | undefined, after: Contribution | undefined): void {
-    if (after)
-      for (const [sc, k, f, n] of eachCell(after.ints))
-        this.addInt(sc, k, f, n - (before ? (getCell(before.ints, sc, k, f) ?? 0) : 0));
-    if (before)
-      for (const [sc, k, f, n] of eachCell(before.ints))
-        if (!after || getCell(after.ints, sc, k, f) === undefined) this.addInt(sc, k, f, -n);
-    if (after)
-      for (const [sc, k, f, n] of eachCell(after.money))
-        this.addMoney(sc, k, f, n - (before ? (getCell(before.money, sc, k, f) ?? 0n) : 0n));
-    if (before)
-      for (const [sc, k, f, n] of eachCell(before.money))
-        if (!after || getCell(after.money, sc, k, f) === undefined) this.addMoney(sc, k, f, -n);
-    if (after) this.registers(after);
-  }
-
-  /** Adds a contribution's registers only (first event times, active minutes, tuples). */
-  registers(after: Contribution): void {
-    for (const [scope, meta] of after.firstAt) {
-      const s = this.scope(scope);
-      if (earlierMeta(s.firstAt, meta.firstAt, meta.channel)) s.firstAt = meta;
-    }
-    for (const [scope, m] of after.active) {
-      const s = this.scope(scope);
-      s.active = Math.max(s.active ?? m, m);
-    }
-    for (const [scope, dims] of after.dims) {
-      const s = this.scope(scope);
-      s.dims ??= new Map();
-      for (const [id, tuple] of dims) s.dims.set(id, tuple);
-    }
   }
 
   /** Adds n to one cell directly (late events, which belong to no entity). */
