@@ -1,7 +1,7 @@
 /**
  * Shared by the ingest integration tests: an ingest app on the test's own topics and database,
- * provider credentials for a tenant, a reader of what reached the Kafka topic, and the shared
- * fixtures (resolved relative to the repository: CI keeps shared/ beside the clone).
+ * provider credentials for a tenant, a reader of what reached the Kafka topic, and the provider
+ * fixtures (test/fixtures: wire samples with their expected events, see its README).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { loadConfig } from '@tally/config';
 import { createTenant } from '@tally/db';
 import type { CanonicalEvent } from '@tally/events';
 import { createLogger } from '@tally/logging';
-import { isolate, type Isolation } from '@tally/testing';
+import { guardEventTimes, isolate, type Isolation } from '@tally/testing';
 import {
   buildApp,
   closeDeps,
@@ -22,9 +22,8 @@ import {
   type IngestDeps,
 } from '../src/index.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** `shared/` beside the clone; FIXTURES_DIR overrides it (a git worktree lives elsewhere). */
-export const FIXTURES_DIR = process.env.FIXTURES_DIR ?? `${REPO_ROOT}../shared/fixtures`;
+/** Provider requests as they arrive on the wire, kept in the repository (the tests need nothing outside it). */
+export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 export interface Fixture {
   name: string;
@@ -45,7 +44,7 @@ export function loadFixtures(): Fixture[] {
     .sort()
     .map((f) => ({
       name: f,
-      ...(JSON.parse(readFileSync(`${FIXTURES_DIR}/${f}`, 'utf8')) as Omit<Fixture, 'name'>),
+      ...(JSON.parse(readFileSync(`${FIXTURES_DIR}${f}`, 'utf8')) as Omit<Fixture, 'name'>),
     }));
 }
 
@@ -61,9 +60,14 @@ export const FIXTURE_CREDENTIALS = {
   infobip: { secret: 'test_infobip_secret', authMode: 'bearer' },
 } as const;
 
-export async function startIngest(iso: Isolation, env: Record<string, string> = {}) {
+export async function startIngest(
+  iso: Isolation,
+  env: Record<string, string> = {},
+  opts: { allowFixedDates?: string } = {},
+) {
   const config = loadConfig(ingestConfigSchema, { ...iso.env, ...env });
   const deps = createDeps(config, createLogger({ service: 'test', level: 'silent' }));
+  deps.publisher = guardEventTimes(deps.publisher, opts);
   await connectKafka(deps);
   const app = await buildApp(deps);
   return { deps, app };
@@ -80,9 +84,10 @@ export interface IngestHarness {
 export async function startIngestHarness(
   label: string,
   env: Record<string, string> = {},
+  opts: { allowFixedDates?: string } = {},
 ): Promise<IngestHarness> {
   const iso = await isolate(label);
-  const { deps, app } = await startIngest(iso, env);
+  const { deps, app } = await startIngest(iso, env, opts);
   const reader = await topicReader(iso.env.KAFKA_BROKERS, deps.topics.events, iso.id);
   return { iso, deps, app, reader };
 }

@@ -1,5 +1,5 @@
 /**
- * Push and in-app messages: no provider posts per-message webhooks for them (shared/providers.md),
+ * Push and in-app messages: no provider posts per-message webhooks for them (docs/providers.md),
  * so the sender's backend and app SDK post every event to /v1/events — sends, deliveries, opens
  * (in-app impressions), uninstalls after a push, features adopted from an in-app message. Clicks
  * still go through tracked links.

@@ -1,5 +1,5 @@
 /**
- * Infobip delivery reports (shared/providers.md): `results[]` with status groups and prices. Infobip
+ * Infobip delivery reports (docs/providers.md): `results[]` with status groups and prices. Infobip
  * does not document signed webhooks; ingest protects each tenant's endpoint with a secret of its
  * own, presented as the tenant configured it (Bearer / App header, basic auth, or `?secret=`).
  * Pure.

@@ -1,5 +1,5 @@
 /**
- * Twilio Programmable Messaging, as Twilio sends it (shared/providers.md): status callbacks and
+ * Twilio Programmable Messaging, as Twilio sends it (docs/providers.md): status callbacks and
  * inbound messages are form-encoded; X-Twilio-Signature is HMAC-SHA1 with the Auth Token over the
  * exact URL Twilio called followed by every parameter as name + value, sorted by name; base64.
  * Written from the provider's documentation, independently of ingest's verifier (the tests check

@@ -1,5 +1,5 @@
 /**
- * Vonage SMS API delivery receipts and inbound SMS, as Vonage sends them (shared/providers.md),
+ * Vonage SMS API delivery receipts and inbound SMS, as Vonage sends them (docs/providers.md),
  * signed with `sig`: drop `sig`, sort the other parameters by name, concatenate `&name=value`
  * (`&` and `=` inside values replaced by `_`), HMAC with the signature secret (md5, sha1, sha256
  * or sha512, an account setting) in hex — or, legacy `md5hash`, MD5 of the string followed by the

@@ -1,5 +1,5 @@
 /**
- * Meta WhatsApp Cloud API notifications, as Meta sends them (shared/providers.md): a
+ * Meta WhatsApp Cloud API notifications, as Meta sends them (docs/providers.md): a
  * `whatsapp_business_account` envelope with statuses, inbound messages or user preferences, signed
  * with X-Hub-Signature-256 = `sha256=` + hex HMAC-SHA256 of the raw body with the App Secret.
  * Written from the provider's documentation, independently of ingest's verifier. Pure.
