@@ -38,7 +38,7 @@ import {
 } from '@tally/ingest';
 import { createLogger } from '@tally/logging';
 import { computeModel, shuffle, type ArrivedEvent } from '@tally/model';
-import { eventually, type Isolation } from '@tally/testing';
+import { eventually, guardEventTimes, type Isolation } from '@tally/testing';
 import { scanKeys, servedTenant } from '../../services/aggregator/test/served.ts';
 
 function credentials(label: string): DemoCredentials {
@@ -74,6 +74,7 @@ export async function demoTraffic(
 ): Promise<DemoTraffic> {
   const config = loadConfig(ingestConfigSchema, { ...iso.env, CREDENTIALS_CACHE_MS: '60000' });
   const deps = createDeps(config, createLogger({ service: `test-${label}`, level: 'silent' }));
+  deps.publisher = guardEventTimes(deps.publisher);
   await connectKafka(deps);
   const ingest = await buildApp(deps);
   await ingest.listen({ port: 0, host: '127.0.0.1' });

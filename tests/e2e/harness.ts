@@ -9,7 +9,7 @@ import { createLogger } from '@tally/logging';
 import * as aggregatorSvc from '@tally/aggregator';
 import * as ingestSvc from '@tally/ingest';
 import * as querySvc from '@tally/query-api';
-import { isolate, waitForConsumerCaughtUp, type Isolation } from '@tally/testing';
+import { guardEventTimes, isolate, waitForConsumerCaughtUp, type Isolation } from '@tally/testing';
 
 export interface Pipeline {
   iso: Isolation;
@@ -34,6 +34,7 @@ export async function startPipeline(
   const logger = createLogger({ service: `test-${label}`, level: env.LOG_LEVEL });
 
   const ingestDeps = ingestSvc.createDeps(loadConfig(ingestSvc.ingestConfigSchema, env), logger);
+  ingestDeps.publisher = guardEventTimes(ingestDeps.publisher);
   await ingestSvc.connectKafka(ingestDeps);
   const ingest = await ingestSvc.buildApp(ingestDeps);
 

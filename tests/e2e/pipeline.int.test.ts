@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTopicAdmin } from '@tally/kafka';
-import { eventually, recentInstant } from '@tally/testing';
+import { beforeRun, eventually } from '@tally/testing';
 import { startPipeline, type Pipeline } from './harness.ts';
 
-const T0 = recentInstant(10, 2);
+const T0 = beforeRun(30);
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseCredentialsKey, setCredentials, twilioSignature, whatsappSignature } from '@tally/ingest';
-import { eventually, recentInstant } from '@tally/testing';
+import { beforeRun, eventually } from '@tally/testing';
 import { startPipeline, type Pipeline } from './harness.ts';
 
 const BASE = 'https://tally.example.com';
@@ -15,9 +15,11 @@ const TOKEN = 'e2e-twilio-token';
 const APP_SECRET = 'e2e-meta-secret';
 const INFOBIP = 'e2e-infobip-secret';
 const CAMPAIGN = 'launch';
-const T0 = recentInstant(10, 2);
+const T0 = beforeRun(30);
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 const unix = (s: number) => String(Math.floor(T0 / 1000) + s);
+/** Infobip's time format: `2026-11-26T10:00:09.000+0000`. */
+const infobipTime = (s: number) => at(s).replace('Z', '+0000');
 
 type Ev = Record<string, unknown>;
 const send = (messageId: string, channel: string, provider: string, to: string, extra: Ev = {}): Ev => ({
@@ -179,7 +181,7 @@ describe('providers end to end: webhooks → Kafka → aggregator → query-api'
     const report = (messageId: string, id: number, name: string, to: string) => ({
       messageId,
       to,
-      doneAt: '2026-11-26T10:00:09.000+0000',
+      doneAt: infobipTime(9),
       callbackData: CAMPAIGN,
       price: { pricePerMessage: 0.01, currency: 'EUR' },
       status: { groupId: 3, id, name },

@@ -22,7 +22,7 @@ import {
   type IngestDeps,
 } from '@tally/ingest';
 import { createLogger } from '@tally/logging';
-import { eventually, isolate, type Isolation } from '@tally/testing';
+import { eventually, guardEventTimes, isolate, type Isolation } from '@tally/testing';
 import { Runner, SCENARIOS, Timeline, type DemoCredentials, type RunStats } from '../src/index.ts';
 
 const CREDENTIALS: DemoCredentials = {
@@ -62,6 +62,7 @@ describe('the demo generator against ingest', () => {
     iso = await isolate('demo');
     const config = loadConfig(ingestConfigSchema, { ...iso.env, CREDENTIALS_CACHE_MS: '60000' });
     deps = createDeps(config, createLogger({ service: 'test', level: 'silent' }));
+    deps.publisher = guardEventTimes(deps.publisher);
     await connectKafka(deps);
     app = await buildApp(deps);
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -94,9 +94,9 @@ export async function eventually<T>(
 }
 
 /**
- * A fixed-looking instant that is always recent: `hourUtc`:00 UTC, `daysAgo` days before today.
- * Test streams start here so their events stay within the late-data horizon (7 days by default)
- * whenever the suite runs, while keeping a stable hour of day.
+ * A fixed-looking instant that is always recent: `hourUtc`:00 UTC, `daysAgo` days before today,
+ * for a clock a test hands to the code under test (an evaluator's `now`), where a stable hour of
+ * day matters. Events a test posts through ingest start at `beforeRun` instead (event-times.ts).
  */
 export function recentInstant(hourUtc = 10, daysAgo = 2): number {
   const day = 86_400_000;

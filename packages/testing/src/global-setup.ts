@@ -10,6 +10,8 @@ import { startContainers } from './containers.ts';
 const TEMPLATE = `tally_test_template_${process.pid}`;
 
 export default async function setup(project: TestProject) {
+  // Every worker checks the event times its tests post against the run's start (event-times.ts).
+  process.env.TALLY_TEST_RUN_START_MS ??= String(Date.now());
   let stop: (() => Promise<void>) | undefined;
   let found = servicesFromEnv(process.env);
   if (!found) {

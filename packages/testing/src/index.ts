@@ -2,3 +2,4 @@ export * from './services.ts';
 export * from './database.ts';
 export * from './fixtures.ts';
 export * from './kafka.ts';
+export * from './event-times.ts';

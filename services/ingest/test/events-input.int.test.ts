@@ -18,10 +18,16 @@ import { waStatusBody, whatsappPost } from './sign.ts';
 
 const WA = FIXTURE_CREDENTIALS.whatsapp.appSecret;
 const WAMID = 'wamid.HBgLNDQ3NzAwOTAwMDAxFQIAERgSQ0I2QjM5REFBODkyQTExOEU1AA==';
+/** Ingest's receipt time in these tests (its clock is pinned, so "24 h in the future" is exact). */
+const RECEIPT = Math.floor(Date.now() / 1000) * 1000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const DAY = 86_400_000;
+/** A provider's unix-seconds time two hours before the receipt. */
+const unix = (s = 0) => Math.floor(RECEIPT / 1000) - 7200 + s;
 const event = (eventId: string, extra: Record<string, unknown> = {}) => ({
   eventId,
   type: 'sent',
-  occurredAt: '2026-11-26T10:00:00Z',
+  occurredAt: iso(RECEIPT - 2 * 3_600_000),
   channel: 'sms',
   campaignId: 'c1',
   ...extra,
@@ -46,7 +52,7 @@ describe('POST /v1/events input', () => {
   beforeAll(async () => {
     h = await startIngestHarness('evin');
     // A receipt time of its own, so "24 h in the future" is exact.
-    h.deps.now = () => new Date('2026-11-26T12:00:00Z');
+    h.deps.now = () => new Date(RECEIPT);
     await addTenantWithCredentials(h.deps, 'acme');
     key = await addApiKey(h.deps.pool, 'acme');
   });
@@ -67,7 +73,7 @@ describe('POST /v1/events input', () => {
     ],
     ['a time in 1900', { occurredAt: '1900-01-01T00:00:00Z' }, 'occurredAt'],
     ['a time in 2200', { occurredAt: '2200-01-01T00:00:00Z' }, 'occurredAt'],
-    ['a time 24 h and 1 s after the receipt', { occurredAt: '2026-11-27T12:00:01Z' }, 'occurredAt'],
+    ['a time 24 h and 1 s after the receipt', { occurredAt: iso(RECEIPT + DAY + 1000) }, 'occurredAt'],
     ['a NUL in a recipient', { recipientId: '+4477\u0000' }, 'recipientId'],
     ['a blank recipient', { recipientId: '   ' }, 'recipientId'],
   ])('answers 400 for %s, naming the field, and publishes nothing', async (name, extra, field) => {
@@ -86,7 +92,7 @@ describe('POST /v1/events input', () => {
 
   it('accepts a time exactly 24 h after the receipt, and the largest amount', async () => {
     const res = await post([
-      event('edge-time', { occurredAt: '2026-11-27T12:00:00Z' }),
+      event('edge-time', { occurredAt: iso(RECEIPT + DAY) }),
       event('edge-money', { type: 'converted', value: { amount: 1e9, currency: 'EUR' } }),
     ]);
     expect(res.statusCode).toBe(202);
@@ -108,7 +114,7 @@ describe('POST /v1/events input', () => {
           changes: [
             {
               field: 'user_preferences',
-              value: { user_preferences: [{ wa_id: '447700900001', value: 'stop', timestamp: 1795700200 }] },
+              value: { user_preferences: [{ wa_id: '447700900001', value: 'stop', timestamp: unix(200) }] },
             },
           ],
         },
@@ -155,11 +161,11 @@ describe('POST /v1/events input', () => {
       'acme',
       WA,
       waStatusBody([
-        { id: WAMID, status: 'delivered', timestamp: '1795700000', recipient_id: '447700900001' },
+        { id: WAMID, status: 'delivered', timestamp: String(unix()), recipient_id: '447700900001' },
         {
           id: 'wamid.IN1',
           status: 'read',
-          timestamp: '1795700001',
+          timestamp: String(unix(1)),
           recipient_id: '447700900001',
         },
       ]),

@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '@tally/config';
 import { addApiKey, createTenant } from '@tally/db';
 import { createLogger } from '@tally/logging';
-import { eventually, isolate, type Isolation } from '@tally/testing';
+import { eventually, guardEventTimes, isolate, type Isolation } from '@tally/testing';
 import {
   buildApp,
   closeDeps,
@@ -18,10 +18,12 @@ import {
   type IngestDeps,
 } from '../src/index.ts';
 
+/** An hour before the run, on a whole second (the published form adds milliseconds). */
+const SENT_AT = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
 const event = (i: number, extra: Record<string, unknown> = {}) => ({
   eventId: `e${i}`,
   type: 'sent',
-  occurredAt: '2026-11-26T10:00:00Z',
+  occurredAt: SENT_AT.toISOString().replace('.000Z', 'Z'),
   channel: 'sms',
   campaignId: 'c1',
   messageId: `m${i}`,
@@ -32,6 +34,7 @@ const event = (i: number, extra: Record<string, unknown> = {}) => ({
 async function start(iso: Isolation, env: Record<string, string> = {}, connect = true) {
   const config = loadConfig(ingestConfigSchema, { ...iso.env, ...env });
   const deps = createDeps(config, createLogger({ service: 'test', level: 'silent' }));
+  deps.publisher = guardEventTimes(deps.publisher);
   if (connect) await connectKafka(deps);
   return { deps, app: await buildApp(deps) };
 }
@@ -92,7 +95,7 @@ describe('POST /v1/events', () => {
       tenantId: 'acme',
       provider: 'api',
       messageId: 'm1',
-      occurredAt: '2026-11-26T10:00:00.000Z',
+      occurredAt: SENT_AT.toISOString(),
     });
     expect(byId.e1?.recipientId).toMatch(/^r_[A-Za-z0-9_-]{22}$/);
     expect(JSON.stringify(seen)).not.toContain('5005550006');

@@ -21,6 +21,12 @@ import { BASE, twilioForm, vonageJwt, vonageSigned, waStatusBody, whatsappPost }
 const TOKEN = FIXTURE_CREDENTIALS.twilio.authToken;
 const WA = FIXTURE_CREDENTIALS.whatsapp.appSecret;
 const VONAGE = FIXTURE_CREDENTIALS.vonage.signatureSecret;
+/** Provider times of these tests: an hour before the run, on a whole second. */
+const T = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+const UNIX = String(Math.floor(T / 1000));
+const isoSec = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** Infobip's time format: `2026-11-26T14:30:00.000+0000`. */
+const infobipTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 const status = (sid: string, s: string) => ({
   MessageSid: sid,
   MessageStatus: s,
@@ -180,7 +186,7 @@ describe('provider webhooks', () => {
     const statuses = Array.from({ length: 1000 }, (_, i) => ({
       id: `wamid.bulk${i}`,
       status: 'delivered',
-      timestamp: '1795700000',
+      timestamp: UNIX,
       recipient_id: `1555000${String(i).padStart(4, '0')}`,
       biz_opaque_callback_data: 'bulk',
     }));
@@ -215,7 +221,7 @@ describe('provider webhooks', () => {
         'err-code': '0',
         price: '0.05',
         'client-ref': 'vg',
-        timestamp: '1795700000',
+        timestamp: UNIX,
         nonce: 'n1',
       },
       VONAGE,
@@ -254,7 +260,7 @@ describe('provider webhooks', () => {
       message_uuid: 'vm-1',
       to: '447700900001',
       from: 'Acme',
-      timestamp: '2026-11-26T14:00:00Z',
+      timestamp: isoSec(T),
       status: 'read',
       channel: 'whatsapp',
       client_ref: 'vm',
@@ -282,8 +288,8 @@ describe('provider webhooks', () => {
         {
           messageId: 'IB-SEEN',
           to: '41790000001',
-          sentAt: '2026-11-26T14:30:00.000+0000',
-          seenAt: '2026-11-26T14:31:00.000+0000',
+          sentAt: infobipTime(T),
+          seenAt: infobipTime(T + 60_000),
         },
       ],
     });

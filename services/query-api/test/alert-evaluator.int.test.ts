@@ -6,12 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_RULES, type AlertRules } from '@tally/kpi';
 import { createLogger } from '@tally/logging';
-import { isolate, type Isolation } from '@tally/testing';
+import { isolate, recentInstant, type Isolation } from '@tally/testing';
 import { createEvaluator, type Evaluator } from '../src/alerts/evaluator.ts';
 import { putAlertRules } from '../src/alerts/rules-store.ts';
 import { addTenant, counts, FeedSource, holdLease } from './alert-fixtures.ts';
 
-const t0 = Date.parse('2026-11-26T08:00:00Z');
+/** The evaluator's clock starts at 08:00 UTC yesterday (whole hours keep the windows aligned). */
+const t0 = recentInstant(8, 1);
 const H = 3600_000;
 
 describe('alert evaluator', () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tally/logging';
-import { isolate, type Isolation } from '@tally/testing';
+import { isolate, recentInstant, type Isolation } from '@tally/testing';
 import { createEvaluator } from '../src/alerts/evaluator.ts';
 import { recordFire, recordRenotify, recordResolve } from '../src/alerts/transitions.ts';
 import { addTenant, counts, FeedSource, holdLease } from './alert-fixtures.ts';
@@ -40,7 +40,7 @@ describe('alert transitions', () => {
     ).rows[0].n;
 
   it('records a fire, a renotify and a resolve once each when five writers race', async () => {
-    const at = new Date('2026-11-26T10:00:00Z');
+    const at = new Date(recentInstant(10, 1));
     const scope = { kind: 'campaign', campaignId: 'race' } as const;
     const fires = await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -100,7 +100,7 @@ describe('alert transitions', () => {
       createEvaluator({ pool: iso.db.pool, source: feed, leader: lease, logger }),
     );
     const scope = { kind: 'campaign', campaignId: 'twins' } as const;
-    const t0 = Date.parse('2026-11-26T11:00:00Z');
+    const t0 = recentInstant(11, 1);
     const tickBoth = async (ms: number) => {
       const results = await Promise.all(evaluators.map((e) => e.tick(new Date(t0 + ms))));
       return results.flatMap((r) =>
