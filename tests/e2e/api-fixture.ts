@@ -39,7 +39,8 @@ export function useApiPipeline(label: string): ApiContext {
     expect(res.body.error.message).toContain(param);
   };
   beforeAll(async () => {
-    const p = await startPipeline(label, { TIMESERIES_LIVE_MINUTES: '10' });
+    // The audience history reaches 45 days back (relative to the run: audience-dataset.ts).
+    const p = await startPipeline(label, { TIMESERIES_LIVE_MINUTES: '10' }, { maxAgeMs: 47 * 86_400_000 });
     ctx.p = p;
     ctx.acme = await p.addTenant(`acme${p.iso.id}`);
     ctx.globex = await p.addTenant(`globex${p.iso.id}`);

@@ -9,7 +9,13 @@ import { createLogger } from '@tally/logging';
 import * as aggregatorSvc from '@tally/aggregator';
 import * as ingestSvc from '@tally/ingest';
 import * as querySvc from '@tally/query-api';
-import { guardEventTimes, isolate, waitForConsumerCaughtUp, type Isolation } from '@tally/testing';
+import {
+  guardEventTimes,
+  isolate,
+  waitForConsumerCaughtUp,
+  type EventTimeRules,
+  type Isolation,
+} from '@tally/testing';
 
 export interface Pipeline {
   iso: Isolation;
@@ -28,13 +34,14 @@ export interface Pipeline {
 export async function startPipeline(
   label = 'e2e',
   envOverrides: Record<string, string> = {},
+  eventTimes: EventTimeRules = {},
 ): Promise<Pipeline> {
   const iso = await isolate(label);
   const env = { ...iso.env, ...envOverrides };
   const logger = createLogger({ service: `test-${label}`, level: env.LOG_LEVEL });
 
   const ingestDeps = ingestSvc.createDeps(loadConfig(ingestSvc.ingestConfigSchema, env), logger);
-  ingestDeps.publisher = guardEventTimes(ingestDeps.publisher);
+  ingestDeps.publisher = guardEventTimes(ingestDeps.publisher, eventTimes);
   await ingestSvc.connectKafka(ingestDeps);
   const ingest = await ingestSvc.buildApp(ingestDeps);
 

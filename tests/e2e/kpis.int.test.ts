@@ -29,7 +29,8 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
   }
 
   beforeAll(async () => {
-    p = await startPipeline('kpis', { WATCHDOG_INTERVAL_MS: '200' });
+    // The scripted stream reaches 4 days back (older campaigns a recipient got: scripted-stream.ts).
+    p = await startPipeline('kpis', { WATCHDOG_INTERVAL_MS: '200' }, { maxAgeMs: 5 * 86_400_000 });
     tenant = `acme${p.iso.id}`;
     key = await p.addTenant(tenant);
     globexKey = await p.addTenant(`globex${p.iso.id}`);

@@ -30,7 +30,7 @@ describe('event times a test may post', () => {
     const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       await expect(guarded.publish([at(Date.parse('2026-11-26T10:00:09.000Z'))])).rejects.toThrow(
-        /dated more than a day before the run started .* sent e\d+ at 2026-11-26T10:00:09\.000Z/,
+        /dated more than 1 day\(s\) before the run started .* sent e\d+ at 2026-11-26T10:00:09\.000Z/,
       );
       expect(quiet).toHaveBeenCalledOnce();
     } finally {
@@ -39,6 +39,19 @@ describe('event times a test may post', () => {
     expect(published).toEqual([]);
     await guarded.publish([at(beforeRun(30))]);
     expect(published).toHaveLength(1);
+  });
+
+  it('lets a test declare how far back its relative history reaches', async () => {
+    const { published, publisher } = sink();
+    const guarded = guardEventTimes(publisher, { maxAgeMs: 3 * MAX_EVENT_AGE_BEFORE_RUN_MS });
+    await guarded.publish([at(beforeRun(2 * 24 * 60))]);
+    expect(published).toHaveLength(1);
+    const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await expect(guarded.publish([at(beforeRun(4 * 24 * 60))])).rejects.toThrow(/more than 3 day\(s\)/);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 
   it('lets a test that says why post fixed dates', async () => {

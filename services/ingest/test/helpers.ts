@@ -10,7 +10,7 @@ import { loadConfig } from '@tally/config';
 import { createTenant } from '@tally/db';
 import type { CanonicalEvent } from '@tally/events';
 import { createLogger } from '@tally/logging';
-import { guardEventTimes, isolate, type Isolation } from '@tally/testing';
+import { guardEventTimes, isolate, type EventTimeRules, type Isolation } from '@tally/testing';
 import {
   buildApp,
   closeDeps,
@@ -63,7 +63,7 @@ export const FIXTURE_CREDENTIALS = {
 export async function startIngest(
   iso: Isolation,
   env: Record<string, string> = {},
-  opts: { allowFixedDates?: string } = {},
+  opts: EventTimeRules = {},
 ) {
   const config = loadConfig(ingestConfigSchema, { ...iso.env, ...env });
   const deps = createDeps(config, createLogger({ service: 'test', level: 'silent' }));
@@ -84,7 +84,7 @@ export interface IngestHarness {
 export async function startIngestHarness(
   label: string,
   env: Record<string, string> = {},
-  opts: { allowFixedDates?: string } = {},
+  opts: EventTimeRules = {},
 ): Promise<IngestHarness> {
   const iso = await isolate(label);
   const { deps, app } = await startIngest(iso, env, opts);
