@@ -187,20 +187,24 @@ export const BREAKDOWN_DIMENSIONS = [
 ] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
-/** Per value of the dimension, the message counts of the campaign (lifetime). */
+/**
+ * Per value of the dimension, the message counts (and the clicks of the messages) of the campaign
+ * (lifetime), with the campaign's channel (of its earliest event).
+ */
 export async function readBreakdown(
   redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
   dim: BreakdownDimension,
-): Promise<Map<string, Counts> | undefined> {
+): Promise<{ channel: string | null; groups: Map<string, Counts> } | undefined> {
   const byErrorCode = dim === 'error_code';
-  const [score, raw, dims] = (await readWhole(redis, keys, [
+  const [score, raw, dims, meta] = (await readWhole(redis, keys, [
     zscore(keys.campaigns(tenant), campaign),
     hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign)),
     hgetall(keys.dims(tenant, campaign)),
-  ])) as [string | null, Raw, Raw];
+    hgetall(keys.meta(tenant, campaign)),
+  ])) as [string | null, Raw, Raw, Raw];
   if (score === null) return undefined;
   const position = BREAKDOWN_DIMENSIONS.indexOf(dim);
   const groups = new Map<string, Counts>();
@@ -214,7 +218,7 @@ export async function readBreakdown(
     counts[status as keyof Counts] += Number(v);
     groups.set(value, counts);
   }
-  return groups;
+  return { channel: meta.channel ?? null, groups };
 }
 
 export interface AttributionStatus {

@@ -10,6 +10,7 @@ import {
   COUNT_NAMES,
   computeRates,
   emptyCounts,
+  notReported,
   type Benchmark,
   type Counts,
   type Rates,
@@ -74,17 +75,29 @@ export async function campaignBenchmark(
   const own = await earlyCounts(deps, tenant, campaign, now);
   const theirs = await Promise.all(previous.map((c) => earlyCounts(deps, tenant, c, now)));
   const earlyRead = (Object.keys(EARLY_READS) as EarlyRead[]).map((at) => {
-    const rates = computeRates(own[at].counts);
-    const done = theirs.filter((t) => t[at].complete).map((t) => computeRates(t[at].counts));
-    return { at, complete: own[at].complete, counts: own[at].counts, rates, benchmark: compare(rates, done) };
+    const counts = own[at].counts;
+    const rates = computeRates(counts, campaign.channel);
+    const done = theirs
+      .filter((t) => t[at].complete)
+      .map((t) => computeRates(t[at].counts, campaign.channel));
+    return {
+      at,
+      complete: own[at].complete,
+      counts,
+      rates,
+      notReported: notReported(campaign.channel, counts),
+      benchmark: compare(rates, done),
+    };
   });
   return {
     campaignId,
     channel: campaign.channel,
     previous: previous.map((c) => ({ campaignId: c.campaignId, firstEventAt: c.firstEventAt })),
+    // previous campaigns are on the same channel: a rate it cannot report is nobody's benchmark
+    notReported: notReported(campaign.channel, campaign.counts),
     kpis: compare(
-      computeRates(campaign.counts),
-      previous.map((c) => computeRates(c.counts)),
+      computeRates(campaign.counts, campaign.channel),
+      previous.map((c) => computeRates(c.counts, c.channel)),
     ),
     earlyRead,
     asOf: new Date(now).toISOString(),

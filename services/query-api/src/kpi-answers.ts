@@ -13,7 +13,7 @@ import {
   type TupleFilter,
 } from '@tally/counters';
 import { AppError } from '@tally/http';
-import { computeRates, type Window } from '@tally/kpi';
+import { computeRates, notReported, type Window } from '@tally/kpi';
 import type { QueryApiDeps } from './deps.ts';
 import { kpiView } from './kpi-view.ts';
 import { whole } from './read-guard.ts';
@@ -41,11 +41,14 @@ export async function kpiAnswer(
       freshnessAsOfNow,
     ]);
     if (!lifetime || !counts) throw new AppError('not_found', `no campaign ${id}`);
+    // the sends' channel when the filter names one, else the campaign's
+    const channel = filter.channel ?? lifetime.channel;
     return JSON.stringify(
       kpiResponseSchema.parse({
         ...kpiView(lifetime, window, now),
         counts,
-        rates: computeRates(counts),
+        rates: computeRates(counts, channel),
+        notReported: notReported(channel, counts),
         money: null,
         responseTime: null,
         engagementDuration: null,
@@ -70,22 +73,32 @@ export async function kpiAnswer(
   );
 }
 
-/** Message counts and rates of one campaign per value of a dimension (lifetime). */
+/**
+ * Message counts and rates of one campaign per value of a dimension (lifetime); a group's channel
+ * (what it can report) is its own when broken down by channel, else the campaign's.
+ */
 export async function breakdownAnswer(
   deps: QueryApiDeps,
   tenant: string,
   id: string,
   by: BreakdownDimension,
 ): Promise<string> {
-  const groups = await whole(() => readBreakdown(deps.redis, deps.keys, tenant, id, by));
-  if (!groups) throw new AppError('not_found', `no campaign ${id}`);
+  const read = await whole(() => readBreakdown(deps.redis, deps.keys, tenant, id, by));
+  if (!read) throw new AppError('not_found', `no campaign ${id}`);
+  const { channel, groups } = read;
+  const channelOf = (value: string) => (by === 'channel' ? value : channel);
   return JSON.stringify(
     breakdownResponseSchema.parse({
       campaignId: id,
       by,
       groups: [...groups.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([value, counts]) => ({ value, counts, rates: computeRates(counts) })),
+        .map(([value, counts]) => ({
+          value,
+          counts,
+          rates: computeRates(counts, channelOf(value)),
+          notReported: notReported(channelOf(value), counts),
+        })),
       asOf: new Date().toISOString(),
     }),
   );

@@ -8,6 +8,7 @@ import {
   engagementDurationKpi,
   featureAdoptionKpi,
   mean,
+  notReported,
   parseHistogram,
   responseTimeKpi,
 } from '@tally/kpi';
@@ -22,7 +23,8 @@ export function kpiView(state: CampaignState, window: string, now: Date) {
     channel: state.channel,
     window,
     counts: state.counts,
-    rates: computeRates(state.counts),
+    rates: computeRates(state.counts, state.channel),
+    notReported: notReported(state.channel, state.counts),
     money: computeMoney(cost, revenue, state.counts.conversions),
     /** Lifetime only: a rolling window answers null. */
     responseTime: lifetime ? responseTimeKpi(parseHistogram(state.responseTimes)) : null,
