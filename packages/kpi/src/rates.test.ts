@@ -94,25 +94,29 @@ describe('computeRates', () => {
       },
     },
   ])('$name', ({ c, want }) => {
-    expect(computeRates(c, null)).toEqual(want);
-    expect(computeRates(c, 'whatsapp')).toEqual(want);
+    expect(computeRates(c, { channel: null, opened: c.opened })).toEqual(want);
+    expect(computeRates(c, { channel: 'whatsapp', opened: c.opened })).toEqual(want);
   });
 });
 
 describe('rates a channel cannot report (applicability)', () => {
   const sms = counts({ sent: 4027, delivered: 4000, clicked: 120 });
   it('an SMS campaign without an opened event: openRate and clickToOpenRate are not reported', () => {
-    const rates = computeRates(sms, 'sms');
+    const rates = computeRates(sms, { channel: 'sms', opened: 0 });
     expect(rates).toMatchObject({ openRate: null, clickToOpenRate: null, ctr: 0.03 });
-    expect(notReported('sms', sms)).toEqual({ openRate: NO_SMS_OPENS, clickToOpenRate: NO_SMS_OPENS });
+    expect(notReported({ channel: 'sms', opened: 0 })).toEqual({
+      openRate: NO_SMS_OPENS,
+      clickToOpenRate: NO_SMS_OPENS,
+    });
   });
   it.each([
-    ['an SMS campaign whose provider reports reads', 'sms', { ...sms, opened: 40 }, 0.01],
-    ['a WhatsApp campaign never read', 'whatsapp', sms, 0],
-    ['an unknown channel', null, sms, 0],
-  ] as const)('%s reports its open rate', (_name, channel, c, openRate) => {
-    expect(notReported(channel, c)).toEqual({});
-    expect(computeRates(c, channel).openRate).toBe(openRate);
+    ['an SMS campaign whose provider reports reads', 'sms', { ...sms, opened: 40 }, 40, 0.01],
+    ['a window (or segment) of it without opens: a real 0 %', 'sms', sms, 40, 0],
+    ['a WhatsApp campaign never read', 'whatsapp', sms, 0, 0],
+    ['an unknown channel', null, sms, 0, 0],
+  ] as const)('%s reports its open rate', (_name, channel, c, opened, openRate) => {
+    expect(notReported({ channel, opened })).toEqual({});
+    expect(computeRates(c, { channel, opened }).openRate).toBe(openRate);
   });
 });
 

@@ -2,7 +2,7 @@
  * The rates of SPEC §5: pure arithmetic over counts. A rate whose denominator is 0 is `null`,
  * never 0 and never NaN; so is a rate the channel cannot report (applicability.ts).
  */
-import { notReported, type RateName } from './applicability.ts';
+import { notReported, type RateName, type Reporting } from './applicability.ts';
 import type { Counts, MoneyByCurrency } from './counts.ts';
 
 export function ratio(numerator: number, denominator: number): number | null {
@@ -12,11 +12,8 @@ export function ratio(numerator: number, denominator: number): number | null {
 
 export type Rates = Record<RateName, number | null>;
 
-/**
- * The rates of the counts of something sent on `channel` (a campaign's, a breakdown group's or a
- * send filter's; null when unknown): what the channel cannot report is null (`notReported`).
- */
-export function computeRates(c: Counts, channel: string | null): Rates {
+/** The rates of the counts `c` of some sends; what they cannot report (`reporting`) is null. */
+export function computeRates(c: Counts, reporting: Reporting): Rates {
   const rates: Rates = {
     deliveryRate: ratio(c.delivered, c.sent),
     openRate: ratio(c.opened, c.delivered),
@@ -27,7 +24,7 @@ export function computeRates(c: Counts, channel: string | null): Rates {
     replyRate: ratio(c.replied, c.delivered),
     uninstallRate: ratio(c.uninstalls, c.delivered),
   };
-  for (const name of Object.keys(notReported(channel, c)) as RateName[]) rates[name] = null;
+  for (const name of Object.keys(notReported(reporting)) as RateName[]) rates[name] = null;
   return rates;
 }
 

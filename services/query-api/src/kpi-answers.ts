@@ -13,7 +13,7 @@ import {
   type TupleFilter,
 } from '@tally/counters';
 import { AppError } from '@tally/http';
-import { computeRates, notReported, type Window } from '@tally/kpi';
+import { computeRates, notReported, type Counts, type Window } from '@tally/kpi';
 import type { QueryApiDeps } from './deps.ts';
 import { kpiView } from './kpi-view.ts';
 import { whole } from './read-guard.ts';
@@ -41,14 +41,14 @@ export async function kpiAnswer(
       freshnessAsOfNow,
     ]);
     if (!lifetime || !counts) throw new AppError('not_found', `no campaign ${id}`);
-    // the sends' channel when the filter names one, else the campaign's
-    const channel = filter.channel ?? lifetime.channel;
+    // the sends' channel when the filter names one, else the campaign's; its lifetime opens
+    const reporting = { channel: filter.channel ?? lifetime.channel, opened: lifetime.lifetimeOpened };
     return JSON.stringify(
       kpiResponseSchema.parse({
         ...kpiView(lifetime, window, now),
         counts,
-        rates: computeRates(counts, channel),
-        notReported: notReported(channel, counts),
+        rates: computeRates(counts, reporting),
+        notReported: notReported(reporting),
         money: null,
         responseTime: null,
         engagementDuration: null,
@@ -74,8 +74,9 @@ export async function kpiAnswer(
 }
 
 /**
- * Message counts and rates of one campaign per value of a dimension (lifetime); a group's channel
- * (what it can report) is its own when broken down by channel, else the campaign's.
+ * Message counts and rates of one campaign per value of a dimension (lifetime). What a group can
+ * report is the campaign's (its channel and lifetime opens), or, broken down by channel, that of
+ * the campaign's sends on the group's channel.
  */
 export async function breakdownAnswer(
   deps: QueryApiDeps,
@@ -85,8 +86,9 @@ export async function breakdownAnswer(
 ): Promise<string> {
   const read = await whole(() => readBreakdown(deps.redis, deps.keys, tenant, id, by));
   if (!read) throw new AppError('not_found', `no campaign ${id}`);
-  const { channel, groups } = read;
-  const channelOf = (value: string) => (by === 'channel' ? value : channel);
+  const { channel, opened, groups } = read;
+  const reportingOf = (value: string, counts: Counts) =>
+    by === 'channel' ? { channel: value, opened: counts.opened } : { channel, opened };
   return JSON.stringify(
     breakdownResponseSchema.parse({
       campaignId: id,
@@ -96,8 +98,8 @@ export async function breakdownAnswer(
         .map(([value, counts]) => ({
           value,
           counts,
-          rates: computeRates(counts, channelOf(value)),
-          notReported: notReported(channelOf(value), counts),
+          rates: computeRates(counts, reportingOf(value, counts)),
+          notReported: notReported(reportingOf(value, counts)),
         })),
       asOf: new Date().toISOString(),
     }),

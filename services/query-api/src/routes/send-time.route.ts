@@ -15,7 +15,6 @@ import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
 import {
   bestHours,
-  emptyCounts,
   hourRates,
   notReported,
   type CountName,
@@ -87,19 +86,15 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const tuples = (await whole(() => readTenantTuples(deps.redis, deps.keys, tenant.id))).filter(
         (t) => !channel || t.tuple[at('channel')] === channel,
       );
-      // a campaign's sends on one channel report the metric, or are left out (never 0 %)
-      const byGroup = new Map<string, ReturnType<typeof emptyCounts>>();
+      // a campaign's sends on one channel report the metric (by their lifetime opens), or are
+      // left out of the cells (never 0 %)
+      const opened = new Map<string, number>();
       const group = (t: (typeof tuples)[number]) => `${t.campaign}\u0000${t.tuple[at('channel')] ?? ''}`;
-      for (const t of tuples) {
-        const c = byGroup.get(group(t)) ?? emptyCounts();
-        c.opened += t.counts.opened;
-        byGroup.set(group(t), c);
-      }
+      for (const t of tuples) opened.set(group(t), (opened.get(group(t)) ?? 0) + t.counts.opened);
       const missing: NotReported = {};
       for (const t of tuples) {
-        const why = notReported(t.tuple[at('channel')], byGroup.get(group(t)) ?? emptyCounts())[
-          metric as RateName
-        ];
+        const reporting = { channel: t.tuple[at('channel')], opened: opened.get(group(t)) ?? 0 };
+        const why = notReported(reporting)[metric as RateName];
         if (why !== undefined) {
           missing[metric as RateName] = why;
           continue;
