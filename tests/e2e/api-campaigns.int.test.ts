@@ -213,7 +213,9 @@ describe('read API: campaigns (issue 5)', () => {
         sampleSize: 1,
       });
       expect(b.kpis.ctr).toMatchObject({ value: 0, median: 1 / 3, percentileRank: 0 });
-      expect(b.kpis.openRate).toMatchObject({ value: 0, median: 0 });
+      // SMS without opens: not reported, so nobody's benchmark either (never 0 %)
+      expect(b.notReported.openRate).toBe('SMS providers do not report opens');
+      expect(b.kpis.openRate).toMatchObject({ value: null, median: null, sampleSize: 0 });
       const first = await ok(t.acme, '/v1/campaigns/k1/benchmark');
       expect(first.previous).toEqual([]);
       expect(first.kpis.deliveryRate).toMatchObject({ value: 0.75, median: null, sampleSize: 0 });

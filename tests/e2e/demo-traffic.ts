@@ -126,7 +126,7 @@ export async function demoTraffic(
     if (a.kind === 'webhook') return [webhookRequest(a, target)];
     if (a.kind === 'follow') {
       const code = codes.get(a.ref);
-      return code ? [followRequest(code)] : [];
+      return code ? [followRequest(code, a.agent)] : [];
     }
     return [];
   });

@@ -1,6 +1,7 @@
 /**
  * A generated stream for the crash, data-loss and scale-out tests: messages over a few campaigns,
- * each with a random journey (sent, delivered or failed, opened, clicked once or twice, converted),
+ * each with a random journey (sent, delivered or failed, a link preview's fetch, opened, clicked
+ * once or twice, converted),
  * every event 1–3 times, shuffled within chunks so each message's events stay roughly in order.
  * The expected counts come from a model that shares no code with the aggregator.
  */
@@ -45,6 +46,18 @@ export function generateStream(tenantId: string, messages: number, seed: number,
     } else if (r < 0.9) {
       j.push({ ...base, eventId: `${messageId}-d`, type: 'delivered', occurredAt: at(2) });
       exp.counts.delivered += 1;
+      if (rand() < 0.2) {
+        // a link preview fetches the link a second after delivery: a bot click, counted apart
+        j.push({
+          ...base,
+          eventId: `${messageId}-b`,
+          type: 'clicked',
+          occurredAt: at(3),
+          url: 'https://shop.example/',
+          clickClass: 'bot',
+        });
+        exp.counts.botClicks += 1;
+      }
       if (rand() < 0.4) {
         j.push({ ...base, eventId: `${messageId}-o`, type: 'opened', occurredAt: at(3) });
         exp.counts.opened += 1;
@@ -60,6 +73,8 @@ export function generateStream(tenantId: string, messages: number, seed: number,
         });
       if (clicks > 0) exp.counts.clicked += 1;
       exp.counts.clicks += clicks;
+      // people's clicks 2–3 s after the delivery: within 10 s of it
+      exp.counts.clicksWithin10s += clicks;
       if (clicks > 0 && rand() < 0.5) {
         j.push({
           ...base,

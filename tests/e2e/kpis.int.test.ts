@@ -72,6 +72,8 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
     expect(b.money.revenue).toEqual(EXPECTED.c_sms.revenue);
     expect(b.money.costPerConversion.USD).toBeCloseTo(0.06 / 3, 10);
     expect(b.money.roi.USD).toBeCloseTo((23 - 0.06) / 0.06, 8);
+    // EUR revenue without EUR cost: cost 0, cost per conversion 0, ROI not defined
+    expect([b.money.costPerConversion.EUR, b.money.roi.EUR]).toEqual([0, null]);
     expect(b.satisfaction).toEqual(EXPECTED.c_sms.satisfaction);
     expect(b.responseTime.count).toBe(1);
     expect(Math.abs(b.responseTime.medianMs - 60_000) / 60_000).toBeLessThanOrEqual(0.025);
@@ -138,7 +140,15 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
     expect(groups.regular).toMatchObject({ sent: 2, delivered: 2, clicked: 1, converted: 2, failed: 0 });
     const err = await p.getJson(key, '/v1/campaigns/c_sms/breakdown?by=error_code');
     expect(err.body.groups).toEqual([
-      { value: '30003', counts: expect.objectContaining({ failed: 1 }), rates: expect.any(Object) },
+      {
+        value: '30003',
+        counts: expect.objectContaining({ failed: 1 }),
+        rates: expect.objectContaining({ openRate: null }),
+        notReported: {
+          openRate: 'SMS providers do not report opens',
+          clickToOpenRate: 'SMS providers do not report opens',
+        },
+      },
     ]);
     const hour = new Date(stream.T0).getUTCHours();
     const hod = await p.getJson(key, '/v1/campaigns/c_sms/breakdown?by=hour_of_day');

@@ -1,6 +1,9 @@
 /**
  * Issue 2's end-to-end proof: a scripted two-campaign, two-channel stream posted through
  * POST /v1/events — with duplicates and reordered statuses — ends with exact KPIs in query-api.
+ * Issue 19's: one tracked link fetched by a link preview, a HEAD and a phone browser counts one
+ * person's click and two bot fetches, the CTR from the person's; money keys every currency in all
+ * four maps; an SMS campaign without opens does not report open rates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTopicAdmin } from '@tally/kafka';
@@ -66,6 +69,22 @@ const waEvents: Ev[] = [
   wa('ws4', 'sent', 'w4', 3, wa1),
 ];
 
+// Campaign "links" (SMS): one message with a tracked link, a USD send cost and an EUR purchase.
+const linksEvents: Ev[] = [
+  sms('ls1', 'sent', 'L1', 10, {
+    campaignId: 'links',
+    recipientId: '+15005550010',
+    segment: 'vip',
+    cost: usd(0.01),
+  }),
+  sms('ld1', 'delivered', 'L1', 20),
+  sms('lv1', 'converted', 'L1', 400, { campaignId: 'links', value: { amount: 20, currency: 'EUR' } }),
+];
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+const IMESSAGE_PREVIEW =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0';
+
 // Posted in four requests; duplicates within and across requests, reordered statuses.
 const batches: Ev[][] = [
   [springEvents[5], springEvents[11], waEvents[2], waEvents[1], springEvents[2]].map((e) => e as Ev),
@@ -89,9 +108,34 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
     p = await startPipeline('pipe');
     keyA = await p.addTenant(`acme${p.iso.id}`);
     keyB = await p.addTenant(`globex${p.iso.id}`);
-    for (const batch of batches) {
+    for (const batch of [...batches, linksEvents]) {
       const res = await p.postEvents(keyA, batch);
       expect(res).toEqual({ status: 202, body: { accepted: batch.length } });
+    }
+    // One link, three fetches: a link preview, a HEAD, then the person on their phone.
+    const minted = await p.ingest.inject({
+      method: 'POST',
+      url: '/v1/links',
+      headers: { authorization: `Bearer ${keyA}` },
+      payload: {
+        campaignId: 'links',
+        messageId: 'L1',
+        recipientId: '+15005550010',
+        url: 'https://shop.example/l',
+      },
+    });
+    expect(minted.statusCode).toBe(201);
+    for (const [method, ua] of [
+      ['GET', IMESSAGE_PREVIEW],
+      ['HEAD', IPHONE],
+      ['GET', IPHONE],
+    ] as const) {
+      const res = await p.ingest.inject({
+        method,
+        url: `/c/${minted.json().code}`,
+        headers: { 'user-agent': ua },
+      });
+      expect([method, res.statusCode, res.headers.location]).toEqual([method, 302, 'https://shop.example/l']);
     }
     await p.settle();
   });
@@ -115,6 +159,8 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
         opened: 0,
         clicked: 1,
         clicks: 2,
+        botClicks: 0,
+        clicksWithin10s: 0,
         replied: 0,
         converted: 1,
         conversions: 1,
@@ -123,7 +169,8 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
       },
       rates: {
         deliveryRate: 4 / 6,
-        openRate: 0,
+        // SMS without any opened event: not reported, never 0 %
+        openRate: null,
         ctr: 1 / 4,
         clickToOpenRate: null,
         conversionRate: 1 / 4,
@@ -131,6 +178,10 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
         replyRate: 0,
         uninstallRate: 0,
       },
+    });
+    expect(res.body.notReported).toEqual({
+      openRate: 'SMS providers do not report opens',
+      clickToOpenRate: 'SMS providers do not report opens',
     });
     expect(res.body.money.cost).toEqual({ USD: 0.045 });
     expect(res.body.money.revenue).toEqual({ USD: 10 });
@@ -149,6 +200,8 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
       opened: 2,
       clicked: 0,
       clicks: 0,
+      botClicks: 0,
+      clicksWithin10s: 0,
       replied: 0,
       converted: 0,
       conversions: 0,
@@ -156,7 +209,39 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
       uninstalls: 0,
     });
     expect(res.body.rates).toMatchObject({ deliveryRate: 3 / 4, openRate: 2 / 3, ctr: 0 });
+    expect(res.body.notReported).toEqual({});
     expect(res.body.money).toEqual({ cost: {}, revenue: {}, costPerConversion: {}, roi: {} });
+  });
+
+  it('counts a link preview and a HEAD apart from the person’s click: clicks 1, botClicks 2', async () => {
+    const res = await eventually(
+      () => p.getJson(keyA, '/v1/campaigns/links/kpis'),
+      (r) => r.status === 200 && r.body.counts.clicks + r.body.counts.botClicks === 3,
+    );
+    expect(res.body.counts).toMatchObject({ sent: 1, delivered: 1, clicked: 1, clicks: 1, botClicks: 2 });
+    expect(res.body.rates.ctr).toBe(1);
+    // the same per send tuple (breakdown) and per minute (time series)
+    const vip = (await p.getJson(keyA, '/v1/campaigns/links/breakdown?by=segment')).body.groups;
+    expect(vip.map((g: any) => [g.value, g.counts.clicks, g.counts.botClicks, g.rates.ctr])).toEqual([
+      ['vip', 1, 2, 1],
+    ]);
+    const series = await p.getJson(keyA, '/v1/campaigns/links/timeseries?metric=botClicks&bucket=1m');
+    expect(series.body.total).toBe(2);
+  });
+
+  it('keys every currency with a cost or a revenue in all four money maps', async () => {
+    const res = await p.getJson(keyA, '/v1/campaigns/links/kpis');
+    expect(res.body.money).toEqual({
+      cost: { EUR: 0, USD: 0.01 },
+      revenue: { EUR: 20, USD: 0 },
+      costPerConversion: { EUR: 0, USD: 0.01 },
+      roi: { EUR: null, USD: -1 },
+    });
+    const list = await p.getJson(keyA, '/v1/campaigns?sort=campaignId');
+    const row = list.body.campaigns.find((c: any) => c.campaignId === 'links');
+    expect(row.money).toEqual(res.body.money);
+    expect(row.rates.openRate).toBeNull();
+    expect(row.notReported.openRate).toBe('SMS providers do not report opens');
   });
 
   it('lists the tenant campaigns with headline KPIs', async () => {
@@ -170,6 +255,7 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
     ).toEqual([
       ['spring', 6],
       ['wa_launch', 4],
+      ['links', 1],
     ]);
     const whatsappOnly = await p.getJson(keyA, '/v1/campaigns?channel=whatsapp');
     expect(whatsappOnly.body.campaigns.map((c: { campaignId: string }) => c.campaignId)).toEqual([
@@ -198,6 +284,7 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
       'SELECT campaign_id, counts FROM campaign_counters ORDER BY campaign_id',
     );
     expect(rows.map((r) => [r.campaign_id, r.counts.sent, r.counts.delivered])).toEqual([
+      ['links', 1, 1],
       ['spring', 6, 4],
       ['wa_launch', 4, 3],
     ]);
@@ -209,7 +296,7 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
     const admin = createTopicAdmin(p.aggregatorDeps.kafka);
     const high = (await admin.watermarks(p.aggregatorDeps.topics.events)).reduce((n, w) => n + w.high, 0);
     await admin.close();
-    const posted = batches.reduce((n, b) => n + b.length, 0);
+    const posted = batches.reduce((n, b) => n + b.length, 0) + linksEvents.length + 3;
     expect(high).toBeGreaterThanOrEqual(posted);
     expect(offsets.rows[0]?.total).toBe(String(high));
   });

@@ -92,6 +92,8 @@ describe('providers end to end: webhooks → Kafka → aggregator → query-api'
     });
     expect(res.statusCode).toBe(200);
   };
+  const PHONE =
+    'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36';
   const click = async (messageId: string, times: number) => {
     const minted = await p.ingest.inject({
       method: 'POST',
@@ -101,7 +103,11 @@ describe('providers end to end: webhooks → Kafka → aggregator → query-api'
     });
     expect(minted.statusCode).toBe(201);
     for (let i = 0; i < times; i++) {
-      const res = await p.ingest.inject({ method: 'GET', url: `/c/${minted.json().code}` });
+      const res = await p.ingest.inject({
+        method: 'GET',
+        url: `/c/${minted.json().code}`,
+        headers: { 'user-agent': PHONE },
+      });
       expect(res.statusCode).toBe(302);
     }
   };
@@ -206,13 +212,18 @@ describe('providers end to end: webhooks → Kafka → aggregator → query-api'
       () => p.getJson(key, `/v1/campaigns/${CAMPAIGN}/kpis?window=all`),
       (r) => r.status === 200 && r.body.counts.clicks === 3 && r.body.counts.delivered === 5,
     );
-    expect(res.body.counts).toEqual({
+    const { clicksWithin10s, ...counts } = res.body.counts;
+    // T1's two clicks follow its Twilio receipt (timed at receipt) within seconds, W1's its read
+    // by minutes: how many fall within 10 s depends on this machine's speed, never beyond T1's two
+    expect(clicksWithin10s).toBeLessThanOrEqual(2);
+    expect(counts).toEqual({
       sent: 8,
       delivered: 5,
       failed: 2,
       opened: 1,
       clicked: 2,
       clicks: 3,
+      botClicks: 0,
       replied: 1,
       converted: 0,
       conversions: 0,

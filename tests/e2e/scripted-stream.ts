@@ -112,7 +112,8 @@ export const EXPECTED = {
       conversions: 3,
       optOuts: 1,
     },
-    cost: { USD: 0.06 },
+    // every currency with a cost or a revenue is a key of all four money maps (SPEC §5)
+    cost: { USD: 0.06, EUR: 0 },
     revenue: { USD: 23, EUR: 5 },
     satisfaction: { count: 2, mean: 4.5 },
     responseTimeMs: [60_000],

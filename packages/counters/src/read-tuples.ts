@@ -90,12 +90,12 @@ function expandTuples(raw: Record<string, string | number>, dims: Raw): TupleCou
   return [...byId.values()];
 }
 
-/** Every send tuple of every campaign of the tenant, with its lifetime message counts. */
+/** Every send tuple of every campaign of the tenant, with its campaign and lifetime message counts. */
 export async function readTenantTuples(
   redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
-): Promise<TupleCounts[]> {
+): Promise<(TupleCounts & { campaign: string })[]> {
   const campaigns = keys.campaigns(tenant);
   const [ids] = (await readWhole(redis, keys, [[campaigns, (c) => c.zrange(campaigns, 0, -1)]])) as [
     string[],
@@ -106,7 +106,9 @@ export async function readTenantTuples(
     keys,
     ids.flatMap((c) => [hgetall(keys.tuples(tenant, c)), hgetall(keys.dims(tenant, c))]),
   )) as Raw[];
-  return ids.flatMap((_, i) => expandTuples(res[i * 2] ?? {}, res[i * 2 + 1] ?? {}));
+  return ids.flatMap((campaign, i) =>
+    expandTuples(res[i * 2] ?? {}, res[i * 2 + 1] ?? {}).map((t) => ({ ...t, campaign })),
+  );
 }
 
 /**

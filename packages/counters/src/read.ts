@@ -36,6 +36,8 @@ export interface CampaignState {
   channel: string | null;
   firstEventAt: string | null;
   counts: Counts;
+  /** The campaign's opened messages over its lifetime (what it can report: @tally/kpi applicability). */
+  lifetimeOpened: number;
   stats: Stats;
   /** Integer ten-thousandths per `cost:<CUR>` / `revenue:<CUR>`. */
   moneyUnits: Record<string, number>;
@@ -48,6 +50,7 @@ type Raw = Record<string, string>;
 /** Batch ops of the readers (read-tuples.ts too). */
 export const hgetall = (key: string) => op(key, (c) => c.hgetall(key));
 export const zscore = (key: string, member: string) => op(key, (c) => c.zscore(key, member));
+export const hget = (key: string, field: string) => op(key, (c) => c.hget(key, field));
 
 export function parseCounts(raw: Raw): Counts {
   const counts = emptyCounts();
@@ -91,12 +94,14 @@ function toState(
   money: Raw,
   meta: Raw,
   rt: Raw,
+  lifetimeOpened = Number(counts.opened ?? 0),
 ): CampaignState {
   return {
     campaignId,
     channel: meta.channel ?? null,
     firstEventAt: new Date(Number(meta.firstAt ?? score)).toISOString(),
     counts: parseCounts(counts),
+    lifetimeOpened,
     stats: parseStats(counts),
     moneyUnits: moneyUnitsOf(money),
     responseTimes: rt,
@@ -134,16 +139,17 @@ export async function readCampaignWindow(
   now: number,
 ): Promise<CampaignState | undefined> {
   const minutes = windowMinutes(window, now);
-  const [score, meta, ...buckets] = (await readWhole(redis, keys, [
+  const [score, meta, opened, ...buckets] = (await readWhole(redis, keys, [
     zscore(keys.campaigns(tenant), campaign),
     hgetall(keys.meta(tenant, campaign)),
+    hget(keys.counts(tenant, campaign), 'opened'),
     ...minutes.map((m) => hgetall(keys.minute(tenant, campaign, m))),
-  ])) as [string | null, Raw, ...Raw[]];
+  ])) as [string | null, Raw, string | null, ...Raw[]];
   if (score === null) return undefined;
   const sum: Record<string, number> = {};
   for (const b of buckets) for (const [k, v] of Object.entries(b)) sum[k] = (sum[k] ?? 0) + Number(v);
   const raw = Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, String(v)]));
-  return toState(campaign, score, raw, raw, meta, {});
+  return toState(campaign, score, raw, raw, meta, {}, Number(opened ?? 0));
 }
 
 /** All the tenant's campaigns, oldest first. */
@@ -187,20 +193,25 @@ export const BREAKDOWN_DIMENSIONS = [
 ] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
-/** Per value of the dimension, the message counts of the campaign (lifetime). */
+/**
+ * Per value of the dimension, the message counts (and the clicks of the messages) of the campaign
+ * (lifetime), with the campaign's channel (of its earliest event) and lifetime opened messages.
+ */
 export async function readBreakdown(
   redis: RedisClient,
   keys: RedisKeys,
   tenant: string,
   campaign: string,
   dim: BreakdownDimension,
-): Promise<Map<string, Counts> | undefined> {
+): Promise<{ channel: string | null; opened: number; groups: Map<string, Counts> } | undefined> {
   const byErrorCode = dim === 'error_code';
-  const [score, raw, dims] = (await readWhole(redis, keys, [
+  const [score, raw, dims, meta, opened] = (await readWhole(redis, keys, [
     zscore(keys.campaigns(tenant), campaign),
     hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign)),
     hgetall(keys.dims(tenant, campaign)),
-  ])) as [string | null, Raw, Raw];
+    hgetall(keys.meta(tenant, campaign)),
+    hget(keys.counts(tenant, campaign), 'opened'),
+  ])) as [string | null, Raw, Raw, Raw, string | null];
   if (score === null) return undefined;
   const position = BREAKDOWN_DIMENSIONS.indexOf(dim);
   const groups = new Map<string, Counts>();
@@ -214,7 +225,7 @@ export async function readBreakdown(
     counts[status as keyof Counts] += Number(v);
     groups.set(value, counts);
   }
-  return groups;
+  return { channel: meta.channel ?? null, opened: Number(opened ?? 0), groups };
 }
 
 export interface AttributionStatus {

@@ -4,7 +4,7 @@
  * sends it. Every action says which canonical events ingest will publish for it (`expect`), so
  * tests can check the topic and the alert arithmetic without a server.
  */
-import type { Channel, EventType, InboundEvent } from '@tally/events';
+import type { Channel, ClickClass, EventType, InboundEvent } from '@tally/events';
 
 export type WebhookProvider = 'twilio' | 'whatsapp' | 'vonage' | 'infobip';
 
@@ -19,6 +19,8 @@ export interface Expected {
   /** The recipient's address (E.164), when the event names one. */
   recipient?: string | undefined;
   messageId?: string | undefined;
+  /** On a click: `bot` for a link preview, scanner or HEAD (ingest's classification). */
+  clickClass?: ClickClass | undefined;
 }
 
 interface Base {
@@ -67,10 +69,21 @@ export interface MintAction extends Base {
   followed: boolean;
 }
 
-/** `GET /c/:code` of a minted link, without following the redirect. */
+/**
+ * Who fetches a tracked link: the person on their phone, or a machine before them — an
+ * iMessage-like or WhatsApp-like link preview, a URL scanner (a HEAD, then a GET).
+ */
+export const FOLLOW_AGENTS = ['phone', 'imessage', 'whatsapp', 'scanner', 'scanner_head'] as const;
+export type FollowAgent = (typeof FOLLOW_AGENTS)[number];
+
+/** `GET /c/:code` (or HEAD) of a minted link, without following the redirect. */
 export interface FollowAction extends Base {
   kind: 'follow';
   ref: string;
+  /** Who follows it (default: the person). */
+  agent?: FollowAgent;
+  /** Another follow of the same link comes later: the runner keeps its code. */
+  keep?: boolean;
 }
 
 export type Action = EventsAction | WebhookAction | MintAction | FollowAction;

@@ -182,8 +182,8 @@ export class Runner {
   private follow(a: FollowAction, until: number, now: number): void {
     const code = this.codes.get(a.ref);
     if (code !== undefined) {
-      this.codes.delete(a.ref);
-      this.enqueue('follow', followRequest(code), a, undefined, (s) => s === 302);
+      if (!a.keep) this.codes.delete(a.ref);
+      this.enqueue('follow', followRequest(code, a.agent), a, undefined, (s) => s === 302);
     } else if (this.minting.has(a.ref) && now < until) {
       this.waiting.push({ action: a, until });
     } else {

@@ -4,7 +4,7 @@
  * PUBLIC_BASE_URL). Pure: same action, same bytes — a retry is byte-identical.
  */
 import type { InboundEvent } from '@tally/events';
-import type { LinkSpec, WebhookAction } from './actions.ts';
+import type { FollowAgent, LinkSpec, WebhookAction } from './actions.ts';
 import { infobipAuth, type InfobipAuthMode } from './providers/infobip.ts';
 import { signTwilio } from './providers/twilio.ts';
 import { signVonage, type VonageMethod } from './providers/vonage.ts';
@@ -27,7 +27,7 @@ export interface Target {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST';
   /** Path and query. */
   path: string;
   headers: Record<string, string>;
@@ -126,11 +126,22 @@ export function mintRequest(link: LinkSpec, t: Target): HttpRequest {
   };
 }
 
-export function followRequest(code: string): HttpRequest {
+/** The user agent each follower sends (real agents' shapes: ingest classifies them with isbot). */
+const AGENT_UA: Record<FollowAgent, string> = {
+  phone:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1 (tally-demo)',
+  imessage:
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0',
+  whatsapp: 'WhatsApp/2.23.20.0 A',
+  scanner: 'Mozilla/5.0 (compatible; proofpoint-urldefense)',
+  scanner_head: 'Mozilla/5.0 (compatible; proofpoint-urldefense)',
+};
+
+export function followRequest(code: string, agent: FollowAgent = 'phone'): HttpRequest {
   return {
-    method: 'GET',
+    method: agent === 'scanner_head' ? 'HEAD' : 'GET',
     path: `/c/${encodeURIComponent(code)}`,
-    headers: { 'user-agent': 'Mozilla/5.0 (tally-demo)' },
+    headers: { 'user-agent': AGENT_UA[agent] },
   };
 }
 

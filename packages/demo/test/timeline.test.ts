@@ -122,6 +122,26 @@ describe('timeline', () => {
     expect(all.some((a) => a.retry === true)).toBe(true);
   });
 
+  it('fetches links like machines do: previews and scanners seconds after delivery, before the person', () => {
+    const all = actions('demo', 'previews', 120);
+    const follows = all.filter((a) => a.kind === 'follow');
+    const agents = new Set(follows.map((f) => f.agent ?? 'phone'));
+    expect([...agents].sort()).toEqual(['imessage', 'phone', 'scanner', 'scanner_head', 'whatsapp']);
+    for (const f of follows) {
+      const bot = (f.agent ?? 'phone') !== 'phone';
+      expect(f.expect.map((e) => [e.type, e.clickClass ?? 'human'])).toEqual([
+        ['clicked', bot ? 'bot' : 'human'],
+      ]);
+    }
+    // the runner drops a link's code after its last follow by time, and only then
+    const byRef = new Map<string, typeof follows>();
+    for (const f of follows) byRef.set(f.ref, [...(byRef.get(f.ref) ?? []), f]);
+    for (const list of byRef.values()) {
+      const last = Math.max(...list.map((f) => f.at));
+      for (const f of list) expect(Boolean(f.keep), `${f.ref} at ${f.at}`).toBe(f.at < last);
+    }
+  });
+
   it('measures events per send once per scenario, the same every time', () => {
     const demo = SCENARIOS.demo;
     if (!demo) throw new Error('no demo scenario');

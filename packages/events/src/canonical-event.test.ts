@@ -43,6 +43,8 @@ describe('canonicalEventSchema', () => {
     ['a negative amount', { value: { amount: -1, currency: 'EUR' } }, ['value.amount']],
     ['a value on a non-conversion', { type: 'clicked' }, ['value']],
     ['a score on a non-survey', { score: 3 }, ['score']],
+    ['a click class on a non-click', { clickClass: 'bot' }, ['clickClass']],
+    ['an unknown click class', { type: 'clicked', value: undefined, clickClass: 'robot' }, ['clickClass']],
     ['a survey without score', { type: 'survey_answered', value: undefined }, ['score']],
     ['a score out of range', { type: 'survey_answered', value: undefined, score: 6 }, ['score']],
     ['a javascript: url', { type: 'clicked', value: undefined, url: 'javascript:alert(1)' }, ['url']],
@@ -77,6 +79,8 @@ describe('canonicalEventSchema', () => {
     ['the last millisecond before 2100', { occurredAt: '2099-12-31T23:59:59.999Z' }],
     ['a label with emoji and accents', { segment: 'clients fidèles 🎉', variant: '例え' }],
     ['a 200-character id', { messageId: 'm'.repeat(200) }],
+    ['a bot click', { type: 'clicked', value: undefined, clickClass: 'bot' }],
+    ['a human click', { type: 'clicked', value: undefined, clickClass: 'human' }],
   ])('accepts %s', (_name, patch) => {
     expect(issuesOf({ ...valid, ...patch })).toEqual([]);
   });

@@ -27,6 +27,15 @@ export const channelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channelSchema>;
 
 export const PROVIDERS = ['twilio', 'whatsapp', 'vonage', 'infobip', 'api'] as const;
+
+/**
+ * Who followed a tracked link (SPEC §3, §4.4): a person (`human`), or a machine (`bot`: a link
+ * preview, crawler or scanner, a `HEAD` request, a prefetch). Only human clicks count as clicks;
+ * a `clicked` event without a class is a person's (a sender's own click tracking).
+ */
+export const CLICK_CLASSES = ['human', 'bot'] as const;
+export const clickClassSchema = z.enum(CLICK_CLASSES);
+export type ClickClass = z.infer<typeof clickClassSchema>;
 export const providerSchema = z.enum(PROVIDERS);
 
 /**
@@ -46,6 +55,7 @@ export const providerSchema = z.enum(PROVIDERS);
  * | currency                                | ISO-4217 code (3 upper-case letters)                   |
  * | occurredAt                              | ISO-8601 with offset, 2000-01-01 ≤ t < 2100-01-01 (UTC) |
  * | score                                   | integer 1..5                                           |
+ * | clickClass                              | `human` or `bot`, on `clicked` only                    |
  *
  * Ingest also refuses an `occurredAt` more than `MAX_FUTURE_SKEW_MS` (24 h) after it received the
  * event (`isTooFarInFuture`): that depends on the receipt time, so it is not part of the schema.
@@ -157,10 +167,16 @@ const eventFields = {
     .optional(),
   feature: label().optional(),
   score: z.number().int().min(1).max(5).optional(),
+  clickClass: clickClassSchema.optional(),
 };
 
 function crossFieldRules(
-  e: { type: EventType; score?: number | undefined; value?: Money | undefined },
+  e: {
+    type: EventType;
+    score?: number | undefined;
+    value?: Money | undefined;
+    clickClass?: ClickClass | undefined;
+  },
   ctx: z.RefinementCtx,
 ) {
   if (e.type === 'survey_answered' && e.score === undefined) {
@@ -171,6 +187,9 @@ function crossFieldRules(
   }
   if (e.value !== undefined && e.type !== 'converted') {
     ctx.addIssue({ code: 'custom', path: ['value'], message: 'value is only allowed on converted' });
+  }
+  if (e.clickClass !== undefined && e.type !== 'clicked') {
+    ctx.addIssue({ code: 'custom', path: ['clickClass'], message: 'clickClass is only allowed on clicked' });
   }
 }
 

@@ -1,5 +1,8 @@
 /**
- * The per-campaign counts the aggregator keeps (SPEC §5). Money is kept per currency in integer
+ * The per-campaign counts the aggregator keeps (SPEC §5). `clicked`/`clicks` count people's
+ * clicks only; `botClicks` the tracked-link requests of previews, scanners, `HEAD` and prefetches;
+ * `clicksWithin10s` the people's clicks that came within 10 s of their message's delivery
+ * (docs/semantics.md §3). Money is kept per currency in integer
  * ten-thousandths of a unit (`MONEY_SCALE`) so sums are exact; it is turned back into decimals only
  * when reported.
  */
@@ -10,6 +13,8 @@ export const COUNT_NAMES = [
   'opened',
   'clicked',
   'clicks',
+  'botClicks',
+  'clicksWithin10s',
   'replied',
   'converted',
   'conversions',

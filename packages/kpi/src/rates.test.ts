@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { computeMoney, computeRates, emptyCounts, fromMoneyUnits, ratio, toMoneyUnits } from './index.ts';
+import {
+  computeMoney,
+  computeRates,
+  emptyCounts,
+  fromMoneyUnits,
+  NO_SMS_OPENS,
+  notReported,
+  ratio,
+  toMoneyUnits,
+} from './index.ts';
 import type { Counts } from './index.ts';
 
 const counts = (over: Partial<Counts>): Counts => ({ ...emptyCounts(), ...over });
@@ -85,18 +94,49 @@ describe('computeRates', () => {
       },
     },
   ])('$name', ({ c, want }) => {
-    expect(computeRates(c)).toEqual(want);
+    expect(computeRates(c, { channel: null, opened: c.opened })).toEqual(want);
+    expect(computeRates(c, { channel: 'whatsapp', opened: c.opened })).toEqual(want);
+  });
+});
+
+describe('rates a channel cannot report (applicability)', () => {
+  const sms = counts({ sent: 4027, delivered: 4000, clicked: 120 });
+  it('an SMS campaign without an opened event: openRate and clickToOpenRate are not reported', () => {
+    const rates = computeRates(sms, { channel: 'sms', opened: 0 });
+    expect(rates).toMatchObject({ openRate: null, clickToOpenRate: null, ctr: 0.03 });
+    expect(notReported({ channel: 'sms', opened: 0 })).toEqual({
+      openRate: NO_SMS_OPENS,
+      clickToOpenRate: NO_SMS_OPENS,
+    });
+  });
+  it.each([
+    ['an SMS campaign whose provider reports reads', 'sms', { ...sms, opened: 40 }, 40, 0.01],
+    ['a window (or segment) of it without opens: a real 0 %', 'sms', sms, 40, 0],
+    ['a WhatsApp campaign never read', 'whatsapp', sms, 0, 0],
+    ['an unknown channel', null, sms, 0, 0],
+  ] as const)('%s reports its open rate', (_name, channel, c, opened, openRate) => {
+    expect(notReported({ channel, opened })).toEqual({});
+    expect(computeRates(c, { channel, opened }).openRate).toBe(openRate);
   });
 });
 
 describe('computeMoney', () => {
-  it('reports cost per conversion and roi per currency', () => {
+  it('reports cost per conversion and roi per currency, every currency in all four maps', () => {
     expect(computeMoney({ USD: 10, EUR: 4 }, { USD: 25 }, 5)).toEqual({
       cost: { USD: 10, EUR: 4 },
-      revenue: { USD: 25 },
+      revenue: { USD: 25, EUR: 0 },
       costPerConversion: { USD: 2, EUR: 0.8 },
       roi: { USD: 1.5, EUR: -1 },
     });
+  });
+  it('a currency with revenue and no cost: cost 0, cost per conversion 0, roi null', () => {
+    expect(computeMoney({}, { EUR: 59.97 }, 3)).toEqual({
+      cost: { EUR: 0 },
+      revenue: { EUR: 59.97 },
+      costPerConversion: { EUR: 0 },
+      roi: { EUR: null },
+    });
+    expect(computeMoney({}, {}, 3)).toEqual({ cost: {}, revenue: {}, costPerConversion: {}, roi: {} });
   });
   it('is null where the denominator is zero', () => {
     expect(computeMoney({ USD: 0 }, { USD: 3 }, 0)).toEqual({

@@ -85,12 +85,18 @@ const money = (m: MoneyPlan | null) =>
 const opt = <K extends string, V>(k: K, v: V | null | undefined): Partial<Record<K, V>> =>
   v === null || v === undefined ? {} : ({ [k]: v } as Record<K, V>);
 
+function senderOf(p: MessagePlan): string | undefined {
+  return p.sender === null ? undefined : SENDERS[p.channel][p.sender];
+}
+
 function receipts(b: TenantBuilder, p: MessagePlan, id: string, t0: number): void {
   const base = {
     messageId: id,
     provider: p.provider,
     ...opt('campaignId', p.echo ? b.campaign(p.campaign) : null),
     ...opt('recipientId', p.receiptRecipient ? b.recipient(p.recipient) : null),
+    // Twilio `From`, Vonage DLR `to`, Infobip `from`, WhatsApp `display_phone_number`
+    ...opt('sender', p.senderOn === 'send' ? null : senderOf(p)),
   };
   const t1 = b.clamp(t0 + p.gapsMs[0]);
   const t2 = b.clamp(t1 + p.gapsMs[1]);
@@ -115,13 +121,16 @@ function receipts(b: TenantBuilder, p: MessagePlan, id: string, t0: number): voi
 
 function ownEvents(b: TenantBuilder, p: MessagePlan, i: number, id: string, t0: number): void {
   const recipientId = b.recipient(p.recipient);
-  const sender = p.sender === null ? undefined : SENDERS[p.channel][p.sender];
-  for (const [k, dt] of p.clicksMs.entries()) {
-    b.add('clicked', b.clamp(t0 + dt), p.channel, {
+  const sender = senderOf(p);
+  const firstReceipt = p.outcome === 'none' ? undefined : b.clamp(t0 + p.gapsMs[0]);
+  for (const [k, c] of p.clicks.entries()) {
+    const near = c.nearMs !== null && firstReceipt !== undefined ? firstReceipt + c.nearMs : undefined;
+    b.add('clicked', b.clamp(near ?? t0 + c.afterMs), p.channel, {
       messageId: id,
       recipientId,
       url: `https://acme.example/p/${i}/${k}`,
       ...opt('campaignId', p.echo ? b.campaign(p.campaign) : null),
+      ...(c.bot ? { clickClass: 'bot' as const } : k === 0 ? { clickClass: 'human' as const } : {}),
     });
   }
   for (const dt of p.contextRepliesMs) {
@@ -148,7 +157,7 @@ function minT(events: readonly ArrivedEvent[], types: readonly EventType[]): num
 export function buildMessage(b: TenantBuilder, p: MessagePlan, i: number): void {
   const id = `${ID_PREFIX[p.provider]}${String(i + 1).padStart(3, '0')}`;
   const t0 = b.lo + p.offsetMs;
-  const sender = p.sender === null ? undefined : SENDERS[p.channel][p.sender];
+  const sender = senderOf(p);
   const from = b.events.length;
   if (p.hasSend) {
     b.add('sent', t0, p.channel, {
@@ -158,7 +167,7 @@ export function buildMessage(b: TenantBuilder, p: MessagePlan, i: number): void 
       provider: p.provider,
       ...opt('segment', p.segment),
       ...opt('variant', p.variant),
-      ...opt('sender', sender),
+      ...opt('sender', p.senderOn === 'receipts' ? null : sender),
       ...opt('country', p.country),
       ...money(p.sendCost),
     });
@@ -174,7 +183,10 @@ export function buildMessage(b: TenantBuilder, p: MessagePlan, i: number): void 
     reachAt:
       minT(own, ['sent']) ?? minT(own, ['delivered', 'failed', 'opened', 'clicked', 'replied', 'converted']),
     deliveredAt: minT(own, ['delivered', 'opened']),
-    clickAt: minT(own, ['clicked']),
+    clickAt: minT(
+      own.filter((e) => e.clickClass !== 'bot'),
+      ['clicked'],
+    ),
   });
 }
 
@@ -226,5 +238,6 @@ export function buildRecipientEvent(b: TenantBuilder, p: RecipientEventPlan): vo
     ...(p.type === 'converted' && p.value !== null ? { value: { ...p.value } } : {}),
     ...(p.type === 'feature_adopted' ? { feature: 'sync' } : {}),
     ...(p.type === 'clicked' ? { url: 'https://acme.example/offer' } : {}),
+    ...(p.type === 'clicked' && p.bot ? { clickClass: 'bot' as const } : {}),
   });
 }

@@ -35,6 +35,15 @@ export interface MoneyPlan {
   currency: 'USD' | 'EUR';
 }
 
+/** A tracked-link request of a message: a person's or a bot's, at a time or near the delivery. */
+export interface ClickPlan {
+  /** After the send. */
+  afterMs: number;
+  bot: boolean;
+  /** Set: instead at the first receipt's time + nearMs (within or just beyond 10 s of it). */
+  nearMs: number | null;
+}
+
 export interface MessagePlan {
   campaign: number;
   recipient: number;
@@ -46,6 +55,8 @@ export interface MessagePlan {
   segment: string | null;
   variant: string | null;
   sender: number | null;
+  /** Which events name the sender: the send, the receipts (as providers' do), or both. */
+  senderOn: 'send' | 'receipts' | 'both';
   country: string | null;
   sendCost: MoneyPlan | null;
   outcome: Outcome;
@@ -56,7 +67,7 @@ export interface MessagePlan {
   /** Vonage/Infobip style: the price on every final status. */
   price: MoneyPlan | null;
   errorCode: number | null;
-  clicksMs: number[];
+  clicks: ClickPlan[];
   contextRepliesMs: number[];
   extra: { type: OwnExtra; afterMs: number; value: MoneyPlan | null; score: number } | null;
 }
@@ -75,6 +86,8 @@ export interface RecipientEventPlan {
   campaign: number | null;
   value: MoneyPlan | null;
   score: number;
+  /** On a click: a bot's (preview, scanner). */
+  bot: boolean;
 }
 
 export interface LatePlan {
@@ -143,6 +156,7 @@ const messageArb: fc.Arbitrary<MessagePlan> = channelArb.chain((channel) =>
     segment: orNull(fc.constantFrom('vip', 'new', 'lapsed')),
     variant: orNull(fc.constantFrom('A', 'B')),
     sender: orNull(fc.nat(2), 7),
+    senderOn: fc.constantFrom<MessagePlan['senderOn']>('send', 'send', 'receipts', 'both'),
     country: orNull(fc.constantFrom('GB', 'US', 'DE')),
     sendCost: orNull(moneyArb, 3),
     outcome: fc.constantFrom<Outcome>(
@@ -158,7 +172,14 @@ const messageArb: fc.Arbitrary<MessagePlan> = channelArb.chain((channel) =>
     receiptRecipient: chance(8),
     price: orNull(moneyArb),
     errorCode: orNull(fc.nat(2), 7),
-    clicksMs: fc.array(fc.integer({ min: MIN, max: 6 * HOUR }), { maxLength: 2 }),
+    clicks: fc.array(
+      fc.record({
+        afterMs: fc.integer({ min: MIN, max: 6 * HOUR }),
+        bot: chance(3),
+        nearMs: orNull(fc.integer({ min: -12_000, max: 12_000 }), 3),
+      }),
+      { maxLength: 2 },
+    ),
     contextRepliesMs: fc.array(fc.integer({ min: 0, max: 8 * HOUR }), { maxLength: 2 }),
     extra: orNull(
       fc.record({
@@ -210,6 +231,7 @@ const recipientEventArb: fc.Arbitrary<RecipientEventPlan> = fc.record({
   campaign: orNull(fc.nat(5), 2),
   value: orNull(moneyArb, 7),
   score: fc.integer({ min: 1, max: 5 }),
+  bot: chance(3),
 });
 
 const lateArb: fc.Arbitrary<LatePlan> = fc.record({

@@ -96,6 +96,7 @@ describe('arbEventSet', () => {
           for (const k of Object.keys(c.money)) seen.add(k);
           if (Object.keys(c.responseTimes).length > 0) seen.add('responseTimes');
           if (Object.keys(c.errorCodes).length > 0) seen.add('errorCodes');
+          for (const f of Object.values(c.tuples)) for (const k of Object.keys(f)) seen.add(`tuple.${k}`);
         }
         for (const k of ['pending', 'unattributed', 'late'] as const)
           if (Object.keys(t[k]).length > 0) seen.add(k);
@@ -108,6 +109,7 @@ describe('arbEventSet', () => {
       ...COUNT_NAMES,
       ...STAT_NAMES,
       ...['cost:USD', 'cost:EUR', 'revenue:USD', 'revenue:EUR', 'responseTimes', 'errorCodes'],
+      ...['tuple.clicks', 'tuple.botClicks', 'tuple.clicksWithin10s'],
       ...[
         'pending',
         'unattributed',

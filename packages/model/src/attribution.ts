@@ -7,7 +7,7 @@
 import type { EventType } from '@tally/events';
 import { compareEvents, maxWindow } from './accept.ts';
 import type { Ev } from './accept.ts';
-import { compareReaches } from './messages.ts';
+import { compareReaches, isHumanClick } from './messages.ts';
 import type { Message } from './messages.ts';
 import type { TenantWindows } from './types.ts';
 
@@ -70,7 +70,8 @@ type ClickTarget = { message: Message } | { campaign: string };
 
 /**
  * R's clicks (semantics §2 conversion rule): own clicks of R's messages, R's recipient-level
- * clicks attributed by the reply rule, and R's clicks that name a campaign but no message.
+ * clicks attributed by the reply rule, and R's clicks that name a campaign but no message — a
+ * person's clicks only (a bot click leads to no conversion).
  * DECISION: a click counts as a candidate only when it leads to a known campaign (an own click of
  * a message whose campaign is still unknown has no campaign to give, like the delivery candidates).
  */
@@ -78,10 +79,10 @@ function clicksOf(recipient: string, events: readonly Ev[], facts: TenantFacts):
   const out = new Map<Ev, ClickTarget>();
   for (const m of facts.messages.values()) {
     if (m.recipient !== recipient || m.campaign === undefined) continue;
-    for (const c of m.own) if (c.type === 'clicked') out.set(c, { message: m });
+    for (const c of m.own) if (isHumanClick(c)) out.set(c, { message: m });
   }
   for (const c of events) {
-    if (c.type !== 'clicked' || c.messageId !== undefined || c.recipientId !== recipient) continue;
+    if (!isHumanClick(c) || c.messageId !== undefined || c.recipientId !== recipient) continue;
     if (c.campaignId !== undefined) {
       out.set(c, { campaign: c.campaignId });
       continue;

@@ -6,8 +6,9 @@ import type { EventType } from '@tally/events';
 import { emptyCounts, minuteOf, toMoneyUnits } from '@tally/kpi';
 import { earliest } from './accept.ts';
 import type { Ev } from './accept.ts';
-import { engagementOf, responseBucket, statusTimes } from './message-figures.ts';
+import { engagementOf, nearDelivery, responseBucket, statusTimes } from './message-figures.ts';
 import type { MessageView } from './message-figures.ts';
+import { isBotClick } from './messages.ts';
 import type { Message } from './messages.ts';
 import { bump, bumpMinute, child } from './records.ts';
 import type { CampaignModel } from './types.ts';
@@ -84,11 +85,45 @@ function addMessageCounts(c: CampaignModel, views: readonly MessageView[]): void
   }
 }
 
+/** A per-event figure under the campaign, and under its message's send tuple when it has one. */
+function countEvent(
+  c: CampaignModel,
+  field: 'clicks' | 'botClicks' | 'clicksWithin10s',
+  t: number,
+  m: Message | undefined,
+  n = 1,
+): void {
+  c.counts[field] += n;
+  bumpMinute(c.minutes, t, field, n);
+  const tuple = m?.tuple;
+  if (tuple === undefined) return;
+  bump(
+    child(c.tuples, tuple, () => ({})),
+    field,
+    n,
+  );
+  const minute = child(c.minuteTuples, String(minuteOf(t)), () => ({}));
+  bump(
+    child(minute, tuple, () => ({})),
+    field,
+    n,
+  );
+}
+
+/**
+ * Per-event counts (semantics §3): a person's clicks (`clicks`, and `clicksWithin10s` when it came
+ * within 10 s of its message's delivery), bot clicks apart (`botClicks`) — each also under its
+ * message's send tuple —, conversions and surveys.
+ */
 function addPerEventCounts(c: CampaignModel, counted: readonly Counted[]): void {
-  for (const { e } of counted) {
+  for (const { e, m } of counted) {
     if (e.type === 'clicked') {
-      c.counts.clicks += 1;
-      bumpMinute(c.minutes, e.t, 'clicks');
+      if (isBotClick(e)) {
+        countEvent(c, 'botClicks', e.t, m);
+        continue;
+      }
+      countEvent(c, 'clicks', e.t, m);
+      if (m !== undefined && nearDelivery(e, m)) countEvent(c, 'clicksWithin10s', e.t, m);
     } else if (e.type === 'converted') {
       c.counts.conversions += 1;
       bumpMinute(c.minutes, e.t, 'conversions');

@@ -6,17 +6,24 @@ import type { EventType } from '@tally/events';
 import { bucketOf } from '@tally/kpi';
 import { earliest } from './accept.ts';
 import type { Ev } from './accept.ts';
-import { TYPE_BITS } from './messages.ts';
+import { eventBits, isBotClick, isHumanClick } from './messages.ts';
 import type { Bit, Message } from './messages.ts';
 import { ENGAGEMENT_WINDOW_MS } from './types.ts';
 import type { StatusName } from './types.ts';
 
-/** What an attached event adds to its message (semantics §2): replies R D S, clicks C D S, conversions V S. */
+/**
+ * What an attached event adds to its message (semantics §2): replies R D S, a person's clicks
+ * C D S, conversions V S; a bot click nothing.
+ */
 const ATTACHED_BITS: Partial<Record<EventType, readonly Bit[]>> = {
   replied: ['R', 'D', 'S'],
   clicked: ['C', 'D', 'S'],
   converted: ['V', 'S'],
 };
+
+function attachedBits(e: Ev): readonly Bit[] {
+  return isBotClick(e) ? [] : (ATTACHED_BITS[e.type] ?? []);
+}
 
 export interface MessageView {
   message: Message;
@@ -26,7 +33,7 @@ export interface MessageView {
 
 export function bitsOf(v: MessageView): Set<Bit> {
   const bits = new Set(v.message.ownBits);
-  for (const e of v.attached) for (const b of ATTACHED_BITS[e.type] ?? []) bits.add(b);
+  for (const e of v.attached) for (const b of attachedBits(e)) bits.add(b);
   return bits;
 }
 
@@ -35,7 +42,7 @@ function minOfTypes(events: readonly Ev[], types: readonly EventType[]): number 
 }
 
 function impliesDelivery(e: Ev, attached: boolean): boolean {
-  return (attached ? (ATTACHED_BITS[e.type] ?? []) : TYPE_BITS[e.type]).includes('D');
+  return (attached ? attachedBits(e) : eventBits(e)).includes('D');
 }
 
 /** Status → first-occurrence time, for every status the message counts in (semantics §3 table). */
@@ -57,10 +64,21 @@ export function statusTimes(v: MessageView): Map<StatusName, number> {
   }
   if (bits.has('F') && !bits.has('D')) put('failed', m.failedAt);
   if (bits.has('O')) put('opened', minOfTypes(m.own, ['opened']));
-  if (bits.has('C')) put('clicked', minOfTypes(both, ['clicked']));
+  if (bits.has('C')) put('clicked', earliest(both.filter(isHumanClick))?.t);
   if (bits.has('R')) put('replied', minOfTypes(both, ['replied']));
   if (bits.has('V')) put('converted', minOfTypes(both, ['converted']));
   return out;
+}
+
+/** How close to its message's delivery a person's click must be to count in `clicksWithin10s`. */
+export const NEAR_DELIVERY_MS = 10_000;
+
+/**
+ * A person's click counted through message `m` came within 10 s of its delivery (semantics §3):
+ * the message has a delivery time and the click is at most 10 s before or after it.
+ */
+export function nearDelivery(e: Ev, m: Message): boolean {
+  return isHumanClick(e) && m.deliveredAt !== undefined && Math.abs(e.t - m.deliveredAt) <= NEAR_DELIVERY_MS;
 }
 
 /** The response-time bucket of a replied message, or undefined (semantics §6). */

@@ -24,6 +24,21 @@ export const TYPE_BITS: Readonly<Record<EventType, readonly Bit[]>> = {
   survey_answered: [],
 };
 
+/** A person's click: a `clicked` event not classified `bot` (semantics §1). */
+export function isHumanClick(e: Ev): boolean {
+  return e.type === 'clicked' && e.clickClass !== 'bot';
+}
+
+/** A preview, scanner, `HEAD` or prefetch request to a tracked link (semantics §1). */
+export function isBotClick(e: Ev): boolean {
+  return e.type === 'clicked' && e.clickClass === 'bot';
+}
+
+/** The bits one own event contributes: its type's, none for a bot click. */
+export function eventBits(e: Ev): readonly Bit[] {
+  return isBotClick(e) ? [] : TYPE_BITS[e.type];
+}
+
 export interface Message {
   id: string;
   /** Own events, earliest first. */
@@ -57,13 +72,14 @@ function ofType(events: readonly Ev[], ...types: EventType[]): Ev[] {
   return events.filter((e) => types.includes(e.type));
 }
 
-export function tupleOf(send: Ev): string {
+/** The send tuple of the earliest send, with the message's sender (semantics §1). */
+export function tupleOf(send: Ev, sender: string | undefined): string {
   const d = new Date(send.t);
   return [
     send.channel,
     send.segment ?? '',
     send.variant ?? '',
-    send.sender ?? '',
+    sender ?? '',
     send.country ?? '',
     String(d.getUTCHours()),
     String(d.getUTCDay()),
@@ -123,23 +139,24 @@ function buildMessage(id: string, events: readonly Ev[]): Message {
   const failures = ofType(own, 'failed');
   const firstFailure = earliestBy(failures, (e) => e.errorCode ?? 'none');
   const firstSend = earliestBy(sends, tuplePart);
+  const sender = earliestBy(
+    own.filter((e) => e.sender !== undefined),
+    (e) => e.sender ?? '',
+  )?.sender;
   const m: Omit<Message, 'reachAt'> = {
     id,
     own,
-    ownBits: new Set(own.flatMap((e) => TYPE_BITS[e.type])),
+    ownBits: new Set(own.flatMap(eventBits)),
     campaign: campaignOf(own),
     recipient: earliestBy(
       own.filter((e) => e.recipientId !== undefined),
       (e) => e.recipientId ?? '',
     )?.recipientId,
     channel: (earliestBy(own, (e) => e.channel) ?? first).channel,
-    sender: earliestBy(
-      sends.filter((e) => e.sender !== undefined),
-      (e) => e.sender ?? '',
-    )?.sender,
-    tuple: firstSend === undefined ? undefined : tupleOf(firstSend),
+    sender,
+    tuple: firstSend === undefined ? undefined : tupleOf(firstSend, sender),
     sendAt: minT(sends),
-    firstStatusAt: minT(own.filter((e) => TYPE_BITS[e.type].length > 0)),
+    firstStatusAt: minT(own.filter((e) => eventBits(e).length > 0)),
     deliveredAt: minT(ofType(own, 'delivered', 'opened')),
     failedAt: minT(failures),
     errorCode: firstFailure === undefined ? undefined : (firstFailure.errorCode ?? 'none'),

@@ -69,6 +69,10 @@ export const STATUS_NAMES = [
 ] as const;
 export type StatusName = (typeof STATUS_NAMES)[number];
 
+/** The per-event counts a send tuple is broken down by too (semantics §3): clicks of its messages. */
+export const TUPLE_EVENT_NAMES = ['clicks', 'botClicks', 'clicksWithin10s'] as const;
+export type TupleField = StatusName | (typeof TUPLE_EVENT_NAMES)[number];
+
 /** field → n; fields are CountName, a timed StatName, or `cost:<CUR>` / `revenue:<CUR>` (units). */
 export type FieldCounts = Record<string, number>;
 
@@ -89,10 +93,13 @@ export interface CampaignModel {
    * DECISION: engSum, engN and response times have no minute — semantics §6 gives them no time.
    */
   minutes: Record<string, FieldCounts>;
-  /** Send tuple (`channel\0segment\0variant\0sender\0country\0hour\0dow`) → status → messages. */
-  tuples: Record<string, Partial<Record<StatusName, number>>>;
-  /** String(minute) → send tuple → status → first occurrences in that minute. */
-  minuteTuples: Record<string, Record<string, Partial<Record<StatusName, number>>>>;
+  /**
+   * Send tuple (`channel\0segment\0variant\0sender\0country\0hour\0dow`) → status → messages,
+   * and → clicks / botClicks / clicksWithin10s → click events of its messages.
+   */
+  tuples: Record<string, Partial<Record<TupleField, number>>>;
+  /** String(minute) → send tuple → status or click figure → first occurrences (events) in that minute. */
+  minuteTuples: Record<string, Record<string, Partial<Record<TupleField, number>>>>;
   /** Error code (`none` when the failed event has none) → failed messages. */
   errorCodes: Record<string, number>;
   /** String(minute) → error code → failed messages whose failedAt is in that minute. */

@@ -45,6 +45,15 @@ describe('decodeMessage', () => {
     const d = decodeMessage(msg(JSON.stringify({ ...good, type: 'exploded' })));
     expect(!d.ok && d.reason).toMatch(/^schema: type:/);
   });
+  it('accepts a bot click and dead-letters a click class anywhere else or of an unknown kind', () => {
+    const click = { ...good, type: 'clicked', clickClass: 'bot' };
+    const ok = decodeMessage(msg(JSON.stringify(click)));
+    expect(ok.ok && ok.record.event?.clickClass).toBe('bot');
+    const onSend = decodeMessage(msg(JSON.stringify({ ...good, clickClass: 'bot' })));
+    expect(!onSend.ok && onSend.reason).toMatch(/^schema: clickClass:/);
+    const unknown = decodeMessage(msg(JSON.stringify({ ...click, clickClass: 'robot' })));
+    expect(!unknown.ok && unknown.reason).toMatch(/^schema: clickClass:/);
+  });
   it('dead-letters an empty message', () => {
     expect(decodeMessage(msg(null)).ok).toBe(false);
   });

@@ -7,6 +7,7 @@ import {
   fmtPerCurrency,
   fmtPoints,
   fmtRate,
+  fmtBotClicks,
   fmtRoi,
   fmtTime,
   raw,
@@ -32,7 +33,11 @@ describe('format', () => {
     expect(nb(fmtMoney(12, 'USD'))).toBe('USD 12.00');
     expect(nb(fmtPerCurrency({ USD: 140, EUR: 80 }))).toBe('EUR 80.00 · USD 140.00');
     expect(fmtPerCurrency({})).toBe('none');
-    expect(fmtRoi({ USD: 2.5, EUR: null })).toBe('EUR not reported · USD 250.0%');
+    // ROI is null only where a currency had revenue and no cost
+    expect(fmtRoi({ USD: 2.5, EUR: null })).toBe('EUR no cost · USD 250.0%');
+    expect(fmtBotClicks(37)).toBe('37 preview/scanner fetches not counted');
+    expect(fmtBotClicks(1)).toBe('1 preview/scanner fetch not counted');
+    expect(fmtBotClicks(0)).toBe('');
     expect(fmtRoi({})).toBe('no cost');
     expect(fmtPoints(0.229)).toBe('+22.9 pt');
     expect(fmtPoints(-0.067)).toBe('-6.7 pt');

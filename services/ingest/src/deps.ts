@@ -24,6 +24,8 @@ export interface IngestMetrics {
   webhookRejected: Counter;
   /** Clicks redirected but not recorded because Kafka did not acknowledge. */
   clicksLost: Counter;
+  /** Tracked-link requests by class (human | bot) and, for bots, reason (links/classify.ts). */
+  linkRequests: Counter;
 }
 
 export interface IngestDeps {
@@ -94,6 +96,12 @@ function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 
       clicksLost: new Counter({
         name: 'ingest_clicks_lost_total',
         help: 'Tracked-link clicks redirected but not published (Kafka unavailable)',
+        registers: [registry],
+      }),
+      linkRequests: new Counter({
+        name: 'ingest_link_requests_total',
+        help: 'Tracked-link requests redirected, by class (human, bot) and bot reason (head, prefetch, no_user_agent, known_bot)',
+        labelNames: ['class', 'reason'],
         registers: [registry],
       }),
     },

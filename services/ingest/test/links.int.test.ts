@@ -1,7 +1,8 @@
 /**
  * Tracked links against real Postgres and Kafka: minting needs a tenant key and an http(s) target;
  * /c/:code redirects and publishes a `clicked` event per click (a unique eventId each time) with the
- * link's campaign, message and pseudonymized recipient; an unknown code is a 404 page, never a redirect.
+ * link's campaign, message and pseudonymized recipient and the request's class (a link preview, a
+ * HEAD or a prefetch is a bot, and still redirected); an unknown code is a 404 page, never a redirect.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addApiKey, createTenant } from '@tally/db';
@@ -56,6 +57,44 @@ describe('tracked links', () => {
       url: 'https://shop.example/a?x=1',
       recipientId: rows[0].recipient_id,
     });
+  });
+
+  it('redirects a link preview, a HEAD and a prefetch like a person, and marks their clicks bot', async () => {
+    const res = await mint({ campaignId: 'preview', messageId: 'SM9', url: 'https://shop.example/p' });
+    const { code } = res.json();
+    const iphone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1';
+    const imessage =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0';
+    const requests = [
+      { method: 'GET' as const, headers: { 'user-agent': imessage } },
+      { method: 'HEAD' as const, headers: { 'user-agent': iphone } },
+      { method: 'GET' as const, headers: { 'user-agent': iphone, 'sec-purpose': 'prefetch' } },
+      { method: 'GET' as const, headers: { 'user-agent': iphone } },
+    ];
+    const before = new Set(reader.seen.map((e) => e.eventId));
+    for (const r of requests) {
+      const click = await app.inject({ ...r, url: `/c/${code}` });
+      expect([r.method, click.statusCode, click.headers.location]).toEqual([
+        r.method,
+        302,
+        'https://shop.example/p',
+      ]);
+    }
+    const clicks = await eventually(
+      () =>
+        Promise.resolve(
+          reader.seen.filter(
+            (e) => !before.has(e.eventId) && e.type === 'clicked' && e.campaignId === 'preview',
+          ),
+        ),
+      (l) => l.length === 4,
+    );
+    expect(clicks.map((c) => c.clickClass).sort()).toEqual(['bot', 'bot', 'bot', 'human']);
+    const metrics = await deps.registry.getSingleMetricAsString('ingest_link_requests_total');
+    for (const reason of ['known_bot', 'head', 'prefetch'])
+      expect(metrics).toMatch(new RegExp(`class="bot",reason="${reason}"[^}]*} [1-9]`));
+    expect(metrics).toMatch(/class="human",reason=""[^}]*} [1-9]/);
   });
 
   it('answers an unknown or malformed code with a 404 page (JSON for a client asking for it), never a redirect', async () => {

@@ -10,6 +10,7 @@ import {
   COUNT_NAMES,
   computeRates,
   emptyCounts,
+  notReported,
   type Benchmark,
   type Counts,
   type Rates,
@@ -71,20 +72,35 @@ export async function campaignBenchmark(
     .filter((c) => c.channel === campaign.channel && key(c) < key(campaign))
     .sort((a, b) => (key(a) < key(b) ? -1 : 1))
     .slice(-previousN);
+  // what each campaign can report is decided over its lifetime, early reads included
+  const reporting = (c: CampaignState) => ({ channel: c.channel, opened: c.counts.opened });
   const own = await earlyCounts(deps, tenant, campaign, now);
   const theirs = await Promise.all(previous.map((c) => earlyCounts(deps, tenant, c, now)));
   const earlyRead = (Object.keys(EARLY_READS) as EarlyRead[]).map((at) => {
-    const rates = computeRates(own[at].counts);
-    const done = theirs.filter((t) => t[at].complete).map((t) => computeRates(t[at].counts));
-    return { at, complete: own[at].complete, counts: own[at].counts, rates, benchmark: compare(rates, done) };
+    const counts = own[at].counts;
+    const rates = computeRates(counts, reporting(campaign));
+    const done = theirs.flatMap((t, i) => {
+      const c = previous[i];
+      return t[at].complete && c ? [computeRates(t[at].counts, reporting(c))] : [];
+    });
+    return {
+      at,
+      complete: own[at].complete,
+      counts,
+      rates,
+      notReported: notReported(reporting(campaign)),
+      benchmark: compare(rates, done),
+    };
   });
   return {
     campaignId,
     channel: campaign.channel,
     previous: previous.map((c) => ({ campaignId: c.campaignId, firstEventAt: c.firstEventAt })),
+    // previous campaigns are on the same channel: a rate it cannot report is nobody's benchmark
+    notReported: notReported(reporting(campaign)),
     kpis: compare(
-      computeRates(campaign.counts),
-      previous.map((c) => computeRates(c.counts)),
+      computeRates(campaign.counts, reporting(campaign)),
+      previous.map((c) => computeRates(c.counts, reporting(c))),
     ),
     earlyRead,
     asOf: new Date(now).toISOString(),

@@ -6,7 +6,7 @@ const row = (campaignId: string, deliveryRate: number | null, sent: number, firs
   campaignId,
   firstEventAt,
   counts: { ...emptyCounts(), sent },
-  rates: { ...computeRates(emptyCounts()), deliveryRate },
+  rates: { ...computeRates(emptyCounts(), { channel: null, opened: 0 }), deliveryRate },
 });
 const rows = [
   row('a', 0.5, 10, '2026-01-01T00:00:00.000Z'),

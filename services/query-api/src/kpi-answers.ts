@@ -13,7 +13,7 @@ import {
   type TupleFilter,
 } from '@tally/counters';
 import { AppError } from '@tally/http';
-import { computeRates, type Window } from '@tally/kpi';
+import { computeRates, notReported, type Counts, type Window } from '@tally/kpi';
 import type { QueryApiDeps } from './deps.ts';
 import { kpiView } from './kpi-view.ts';
 import { whole } from './read-guard.ts';
@@ -41,11 +41,14 @@ export async function kpiAnswer(
       freshnessAsOfNow,
     ]);
     if (!lifetime || !counts) throw new AppError('not_found', `no campaign ${id}`);
+    // the sends' channel when the filter names one, else the campaign's; its lifetime opens
+    const reporting = { channel: filter.channel ?? lifetime.channel, opened: lifetime.lifetimeOpened };
     return JSON.stringify(
       kpiResponseSchema.parse({
         ...kpiView(lifetime, window, now),
         counts,
-        rates: computeRates(counts),
+        rates: computeRates(counts, reporting),
+        notReported: notReported(reporting),
         money: null,
         responseTime: null,
         engagementDuration: null,
@@ -70,22 +73,34 @@ export async function kpiAnswer(
   );
 }
 
-/** Message counts and rates of one campaign per value of a dimension (lifetime). */
+/**
+ * Message counts and rates of one campaign per value of a dimension (lifetime). What a group can
+ * report is the campaign's (its channel and lifetime opens), or, broken down by channel, that of
+ * the campaign's sends on the group's channel.
+ */
 export async function breakdownAnswer(
   deps: QueryApiDeps,
   tenant: string,
   id: string,
   by: BreakdownDimension,
 ): Promise<string> {
-  const groups = await whole(() => readBreakdown(deps.redis, deps.keys, tenant, id, by));
-  if (!groups) throw new AppError('not_found', `no campaign ${id}`);
+  const read = await whole(() => readBreakdown(deps.redis, deps.keys, tenant, id, by));
+  if (!read) throw new AppError('not_found', `no campaign ${id}`);
+  const { channel, opened, groups } = read;
+  const reportingOf = (value: string, counts: Counts) =>
+    by === 'channel' ? { channel: value, opened: counts.opened } : { channel, opened };
   return JSON.stringify(
     breakdownResponseSchema.parse({
       campaignId: id,
       by,
       groups: [...groups.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([value, counts]) => ({ value, counts, rates: computeRates(counts) })),
+        .map(([value, counts]) => ({
+          value,
+          counts,
+          rates: computeRates(counts, reportingOf(value, counts)),
+          notReported: notReported(reportingOf(value, counts)),
+        })),
       asOf: new Date().toISOString(),
     }),
   );

@@ -20,6 +20,10 @@ export const ratesSchema = z.object({
   replyRate: rate,
   uninstallRate: rate,
 });
+/** Rate → why it is not reported (`@tally/kpi` applicability.ts); such a rate is null, never 0. */
+export const notReportedSchema = z
+  .record(z.string(), z.string())
+  .describe('rates this channel cannot report (null in rates), each with the reason; {} when none');
 const perCurrency = z.record(z.string(), z.number());
 const perCurrencyNullable = z.record(z.string(), z.number().nullable());
 export const moneySchema = z.object({
@@ -68,6 +72,7 @@ export const campaignKpiSchema = z.object({
   window: z.string(),
   counts: countsSchema,
   rates: ratesSchema,
+  notReported: notReportedSchema,
   money: moneySchema,
   responseTime: responseTimeSchema.nullable(),
   engagementDuration: engagementSchema.nullable(),
@@ -104,6 +109,8 @@ export const kpiResponseSchema = campaignKpiSchema.extend({
 export const breakdownResponseSchema = z.object({
   campaignId: z.string(),
   by: z.string(),
-  groups: z.array(z.object({ value: z.string(), counts: countsSchema, rates: ratesSchema })),
+  groups: z.array(
+    z.object({ value: z.string(), counts: countsSchema, rates: ratesSchema, notReported: notReportedSchema }),
+  ),
   asOf: z.string(),
 });

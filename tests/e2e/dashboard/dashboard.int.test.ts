@@ -92,8 +92,12 @@ describe('dashboard in the browser', () => {
       expect(row['sent:text']).toBe(c.counts.sent.toLocaleString('en-US'));
       for (const r of ['deliveryRate', 'openRate', 'ctr', 'conversionRate', 'optOutRate']) {
         expect(row[r], `${c.campaignId} ${r}`).toBe(raw(c.rates[r]));
-        expect(row[`${r}:text`]).toBe(pct(c.rates[r]));
+        // the CTR cell's second line: the preview/scanner fetches it leaves out
+        const bots = r === 'ctr' && c.counts.botClicks > 0 ? `\n+${c.counts.botClicks} bot` : '';
+        expect(row[`${r}:text`]).toBe(`${pct(c.rates[r])}${bots}`);
       }
+      // an SMS campaign without opens: not reported, never 0 %
+      if (c.channel === 'sms' && c.counts.opened === 0) expect(row['openRate:text']).toBe('not reported');
       expect(row.revenue).toBe(JSON.stringify(c.money.revenue));
     }
     const spring = api.campaigns.find((c: any) => c.campaignId === 'spring_sale');
@@ -186,13 +190,16 @@ describe('dashboard in the browser', () => {
       delivered: 50,
       failed: 6,
       clicked: 22,
+      botClicks: 3,
       converted: 9,
       optOuts: 1,
     });
+    expect(k.rates.openRate).toBeNull();
     await tilesEqual(page, k);
-    expect(await page.getByTestId('tile-opened').innerText()).toContain(
-      'SMS opens count only where the provider reports reads',
-    );
+    expect(await page.getByTestId('tile-opened').innerText()).toContain('SMS providers do not report opens');
+    const bots = page.getByTestId('tile-clicked').getByTestId('bot-clicks');
+    expect(await bots.getAttribute('data-value')).toBe('3');
+    expect(await bots.innerText()).toBe('3 preview/scanner fetches not counted');
     for (const cur of ['EUR', 'USD']) {
       const row = page.getByTestId('money-table').locator(`tr[data-row="${cur}"]`);
       expect(await row.getByTestId('cost').getAttribute('data-value')).toBe(raw(k.money.cost[cur] ?? 0));

@@ -78,6 +78,15 @@ export function dashboardDataset(now: number) {
         out.push(e(`${m}:c`, 'converted', 'sms', t + 300_000, { messageId: m, value }));
       }
       if (i >= 20 && i < 23) out.push(e(`${m}:r`, 'replied', 'sms', t + 60_000 * (i - 18), { messageId: m }));
+      // link previews a second after delivery: counted apart from people's clicks (botClicks)
+      if (i >= 40 && i < 43)
+        out.push(
+          e(`${m}:b`, 'clicked', 'sms', t + 6_000, {
+            messageId: m,
+            url: 'https://shop.example/spring',
+            clickClass: 'bot',
+          }),
+        );
       return out;
     },
     (i) => ({

@@ -360,6 +360,7 @@ export class BatchRun {
     if (e.value) extra.v = [e.value.u, e.value.cur];
     if (e.cost) extra.co = [e.cost.u, e.cost.cur];
     if (e.score !== undefined) extra.sc = e.score;
+    if (e.bot) extra.bt = 1;
     const stored: StoredLoose = { ev: { ...ev, ...extra } };
     this.touched.set(`e ${field}`, { kind: 'loose', field });
     this.cache.setLoose(field, stored);

@@ -47,6 +47,9 @@ describe('record codec', () => {
             anon: [[1, '{}']],
           });
         }
+        // bot clicks are kept apart from people's, and come back as they went
+        const kinds = [...messages.values()].flatMap((m) => [m.clk ? 'clk' : '', m.bk ? 'bk' : '']);
+        if (set.events.some((e) => e.messageId && e.clickClass === 'bot')) expect(kinds).toContain('bk');
         for (const r of recipients.values())
           expect(decodeRecipient(`${r.tn} ${r.r}`, encodeRecipient(r))).toEqual(r);
       }),
@@ -64,6 +67,18 @@ describe('record codec', () => {
       },
     };
     expect(decodeLoose('t abc', encodeLoose(loose))).toEqual(loose);
+    const bot = {
+      ev: { tn: 't', h: 'b', y: 'clicked' as const, t: 5, ch: 'sms' as const, c: 'c1', bt: 1 as const },
+    };
+    expect(decodeLoose('t b', encodeLoose(bot))).toEqual(bot);
+    // a record written before bot clicks existed decodes as before (no new positions)
+    expect(decodeMessage('t m', '[2,1,1000,0]').rec).toEqual({
+      tn: 't',
+      m: 'm',
+      b: 1,
+      ch: [1000, 'sms'],
+      nw: 1000,
+    });
     expect(decodeLoose('t late:x', encodeLoose({ late: { y: 'opened', until: 9 } }))).toEqual({
       late: { y: 'opened', until: 9 },
     });

@@ -51,6 +51,7 @@ function encodeEv(e: RecipientEv): J[] {
     e.v ?? null,
     e.co ?? null,
     e.sc ?? null,
+    e.bt ?? null,
   ]);
 }
 function decodeEv(a: J[]): RecipientEv {
@@ -60,6 +61,7 @@ function decodeEv(a: J[]): RecipientEv {
   if (arr(a[6])) e.v = a[6] as [number, string];
   if (arr(a[7])) e.co = a[7] as [number, string];
   if (typeof a[8] === 'number') e.sc = a[8];
+  if (a[9] === 1) e.bt = 1;
   return e;
 }
 
@@ -137,6 +139,7 @@ export function encodeMessage(m: StoredMessage): string {
       rel(r.ac, base),
       rel(r.av, base),
       m.anon ?? null,
+      r.bk?.map(([h, t]) => [h, t - base]) ?? null,
     ]),
   );
 }
@@ -206,6 +209,13 @@ export function decodeMessage(field: string, s: string): StoredMessage {
   );
   put('ac', abs(a[23]));
   put('av', abs(a[24]));
+  put(
+    'bk',
+    arr(a[26])?.map((x) => {
+      const y = x as J[];
+      return [str(y[0]), Number(y[1]) + base] as [string, number];
+    }),
+  );
   const anon = arr(a[25]) as [number, string][] | undefined;
   return anon ? { rec, anon } : { rec };
 }

@@ -56,14 +56,17 @@ interface Click {
   target: Target;
 }
 
-/** The recipient's clicks: own clicks of its messages, and recipient-level clicks placed already. */
+/**
+ * The recipient's clicks: own clicks of its messages, and recipient-level clicks placed already —
+ * people's clicks only (a bot click leads to no conversion).
+ */
 export function clicksOf(views: MessageView[], placed: Map<RecipientEv, Target>): Click[] {
   const out: Click[] = [];
   for (const v of views) {
     if (v.campaign === undefined) continue;
     for (const [, t] of v.rec.clk ?? []) out.push({ t, target: { c: v.campaign, m: v.rec.m } });
   }
-  for (const [e, target] of placed) if (e.y === 'clicked') out.push({ t: e.t, target });
+  for (const [e, target] of placed) if (e.y === 'clicked' && !e.bt) out.push({ t: e.t, target });
   return out;
 }
 

@@ -71,9 +71,11 @@ function conversion(au: Audience, channel: string, units: number, cur: string): 
 
 /** Folds a recipient-level event's audience figures into `au` (mutates). */
 export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefined): void {
-  if (e.y === 'clicked' || e.y === 'replied') au.le = Math.max(au.le ?? -1, e.t);
+  // A bot click (a preview or scanner) is nobody's engagement.
+  const click = e.y === 'clicked' && !e.bt;
+  if (click || e.y === 'replied') au.le = Math.max(au.le ?? -1, e.t);
   if (e.y === 'replied') au.lrp = Math.max(au.lrp ?? -1, e.t);
-  if (e.y === 'clicked' && target) au.lc = latest3(au.lc ?? [], [e.t, target.c, target.m ?? '']);
+  if (click && target) au.lc = latest3(au.lc ?? [], [e.t, target.c, target.m ?? '']);
   if (e.y === 'converted' && target) conversion(au, e.ch, e.v?.[0] ?? 0, e.v?.[1] ?? '');
 }
 

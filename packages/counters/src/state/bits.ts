@@ -45,6 +45,16 @@ export const ATTACHED_BITS: Readonly<Record<EventType, number>> = {
   opened: 0,
 };
 
+/** The bits an own event sets: its type's, none for a bot click (a preview or scanner). */
+export function ownBitsOf(type: EventType, bot: boolean | undefined): number {
+  return bot ? 0 : OWN_BITS[type];
+}
+
+/** The bits an attributed event sets: its type's, none for a bot click. */
+export function attachedBitsOf(type: EventType, bot: 1 | boolean | undefined): number {
+  return bot ? 0 : ATTACHED_BITS[type];
+}
+
 /** The bits that count: failed only while never delivered. */
 export function effectiveBits(bits: number): number {
   return bits & D ? bits & ~BIT.failed : bits;

@@ -1,11 +1,11 @@
 /**
  * A message's contribution to its campaign (docs/semantics.md §3, §5, §6): the counts its bits
  * make, each at its first-occurrence minute, per send tuple and error code, the sender scope of
- * alerts, per-event clicks, conversions and surveys (own and attached), cost, response time and
- * WhatsApp engagement.
+ * alerts, per-event clicks (people's and bots', per send tuple, and people's within 10 s of the
+ * delivery), conversions and surveys, cost, response time and WhatsApp engagement.
  */
 import { bucketOf } from '@tally/kpi';
-import { ATTACHED_BITS, BIT, effectiveBits, STATUS_NAMES, type StatusName } from './bits.ts';
+import { attachedBitsOf, BIT, effectiveBits, STATUS_NAMES, type StatusName } from './bits.ts';
 import { scopeId, type CountSink } from './contribution.ts';
 import { digest, type TenantWindows } from './event.ts';
 import { tupleKey, type MessageView } from './message.ts';
@@ -83,7 +83,7 @@ function times(v: MessageView, attached: RecipientEv[]): Times {
   for (const e of attached) {
     firstAttached = min2(firstAttached, e.t);
     if (e.y === 'replied') reply = min2(reply, e.t);
-    else if (e.y === 'clicked') click = min2(click, e.t);
+    else if (e.y === 'clicked' && !e.bt) click = min2(click, e.t);
     else if (e.y === 'converted') conv = min2(conv, e.t);
   }
   return {
@@ -116,12 +116,25 @@ function firstOccurrence(name: StatusName, v: MessageView, t: Times): number | u
 
 const SENDER_STATUSES: ReadonlySet<StatusName> = new Set(['sent', 'delivered', 'failed']);
 
-function countStatuses(out: CountSink, ctx: CountContext, v: MessageView, bits: number, t: Times): void {
+/** The message's send tuple id (its spelling registered with the campaign), if it has a send. */
+function tupleOf(out: CountSink, c: string, v: MessageView): string | undefined {
+  if (!v.rec.tp) return undefined;
+  const tuple = tupleKey(v.channel, v.rec.tp, v.sender);
+  const id = tupleIdOf(tuple);
+  out.tuple(c, id, tuple);
+  return id;
+}
+
+function countStatuses(
+  out: CountSink,
+  ctx: CountContext,
+  v: MessageView,
+  bits: number,
+  t: Times,
+  tupleId: string | undefined,
+): void {
   const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
   const s = v.sender === undefined ? undefined : scopeId({ kind: 's', tenant: v.rec.tn, id: v.sender });
-  const tuple = v.rec.tp ? tupleKey(v.channel, v.rec.tp) : undefined;
-  const tupleId = tuple === undefined ? undefined : tupleIdOf(tuple);
-  if (tuple !== undefined && tupleId !== undefined) out.tuple(c, tupleId, tuple);
   const ec = v.rec.ec?.[1] ?? 'none';
   for (const name of STATUS_NAMES) {
     if ((bits & BIT[name]) === 0) continue;
@@ -144,7 +157,10 @@ function countStatuses(out: CountSink, ctx: CountContext, v: MessageView, bits: 
   }
 }
 
-/** Per-event effects of a campaign: clicks, conversions (+ revenue), surveys, event costs. */
+/**
+ * Per-event effects of a campaign: clicks (people's, or bots' apart), conversions (+ revenue),
+ * surveys, event costs.
+ */
 export function countPerEvent(
   out: CountSink,
   ctx: CountContext,
@@ -155,11 +171,13 @@ export function countPerEvent(
     v?: [number, string] | undefined;
     sc?: number | undefined;
     co?: [number, string] | undefined;
+    bt?: 1 | undefined;
   },
 ): void {
   if (e.y === 'clicked') {
-    out.add(c, 'counts', 'clicks');
-    addMinute(out, ctx, c, 'w', e.t, 'clicks');
+    const field = e.bt ? 'botClicks' : 'clicks';
+    out.add(c, 'counts', field);
+    addMinute(out, ctx, c, 'w', e.t, field);
   }
   if (e.y === 'converted') {
     out.add(c, 'counts', 'conversions');
@@ -190,6 +208,42 @@ function moneyAt(
   }
 }
 
+/** How close to its message's delivery a person's click counts in `clicksWithin10s`. */
+export const NEAR_DELIVERY_MS = 10_000;
+
+/**
+ * The figures of the message's clicks that depend on the message: each click under the send
+ * tuple (`clicks` or `botClicks`), and a person's click at most 10 s from the delivery time in
+ * `clicksWithin10s` (campaign and tuple). Own clicks also count in the campaign's `clicks` /
+ * `botClicks` here; attached ones count there with their recipient (count-cluster.ts).
+ */
+function countClicks(
+  out: CountSink,
+  ctx: CountContext,
+  c: string,
+  v: MessageView,
+  attached: RecipientEv[],
+  tupleId: string | undefined,
+): void {
+  const one = (t: number, bot: boolean, own: boolean): void => {
+    const field = bot ? 'botClicks' : 'clicks';
+    if (own) countPerEvent(out, ctx, c, { y: 'clicked', t, bt: bot ? 1 : undefined });
+    const near = !bot && v.deliveredAt !== undefined && Math.abs(t - v.deliveredAt) <= NEAR_DELIVERY_MS;
+    if (near) {
+      out.add(c, 'counts', 'clicksWithin10s');
+      addMinute(out, ctx, c, 'w', t, 'clicksWithin10s');
+    }
+    if (tupleId === undefined) return;
+    for (const f of near ? [field, 'clicksWithin10s'] : [field]) {
+      out.add(c, 'bt', `${tupleId}${SEP}${f}`);
+      addMinute(out, ctx, c, 'wt', t, `${tupleId}${SEP}${f}`);
+    }
+  };
+  for (const [, t] of v.rec.clk ?? []) one(t, false, true);
+  for (const [, t] of v.rec.bk ?? []) one(t, true, true);
+  for (const e of attached) if (e.y === 'clicked') one(e.t, e.bt === 1, false);
+}
+
 function countTwoWay(out: CountSink, v: MessageView, bits: number, t: Times, attached: RecipientEv[]): void {
   const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
   const ref = v.deliveredAt ?? v.sendAt ?? v.firstStatusAt;
@@ -217,11 +271,12 @@ export function countMessage(
   if (v.campaign === undefined) return;
   const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign });
   let bits = v.rec.b | (v.rec.ab ?? 0);
-  for (const e of attached) bits |= ATTACHED_BITS[e.y];
+  for (const e of attached) bits |= attachedBitsOf(e.y, e.bt);
   bits = effectiveBits(bits);
   const t = times(v, attached);
-  countStatuses(out, ctx, v, bits, t);
-  for (const [, at] of v.rec.clk ?? []) countPerEvent(out, ctx, c, { y: 'clicked', t: at });
+  const tupleId = tupleOf(out, c, v);
+  countStatuses(out, ctx, v, bits, t, tupleId);
+  countClicks(out, ctx, c, v, attached, tupleId);
   for (const [, at, u, cur] of v.rec.cnv ?? [])
     countPerEvent(out, ctx, c, { y: 'converted', t: at, v: [u, cur] });
   for (const [, at, sc] of v.rec.srv ?? []) countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });

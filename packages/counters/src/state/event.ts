@@ -35,6 +35,8 @@ export interface Ev {
   cost?: Money | undefined;
   value?: Money | undefined;
   score?: number | undefined;
+  /** A `clicked` classified `bot` (a preview, scanner, HEAD or prefetch): counted apart. */
+  bot?: true | undefined;
 }
 
 export function digest(id: string): string {
@@ -64,6 +66,7 @@ export function toEv(e: CanonicalEvent, arrival: number): Ev {
     cost: money(e.cost),
     value: e.type === 'converted' ? money(e.value) : undefined,
     score: e.score,
+    bot: e.clickClass === 'bot' ? true : undefined,
   };
 }
 

@@ -5,7 +5,7 @@
  * one event in; `viewOf` derives what attribution and counting read.
  */
 import type { Channel, EventType } from '@tally/events';
-import { BIT, OWN_BITS, reachable } from './bits.ts';
+import { BIT, ownBitsOf, reachable } from './bits.ts';
 import { idhOf, type Ev } from './event.ts';
 
 /** (t, value) pairs: the earliest wins, ties by value. */
@@ -29,7 +29,7 @@ export interface MessageRec {
   to?: number;
   /** Earliest failed (t, errorCode or 'none'). */
   ec?: Stamped;
-  /** Earliest `sent` naming a sender. */
+  /** Earliest own event (of any type) naming a sender. */
   sn?: Stamped;
   /** Earliest `sent`: (t, "segment\0variant\0sender\0country"). */
   tp?: Stamped;
@@ -37,8 +37,10 @@ export interface MessageRec {
   cost?: [number, number, string];
   /** Newest own event time (retention). */
   nw: number;
-  /** Own clicks, replies (times), conversions, surveys, recipient-set events. */
+  /** Own clicks of people, replies (times), conversions, surveys, recipient-set events. */
   clk?: [string, number][];
+  /** Own bot clicks (previews, scanners, HEAD, prefetch): counted apart, no status bits. */
+  bk?: [string, number][];
   rpl?: number[];
   cnv?: [string, number, number, string][];
   srv?: [string, number, number][];
@@ -85,7 +87,7 @@ function lower(rec: MessageRec, k: TimeKey, t: number): boolean {
 export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
   // Written without closures: this runs once per applied event.
   let changed = false;
-  const bits = OWN_BITS[e.type];
+  const bits = ownBitsOf(e.type, e.bot);
   if ((rec.b | bits) !== rec.b) {
     rec.b |= bits;
     changed = true;
@@ -111,12 +113,14 @@ export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
     }
   }
   if (bits && lower(rec, 'tf', e.t)) changed = true;
+  // The sender: named by the earliest own event that names one, whatever its type (a receipt
+  // names it as well as the send does).
+  if (e.sender && earlier(rec.sn, e.t, e.sender)) {
+    rec.sn = [e.t, e.sender];
+    changed = true;
+  }
   if (e.type === 'sent') {
     if (lower(rec, 'ts', e.t)) changed = true;
-    if (e.sender && earlier(rec.sn, e.t, e.sender)) {
-      rec.sn = [e.t, e.sender];
-      changed = true;
-    }
     const tuple = `${e.segment ?? ''}${SEP}${e.variant ?? ''}${SEP}${e.sender ?? ''}${SEP}${e.country ?? ''}`;
     if (earlier(rec.tp, e.t, tuple)) {
       rec.tp = [e.t, tuple];
@@ -144,6 +148,11 @@ export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
 
 /** Per-event effects, a set by event digest. True when the event was new to it. */
 function mergeEffects(rec: MessageRec, e: Ev): boolean {
+  if (e.type === 'clicked' && e.bot) {
+    const next = addEffect(rec.bk, [idhOf(e), e.t]);
+    if (next) rec.bk = next;
+    return next !== undefined;
+  }
   if (e.type === 'clicked') {
     const next = addEffect(rec.clk, [idhOf(e), e.t]);
     if (next) rec.clk = next;
@@ -193,12 +202,14 @@ const DAY = 86_400_000;
 
 /**
  * The send tuple key "channel\0segment\0variant\0sender\0country\0hour\0dow", from the earliest
- * send (computed only where it is counted: building it is most of what a view would cost).
+ * send, with the message's sender (which a receipt may name when the send did not) in place of
+ * the send's (computed only where it is counted: building it is most of what a view would cost).
  */
-export function tupleKey(channel: Channel, tp: Stamped): string {
+export function tupleKey(channel: Channel, tp: Stamped, sender: string | undefined): string {
   const hour = Math.floor(tp[0] / HOUR) % 24;
   const dow = (Math.floor(tp[0] / DAY) + 4) % 7;
-  return [channel, tp[1], String(hour), String(dow)].join(SEP);
+  const [segment = '', variant = '', , country = ''] = tp[1].split(SEP);
+  return [channel, segment, variant, sender ?? '', country, String(hour), String(dow)].join(SEP);
 }
 
 export function viewOf(rec: MessageRec): MessageView {

@@ -22,6 +22,8 @@ export interface RecipientEv {
   v?: [number, string];
   co?: [number, string];
   sc?: number;
+  /** A bot click (preview, scanner, HEAD, prefetch): attributed like a click, counted apart. */
+  bt?: 1;
 }
 
 /** Memberships of retired events (campaign ids; `so` sender ids) that must not count again. */
@@ -86,6 +88,7 @@ export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
   if (e.value) x.v = [e.value.u, e.value.cur];
   if (e.cost) x.co = [e.cost.u, e.cost.cur];
   if (e.score !== undefined) x.sc = e.score;
+  if (e.bot) x.bt = 1;
   rec.ev.push(x);
   return true;
 }

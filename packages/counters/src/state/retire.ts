@@ -11,7 +11,7 @@
  *   `av`), its membership into `fz`, its audience figures into `au`.
  * - A recipient record with nothing live retires RECIPIENT_TTL after its newest event.
  */
-import { ATTACHED_BITS } from './bits.ts';
+import { attachedBitsOf } from './bits.ts';
 import type { Target } from './attribution.ts';
 import { foldEvent, foldMessage } from './audience.ts';
 import { attachments, type Cluster } from './count-cluster.ts';
@@ -50,9 +50,9 @@ function freezeEvent(
   if (!m) return;
   if (e.y === 'opted_out' && m.sender !== undefined) addFrozen(rec.fz, 'so', m.sender);
   const r = m.rec;
-  r.ab = (r.ab ?? 0) | ATTACHED_BITS[e.y];
+  r.ab = (r.ab ?? 0) | attachedBitsOf(e.y, e.bt);
   if (e.y === 'replied') r.ar = [...(r.ar ?? []), e.t].sort((a, b) => a - b);
-  if (e.y === 'clicked') r.ac = Math.min(r.ac ?? e.t, e.t);
+  if (e.y === 'clicked' && !e.bt) r.ac = Math.min(r.ac ?? e.t, e.t);
   if (e.y === 'converted') r.av = Math.min(r.av ?? e.t, e.t);
 }
 
@@ -87,7 +87,8 @@ export function retireCluster(
   const frozen: RecipientEv[] = [];
   for (const e of rec.ev) {
     const target = targets.get(e);
-    const keep = e.y === 'clicked' ? keepMessage : w.horizonMs;
+    // A person's click stays a conversion candidate for the click window; a bot click is none.
+    const keep = e.y === 'clicked' && !e.bt ? keepMessage : w.horizonMs;
     if (streamTime > e.t + keep || (target?.m !== undefined && dueMessages.has(target.m))) {
       freezeEvent(rec, e, target, views);
       frozen.push(e);

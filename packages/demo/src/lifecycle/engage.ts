@@ -2,9 +2,11 @@
  * What people do with a message once it arrived, the same on every channel: opt out (by chance,
  * or every n-th delivery of a spike), click the tracked link (minted before the send, followed
  * later), buy after the click (the sender posts `converted`), reply. How a reply or an opt-out
- * travels is the provider's: the lifecycle passes it in.
+ * travels is the provider's: the lifecycle passes it in. Before any person, machines fetch the
+ * link of an SMS or WhatsApp message seconds after its delivery: an iMessage-like or WhatsApp-like
+ * link preview, now and then a URL scanner (a HEAD, then a GET) — ingest counts those apart.
  */
-import type { Expected } from '../actions.ts';
+import type { Expected, FollowAgent } from '../actions.ts';
 import type { Rng } from '../rng.ts';
 import { apiEvent, post, type Message, type SendContext } from './context.ts';
 
@@ -53,7 +55,59 @@ function mint(ctx: SendContext, m: Message, followed: boolean): string | undefin
   return ref;
 }
 
-function clickAndBuy(ctx: SendContext, m: Message, ref: string, after: number): void {
+/** Share of delivered messages with a link that a machine fetches first, per channel. */
+const PREVIEWS: Partial<Record<Message['channel'], [FollowAgent[], number][]>> = {
+  sms: [
+    [['imessage'], 0.2],
+    [['scanner_head', 'scanner'], 0.04],
+  ],
+  whatsapp: [
+    [['whatsapp'], 0.3],
+    [['scanner_head', 'scanner'], 0.02],
+  ],
+};
+
+interface Preview {
+  agent: FollowAgent;
+  at: number;
+}
+
+/**
+ * The machines that fetch m's link, each 0.7–3.5 s after the one before, from the delivery on
+ * (their own random stream: they add no draw to the rest of the timeline).
+ */
+function previewsOf(ctx: SendContext, m: Message, deliveredAt: number): Preview[] {
+  if (!m.plan.linkUrl) return [];
+  const rng = ctx.rng.fork(`preview:${m.messageId}`);
+  const agents = (PREVIEWS[m.channel] ?? []).flatMap(([a, p]) => (rng.chance(p) ? a : []));
+  let at = deliveredAt;
+  return agents.map((agent) => ({ agent, at: (at += rng.between(700, 3500)) }));
+}
+
+/** Schedules the machines' follows; the last follow of the link (by time) lets the runner drop its code. */
+function schedulePreviews(
+  ctx: SendContext,
+  m: Message,
+  ref: string,
+  previews: Preview[],
+  lastAt: number,
+): void {
+  for (const { agent, at } of previews) {
+    const clicked: Expected = {
+      type: 'clicked',
+      at,
+      channel: m.channel,
+      campaignId: m.plan.id,
+      recipient: m.person.address,
+      messageId: m.messageId,
+      clickClass: 'bot',
+    };
+    ctx.schedule({ kind: 'follow', at, ref, agent, keep: at < lastAt, expect: [clicked] });
+  }
+}
+
+/** The person's click (and maybe purchase); returns the click's time. */
+function clickAndBuy(ctx: SendContext, m: Message, ref: string, after: number, previews: Preview[]): number {
   const { rng } = ctx;
   const clickAt = after + rng.between(4000, 45_000);
   const clicked: Expected = {
@@ -64,13 +118,15 @@ function clickAndBuy(ctx: SendContext, m: Message, ref: string, after: number): 
     recipient: m.person.address,
     messageId: m.messageId,
   };
-  ctx.schedule({ kind: 'follow', at: clickAt, ref, expect: [clicked] });
-  if (!rng.chance(Math.min(1, m.plan.behaviour.convert * m.variant.lift))) return;
+  const keep = previews.some((p) => p.at >= clickAt);
+  ctx.schedule({ kind: 'follow', at: clickAt, ref, ...(keep ? { keep } : {}), expect: [clicked] });
+  if (!rng.chance(Math.min(1, m.plan.behaviour.convert * m.variant.lift))) return clickAt;
   const at = clickAt + rng.between(10_000, 90_000);
   // Most conversions name only the buyer (attributed by the click); some name the message.
   const explicit = rng.chance(0.3) ? { campaignId: m.plan.id, messageId: m.messageId } : {};
   const id = `conv-${rng.hex(16)}`;
   post(ctx, at, [apiEvent(m, 'converted', at, { ...explicit, value: money(rng, m) }, id)]);
+  return clickAt;
 }
 
 function optsOut(ctx: SendContext, m: Message): { spike: boolean } | undefined {
@@ -98,9 +154,16 @@ export function engage(
   const canClick = deliveredAt !== undefined && (b.open === 0 || seenAt !== undefined);
   const clicks = canClick && rng.chance(Math.min(1, b.click * e * m.variant.lift));
   const opt = deliveredAt === undefined || !io.optOut ? undefined : optsOut(ctx, m);
-  const ref = mint(ctx, m, clicks && !opt);
+  const previews = deliveredAt === undefined ? [] : previewsOf(ctx, m, deliveredAt);
+  const ref = mint(ctx, m, (clicks && !opt) || previews.length > 0);
   if (deliveredAt === undefined) return;
+  // machines fetch the link as the message arrives, whatever its person does next
+  const previewsDone = (personAt = -Infinity) => {
+    if (ref === undefined || previews.length === 0) return;
+    schedulePreviews(ctx, m, ref, previews, Math.max(personAt, ...previews.map((p) => p.at)));
+  };
   if (opt && io.optOut) {
+    previewsDone();
     const at = deliveredAt + (opt.spike ? rng.between(3000, 12_000) : rng.between(5000, 60_000));
     io.optOut(at);
     const back = io.optIn && !opt.spike && rng.chance(0.25) ? at + rng.between(60_000, 300_000) : Infinity;
@@ -109,7 +172,7 @@ export function engage(
     return;
   }
   const after = seenAt ?? deliveredAt;
-  if (ref !== undefined && clicks) clickAndBuy(ctx, m, ref, after);
+  previewsDone(ref !== undefined && clicks ? clickAndBuy(ctx, m, ref, after, previews) : undefined);
   if (io.reply && rng.chance(Math.min(1, b.reply * e)))
     io.reply(after + rng.between(8000, 120_000), rng.pick(REPLIES));
 }

@@ -57,6 +57,8 @@ export const COUNT_LABEL: Record<string, string> = {
   opened: 'Opened',
   clicked: 'Clicked',
   clicks: 'Clicks',
+  botClicks: 'Preview/scanner fetches',
+  clicksWithin10s: 'Clicks within 10 s of delivery',
   replied: 'Replied',
   converted: 'Converted',
   conversions: 'Conversions',

@@ -1,7 +1,8 @@
 /**
  * The answers of query-api the dashboard reads (docs/api.md; the zod schemas in
  * services/query-api/src are the owners — the browser tests compare what is shown with these
- * answers, so a drift shows up there). Rates are null when their denominator is empty.
+ * answers, so a drift shows up there). Rates are null when their denominator is empty, or when
+ * the channel cannot report them (then `notReported` names them with the reason).
  */
 import type { COUNT_NAMES, FREQUENCY_BUCKETS, RULE_TYPES, SCOPE_KINDS, WINDOWS } from '@tally/kpi';
 
@@ -24,6 +25,8 @@ export const RATE_NAMES = [
 ] as const;
 export type RateName = (typeof RATE_NAMES)[number];
 export type Rates = Record<RateName, number | null>;
+/** Rate → why the channel cannot report it (@tally/kpi applicability.ts). */
+export type NotReported = Partial<Record<RateName, string>>;
 export type PerCurrency = Record<string, number>;
 export type PerCurrencyNullable = Record<string, number | null>;
 
@@ -40,6 +43,7 @@ export interface CampaignKpis {
   window: string;
   counts: Counts;
   rates: Rates;
+  notReported: NotReported;
   money: Money;
   responseTime: { count: number; medianMs: number | null; p90Ms: number | null } | null;
   engagementDuration: { count: number; meanMs: number | null } | null;
@@ -66,7 +70,7 @@ export interface KpiAnswer extends Omit<CampaignKpis, 'money' | 'satisfaction' |
 export interface Breakdown {
   campaignId: string;
   by: string;
-  groups: { value: string; counts: Counts; rates: Rates }[];
+  groups: { value: string; counts: Counts; rates: Rates; notReported: NotReported }[];
   asOf: string;
 }
 
@@ -95,12 +99,14 @@ export interface BenchmarkAnswer {
   campaignId: string;
   channel: string | null;
   previous: { campaignId: string; firstEventAt: string | null }[];
+  notReported: NotReported;
   kpis: Record<string, BenchmarkFigure>;
   earlyRead: {
     at: '15m' | '1h' | '24h';
     complete: boolean;
     counts: Counts;
     rates: Rates;
+    notReported: NotReported;
     benchmark: Record<string, BenchmarkFigure>;
   }[];
   asOf: string;
@@ -157,6 +163,8 @@ export interface SendTimeAnswer {
   channel: string | null;
   cells: SendTimeCell[];
   best: SendTimeCell[];
+  /** The metric, when some campaigns' sends could not report it (left out of the cells). */
+  notReported: NotReported;
   asOf: string;
 }
 

@@ -9,7 +9,15 @@ import { CHANNEL_LABEL, CHANNELS } from '../api/enums.ts';
 import type { PageContext } from '../context.ts';
 import { href, replaceQuery } from '../router.ts';
 import { field, h, lines, patch, select } from '../ui/dom.ts';
-import { fmtCount, fmtPerCurrency, fmtRate, fmtRoi, fmtTime, NOT_REPORTED } from '../ui/format.ts';
+import {
+  fmtBotClicks,
+  fmtCount,
+  fmtPerCurrency,
+  fmtRate,
+  fmtRoi,
+  fmtTime,
+  NOT_REPORTED,
+} from '../ui/format.ts';
 import { sparkline, sparkRange } from '../ui/sparkline.ts';
 import { empty, errorState } from '../ui/states.ts';
 import { createTable, type Column, type Sort } from '../ui/table.ts';
@@ -37,11 +45,33 @@ function readState(q: URLSearchParams): State {
   };
 }
 
-function rateCell(r: number | null, count: number) {
+function rateCell(r: number | null, count: number, why?: string) {
   return h(
     'span',
-    { class: r === null ? 'muted' : '', title: r === null ? 'denominator is 0' : `${count} · ${r}` },
+    { class: r === null ? 'muted' : '', title: r === null ? (why ?? 'denominator is 0') : `${count} · ${r}` },
     fmtRate(r),
+  );
+}
+
+/** The CTR with the preview/scanner fetches it leaves out, as a muted second line. */
+function ctrCell(c: CampaignKpis) {
+  const bots = c.counts.botClicks;
+  const ctr = rateCell(c.rates.ctr, c.counts.clicked);
+  if (bots === 0) return ctr;
+  return h(
+    'span',
+    {},
+    ctr,
+    h(
+      'span',
+      {
+        class: 'muted cell-sub',
+        'data-testid': 'bot-clicks',
+        'data-value': String(bots),
+        title: fmtBotClicks(bots),
+      },
+      `+${fmtCount(bots)} bot`,
+    ),
   );
 }
 
@@ -78,7 +108,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     label,
     numeric: true,
     value: (c) => c.rates[key],
-    render: (c) => rateCell(c.rates[key], count(c)),
+    render: (c) => rateCell(c.rates[key], count(c), c.notReported[key]),
   });
   const columns: Column<CampaignKpis>[] = [
     {
@@ -112,7 +142,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     },
     rate('deliveryRate', 'Delivery', (c) => c.counts.delivered),
     rate('openRate', 'Open', (c) => c.counts.opened),
-    rate('ctr', 'CTR', (c) => c.counts.clicked),
+    { ...rate('ctr', 'CTR', (c) => c.counts.clicked), render: ctrCell },
     rate('conversionRate', 'Conversion', (c) => c.counts.converted),
     rate('optOutRate', 'Opt-out', (c) => c.counts.optOuts),
     {

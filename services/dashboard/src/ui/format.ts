@@ -46,11 +46,18 @@ export function fmtPerCurrency(
   return entries.map(([cur, v]) => fmtMoney(v, cur)).join(' · ');
 }
 
+/** ROI per currency; a currency's ROI is null only where it had no cost (SPEC §5). */
 export function fmtRoi(values: Record<string, number | null> | null | undefined): string {
   if (!values) return NOT_REPORTED;
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return 'no cost';
-  return entries.map(([cur, v]) => `${cur} ${fmtRate(v)}`).join(' · ');
+  return entries.map(([cur, v]) => `${cur} ${v === null ? 'no cost' : fmtRate(v)}`).join(' · ');
+}
+
+/** The bot fetches beside a CTR: "37 preview/scanner fetches not counted" (empty when none). */
+export function fmtBotClicks(n: number): string {
+  if (n === 0) return '';
+  return `${fmtCount(n)} preview/scanner ${n === 1 ? 'fetch' : 'fetches'} not counted`;
 }
 
 export function fmtMs(ms: number | null | undefined): string {

@@ -1,8 +1,12 @@
 /**
- * POST /v1/links (tenant API key) mints a tracked short link; GET /c/:code redirects (302) to its
- * target and publishes a `clicked` event with the link's campaign and message. An unknown code is
- * a 404 — never a redirect, so the endpoint cannot be used as an open redirector: an HTML page for
- * people, SPEC §6's JSON error for a client whose Accept asks for JSON and not HTML.
+ * POST /v1/links (tenant API key) mints a tracked short link; GET /c/:code (and HEAD) redirects
+ * (302) to its target and publishes a `clicked` event with the link's campaign and message and
+ * the request's class: `human`, or `bot` for a link preview, crawler or scanner, a HEAD, a
+ * prefetch or a request without a user agent (links/classify.ts). A bot still gets its redirect
+ * (the preview must work); its reason is counted in `ingest_link_requests_total` and logged at
+ * debug, never put in the event. An unknown code is a 404 — never a redirect, so the endpoint
+ * cannot be used as an open redirector: an HTML page for people, SPEC §6's JSON error for a
+ * client whose Accept asks for JSON and not HTML.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -10,6 +14,7 @@ import { z } from 'zod';
 import { channelSchema, idSchema, LIMITS, storableText, type CanonicalEvent } from '@tally/events';
 import { AppError, bearerAuth, tenantOf } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
+import { classifyClick } from '../links/classify.ts';
 import { clickEventId, CODE_PATTERN, newLinkCode } from '../links/codes.ts';
 import { locationOf, targetUrlSchema } from '../links/target.ts';
 import { errorSchema } from '../webhooks/schemas.ts';
@@ -67,7 +72,7 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
     '/c/:code',
     {
       schema: {
-        summary: 'Follow a tracked link (302) and record the click',
+        summary: 'Follow a tracked link (302) and record the click, a person’s or a bot’s',
         params: z.object({ code: z.string().max(100) }),
         response: { 404: z.union([z.string().describe('HTML page'), errorSchema]) },
       },
@@ -83,6 +88,13 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
         return reply.status(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
       }
       const now = deps.now();
+      const verdict = classifyClick(request);
+      deps.metrics.linkRequests.inc({
+        class: verdict.clickClass,
+        reason: verdict.clickClass === 'bot' ? verdict.reason : '',
+      });
+      if (verdict.clickClass === 'bot')
+        request.log.debug({ code, reason: verdict.reason }, 'link_bot_request');
       const event: CanonicalEvent = {
         eventId: clickEventId(code, now),
         tenantId: link.tenantId,
@@ -91,6 +103,7 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
         channel: link.channel,
         campaignId: link.campaignId,
         url: target,
+        clickClass: verdict.clickClass,
         ...(link.messageId ? { messageId: link.messageId } : {}),
         ...(link.recipientId ? { recipientId: link.recipientId } : {}),
       };

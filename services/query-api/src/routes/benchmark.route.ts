@@ -12,7 +12,7 @@ import { AppError, tenantOf } from '@tally/http';
 import { campaignBenchmark } from '../benchmark.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
-import { countsSchema, errorSchema, ratesSchema } from '../schemas.ts';
+import { countsSchema, errorSchema, notReportedSchema, ratesSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 
 const benchmarkSchema = z.object({
@@ -42,6 +42,7 @@ export function benchmarkRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
             campaignId: z.string(),
             channel: z.string().nullable(),
             previous: z.array(z.object({ campaignId: z.string(), firstEventAt: z.string().nullable() })),
+            notReported: notReportedSchema,
             kpis: perRate,
             earlyRead: z.array(
               z.object({
@@ -49,6 +50,7 @@ export function benchmarkRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
                 complete: z.boolean().describe('false while that much time has not yet passed'),
                 counts: countsSchema,
                 rates: ratesSchema,
+                notReported: notReportedSchema,
                 benchmark: perRate.describe('against previous campaigns whose point has passed'),
               }),
             ),

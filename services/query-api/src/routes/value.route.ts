@@ -4,7 +4,8 @@
  * conversion and per converted message; and from per-recipient records (conversions and their
  * revenue, kept while the recipient is active within the aggregator's RECIPIENT_TTL_SECONDS),
  * revenue per converting recipient and the repeat-conversion rate (converting recipients with two
- * or more conversions). Recipient figures are as of the aggregator's last snapshot.
+ * or more conversions). Recipient figures are as of the aggregator's last snapshot. Every
+ * currency with a cost or a revenue is a key of every revenue map (0 where none: SPEC §5).
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +13,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listCampaigns, moneyByKind } from '@tally/counters';
 import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
-import { ratio } from '@tally/kpi';
+import { moneyCurrencies, ratio, type MoneyByCurrency } from '@tally/kpi';
 import { recipientValue } from '../audience-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
@@ -24,6 +25,11 @@ const perCurrency = z.record(z.string(), z.number().nullable());
 
 function per(revenue: Record<string, number>, n: number): Record<string, number | null> {
   return Object.fromEntries(Object.entries(revenue).map(([cur, v]) => [cur, ratio(v, n)]));
+}
+
+/** `amounts` with a key for every currency of `currencies` (0 where it has none). */
+function over(currencies: string[], amounts: MoneyByCurrency): MoneyByCurrency {
+  return Object.fromEntries(currencies.map((c) => [c, amounts[c] ?? 0]));
 }
 
 export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
@@ -73,8 +79,11 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         conversions += s.counts.conversions;
         converted += s.counts.converted;
       }
-      const revenue = moneyByKind(units, 'revenue');
       const rv = await recipientValue(deps.heavy.pool, tenant.id, channel ? [channel] : CHANNELS);
+      const cost = moneyByKind(units, 'cost');
+      const currencies = moneyCurrencies(cost, moneyByKind(units, 'revenue'), rv.revenue);
+      const revenue = over(currencies, moneyByKind(units, 'revenue'));
+      const recipientRevenue = over(currencies, rv.revenue);
       const reached = rv.reached;
       return {
         channel,
@@ -87,8 +96,8 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         revenuePerConversion: per(revenue, conversions),
         convertingRecipients: rv.converting,
         repeatConverters: rv.repeat,
-        convertingRecipientRevenue: rv.revenue,
-        revenuePerConvertingRecipient: per(rv.revenue, rv.converting),
+        convertingRecipientRevenue: recipientRevenue,
+        revenuePerConvertingRecipient: per(recipientRevenue, rv.converting),
         repeatConversionRate: ratio(rv.repeat, rv.converting),
         asOf: new Date().toISOString(),
       };

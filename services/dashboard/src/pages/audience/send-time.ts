@@ -156,7 +156,17 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
     load: (signal) =>
       ctx.api.get('/v1/send-time', { metric: s.metric, channel: s.channel || undefined }, signal),
     onData: (a) => {
-      patch(status);
+      const why = a.notReported[a.metric as keyof typeof a.notReported];
+      patch(
+        status,
+        why
+          ? h(
+              'p',
+              { class: 'muted', 'data-testid': 'send-time-not-reported' },
+              `Left out: campaigns that cannot report this rate (${why}).`,
+            )
+          : null,
+      );
       chart.set(heatOption(a));
       patch(
         best,

@@ -1,13 +1,13 @@
 /** Breakdowns by segment, variant, sender, country, hour, day and error code: sortable, with bars. */
 import { BREAKDOWN_DIMENSIONS, DIMENSION_LABEL, type Dimension } from '../../api/enums.ts';
-import type { Breakdown, Counts, RateName, Rates } from '../../api/types.ts';
+import type { Breakdown, Counts, NotReported, RateName, Rates } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { h, patch, segmented } from '../../ui/dom.ts';
 import { DAY_NAMES, fmtCount, fmtRate } from '../../ui/format.ts';
 import { empty, errorState } from '../../ui/states.ts';
 import { createTable, type Column } from '../../ui/table.ts';
 
-type Group = { value: string; counts: Counts; rates: Rates };
+type Group = { value: string; counts: Counts; rates: Rates; notReported: NotReported };
 
 export function groupLabel(by: string, value: string): string {
   if (by === 'day_of_week') return DAY_NAMES[Number(value)] ?? value;
@@ -29,7 +29,12 @@ const rate = (k: RateName, label: string): Column<Group> => ({
   numeric: true,
   bar: true,
   value: (g) => g.rates[k],
-  render: (g) => h('span', { class: g.rates[k] === null ? 'muted' : '' }, fmtRate(g.rates[k])),
+  render: (g) =>
+    h(
+      'span',
+      { class: g.rates[k] === null ? 'muted' : '', title: g.notReported[k] ?? '' },
+      fmtRate(g.rates[k]),
+    ),
 });
 
 export function breakdownSection(
@@ -47,6 +52,7 @@ export function breakdownSection(
     count('failed', 'Failed'),
     rate('openRate', 'Open'),
     rate('ctr', 'CTR'),
+    count('botClicks', 'Bot fetches'),
     rate('conversionRate', 'Conversion'),
     rate('optOutRate', 'Opt-out'),
     rate('replyRate', 'Reply'),

@@ -1,7 +1,16 @@
 /** The campaign's headline tiles, money per currency and the two-way / app figures (from /kpis). */
 import type { KpiAnswer, RateName, CountName } from '../../api/types.ts';
 import { h, type Child } from '../../ui/dom.ts';
-import { fmtCount, fmtMean, fmtMoney, fmtMs, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
+import {
+  fmtBotClicks,
+  fmtCount,
+  fmtMean,
+  fmtMoney,
+  fmtMs,
+  fmtRate,
+  NOT_REPORTED,
+  raw,
+} from '../../ui/format.ts';
 
 interface TileSpec {
   id: string;
@@ -45,7 +54,7 @@ function tile(
   main: Child,
   mainRaw: unknown,
   sub: Child,
-  note?: string | null,
+  note?: HTMLElement | string | null,
 ) {
   return h(
     'div',
@@ -57,9 +66,31 @@ function tile(
   );
 }
 
-function smsOpensNote(k: KpiAnswer, spec: TileSpec): string | null {
-  if (spec.count !== 'opened' || k.channel !== 'sms' || k.counts.opened > 0) return null;
-  return 'SMS opens count only where the provider reports reads';
+/** Why a rate is not reported (the API says), or what a CTR leaves out: bot fetches, fast clicks. */
+function tileNote(k: KpiAnswer, spec: TileSpec): HTMLElement | string | null {
+  const why = spec.rate ? k.notReported[spec.rate] : undefined;
+  if (why) return why;
+  if (spec.id !== 'clicked') return null;
+  const bots = k.counts.botClicks;
+  const fast = k.counts.clicksWithin10s;
+  if (bots === 0 && fast === 0) return null;
+  return h(
+    'span',
+    {},
+    h('span', { 'data-testid': 'bot-clicks', 'data-value': raw(bots) }, fmtBotClicks(bots)),
+    bots > 0 && fast > 0 ? ' · ' : '',
+    fast > 0
+      ? h(
+          'span',
+          {
+            'data-testid': 'clicks-within-10s',
+            'data-value': raw(fast),
+            title: 'counted as people’s clicks; many of them may mean an unknown link scanner',
+          },
+          `${fmtCount(fast)} within 10 s of delivery`,
+        )
+      : '',
+  );
 }
 
 export function headlineTiles(k: KpiAnswer): HTMLElement {
@@ -84,7 +115,7 @@ export function headlineTiles(k: KpiAnswer): HTMLElement {
         fmtRate(r),
         r,
         [countEl, ` ${t.hint ?? ''}`, extra],
-        smsOpensNote(k, t) ?? (r === null ? 'nothing to divide by yet' : null),
+        tileNote(k, t) ?? (r === null ? 'nothing to divide by yet' : null),
       );
     }),
   );
@@ -134,13 +165,12 @@ export function moneyTable(k: KpiAnswer): HTMLElement {
             h('th', { scope: 'row' }, cur),
             cell(m.cost[cur] ?? 0, cur, 'cost'),
             cell(m.revenue[cur] ?? 0, cur, 'revenue'),
-            cur in m.cost
-              ? cell(m.costPerConversion[cur], cur, 'cpc')
-              : h('td', { class: 'num muted', 'data-testid': 'cpc', 'data-value': 'null' }, 'no cost'),
+            cell(m.costPerConversion[cur], cur, 'cpc'),
             h(
               'td',
               { class: 'num', 'data-testid': 'roi', 'data-value': raw(m.roi[cur] ?? null) },
-              cur in m.cost ? fmtRate(m.roi[cur] ?? null) : 'no cost',
+              // every currency is a key of all four maps; ROI is null only where the cost was 0
+              m.roi[cur] === null ? 'no cost' : fmtRate(m.roi[cur] ?? null),
             ),
           ),
         ),

@@ -42,6 +42,8 @@ describe('infobip reports', () => {
       campaignId: 'ch',
       segment: 's1',
       channel: 'sms',
+      // the report names the number the message was sent from: the message's sender (SPEC §4.6)
+      sender: 'Acme',
     });
     expect(skipped).toEqual([
       { provider: 'infobip', status: 'PENDING_ENROUTE', reason: 'intermediate' },
