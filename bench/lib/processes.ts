@@ -97,7 +97,7 @@ function vmHwmBytes(pid: number | undefined): number | undefined {
   }
 }
 
-/** Starts `node --import tsx <script>` with env, waits until GET /readyz answers 200. */
+/** Starts `node <script>` (a compiled service, dist/main.js) with env, waits until GET /readyz answers 200. */
 export async function startProcess(
   script: string,
   env: Record<string, string>,
@@ -106,7 +106,7 @@ export async function startProcess(
   /** Extra node flags, e.g. --cpu-prof; BENCH_NODE_ARGS sets them for every service of a run. */
   nodeArgs: string[] = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
 ): Promise<Running> {
-  const args = [...nodeArgs, '--import', 'tsx', script];
+  const args = [...nodeArgs, script];
   const [cmd, argv] = cpu ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
   const child = spawn(cmd, argv, {
     cwd: ROOT,

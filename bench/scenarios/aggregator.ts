@@ -38,7 +38,7 @@ import {
 import type { Figure } from '../lib/report.ts';
 import { benchKafka, consumeAndDiscard, deleteTopics, fillTopic, type Filled } from '../lib/topic.ts';
 
-const AGGREGATOR = 'services/aggregator/src/main.ts';
+const AGGREGATOR = 'services/aggregator/dist/main.js';
 
 const PARTITIONS = Array.from({ length: TOPICS.events.partitions }, (_, i) => i);
 

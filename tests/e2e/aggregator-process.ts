@@ -1,6 +1,7 @@
 /**
- * Runs the aggregator as a real child process (`node --import tsx services/aggregator/src/main.ts`)
- * on a test's isolated resources, so tests can kill -9 it, stop it, or run two of them.
+ * Runs the aggregator as a real child process (`node services/aggregator/dist/main.js`, the
+ * compiled service as it ships) on a test's isolated resources, so tests can kill -9 it, stop it,
+ * or run two of them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ export interface AggregatorProcess {
 }
 
 export function spawnAggregator(iso: Isolation, env: Record<string, string> = {}): AggregatorProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/aggregator/src/main.ts'], {
+  const child = spawn(process.execPath, ['services/aggregator/dist/main.js'], {
     cwd: ROOT,
     env: {
       ...process.env,
