@@ -17,11 +17,17 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface AggregatorProcess {
   child: ChildProcess;
+  /** What it wrote to stdout (its JSON log lines), when spawned with `capture`. */
+  output(): string;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function spawnAggregator(iso: Isolation, env: Record<string, string> = {}): AggregatorProcess {
+export function spawnAggregator(
+  iso: Isolation,
+  env: Record<string, string> = {},
+  opts: { capture?: boolean } = {},
+): AggregatorProcess {
   const child = spawn(process.execPath, ['services/aggregator/dist/main.js'], {
     cwd: ROOT,
     env: {
@@ -33,11 +39,14 @@ export function spawnAggregator(iso: Isolation, env: Record<string, string> = {}
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'],
   });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
+    output: () => out,
     async kill9() {
       child.kill('SIGKILL');
       await exited;
