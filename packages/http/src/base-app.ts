@@ -112,6 +112,8 @@ export async function createBaseApp(opts: BaseAppOptions) {
     clientErrorHandler,
     forceCloseConnections: true,
     return503OnClosing: true,
+    // one line per request, at a level by outcome, instead of two at info (observability.ts)
+    disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
