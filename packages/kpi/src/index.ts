@@ -1,5 +1,6 @@
 export * from './counts.ts';
 export * from './rates.ts';
+export * from './rate-names.ts';
 export * from './wilson.ts';
 export * from './alert-rules.ts';
 export * from './alert-eval.ts';
