@@ -8,10 +8,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
@@ -75,6 +79,21 @@ describe('the Dockerfile', () => {
 });
 
 describe('docker-compose.yml', () => {
+  it('is valid to the Compose specification JSON schema (the copy dclint publishes), by ajv', () => {
+    const dclint = dirname(createRequire(import.meta.url).resolve('dclint/package.json'));
+    const schema = JSON.parse(readFileSync(`${dclint}/schemas/compose.schema.json`, 'utf8')) as {
+      title: string;
+    };
+    expect(schema.title).toBe('Compose Specification');
+    // the schema names draft-07 by an https URL ajv does not register; it is draft-07 (ajv's own)
+    const check = new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(schema);
+    const valid = check(parseYaml(compose, { merge: true }));
+    expect(check.errors ?? [], JSON.stringify(check.errors)).toEqual([]);
+    expect(valid).toBe(true);
+    // and the schema is not vacuous: a misspelt key is refused
+    expect(check({ services: { x: { image: 'a', comand: ['b'] } } })).toBe(false);
+  });
+
   it('is valid to the Compose specification schema and passes dclint, warnings included', () => {
     const run = () =>
       execFileSync(
