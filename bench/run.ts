@@ -17,6 +17,7 @@ import { ingestTwilio } from './scenarios/ingest-twilio.ts';
 import { queryApi } from './scenarios/query-api.ts';
 import { peakRss, ROOT } from './lib/processes.ts';
 import { table, writeReports, type Figure } from './lib/report.ts';
+import { assertBuildCurrent } from '../scripts/build-stamp.ts';
 
 type Scenario = (mode: 'quick' | 'full', notes: string[]) => Promise<Figure[]>;
 const SCENARIOS: Record<string, Scenario> = {
@@ -38,6 +39,13 @@ if (unknown.length > 0) {
   process.stderr.write(
     `[bench] unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}\n`,
   );
+  process.exit(2);
+}
+// The benchmark measures the compiled services (node dist/main.js), as they ship.
+try {
+  assertBuildCurrent();
+} catch (err) {
+  process.stderr.write(`[bench] ${(err as Error).message}\n`);
   process.exit(2);
 }
 const figures: Figure[] = [];

@@ -48,14 +48,7 @@ export interface DemoLoadOptions {
 }
 
 export function runDemoLoad(o: DemoLoadOptions): Promise<RunStats> {
-  const args = [
-    '--import',
-    'tsx',
-    `${ROOT}packages/demo/src/main.ts`,
-    '--json',
-    '--seed',
-    `bench-${secret()}`,
-  ];
+  const args = [`${ROOT}packages/demo/dist/main.js`, '--json', '--seed', `bench-${secret()}`];
   const [cmd, argv] = o.cpu
     ? ['taskset', ['-c', o.cpu, process.execPath, ...args]]
     : [process.execPath, args];

@@ -97,7 +97,11 @@ function vmHwmBytes(pid: number | undefined): number | undefined {
   }
 }
 
-/** Starts `node --import tsx <script>` with env, waits until GET /readyz answers 200. */
+/**
+ * Starts `node <script>` with env — a compiled service (`services/<name>/dist/main.js`, as it
+ * ships), or a TypeScript harness of the benchmark's own (`bench/lib/bare-server.ts`, run through
+ * tsx) — and waits until GET /readyz answers 200.
+ */
 export async function startProcess(
   script: string,
   env: Record<string, string>,
@@ -106,7 +110,7 @@ export async function startProcess(
   /** Extra node flags, e.g. --cpu-prof; BENCH_NODE_ARGS sets them for every service of a run. */
   nodeArgs: string[] = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
 ): Promise<Running> {
-  const args = [...nodeArgs, '--import', 'tsx', script];
+  const args = [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script];
   const [cmd, argv] = cpu ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
   const child = spawn(cmd, argv, {
     cwd: ROOT,

@@ -4,6 +4,8 @@
  *  - baseline: a bare kafkajs consume-and-discard loop over the topic (in the bench process);
  *  - the aggregator as its own process, from ready to every offset applied (settled Redis state);
  *  - memory: MEMORY USAGE of every key the run keeps, per tracked message and per recipient;
+ *  - Postgres: how much the database grew over the 1-process run (its snapshots, the last one at
+ *    its graceful stop), per million events;
  *  - recovery: the prefix is wiped and rebuilt from the shutdown snapshot (ensureState);
  *  - scale-out: two aggregator processes (own group, prefix and database) over the same topic;
  *  - restart: SIGKILL (then SIGTERM) a third of the way in, successor started at once: the time
@@ -38,7 +40,7 @@ import {
 import type { Figure } from '../lib/report.ts';
 import { benchKafka, consumeAndDiscard, deleteTopics, fillTopic, type Filled } from '../lib/topic.ts';
 
-const AGGREGATOR = 'services/aggregator/src/main.ts';
+const AGGREGATOR = 'services/aggregator/dist/main.js';
 
 const PARTITIONS = Array.from({ length: TOPICS.events.partitions }, (_, i) => i);
 
@@ -276,6 +278,14 @@ function restartFigures(kind: string, r: Restart, rate: number): Figure[] {
   ];
 }
 
+/** The run's database on disk (tables, indexes, TOAST; its own database: nothing else in it). */
+async function databaseBytes(pool: ReturnType<typeof createPool>): Promise<number> {
+  const { rows } = await pool.query<{ bytes: string }>(
+    'SELECT pg_database_size(current_database()) AS bytes',
+  );
+  return Number(rows[0]?.bytes ?? 0);
+}
+
 /** Records held in the partitions' hashes (recipients, messages, loose events, tombstones). */
 async function recordCount(redis: RedisClient, keys: RedisKeys, topic: string): Promise<number> {
   let n = 0;
@@ -343,7 +353,9 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
     const base = await consumeAndDiscard(kafka, topics.events, `${env.AGGREGATOR_GROUP_ID}-raw`, n);
     await admin.connect();
     const caughtUp = caughtUpWith(admin, topics.events);
+    const pgBefore = await databaseBytes(pool);
     const one = await aggregate(env, redis, n, 1, caughtUp);
+    const pgGrowth = (await databaseBytes(pool)) - pgBefore;
     const bytes = await redisBytes(redis, keys);
     const held = await recordCount(redis, keys, topics.events);
     await deleteAll(redis, keys);
@@ -421,6 +433,13 @@ export async function aggregator(mode: 'quick' | 'full', notes: string[]): Promi
         unit: 'ms',
       },
       ...memoryFigures(filled, bytes),
+      {
+        scenario: `Postgres (the 1-process run's snapshots, every ${snapshotEvery / 1000} s, and the last at its stop)`,
+        metric: 'database growth per million events',
+        value: (pgGrowth / 2 ** 20) * (1_000_000 / n),
+        unit: 'MiB',
+        note: `pg_database_size after − before, scaled from ${n.toLocaleString('en-US')} events; before any VACUUM`,
+      },
       {
         scenario: `recovery (${rebuild.keys.toLocaleString('en-US')} scope keys, ${rebuild.records.toLocaleString('en-US')} records from the snapshot)`,
         metric: 'rebuild time per million events',

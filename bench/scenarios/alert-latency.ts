@@ -48,8 +48,8 @@ export type MakeDriver = (env: BenchEnv, apiKey: string) => Promise<SpikeDriver>
 /** Real events through real ingest and aggregator processes (see the module doc). */
 export const pipelineDriver: MakeDriver = async (env, apiKey) => {
   const [aggregator, ingest] = await startAll([
-    { script: 'services/aggregator/src/main.ts', env },
-    { script: 'services/ingest/src/main.ts', env },
+    { script: 'services/aggregator/dist/main.js', env },
+    { script: 'services/ingest/dist/main.js', env },
   ]);
   if (!aggregator || !ingest) throw new Error('pipeline processes did not start');
   const redis = benchRedis(env);

@@ -23,9 +23,9 @@ async function freshnessAt(rate: number, durationS: number, goal: boolean): Prom
   const key = await benchTenant(env);
   const everyMs = (100 / rate) * 1000;
   const [aggregator, ingest, api] = (await startAll([
-    { script: 'services/aggregator/src/main.ts', env: { ...env, SNAPSHOT_INTERVAL_MS: '5000' } },
-    { script: 'services/ingest/src/main.ts', env },
-    { script: 'services/query-api/src/main.ts', env },
+    { script: 'services/aggregator/dist/main.js', env: { ...env, SNAPSHOT_INTERVAL_MS: '5000' } },
+    { script: 'services/ingest/dist/main.js', env },
+    { script: 'services/query-api/dist/main.js', env },
   ])) as [Running, Running, Running];
   const auth = { authorization: `Bearer ${key}` };
   const acked: { count: number; at: number }[] = [];

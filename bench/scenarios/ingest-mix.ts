@@ -17,7 +17,7 @@ export async function ingestMix(mode: 'quick' | 'full'): Promise<Figure[]> {
   const credentials = await seedCredentials(env, 'bench');
   const rate = mode === 'quick' ? 500 : 1500;
   const durationS = mode === 'quick' ? 5 : 30;
-  const [ingest] = (await startAll([{ script: 'services/ingest/src/main.ts', env, cpu: '0' }])) as [Running];
+  const [ingest] = (await startAll([{ script: 'services/ingest/dist/main.js', env, cpu: '0' }])) as [Running];
   try {
     const load = (seconds: number) =>
       runDemoLoad({

@@ -29,7 +29,7 @@ export async function ingestTwilio(mode: 'quick' | 'full'): Promise<Figure[]> {
   await twilioCredentials(env);
   const durationS = mode === 'quick' ? 3 : 20;
   const [ingest, bare] = (await startAll([
-    { script: 'services/ingest/src/main.ts', env, cpu: '0' },
+    { script: 'services/ingest/dist/main.js', env, cpu: '0' },
     { script: 'bench/lib/bare-server.ts', env: {}, cpu: '0' },
   ])) as [Running, Running];
   try {

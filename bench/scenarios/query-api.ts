@@ -11,9 +11,9 @@ import { benchTenant } from '../lib/tenant.ts';
 /** Fills the campaign through the real pipeline (ingest → Kafka → aggregator), then stops both. */
 async function prefill(env: BenchEnv, key: string, messages: number): Promise<void> {
   const [aggregator, ingest, api] = (await startAll([
-    { script: 'services/aggregator/src/main.ts', env },
-    { script: 'services/ingest/src/main.ts', env },
-    { script: 'services/query-api/src/main.ts', env },
+    { script: 'services/aggregator/dist/main.js', env },
+    { script: 'services/ingest/dist/main.js', env },
+    { script: 'services/query-api/dist/main.js', env },
   ])) as [Running, Running, Running];
   const auth = { authorization: `Bearer ${key}` };
   try {
@@ -67,7 +67,7 @@ export async function queryApi(mode: 'quick' | 'full'): Promise<Figure[]> {
   await prefill(env, key, messages);
   const durationS = mode === 'quick' ? 3 : 15;
   const [api, bare] = (await startAll([
-    { script: 'services/query-api/src/main.ts', env, cpu: '0' },
+    { script: 'services/query-api/dist/main.js', env, cpu: '0' },
     { script: 'bench/lib/bare-server.ts', env: {}, cpu: '0' },
   ])) as [Running, Running];
   const figures: Figure[] = [];

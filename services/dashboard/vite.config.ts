@@ -6,6 +6,8 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   base: '/',
+  // bundle the workspace packages' TypeScript sources (their default export is the compiled dist/)
+  resolve: { conditions: ['@tally/source', 'module', 'browser', 'development|production'] },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 900 },
   server: {
     port: 5173,

@@ -1,6 +1,7 @@
 /**
- * Runs the aggregator as a real child process (`node --import tsx services/aggregator/src/main.ts`)
- * on a test's isolated resources, so tests can kill -9 it, stop it, or run two of them.
+ * Runs the aggregator as a real child process (`node services/aggregator/dist/main.js`, the
+ * compiled service as it ships) on a test's isolated resources, so tests can kill -9 it, stop it,
+ * or run two of them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +17,18 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface AggregatorProcess {
   child: ChildProcess;
+  /** What it wrote to stdout (its JSON log lines), when spawned with `capture`. */
+  output(): string;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function spawnAggregator(iso: Isolation, env: Record<string, string> = {}): AggregatorProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/aggregator/src/main.ts'], {
+export function spawnAggregator(
+  iso: Isolation,
+  env: Record<string, string> = {},
+  opts: { capture?: boolean } = {},
+): AggregatorProcess {
+  const child = spawn(process.execPath, ['services/aggregator/dist/main.js'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -32,11 +39,14 @@ export function spawnAggregator(iso: Isolation, env: Record<string, string> = {}
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', 'inherit'],
   });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
+    output: () => out,
     async kill9() {
       child.kill('SIGKILL');
       await exited;

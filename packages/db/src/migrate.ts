@@ -6,11 +6,19 @@
  * DSL to learn, and the runner is short enough to read in one sitting.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../infra/migrations/', import.meta.url));
+/**
+ * The migrations ship inside the compiled package (`pnpm build` copies infra/migrations into
+ * dist/migrations, so an image needs no repository layout); run from source, the repository's.
+ */
+const SHIPPED_MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+export const MIGRATIONS_DIR = existsSync(SHIPPED_MIGRATIONS)
+  ? SHIPPED_MIGRATIONS
+  : fileURLToPath(new URL('../../../infra/migrations/', import.meta.url));
 const LOCK_ID = 0x7a11_0001;
 
 export interface Migration {

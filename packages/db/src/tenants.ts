@@ -39,28 +39,52 @@ export const API_KEYS_CHANNEL = 'tally_api_keys';
 
 /** Stores a key for the tenant; pass `key` to install a known one (the demo seed), else one is made. */
 export async function addApiKey(
-  pool: pg.Pool,
+  db: Pick<pg.Pool, 'query'> | pg.PoolClient,
   tenantId: string,
   opts: { key?: string; label?: string } = {},
-) {
+): Promise<string> {
+  return (await insertApiKey(db, tenantId, opts)).key;
+}
+
+/** addApiKey, with the new row's id (undefined when that key was stored already). */
+export async function insertApiKey(
+  db: Pick<pg.Pool, 'query'> | pg.PoolClient,
+  tenantId: string,
+  opts: { key?: string; label?: string } = {},
+): Promise<{ key: string; id: string | undefined }> {
   const key = opts.key ?? newApiKey();
-  await pool.query(
+  const { rows } = await db.query<{ id: string }>(
     `WITH added AS (
        INSERT INTO api_keys(tenant_id, key_hash, key_prefix, label) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash)
-     SELECT pg_notify('${API_KEYS_CHANNEL}', key_hash) FROM added`,
+       ON CONFLICT (key_hash) DO NOTHING RETURNING id, key_hash)
+     SELECT id::text, pg_notify('${API_KEYS_CHANNEL}', key_hash) FROM added`,
     [tenantId, hashApiKey(key), key.slice(0, 8), opts.label ?? null],
   );
-  return key;
+  return { key, id: rows[0]?.id };
 }
 
 export async function tenantForKeyHash(pool: pg.Pool, keyHash: string): Promise<Tenant | undefined> {
-  const { rows } = await pool.query<Tenant>(
-    `SELECT t.id, t.name FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-      WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+  return (await keyForHash(pool, keyHash))?.tenant;
+}
+
+/** The live key's tenant, and when the key stops working (null: no end set). */
+export async function keyForHash(
+  pool: pg.Pool,
+  keyHash: string,
+): Promise<{ tenant: Tenant; revokesAt: number | null } | undefined> {
+  const { rows } = await pool.query<{ id: string; name: string; revokes_ms: string | null }>(
+    `SELECT t.id, t.name, (extract(epoch FROM k.revoked_at) * 1000)::bigint::text AS revokes_ms
+       FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+      WHERE k.key_hash = $1 AND (k.revoked_at IS NULL OR k.revoked_at > now())`,
     [keyHash],
   );
-  return rows[0];
+  const r = rows[0];
+  return (
+    r && {
+      tenant: { id: r.id, name: r.name },
+      revokesAt: r.revokes_ms === null ? null : Number(r.revokes_ms),
+    }
+  );
 }
 
 export function tenantForApiKey(pool: pg.Pool, key: string): Promise<Tenant | undefined> {

@@ -54,7 +54,7 @@ const FLAGS = {
   tenant: 'TENANT',
 } as const;
 
-export const USAGE = `usage: node --import tsx packages/demo/src/main.ts [--scenario ${SCENARIO_NAMES.join('|')}]
+export const USAGE = `usage: node packages/demo/dist/main.js [--scenario ${SCENARIO_NAMES.join('|')}]
   [--rate events/s] [--duration s] [--seed s] [--spike-every s] [--concurrency n] [--json]
   [--ingest url] [--query url] [--tenant id]
 env: API_KEY, PUBLIC_BASE_URL and the seeded credentials DEMO_TWILIO_AUTH_TOKEN,

@@ -1,5 +1,5 @@
 /**
- * The demo traffic and load generator: `node --import tsx packages/demo/src/main.ts` (./tally up
+ * The demo traffic and load generator: `node packages/demo/dist/main.js` after `pnpm build` (./tally up
  * runs it against the demo tenant). Validates its config, unrolls the scenario in real time
  * through ingest's front door, prints a KPI line every 5 s (or one JSON summary with --json), and
  * stops cleanly on SIGINT/SIGTERM or after --duration.

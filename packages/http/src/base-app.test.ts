@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tally/logging';
 import { AppError } from './errors.ts';
@@ -61,6 +62,13 @@ describe('createBaseApp', () => {
     ready = true;
     await app.inject({ url: '/ok' });
     const metrics = (await app.inject({ url: '/metrics' })).body;
+    console.log(
+      metrics
+        .split('\n')
+        .filter((l) => l.startsWith('http_'))
+        .slice(0, 6)
+        .join('\n'),
+    );
     expect(metrics).toMatch(
       /http_requests_total\{method="GET",route="\/ok",status="200",service="test-http"\} [1-9]/,
     );
@@ -90,5 +98,60 @@ describe('createBaseApp', () => {
     expect(await ipOf(0)).toBe('10.0.0.2');
     expect(await ipOf(1)).toBe('203.0.113.5');
     expect(await ipOf(2)).toBe('198.51.100.9');
+  });
+});
+
+describe('request logs', () => {
+  const lines: Record<string, unknown>[] = [];
+  let app: Awaited<ReturnType<typeof createBaseApp>>;
+
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        cb();
+      },
+    });
+    app = await createBaseApp({
+      logger: createLogger({ service: 'test-logs', level: 'info', destination }),
+      registry: createRegistry('test-logs'),
+      checks: {},
+      title: 'test',
+    });
+    app.get('/ok', () => ({ ok: true }));
+    app.get('/broken', () => {
+      throw new Error('boom');
+    });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('are one line per refusal or error, none for a success at info, with the route and status', async () => {
+    lines.length = 0;
+    expect((await app.inject({ url: '/ok?msisdn=447700900001' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/nowhere?x=1' })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/broken' })).statusCode).toBe(500);
+    const completed = lines.filter((l) => l.msg === 'request_completed');
+    expect(completed.map((l) => [l.level, l.status, l.route, (l.req as { url: string }).url])).toEqual([
+      ['info', 404, 'unmatched', '/nowhere'],
+      ['warn', 500, '/broken', '/broken'],
+    ]);
+    expect(lines.some((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toBe(false);
+    expect(lines.find((l) => l.msg === 'unhandled_error')).toBeDefined();
+    expect(JSON.stringify(lines)).not.toContain('447700900001');
+  });
+
+  it('keep the counts and latencies per route in /metrics', async () => {
+    await app.inject({ url: '/ok' });
+    const lines = (await app.inject({ url: '/metrics' })).body.split('\n');
+    const value = (name: string, ...labels: string[]) =>
+      Number(
+        lines
+          .find((l) => l.startsWith(`${name}{`) && labels.every((x) => l.includes(x)))
+          ?.split(' ')
+          .pop(),
+      );
+    expect(value('http_requests_total', 'route="/ok"', 'status="200"')).toBeGreaterThan(0);
+    expect(value('http_request_duration_seconds_count', 'route="/ok"')).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,10 @@
 /**
  * /healthz (the process is alive), /readyz (every dependency answers) and /metrics (Prometheus),
- * plus request counters and latency histograms for every route.
+ * plus request counters and latency histograms for every route — the per-request record an
+ * operator can afford. One log line per request (`request_completed`, with method, route, status
+ * and time) is at debug for a 1xx-3xx answer, info for a refusal (4xx) and warn for an error
+ * (5xx), so refusals and errors always reach the log and a busy service's successes do not:
+ * two info lines per request were 20,000 lines a second at 10,000 requests a second.
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -33,8 +37,15 @@ export function installObservability(
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    const status = reply.statusCode;
+    requests.inc({ method: request.method, route, status: String(status) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
+    // a disabled level is pino's no-op
+    request.log[level](
+      { req: request, route, status, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request_completed',
+    );
     done();
   });
 

@@ -11,17 +11,7 @@
  * rolling window or a segment with no open too, where 0 % is then a fact.
  */
 
-export const RATE_NAMES = [
-  'deliveryRate',
-  'openRate',
-  'ctr',
-  'clickToOpenRate',
-  'conversionRate',
-  'optOutRate',
-  'replyRate',
-  'uninstallRate',
-] as const;
-export type RateName = (typeof RATE_NAMES)[number];
+import type { RateName } from './rate-names.ts';
 
 /** Rate → why it is not reported. */
 export type NotReported = Partial<Record<RateName, string>>;

@@ -1,6 +1,7 @@
 export * from './counts.ts';
 export * from './rates.ts';
 export * from './applicability.ts';
+export * from './rate-names.ts';
 export * from './wilson.ts';
 export * from './alert-rules.ts';
 export * from './alert-eval.ts';

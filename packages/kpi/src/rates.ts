@@ -2,7 +2,8 @@
  * The rates of SPEC §5: pure arithmetic over counts. A rate whose denominator is 0 is `null`,
  * never 0 and never NaN; so is a rate the channel cannot report (applicability.ts).
  */
-import { notReported, type RateName, type Reporting } from './applicability.ts';
+import { notReported, type Reporting } from './applicability.ts';
+import type { RateName } from './rate-names.ts';
 import type { Counts, MoneyByCurrency } from './counts.ts';
 
 export function ratio(numerator: number, denominator: number): number | null {

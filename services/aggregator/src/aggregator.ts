@@ -28,7 +28,9 @@ import {
 import { applyIsolated } from './apply-isolated.ts';
 import { decodeMessage } from './decode.ts';
 import type { AggregatorDeps } from './deps.ts';
+import { registerRebuildHorizon } from './rebuild-horizon.ts';
 import { ensureState } from './recovery.ts';
+import { retentionProblem, RetentionTooShortError } from './retention.ts';
 import { createSnapshotter } from './snapshotter.ts';
 import { createTenantWindows } from './tenant-windows.ts';
 
@@ -54,6 +56,14 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
   const windows = createTenantWindows(deps.pool, cfg.TENANT_SETTINGS_TTL_MS);
   const producer = createRecordProducer(deps.kafka, deps.logger);
   const admin = createTopicAdmin(deps.kafka);
+  registerRebuildHorizon({
+    pool: deps.pool,
+    admin,
+    topic,
+    statePrefix: deps.keys.prefix,
+    registry: deps.registry,
+    logger: log,
+  });
   const appliers = new Map<number, PartitionApplier>();
   let consumer: BatchConsumer | undefined;
   let timers: NodeJS.Timeout[] = [];
@@ -183,6 +193,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     if (r.offset >= low) return { seekTo: String(r.offset) };
     if (first !== low) return { seekTo: String(low) };
     log.warn({ partition: batch.partition, from: r.offset, to: first }, 'offset_gap_accepted');
+    deps.metrics.gapRecords.inc(Math.max(0, (first ?? r.offset) - r.offset));
     return 'gap';
   }
 
@@ -193,6 +204,19 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
       source: { topic: batch.topic, partition: batch.partition, offset },
       failedAt: new Date(),
     });
+  }
+
+  /** Refuses a topic whose retention cannot carry a rebuild from the last snapshot (retention.ts). */
+  async function checkRetention(): Promise<void> {
+    const retention = await admin.retention(topic);
+    const problem = retentionProblem(retention, {
+      topic,
+      snapshotIntervalMs: cfg.SNAPSHOT_INTERVAL_MS,
+      marginMs: cfg.RETENTION_MARGIN_MS,
+    });
+    if (problem) throw new RetentionTooShortError(problem);
+    if (retention.retentionBytes !== null)
+      log.warn({ topic, retentionBytes: retention.retentionBytes }, 'events_retention_bytes_set');
   }
 
   /** Rebuilds a lost state (or waits for another instance to), then rewinds what this one holds. */
@@ -299,6 +323,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         { name: topic, partitions: TOPICS.events.partitions },
         { name: deps.topics.eventsDeadLetter, partitions: TOPICS.eventsDeadLetter.partitions },
       ]);
+      await checkRetention();
       await ensureState(deps, topic, TOPICS.events.partitions);
       knownEpoch = await readEpoch(deps.redis, deps.keys);
       await producer.connect();

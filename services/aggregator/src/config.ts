@@ -22,6 +22,12 @@ export const aggregatorConfigSchema = z
     AGGREGATOR_GROUP_ID: z.string().min(1).default('tally-aggregator'),
     SNAPSHOT_INTERVAL_MS: positiveInt.default(5000),
     /**
+     * The events topic must keep records at least SNAPSHOT_INTERVAL_MS + this long, or the
+     * aggregator refuses to start (retention.ts): the margin covers snapshots that fail or lag
+     * (Postgres down, a slow aggregator) and the time to notice and act.
+     */
+    RETENTION_MARGIN_MS: positiveInt.default(3_600_000),
+    /**
      * How long per-recipient state (reaches, messages per day, clicks, replies, conversions,
      * subscription) is kept after its last write: ≥ the longest audience period (90 days) + 2.
      */

@@ -19,6 +19,7 @@ export interface AggregatorMetrics {
   snapshots: Counter<'result'>;
   retired: Counter;
   longestCut: Gauge;
+  gapRecords: Counter;
 }
 
 export interface AggregatorDeps {
@@ -79,6 +80,11 @@ export function createDeps(config: AggregatorConfig, logger: Logger): Aggregator
       retired: new Counter({
         name: 'aggregator_retired_records_total',
         help: 'Messages, events and markers retired (stream time past every window plus the horizon)',
+        registers: [registry],
+      }),
+      gapRecords: new Counter({
+        name: 'aggregator_offset_gap_records_total',
+        help: 'Records skipped because Kafka no longer held them when they were due (retention shorter than the lag)',
         registers: [registry],
       }),
       snapshots: new Counter({

@@ -9,6 +9,7 @@ import { createLogger } from '@tally/logging';
 import { createAggregator } from './aggregator.ts';
 import { buildApp } from './app.ts';
 import { aggregatorConfigSchema } from './config.ts';
+import { RetentionTooShortError } from './retention.ts';
 import { closeDeps, createDeps } from './deps.ts';
 
 const config = loadConfig(aggregatorConfigSchema, process.env);
@@ -43,7 +44,9 @@ logger.info({ config: redactConfig(config) }, 'aggregator_starting');
 try {
   await aggregator.start();
 } catch (err) {
-  logger.fatal({ err }, 'aggregator_start_failed');
+  if (err instanceof RetentionTooShortError)
+    logger.fatal({ reason: err.message }, 'events_retention_too_short');
+  else logger.fatal({ err }, 'aggregator_start_failed');
   await stop('start_failed');
   process.exit(1);
 }

@@ -3,7 +3,12 @@
  *
  *   migrate                                   apply pending Postgres migrations
  *   tenant create <id> [--name N] [--key K]   create a tenant and print a new API key (shown once)
+ *   tenant list                               tenants with their number of live keys
  *   key create <tenant>                       add another API key to a tenant
+ *   key list <tenant>                         its keys: id, prefix, label, created, state
+ *   key revoke <tenant> <id>… | --all         revoke now (every ingest/query-api replica at once)
+ *   key rotate <tenant> [<id>…] [--grace 24h] a new key; the old ones (default: all live) revoked
+ *                                             after the grace period (0 = at once)
  *   credentials set <tenant> <provider> --field value … [--grace 24h]
  *                                             set a tenant's provider webhook credentials (sealed
  *                                             with CREDENTIALS_KEY); the replaced ones stay valid
@@ -11,13 +16,16 @@
  *                                             Setting the values already stored changes nothing.
  *
  * Reads DATABASE_URL. --key installs a known key (the demo seed); otherwise a random one is made.
+ * Changes to tenants, keys and credentials are audited in Postgres (admin_audit) under --actor,
+ * else TALLY_ACTOR, else user@host; never the key itself.
  */
 import { parseArgs } from 'node:util';
 import { isUnchanged } from './credentials-diff.ts';
 import { parseFieldArgs } from './field-args.ts';
+import { actorOf, keyList, keyRevoke, keyRotate, tenantList } from './keys.ts';
 import { z } from 'zod';
 import { loadConfig, postgresEnv } from '@tally/config';
-import { addApiKey, createPool, createTenant, findTenant, migrate, type Pool } from '@tally/db';
+import { audit, createPool, createTenant, findTenant, insertApiKey, migrate, type Pool } from '@tally/db';
 import {
   isProviderName,
   loadCredentials,
@@ -30,7 +38,12 @@ import {
 const USAGE = `usage:
   pnpm tally migrate
   pnpm tally tenant create <id> [--name <name>] [--key <api key>] [--if-missing]
+  pnpm tally tenant list
   pnpm tally key create <tenant>
+  pnpm tally key list <tenant>
+  pnpm tally key revoke <tenant> <key id>... | --all
+  pnpm tally key rotate <tenant> [<key id>...] [--grace 24h]
+  (every change is audited under --actor <who>, else TALLY_ACTOR, else user@host)
   pnpm tally credentials set <tenant> <provider> --<field> <value> ... [--grace 24h]
     twilio:   --auth-token
     whatsapp: --app-secret --verify-token
@@ -50,7 +63,7 @@ async function setProviderCredentials(
     return 2;
   }
   const { CREDENTIALS_KEY } = loadConfig(z.object({ CREDENTIALS_KEY: z.string() }), process.env);
-  const { grace, ...rest } = options;
+  const { grace, actor, ...rest } = options;
   const graceMs = parseDuration(grace ?? '24h');
   const fields = Object.fromEntries(Object.entries(rest).map(([k, v]) => [camel(k), v]));
   await migrate(pool);
@@ -61,6 +74,13 @@ async function setProviderCredentials(
     return 0;
   }
   const saved = await setCredentials(pool, key, tenant, provider, fields, graceMs);
+  await audit(pool, {
+    actor: actorOf(actor),
+    action: 'credentials.set',
+    tenantId: tenant,
+    keyId: null,
+    detail: { provider, fields: Object.keys(saved), graceMs },
+  });
   // Secrets are never echoed: only which fields are set.
   console.log(
     `${provider} credentials set for ${tenant}: ${Object.keys(saved).join(', ')} (previous valid ${graceMs / 1000}s)`,
@@ -73,9 +93,17 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, key: { type: 'string' }, 'if-missing': { type: 'boolean' } },
+    options: {
+      name: { type: 'string' },
+      key: { type: 'string' },
+      'if-missing': { type: 'boolean' },
+      actor: { type: 'string' },
+      all: { type: 'boolean' },
+      grace: { type: 'string' },
+    },
   });
-  const [cmd, sub, arg] = positionals;
+  const [cmd, sub, arg, ...rest] = positionals;
+  const actor = actorOf(values.actor);
   const config = loadConfig(z.object(postgresEnv), process.env);
   const pool = createPool({ connectionString: config.DATABASE_URL, max: 1, applicationName: 'tally-cli' });
   try {
@@ -93,24 +121,57 @@ async function main(argv: string[]): Promise<number> {
         }
       } else {
         await createTenant(pool, arg, values.name ?? arg);
+        await audit(pool, { actor, action: 'tenant.create', tenantId: arg, keyId: null, detail: {} });
       }
-      const key = await addApiKey(pool, arg, { ...(values.key ? { key: values.key } : {}), label: 'cli' });
-      console.log(`tenant ${arg}\napi key ${key}`);
+      const added = await insertApiKey(pool, arg, {
+        ...(values.key ? { key: values.key } : {}),
+        label: 'cli',
+      });
+      if (added.id) await auditKeyCreated(pool, actor, arg, added);
+      console.log(`tenant ${arg}\napi key ${added.key}`);
       return 0;
     }
+    if (cmd === 'tenant' || cmd === 'key') await migrate(pool);
+    if (cmd === 'tenant' && sub === 'list') return await tenantList(pool);
     if (cmd === 'key' && sub === 'create' && arg) {
       if (!(await findTenant(pool, arg))) {
         console.error(`no tenant ${arg}`);
         return 1;
       }
-      console.log(`api key ${await addApiKey(pool, arg, { label: 'cli' })}`);
+      const added = await insertApiKey(pool, arg, { label: 'cli' });
+      await auditKeyCreated(pool, actor, arg, added);
+      console.log(`api key ${added.key}`);
       return 0;
     }
+    if (cmd === 'key' && sub === 'list' && arg) return await keyList(pool, arg);
+    if (cmd === 'key' && sub === 'revoke' && arg)
+      return await keyRevoke(pool, arg, rest, { actor, all: values.all });
+    if (cmd === 'key' && sub === 'rotate' && arg)
+      return await keyRotate(pool, arg, rest, {
+        actor,
+        all: values.all,
+        graceMs: parseDuration(values.grace ?? '24h'),
+      });
     console.error(USAGE);
     return 2;
   } finally {
     await pool.end();
   }
+}
+
+function auditKeyCreated(
+  pool: Pool,
+  actor: string,
+  tenant: string,
+  added: { key: string; id?: string | undefined },
+) {
+  return audit(pool, {
+    actor,
+    action: 'key.create',
+    tenantId: tenant,
+    keyId: added.id ?? null,
+    detail: { prefix: added.key.slice(0, 8) },
+  });
 }
 
 /** `credentials set` takes provider-specific --field options. */

@@ -106,7 +106,13 @@ function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 
       }),
     },
     pool,
-    apiKeys: createApiKeyResolver(pool),
+    // LISTENs for new and revoked keys, so a revocation is honoured at once (api-key-cache.ts)
+    apiKeys: createApiKeyResolver(pool, {
+      listen: {
+        connectionString: config.DATABASE_URL,
+        onError: (err) => logger.warn({ err: err.message }, 'api_key_listener_lost'),
+      },
+    }),
     kafka,
     producer: createEventProducer({
       kafka,
@@ -145,5 +151,6 @@ export async function connectKafka(deps: IngestDeps, signal?: AbortSignal): Prom
 
 export async function closeDeps(deps: IngestDeps): Promise<void> {
   await deps.producer.disconnect().catch(() => undefined);
+  await deps.apiKeys.close();
   await deps.pool.end();
 }

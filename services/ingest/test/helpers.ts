@@ -9,7 +9,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { loadConfig } from '@tally/config';
 import { createTenant } from '@tally/db';
 import type { CanonicalEvent } from '@tally/events';
-import { createLogger } from '@tally/logging';
+import { createLogger, type CreateLoggerOptions } from '@tally/logging';
 import { guardEventTimes, isolate, type EventTimeRules, type Isolation } from '@tally/testing';
 import {
   buildApp,
@@ -21,6 +21,8 @@ import {
   setCredentials,
   type IngestDeps,
 } from '../src/index.ts';
+
+type DestinationStream = NonNullable<CreateLoggerOptions['destination']>;
 
 /** Provider requests as they arrive on the wire, kept in the repository (the tests need nothing outside it). */
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -63,10 +65,13 @@ export const FIXTURE_CREDENTIALS = {
 export async function startIngest(
   iso: Isolation,
   env: Record<string, string> = {},
-  opts: EventTimeRules = {},
+  opts: EventTimeRules & { logTo?: DestinationStream } = {},
 ) {
   const config = loadConfig(ingestConfigSchema, { ...iso.env, ...env });
-  const deps = createDeps(config, createLogger({ service: 'test', level: 'silent' }));
+  const logger = opts.logTo
+    ? createLogger({ service: 'test', level: 'debug', destination: opts.logTo })
+    : createLogger({ service: 'test', level: 'silent' });
+  const deps = createDeps(config, logger);
   deps.publisher = guardEventTimes(deps.publisher, opts);
   await connectKafka(deps);
   const app = await buildApp(deps);
@@ -84,7 +89,7 @@ export interface IngestHarness {
 export async function startIngestHarness(
   label: string,
   env: Record<string, string> = {},
-  opts: EventTimeRules = {},
+  opts: EventTimeRules & { logTo?: DestinationStream } = {},
 ): Promise<IngestHarness> {
   const iso = await isolate(label);
   const { deps, app } = await startIngest(iso, env, opts);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { eventually, type Isolation } from '@tally/testing';
 import { closeDeps, connectKafka, parseCredentialsKey, setCredentials } from '../src/index.ts';
 import { twilioSignature } from '../src/providers/twilio/signature.ts';
@@ -364,3 +365,38 @@ async function startIngestWithoutKafka(iso: Isolation) {
   void connectKafka(deps, AbortSignal.timeout(500));
   return { deps, app: await buildApp(deps) };
 }
+
+describe('what webhooks log', () => {
+  const lines: Record<string, unknown>[] = [];
+  let h: IngestHarness | undefined;
+  beforeAll(async () => {
+    const logTo = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const l of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(l) as Record<string, unknown>);
+        cb();
+      },
+    });
+    h = await startIngestHarness('whlog', {}, { logTo });
+    await addTenantWithCredentials(h.deps, 'acme');
+  });
+  afterAll(() => stopIngestHarness(h ?? {}));
+
+  it('gives an unknown status by its shape, never its value (a number put in MessageStatus)', async () => {
+    const app = h?.app;
+    if (!app) throw new Error('no harness');
+    const res = await app.inject(twilioForm('acme', TOKEN, status('SMprobe', 'whatsapp:+15558001112')));
+    expect(res.statusCode).toBe(200);
+    const warned = lines.find((l) => l.msg === 'webhook_unknown_status');
+    expect(warned).toMatchObject({
+      level: 'warn',
+      provider: 'twilio',
+      status: { shape: 'aaaaaaaa:+99999999999', length: 21 },
+    });
+    const all = JSON.stringify(lines);
+    expect(all).not.toContain('15558001112');
+    // nor the numbers of the form (From, To): request lines carry method, route, status and time
+    expect(all).not.toContain('15005550006');
+    expect(all).not.toContain('15005550009');
+  });
+});

@@ -6,20 +6,10 @@
  * added meanwhile never shift a page.
  */
 import { z } from 'zod';
-import { COUNT_NAMES, type Counts, type CountName, type Rates } from '@tally/kpi';
+import { COUNT_NAMES, RATE_NAMES, type Counts, type CountName, type Rates } from '@tally/kpi';
 import { badParam } from './bad-param.ts';
 
-export const RATE_KEYS = [
-  'deliveryRate',
-  'openRate',
-  'ctr',
-  'clickToOpenRate',
-  'conversionRate',
-  'optOutRate',
-  'replyRate',
-  'uninstallRate',
-] as const;
-export const SORT_KEYS = [...RATE_KEYS, ...COUNT_NAMES, 'firstEventAt', 'campaignId'] as const;
+export const SORT_KEYS = [...RATE_NAMES, ...COUNT_NAMES, 'firstEventAt', 'campaignId'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export const SORTS = SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
 
@@ -35,7 +25,7 @@ type Value = number | string | null;
 function valueOf(row: Row, key: SortKey): Value {
   if (key === 'campaignId') return row.campaignId;
   if (key === 'firstEventAt') return row.firstEventAt;
-  if ((RATE_KEYS as readonly string[]).includes(key)) return row.rates[key as keyof Rates];
+  if ((RATE_NAMES as readonly string[]).includes(key)) return row.rates[key as keyof Rates];
   return row.counts[key as CountName];
 }
 

@@ -22,7 +22,7 @@ describe('queryApiConfigSchema: the limits of issue 12', () => {
       HEAVY_READ_QUEUE: 16,
       HEAVY_READ_WAIT_MS: 2000,
       HEAVY_STATEMENT_TIMEOUT_MS: 5000,
-      API_KEY_CACHE_MS: 30_000,
+      API_KEY_CACHE_MS: 10_000,
       API_KEY_NEGATIVE_CACHE_MS: 5000,
       AUTH_FAILURES_PER_MINUTE: 30,
       ALERT_STREAMS_PER_TENANT: 10,

@@ -56,8 +56,12 @@ export const alertsEnv = {
 export const apiEnv = {
   /** Concurrent GET /v1/alerts/stream per tenant and replica; beyond, 429 too_many_streams. */
   ALERT_STREAMS_PER_TENANT: positiveInt.max(10_000).default(10),
-  /** How long a known API key is kept in memory: a revoked key works at most this long. */
-  API_KEY_CACHE_MS: positiveInt.max(300_000).default(30_000),
+  /**
+   * How long a known API key is kept in memory. A revocation is honoured at once (announced to
+   * every replica); only while that announcement connection is down does a revoked key work up
+   * to this long.
+   */
+  API_KEY_CACHE_MS: positiveInt.max(300_000).default(10_000),
   /**
    * How long an unknown key is remembered as unknown. A key added later is known at once
    * (addApiKey notifies every replica); only while that notification connection is down can a key

@@ -13,7 +13,7 @@
  */
 import type { RedisClient } from '@tally/redis';
 import { readAppliedOffsets, type RedisKeys } from '@tally/counters';
-import { createTopicAdmin, type Kafka } from '@tally/kafka';
+import { createTopicAdmin, oldestRecordTime, type Kafka } from '@tally/kafka';
 import type { Logger } from '@tally/logging';
 
 export interface Freshness {
@@ -57,22 +57,16 @@ export function kafkaFreshness(opts: {
       .filter((p) => p.lag > 0);
     const lagEvents = behind.reduce((s, p) => s + p.lag, 0);
     if (lagEvents === 0) return { freshnessMs: 0, lagEvents };
-    // The oldest waiting record's time: the latest t such that, on every partition behind, the
-    // first record at or after t is still unapplied (max t ≤ the min over partitions of the
-    // timestamp of their first unapplied record).
-    const waiting = async (t: number) => {
-      const at = await admin.offsetsAt(opts.topic, t);
-      return behind.every((p) => (at.find((x) => x.partition === p.partition)?.offset ?? -1) <= p.next);
-    };
-    let lo = now - HORIZON_MS;
-    let hi = now;
-    if (!(await waiting(lo))) return { freshnessMs: HORIZON_MS, lagEvents };
-    while (hi - lo > 500) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (await waiting(mid)) lo = mid;
-      else hi = mid;
-    }
-    return { freshnessMs: Math.max(0, now - lo), lagEvents };
+    // The oldest waiting record's time: on every partition behind, the first record at or after
+    // it is still unapplied.
+    const oldest = await oldestRecordTime(
+      admin,
+      opts.topic,
+      behind.map((p) => ({ partition: p.partition, offset: p.next })),
+      { now, horizonMs: HORIZON_MS, resolutionMs: 500 },
+    );
+    if (oldest === undefined) return { freshnessMs: HORIZON_MS, lagEvents };
+    return { freshnessMs: Math.max(0, now - oldest), lagEvents };
   }
   let running: Promise<Freshness> | undefined;
   /** One measurement at a time; failures are kept too: a Kafka outage must not slow reads down. */

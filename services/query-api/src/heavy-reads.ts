@@ -6,8 +6,16 @@
  * Whatever cannot be answered in time — no turn, a cancelled statement, no connection — is a 503
  * `overloaded` with Retry-After, within about wait + statement timeout; the main pool (API keys,
  * alerts, readiness) is never taken by them. A read already in its turn does not take another.
+ *
+ * Identical reads in flight share one computation (single flight): a read whose tenant, route,
+ * path parameters and validated query equal one already running waits for that one's answer
+ * instead of taking a turn and computing it again — so a dashboard team opening the same page
+ * costs one computation, and 503 stays for real overload (many different reads). Nothing is kept
+ * once the computation settles: a later read computes afresh. `query_api_heavy_reads_total`
+ * counts reads by route and result (`computed` or `shared`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import { createPool, isPostgresOverload, type Pool } from '@tally/db';
 import { AppError } from '@tally/http';
@@ -17,8 +25,11 @@ import { createConcurrencyLimiter, OverloadedError } from './concurrency-limiter
 export const QUERIES_PER_READ = 3;
 
 export interface HeavyReads {
-  /** Runs `read` in its turn; refusals and overload become AppError('overloaded'). */
-  run<T>(read: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `read` in its turn; refusals and overload become AppError('overloaded'). With `share`,
+   * a read under the same key already in flight is joined rather than run again.
+   */
+  run<T>(read: () => Promise<T>, share?: { key: string; route: string }): Promise<T>;
   /** The heavy reads' pool (statement timeout), for queries inside run(). */
   pool: Pool;
   close(): Promise<void>;
@@ -55,36 +66,71 @@ export function createHeavyReads(config: HeavyReadsConfig, registry: Registry): 
     connectionTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: config.HEAVY_STATEMENT_TIMEOUT_MS,
   });
+  const reads = new Counter({
+    name: 'query_api_heavy_reads_total',
+    help: 'Heavy reads by route and result: computed, or shared with an identical read in flight',
+    labelNames: ['route', 'result'],
+    registers: [registry],
+  });
   const inTurn = new AsyncLocalStorage<true>();
+  const inFlight = new Map<string, Promise<unknown>>();
+  async function inItsTurn<T>(read: () => Promise<T>): Promise<T> {
+    if (inTurn.getStore()) return read();
+    try {
+      return await limiter.run(() => inTurn.run(true, read));
+    } catch (err) {
+      if (err instanceof OverloadedError)
+        throw new AppError('overloaded', err.message, undefined, retryAfter(err.retryAfterMs));
+      if (isPostgresOverload(err)) {
+        refused.inc({ reason: 'postgres' });
+        throw new AppError('overloaded', 'the database is busy; retry shortly', undefined, retryAfter(1000));
+      }
+      throw err;
+    }
+  }
   return {
     pool,
-    async run(read) {
-      if (inTurn.getStore()) return read();
-      try {
-        return await limiter.run(() => inTurn.run(true, read));
-      } catch (err) {
-        if (err instanceof OverloadedError)
-          throw new AppError('overloaded', err.message, undefined, retryAfter(err.retryAfterMs));
-        if (isPostgresOverload(err)) {
-          refused.inc({ reason: 'postgres' });
-          throw new AppError(
-            'overloaded',
-            'the database is busy; retry shortly',
-            undefined,
-            retryAfter(1000),
-          );
-        }
-        throw err;
+    run<T>(read: () => Promise<T>, share?: { key: string; route: string }): Promise<T> {
+      if (!share) return inItsTurn(read);
+      const running = inFlight.get(share.key);
+      if (running) {
+        reads.inc({ route: share.route, result: 'shared' });
+        // the same key is the same read: its answer has the same type
+        return running as Promise<T>;
       }
+      reads.inc({ route: share.route, result: 'computed' });
+      const computed = inItsTurn(read).finally(() => inFlight.delete(share.key));
+      inFlight.set(share.key, computed);
+      return computed;
     },
     close: () => pool.end(),
   };
 }
 
-/** A route handler whose whole work is one heavy read. */
-export function heavy<A extends unknown[], R>(
+/** JSON with object keys sorted, so equal values are equal strings. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
+}
+
+/** What makes two heavy reads the same: tenant, route, path parameters, validated query. */
+export function readKey(request: FastifyRequest): { key: string; route: string } | undefined {
+  const tenant = request.tenant?.id;
+  const route = request.routeOptions.url;
+  if (tenant === undefined || route === undefined) return undefined;
+  return {
+    key: [tenant, request.method, route, canonical(request.params), canonical(request.query)].join('\n'),
+    route,
+  };
+}
+
+/** A route handler whose whole work is one heavy read, shared by identical reads in flight. */
+export function heavy<A extends [FastifyRequest, ...unknown[]], R>(
   deps: { heavy: HeavyReads },
   handler: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
-  return (...args) => deps.heavy.run(() => handler(...args));
+  return (...args) => deps.heavy.run(() => handler(...args), readKey(args[0]));
 }

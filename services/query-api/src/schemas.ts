@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COUNT_NAMES } from '@tally/kpi';
+import { COUNT_NAMES, RATE_NAMES, type RateName } from '@tally/kpi';
 
 export { errorResponseSchema as errorSchema } from '@tally/http';
 
@@ -10,16 +10,9 @@ export const countsSchema = z.object(
     z.ZodNumber
   >,
 );
-export const ratesSchema = z.object({
-  deliveryRate: rate,
-  openRate: rate,
-  ctr: rate,
-  clickToOpenRate: rate,
-  conversionRate: rate,
-  optOutRate: rate,
-  replyRate: rate,
-  uninstallRate: rate,
-});
+export const ratesSchema = z.object(
+  Object.fromEntries(RATE_NAMES.map((n) => [n, rate])) as Record<RateName, typeof rate>,
+);
 /** Rate → why it is not reported (`@tally/kpi` applicability.ts); such a rate is null, never 0. */
 export const notReportedSchema = z
   .record(z.string(), z.string())

@@ -70,7 +70,8 @@ export interface ReplicaProcess {
 export function spawnReplica(iso: Isolation, env: Record<string, string>): ReplicaProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'services/query-api/test/alert-replica-main.ts'],
+    // from source, like the integration tests that spawn it (the @tally/source export condition)
+    ['--conditions=@tally/source', '--import', 'tsx', 'services/query-api/test/alert-replica-main.ts'],
     {
       cwd: ROOT,
       env: { ...process.env, ...iso.env, ...ALERT_TEST_ENV, LOG_LEVEL: 'info', ...env },

@@ -10,7 +10,9 @@ import {
   AuthRateLimitedError,
   createApiKeyResolver,
   createTenant,
+  hashApiKey,
   newApiKey,
+  revokeApiKeys,
   type ApiKeyResolver,
 } from '@tally/db';
 import { eventually, isolate, type Isolation } from '@tally/testing';
@@ -121,6 +123,50 @@ describe('API key resolver on Postgres', () => {
     expect(await r.resolve(key)).toBeUndefined();
     await new Promise((done) => setTimeout(done, 350));
     expect(await r.resolve(key)).toEqual({ id: 'acme', name: 'acme' });
+  });
+
+  const idOf = async (key: string) =>
+    (
+      await iso.db.pool.query<{ id: string }>('SELECT id::text FROM api_keys WHERE key_hash = $1', [
+        hashApiKey(key),
+      ])
+    ).rows[0]?.id ?? '';
+
+  it('forgets a revoked key at once (LISTEN/NOTIFY), though it was cached for a minute', async () => {
+    const r = resolver({ ttlMs: 60_000, listen: { connectionString: iso.db.url } });
+    await r.ready();
+    const key = await addApiKey(iso.db.pool, 'acme');
+    expect(await r.resolve(key)).toEqual({ id: 'acme', name: 'acme' });
+    const started = Date.now();
+    await revokeApiKeys(iso.db.pool, 'acme', [await idOf(key)], { actor: 'test' });
+    await eventually(
+      () => r.resolve(key),
+      (t) => t === undefined,
+      { timeoutMs: 2000, intervalMs: 20 },
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('without the listener, refuses a revoked key once its cache entry expired', async () => {
+    const r = resolver({ ttlMs: 300 });
+    const key = await addApiKey(iso.db.pool, 'acme');
+    expect(await r.resolve(key)).toEqual({ id: 'acme', name: 'acme' });
+    await revokeApiKeys(iso.db.pool, 'acme', [await idOf(key)], { actor: 'test' });
+    expect(await r.resolve(key)).toEqual({ id: 'acme', name: 'acme' });
+    await new Promise((done) => setTimeout(done, 350));
+    expect(await r.resolve(key)).toBeUndefined();
+  });
+
+  it('keeps a key with a revocation to come no longer than until then, even unannounced and limited', async () => {
+    const r = resolver({ ttlMs: 60_000, failuresPerMinute: 1 });
+    const key = await addApiKey(iso.db.pool, 'acme');
+    await revokeApiKeys(iso.db.pool, 'acme', [await idOf(key)], { actor: 'test', afterMs: 400 });
+    expect(await r.resolve(key, 'ip9')).toEqual({ id: 'acme', name: 'acme' });
+    await new Promise((done) => setTimeout(done, 450));
+    // the client is limited (its failure budget spent), so only a key still valid may pass unchecked
+    await r.resolve(newApiKey(), 'ip9');
+    await expect(r.resolve(key, 'ip9')).rejects.toBeInstanceOf(AuthRateLimitedError);
+    expect(await r.resolve(key)).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@
  * into a browser bundle: CHANNELS (@tally/events), BREAKDOWN_DIMENSIONS (@tally/counters),
  * test/pure.test.ts checks each copy against its owner.
  */
+import type { RateName } from '@tally/kpi';
 
 export const CHANNELS = ['sms', 'whatsapp', 'push', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -39,6 +40,7 @@ export const DIMENSION_LABEL: Record<Dimension, string> = {
   error_code: 'Error code',
 };
 
+/** A label for every rate (@tally/kpi RATE_NAMES): a new rate without one does not compile. */
 export const RATE_LABEL: Record<string, string> = {
   deliveryRate: 'Delivery rate',
   openRate: 'Open rate',
@@ -48,7 +50,7 @@ export const RATE_LABEL: Record<string, string> = {
   optOutRate: 'Opt-out rate',
   replyRate: 'Reply rate',
   uninstallRate: 'Uninstall rate',
-};
+} satisfies Record<RateName, string>;
 
 export const COUNT_LABEL: Record<string, string> = {
   sent: 'Sent',

@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@tally/http';
+import { shapeOf } from '@tally/logging';
 import { TENANT_ID_PATTERN } from '@tally/db';
 import type { IngestDeps } from '../deps.ts';
 import { acceptedCredentials } from '../credentials/rotation.ts';
@@ -106,7 +107,8 @@ export async function publishNormalized(
   for (const s of normalized.skipped) {
     deps.metrics.webhookSkips.inc({ provider, reason: s.reason });
     if (s.reason === 'unknown_status') {
-      request.log.warn({ provider, status: s.status.slice(0, 64) }, 'webhook_unknown_status');
+      // the status is the provider's (or whoever posts to the webhook): its shape, never its value
+      request.log.warn({ provider, status: shapeOf(s.status) }, 'webhook_unknown_status');
     }
   }
   await publishOr503(deps, events, provider);
