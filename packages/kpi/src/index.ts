@@ -10,3 +10,5 @@ export * from './distribution.ts';
 export * from './send-time.ts';
 export * from './frequency.ts';
 export * from './audience-period.ts';
+export * from './sequential.ts';
+export * from './experiment.ts';
