@@ -137,6 +137,8 @@ export function encodeMessage(m: StoredMessage): string {
       rel(r.ac, base),
       rel(r.av, base),
       m.anon ?? null,
+      r.ao ?? null,
+      r.avu ?? null,
     ]),
   );
 }
@@ -206,6 +208,14 @@ export function decodeMessage(field: string, s: string): StoredMessage {
   );
   put('ac', abs(a[23]));
   put('av', abs(a[24]));
+  if (a[26] === 1) rec.ao = 1;
+  put(
+    'avu',
+    arr(a[27])?.map((x) => {
+      const y = x as J[];
+      return [str(y[0]), Number(y[1])] as [string, number];
+    }),
+  );
   const anon = arr(a[25]) as [number, string][] | undefined;
   return anon ? { rec, anon } : { rec };
 }
