@@ -121,3 +121,33 @@ export async function readExperiment(
   }
   return { variants, untupled, holdout, counts: parseCounts(counts) };
 }
+
+/**
+ * The hour of week (UTC, day 0 = Sunday: index day × 24 + hour) the campaign's messages were sent
+ * in, with how many: from its send tuples' `sent` counts. Undefined when the tenant has no such
+ * campaign; empty when no send was seen.
+ */
+export async function readSendHours(
+  redis: RedisClient,
+  keys: RedisKeys,
+  tenant: string,
+  campaign: string,
+): Promise<Map<number, number> | undefined> {
+  const [score, bt, dims] = (await readWhole(redis, keys, [
+    zscore(keys.campaigns(tenant), campaign),
+    hgetall(keys.tuples(tenant, campaign)),
+    hgetall(keys.dims(tenant, campaign)),
+  ])) as [string | null, Raw, Raw];
+  if (score === null) return undefined;
+  const out = new Map<number, number>();
+  for (const [field, n] of Object.entries(bt)) {
+    const cut = field.lastIndexOf(FIELD_SEPARATOR);
+    if (field.slice(cut + 1) !== 'sent') continue;
+    // the tuple: channel\0segment\0variant\0sender\0country\0hour\0dayOfWeek
+    const t = dims[`s:${field.slice(0, cut)}`]?.split(FIELD_SEPARATOR);
+    if (!t) continue;
+    const cell = Number(t[6]) * 24 + Number(t[5]);
+    out.set(cell, (out.get(cell) ?? 0) + Number(n));
+  }
+  return out;
+}

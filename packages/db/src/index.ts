@@ -2,3 +2,4 @@ export * from './pool.ts';
 export * from './migrate.ts';
 export * from './tenants.ts';
 export * from './api-key-cache.ts';
+export * from './experiment-settings.ts';

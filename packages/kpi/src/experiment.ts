@@ -65,7 +65,8 @@ export interface SampleNeeded {
 }
 
 export interface Comparison {
-  metric: ExperimentMetric;
+  /** An ExperimentMetric, or another rate compared the same way (the send-time hours). */
+  metric: string;
   /** `revenue…` metrics: the currency; else null. */
   currency: string | null;
   arm: string;
@@ -102,7 +103,7 @@ export interface Side {
 
 /** One metric of two arms, with the verdict and the sample still needed; null while an arm is empty. */
 export function compareSamples(
-  metric: ExperimentMetric,
+  metric: string,
   currency: string | null,
   control: Side,
   treatment: Side,

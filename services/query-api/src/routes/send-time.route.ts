@@ -4,14 +4,19 @@
  * breakdown tuples (lifetime message counts): per cell the successes (clicked / converted /
  * replied / opened messages), the trials (delivered messages), the rate and its Wilson 95%
  * interval; `best` = the 3 hours with the highest lower bound.
+ * `comparison` (issue 21): the best hour against the hour the campaign `campaignId` was sent at
+ * (most of its sends; without `campaignId`, the tenant's most used hour), by the always-valid
+ * interval at the tenant's level — observational: the two hours hold different sends.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { BREAKDOWN_DIMENSIONS, readTenantTuples } from '@tally/counters';
-import { CHANNELS } from '@tally/events';
-import { tenantOf } from '@tally/http';
-import { bestHours, hourRates, type CountName, type HourCell } from '@tally/kpi';
+import { BREAKDOWN_DIMENSIONS, readSendHours, readTenantTuples } from '@tally/counters';
+import { getExperimentSettings } from '@tally/db';
+import { CHANNELS, idSchema } from '@tally/events';
+import { AppError, tenantOf } from '@tally/http';
+import { bestHours, compareSendHours, hourRates, usualHour, type CountName, type HourCell } from '@tally/kpi';
+import { comparisonSchema } from '../experiment-schemas.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
 import { whole } from '../read-guard.ts';
@@ -35,6 +40,13 @@ const cellSchema = z.object({
   interval: z.object({ lower: z.number(), upper: z.number() }).nullable().describe('Wilson 95%'),
 });
 
+const hourSchema = z.object({
+  dayOfWeek: z.number().int(),
+  hour: z.number().int(),
+  successes: z.number().int(),
+  trials: z.number().int(),
+});
+
 export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
@@ -47,6 +59,9 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         querystring: z.object({
           channel: z.enum(CHANNELS).optional(),
           metric: z.enum(['ctr', 'conversionRate', 'replyRate', 'openRate']).default('ctr'),
+          campaignId: idSchema
+            .optional()
+            .describe('compare the best hour with the hour this campaign was sent at'),
         }),
         response: {
           200: z.object({
@@ -54,15 +69,29 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
             channel: z.string().nullable(),
             cells: z.array(cellSchema).describe('168 cells, Sunday 00:00 UTC first'),
             best: z.array(cellSchema),
+            comparison: z
+              .object({
+                campaignId: z.string().nullable(),
+                actual: hourSchema.describe(
+                  "the hour it was sent at (most sends); the tenant's usual without campaignId",
+                ),
+                best: hourSchema,
+                comparison: comparisonSchema
+                  .nullable()
+                  .describe('best hour against actual: always-valid interval'),
+                reason: z.string().nullable(),
+              })
+              .nullable()
+              .describe('null while nothing was sent'),
             asOf: z.string(),
           }),
-          ...Object.fromEntries([400, 401, 429, 503].map((s) => [s, errorSchema])),
+          ...Object.fromEntries([400, 401, 404, 429, 503].map((s) => [s, errorSchema])),
         },
       },
     },
     heavy(deps, async (request) => {
       const tenant = tenantOf(request);
-      const { channel, metric } = request.query;
+      const { channel, metric, campaignId } = request.query;
       const success = SUCCESSES[metric] ?? 'clicked';
       const cells: HourCell[] = Array.from({ length: 168 }, (_, i) => ({
         dayOfWeek: Math.floor(i / 24),
@@ -79,11 +108,29 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         cell.trials += t.counts.delivered;
       }
       const rates = hourRates(cells);
+      const best = bestHours(rates);
+      let sent: Map<number, number> | undefined;
+      if (campaignId !== undefined) {
+        sent = await whole(() => readSendHours(deps.redis, deps.keys, tenant.id, campaignId));
+        if (!sent) throw new AppError('not_found', `no campaign ${campaignId}`);
+      } else {
+        sent = new Map();
+        for (const t of tuples) {
+          if (channel && t.tuple[at('channel')] !== channel) continue;
+          const cell = Number(t.tuple[at('day_of_week')]) * 24 + Number(t.tuple[at('hour_of_day')]);
+          sent.set(cell, (sent.get(cell) ?? 0) + t.counts.sent);
+        }
+      }
+      const actual = usualHour(sent);
+      const level = (await getExperimentSettings(deps.pool, tenant.id)).level;
+      const cmp =
+        actual === undefined ? null : compareSendHours(rates, actual, best[0], { level, effect: 0.1 });
       return {
         metric,
         channel: channel ?? null,
         cells: rates,
-        best: bestHours(rates),
+        best,
+        comparison: cmp ? { campaignId: campaignId ?? null, ...cmp } : null,
         asOf: new Date().toISOString(),
       };
     }),

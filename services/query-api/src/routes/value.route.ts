@@ -5,6 +5,9 @@
  * revenue, kept while the recipient is active within the aggregator's RECIPIENT_TTL_SECONDS),
  * revenue per converting recipient and the repeat-conversion rate (converting recipients with two
  * or more conversions). Recipient figures are as of the aggregator's last snapshot.
+ * `globalControl` (issue 21, global-control-answer.ts): with a global control group set, what
+ * messaging added — targeted recipients outside the group against those in it, with always-valid
+ * intervals, and the incremental conversions and revenue.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +20,7 @@ import { recipientValue } from '../audience-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
 import { whole } from '../read-guard.ts';
+import { globalControlAnswer, globalControlSchema } from '../global-control-answer.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 
@@ -53,6 +57,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
               .describe('revenue of conversions with a known recipient'),
             revenuePerConvertingRecipient: perCurrency,
             repeatConversionRate: z.number().nullable().describe('repeatConverters / convertingRecipients'),
+            globalControl: globalControlSchema.nullable(),
             asOf: z.string(),
           }),
           ...Object.fromEntries([400, 401, 429, 503].map((s) => [s, errorSchema])),
@@ -75,6 +80,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       }
       const revenue = moneyByKind(units, 'revenue');
       const rv = await recipientValue(deps.heavy.pool, tenant.id, channel ? [channel] : CHANNELS);
+      const globalControl = await globalControlAnswer(deps, tenant.id, channel ? [channel] : CHANNELS);
       const reached = rv.reached;
       return {
         channel,
@@ -90,6 +96,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         convertingRecipientRevenue: rv.revenue,
         revenuePerConvertingRecipient: per(rv.revenue, rv.converting),
         repeatConversionRate: ratio(rv.repeat, rv.converting),
+        globalControl,
         asOf: new Date().toISOString(),
       };
     }),
