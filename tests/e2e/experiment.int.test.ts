@@ -7,7 +7,14 @@
  * control group: /v1/value compares the targeted recipients in it with those outside it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareHoldout, compareVariants, DEFAULT_TUNE_AT, type VariantArm } from '@tally/kpi';
+import {
+  compareHoldout,
+  compareSendHours,
+  compareVariants,
+  DEFAULT_TUNE_AT,
+  usualHour,
+  type VariantArm,
+} from '@tally/kpi';
 import { computeModel, type ArrivedEvent, type CampaignModel } from '@tally/model';
 import { startPipeline, type Pipeline } from './harness.ts';
 import { experimentDataset, phone, type Ev } from './experiment-dataset.ts';
@@ -153,6 +160,31 @@ describe('experiments through the pipeline (issue 21)', () => {
     expect((await p.getJson(key, '/v1/campaigns/exp/kpis?variant=A')).body.holdout).toBeNull();
     expect((await p.getJson(key, '/v1/campaigns/exp/kpis?window=1h')).body.holdout).toBeNull();
     expect((await p.getJson(key, '/v1/campaigns/solo/kpis')).body.holdout).toBeNull();
+  });
+
+  it('send time: the best hour against the hour the campaign was sent at', async () => {
+    const res = await p.getJson(key, '/v1/send-time?campaignId=exp&metric=ctr');
+    expect(res.status).toBe(200);
+    const sent = new Map<number, number>();
+    for (const e of events) {
+      if (e.type !== 'sent' || e.campaignId !== 'exp') continue;
+      const d = new Date(String(e.occurredAt));
+      const cell = d.getUTCDay() * 24 + d.getUTCHours();
+      sent.set(cell, (sent.get(cell) ?? 0) + 1);
+    }
+    const actual = usualHour(sent) ?? -1;
+    const cmp = res.body.comparison;
+    expect(cmp.campaignId).toBe('exp');
+    expect(cmp.actual.dayOfWeek * 24 + cmp.actual.hour).toBe(actual);
+    const want = compareSendHours(res.body.cells, actual, res.body.best[0], {
+      level: 0.95,
+      effect: 0.1,
+      metric: 'ctr',
+    });
+    expect({ ...cmp, campaignId: undefined, level: undefined }).toEqual(
+      JSON.parse(JSON.stringify({ ...want, campaignId: undefined, level: undefined })),
+    );
+    expect((await p.getJson(key, '/v1/send-time?campaignId=nope')).status).toBe(404);
   });
 
   it('one variant and no holdout: 200, no comparison, and why', async () => {

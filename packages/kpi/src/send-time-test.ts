@@ -32,7 +32,7 @@ export function compareSendHours(
   cells: readonly HourRate[],
   actualCell: number,
   best: HourRate | undefined,
-  o: { level: number; effect: number },
+  o: { level: number; effect: number; metric?: string },
 ): SendHourComparison | null {
   const actual = cells[actualCell];
   if (!actual || !best) return null;
@@ -45,11 +45,11 @@ export function compareSendHours(
   if (best.dayOfWeek === actual.dayOfWeek && best.hour === actual.hour)
     return { actual: plain(actual), best: plain(best), comparison: null, reason: 'sent at the best hour' };
   const comparison = compareSamples(
-    'rate',
+    o.metric ?? 'rate',
     null,
     { arm: label(actual), sample: proportionSample(actual.successes, actual.trials) },
     { arm: label(best), sample: proportionSample(best.successes, best.trials) },
-    { ...o, tuneAt: DEFAULT_TUNE_AT },
+    { level: o.level, effect: o.effect, tuneAt: DEFAULT_TUNE_AT },
   );
   return {
     actual: plain(actual),

@@ -72,6 +72,7 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
             comparison: z
               .object({
                 campaignId: z.string().nullable(),
+                level: z.number().describe("the tenant's confidence level"),
                 actual: hourSchema.describe(
                   "the hour it was sent at (most sends); the tenant's usual without campaignId",
                 ),
@@ -124,13 +125,15 @@ export function sendTimeRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const actual = usualHour(sent);
       const level = (await getExperimentSettings(deps.pool, tenant.id)).level;
       const cmp =
-        actual === undefined ? null : compareSendHours(rates, actual, best[0], { level, effect: 0.1 });
+        actual === undefined
+          ? null
+          : compareSendHours(rates, actual, best[0], { level, effect: 0.1, metric });
       return {
         metric,
         channel: channel ?? null,
         cells: rates,
         best,
-        comparison: cmp ? { campaignId: campaignId ?? null, ...cmp } : null,
+        comparison: cmp ? { campaignId: campaignId ?? null, level, ...cmp } : null,
         asOf: new Date().toISOString(),
       };
     }),
