@@ -2,7 +2,9 @@
  * A recipient's audience figures — the `recipient_state` row query-api's audience and value
  * routes read (services/query-api/src/audience-store.ts): messages received per channel and UTC
  * day, latest engagement and reply, latest clicks and reaches, subscription, attributed
- * conversions and revenue per channel. Live messages and events are summed with what retired
+ * conversions and revenue per channel (a control-arm conversion is not attributed to messaging),
+ * and for the global control group (issue 21) every conversion of the recipient, attributed or not
+ * (`ta`, `tr:<CUR>`), and its holds (`ho`). Live messages and events are summed with what retired
  * ones left in `au`, so the figures do not shrink when state is retired.
  */
 import { BIT } from './bits.ts';
