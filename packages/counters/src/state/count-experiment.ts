@@ -53,19 +53,27 @@ export function countMessageArm(
   attached: readonly RecipientEv[],
 ): void {
   if (v.campaign === undefined || !has(bits, 'sent')) return;
-  const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign });
-  const arm = armOf(v);
   const r = v.rec;
-  const optedOut =
-    r.ao === 1 ||
-    (r.set ?? []).some(([, type]) => type === 'opted_out') ||
-    attached.some((e) => e.y === 'opted_out');
+  // Runs for every counted message: most have neither an opt-out nor revenue, and write nothing.
+  let optedOut = r.ao === 1;
+  if (!optedOut && r.set) for (const x of r.set) if (x[1] === 'opted_out') optedOut = true;
+  let revenue: Map<string, number> | undefined;
+  const add = (cur: string, u: number) => {
+    if (!cur) return;
+    revenue ??= new Map();
+    revenue.set(cur, (revenue.get(cur) ?? 0) + u);
+  };
+  for (const [, , u, cur] of r.cnv ?? []) add(cur, u);
+  for (const e of attached) {
+    if (e.y === 'opted_out') optedOut = true;
+    else if (e.y === 'converted' && e.v) add(e.v[1], e.v[0]);
+  }
+  for (const [cur, u] of r.avu ?? []) add(cur, u);
+  if (!optedOut && revenue === undefined) return;
+  const c = scopeId({ kind: 'c', tenant: r.tn, id: v.campaign });
+  const arm = armOf(v);
   if (optedOut) out.add(c, EXPERIMENT_KEY, `${arm}${SEP}optedOut`);
-  const revenue = new Map<string, number>();
-  for (const [, , u, cur] of r.cnv ?? []) addRevenue(revenue, cur, u);
-  for (const e of attached) if (e.y === 'converted' && e.v) addRevenue(revenue, e.v[1], e.v[0]);
-  for (const [cur, u] of r.avu ?? []) addRevenue(revenue, cur, u);
-  moneyMoments(out, c, arm, revenue);
+  if (revenue) moneyMoments(out, c, arm, revenue);
 }
 
 /** The recipient's part: its holdouts and the control-arm conversions (targets with `h`). */
@@ -76,7 +84,9 @@ export function countHoldouts(
   views: Map<string, MessageView>,
   targets: Map<RecipientEv, Target | undefined>,
 ): void {
-  const status = holdsOf(rec.ev, [...views.values()], ctx.windows(rec.tn), rec.fz);
+  const fz = rec.fz;
+  if (!fz?.ho && !fz?.hx && !fz?.hc && !rec.ev.some((e) => e.y === 'held_out')) return;
+  const status = holdsOf(rec.ev, [...views.values()], ctx.windows(rec.tn), fz);
   const conversions = new Map<string, RecipientEv[]>();
   for (const [e, target] of targets) {
     if (!target?.h) continue;
@@ -84,7 +94,6 @@ export function countHoldouts(
     list.push(e);
     conversions.set(target.c, list);
   }
-  if (status.size === 0 && conversions.size === 0 && !rec.fz?.hc) return;
   for (const [campaign, s] of status) {
     const c = scopeId({ kind: 'c', tenant: rec.tn, id: campaign });
     out.add(c, EXPERIMENT_KEY, `h${SEP}${s.conflict ? 'conflicts' : 'heldOut'}`);
