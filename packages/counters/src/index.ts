@@ -9,3 +9,4 @@ export { PartitionApplier, type ApplierDeps, type ApplyOutcome } from './partiti
 export type { InputRecord } from './partition/batch.ts';
 export * from './partition/cuts.ts';
 export { decodeRecipient, decodeMessage, splitField } from './partition/codec.ts';
+export * from './read-experiment.ts';

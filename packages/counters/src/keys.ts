@@ -31,6 +31,8 @@
  *   P:c:{T:C}:dims        hash   "s:<tupleId>" → send tuple "channel\0segment\0variant\0sender
  *                                \0country\0hour_of_day\0day_of_week" (tupleId = digest of it)
  *   P:c:{T:C}:bd:<dim>    hash   failed messages by error_code: "<code>\0failed" → n
+ *   P:c:{T:C}:x           hash   experiment figures "<arm>\0<figure>" (state/count-experiment.ts):
+ *                                per variant, sent messages without a tuple, and held-out recipients
  *   P:s:{T:S}:w:<minute>  hash   per sender S across campaigns: sent, delivered, failed, optOuts
  *   P:s:{T:S}:we:<minute> hash   the sender's failed messages in that minute by error code
  *   P:t:{T}:active        zset   "c:<campaign>" / "s:<sender>" by the newest minute with counts
@@ -109,6 +111,9 @@ export class RedisKeys {
   }
   dims(tenant: string, campaign: string): string {
     return `${this.campaignTag(tenant, campaign)}:dims`;
+  }
+  experiment(tenant: string, campaign: string): string {
+    return `${this.campaignTag(tenant, campaign)}:x`;
   }
   breakdown(tenant: string, campaign: string, dim: string): string {
     return `${this.campaignTag(tenant, campaign)}:bd:${dim}`;

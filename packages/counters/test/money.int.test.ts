@@ -1,7 +1,8 @@
 /**
- * Money cannot overflow: sums are exact bigints in TypeScript, written in steps of at most 10^15
- * with a carry field in the script (every intermediate exact in Lua's doubles), and read back as
- * lo + hi × 10^15 — past Redis' 64-bit integer limit too.
+ * Money cannot overflow: sums are exact bigints in TypeScript, written as whole 10^15 into the
+ * carry field and a rest of at most 10^15 (every intermediate exact in Lua's doubles), and read
+ * back as lo + hi × 10^15 — past Redis' 64-bit integer limit too, and for deltas as large as a
+ * square of revenue (10^26) in two ops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '@tally/redis';
@@ -41,5 +42,29 @@ describe('money sums', () => {
       expect(got).toBe(want);
     }
     expect(want > 2n ** 63n).toBe(true);
+  });
+
+  it('a delta of 10^26 (the square of the largest revenue) and back, in two ops each', async () => {
+    const scope = scopeId({ kind: 'c', tenant: 't', id: 'sq' });
+    const square = 10n ** 13n * 10n ** 13n + 12_345n;
+    let want = 0n;
+    let offset = 100;
+    for (const n of [square, square, -square, 7n, -square - 7n]) {
+      const delta = new BatchDelta();
+      delta.plus.addMoney(scope, 'x', 'h\u0000revenueSq:EUR', n);
+      want += n;
+      const writes = scopeWrites(delta, keys, 93_600);
+      expect(writes[0]?.args.filter((a) => a === 'm' || a === 'i').length).toBeLessThanOrEqual(2);
+      await writeScopes(redis, 'events:0', offset++, writes);
+      const raw = await redis.hgetall(keys.experiment('t', 'sq'));
+      const got =
+        BigInt(raw['h\u0000revenueSq:EUR'] ?? '0') +
+        BigInt(raw['h\u0000revenueSq:EUR:hi'] ?? '0') * 10n ** 15n;
+      expect(got).toBe(want);
+    }
+    expect(want).toBe(0n);
+    // back to zero: nothing left but (possibly) a zero carry
+    const raw = await redis.hgetall(keys.experiment('t', 'sq'));
+    expect(Object.values(raw).every((v) => v === '0')).toBe(true);
   });
 });

@@ -76,6 +76,12 @@ export interface CampaignPlan {
   spike?: Spike;
   /** Recipients from a fresh list starting at this block (flash campaigns), not the shared pool. */
   listBlock?: number;
+  /**
+   * A holdout (issue 21): this share of the audience — a stable set, by a hash of campaign and
+   * address — is never messaged by the campaign; the sender posts a `held_out` for each the first
+   * time the campaign would have reached them, and `organicConvert` of them buy anyway.
+   */
+  holdout?: { share: number; organicConvert: number };
 }
 
 export const SEGMENTS: Segment[] = [
@@ -87,6 +93,12 @@ export const SEGMENTS: Segment[] = [
 export const AB: Variant[] = [
   { name: 'A', lift: 1 },
   { name: 'B', lift: 1.35 },
+];
+
+/** Variants that truly differ (issue 21): B clicks and converts 80 % more, so a verdict comes in minutes. */
+export const STRONG_AB: Variant[] = [
+  { name: 'A', lift: 1 },
+  { name: 'B', lift: 1.8 },
 ];
 
 export const QUIET: Behaviour = {

@@ -12,7 +12,16 @@
  */
 import type { Knobs } from './lifecycle/context.ts';
 import type { Country } from './people.ts';
-import { AB, behaviour, scaled, SEGMENTS, type Behaviour, type CampaignPlan, type Route } from './plans.ts';
+import {
+  AB,
+  behaviour,
+  scaled,
+  SEGMENTS,
+  STRONG_AB,
+  type Behaviour,
+  type CampaignPlan,
+  type Route,
+} from './plans.ts';
 import { hash32 } from './rng.ts';
 
 export interface Campaigns {
@@ -43,6 +52,8 @@ interface Shape {
   weight?: number;
   price?: CampaignPlan['price'];
   linkUrl?: string;
+  variants?: CampaignPlan['variants'];
+  holdout?: CampaignPlan['holdout'];
 }
 
 const plan = (s: Shape, startMs: number, endMs: number): CampaignPlan => ({
@@ -113,6 +124,8 @@ const RUNNING: Shape[] = [
     weight: 3,
     price: USD(0.0079),
     linkUrl: `${SHOP}/spring`,
+    // the experiment: two variants that truly differ (the Experiment panel's verdict)
+    variants: STRONG_AB,
   },
   {
     id: 'eu_winter',
@@ -123,6 +136,8 @@ const RUNNING: Shape[] = [
     weight: 2,
     price: EUR(0.0412),
     linkUrl: `${SHOP}/winter`,
+    // the holdout: a tenth of the audience is never messaged; some of them buy anyway
+    holdout: { share: 0.1, organicConvert: 0.015 },
   },
   {
     id: 'alpine_promo',
@@ -254,16 +269,17 @@ export const SCENARIOS: Record<string, Scenario> = {
     knobs: { retry: 0.06, late: 0.05, reorder: 0.05, mintAll: false },
     campaigns: ({ startMs }) =>
       campaignSet(
-        RUNNING.filter((s) => s.route !== 'push' && s.route !== 'in_app').map(({ linkUrl: _link, ...s }) =>
-          plan(
-            {
-              ...s,
-              id: `receipts_${s.route}`,
-              behaviour: behaviour({ delivery: s.behaviour.delivery, open: s.behaviour.open }),
-            },
-            startMs,
-            Infinity,
-          ),
+        RUNNING.filter((s) => s.route !== 'push' && s.route !== 'in_app').map(
+          ({ linkUrl: _link, holdout: _holdout, ...s }) =>
+            plan(
+              {
+                ...s,
+                id: `receipts_${s.route}`,
+                behaviour: behaviour({ delivery: s.behaviour.delivery, open: s.behaviour.open }),
+              },
+              startMs,
+              Infinity,
+            ),
         ),
       ),
   },

@@ -106,6 +106,7 @@ describe('timeline', () => {
       'delivered',
       'failed',
       'feature_adopted',
+      'held_out',
       'opened',
       'opted_out',
       'replied',
@@ -140,6 +141,36 @@ describe('timeline', () => {
       const last = Math.max(...list.map((f) => f.at));
       for (const f of list) expect(Boolean(f.keep), `${f.ref} at ${f.at}`).toBe(f.at < last);
     }
+  });
+
+  it('an experiment to read (issue 21): spring_sale B clicks far more than A; eu_winter holds out a stable tenth', () => {
+    const all = actions('demo', 'seed-1', 600);
+    const posted = all.flatMap((a) => (a.kind === 'events' ? a.events : []));
+    const sends = posted.filter((e) => e.type === 'sent' && e.campaignId === 'spring_sale');
+    const byVariant = (v: string) => sends.filter((e) => e.variant === v).length;
+    expect(byVariant('A')).toBeGreaterThan(300);
+    expect(byVariant('B')).toBeGreaterThan(300);
+    // People's clicks: the previews and scanners fetch both variants' links alike.
+    const clicks = all
+      .filter((a) => a.kind === 'follow')
+      .flatMap((a) => a.expect)
+      .filter((c) => c.clickClass !== 'bot');
+    const clicksOf = (v: string) =>
+      clicks.filter(
+        (c) =>
+          c.campaignId === 'spring_sale' && sends.some((s) => s.messageId === c.messageId && s.variant === v),
+      ).length;
+    expect(clicksOf('B') / byVariant('B')).toBeGreaterThan(1.4 * (clicksOf('A') / byVariant('A')));
+    const holds = posted.filter((e) => e.type === 'held_out');
+    expect(holds.every((e) => e.campaignId === 'eu_winter' && e.messageId === undefined)).toBe(true);
+    const held = new Set(holds.map((e) => e.recipientId));
+    expect(held.size).toBe(holds.length);
+    const messaged = new Set(
+      posted.filter((e) => e.campaignId === 'eu_winter' && e.type === 'sent').map((e) => e.recipientId),
+    );
+    expect(messaged.size).toBeGreaterThan(5 * held.size);
+    expect(held.size).toBeGreaterThan(20);
+    expect([...held].filter((r) => messaged.has(r))).toEqual([]);
   });
 
   it('measures events per send once per scenario, the same every time', () => {

@@ -32,6 +32,13 @@ describe('canonicalEventSchema', () => {
     expect(canonicalEventSchema.parse(valid).occurredAt).toBe('2026-11-26T09:00:00.000Z');
   });
 
+  it('accepts a held_out: a recipient and a campaign, no message', () => {
+    const { messageId: _m, value: _v, ...rest } = valid;
+    expect(canonicalEventSchema.parse({ ...rest, type: 'held_out', recipientId: 'r_1' }).type).toBe(
+      'held_out',
+    );
+  });
+
   it.each([
     ['an unknown type', { type: 'exploded' }, ['type']],
     ['an unknown channel', { channel: 'fax' }, ['channel']],
@@ -46,6 +53,27 @@ describe('canonicalEventSchema', () => {
     ['a click class on a non-click', { clickClass: 'bot' }, ['clickClass']],
     ['an unknown click class', { type: 'clicked', value: undefined, clickClass: 'robot' }, ['clickClass']],
     ['a survey without score', { type: 'survey_answered', value: undefined }, ['score']],
+    [
+      'a held_out naming a message, with a value',
+      { type: 'held_out', recipientId: 'r1' },
+      ['messageId', 'value'],
+    ],
+    [
+      'a held_out without campaign or recipient',
+      { type: 'held_out', value: undefined, messageId: undefined, campaignId: undefined },
+      ['campaignId', 'recipientId'],
+    ],
+    [
+      'a held_out with a cost',
+      {
+        type: 'held_out',
+        value: undefined,
+        messageId: undefined,
+        recipientId: 'r1',
+        cost: { amount: 1, currency: 'EUR' },
+      },
+      ['cost'],
+    ],
     ['a score out of range', { type: 'survey_answered', value: undefined, score: 6 }, ['score']],
     ['a javascript: url', { type: 'clicked', value: undefined, url: 'javascript:alert(1)' }, ['url']],
     ['an unknown field', { colour: 'red' }, ['(root)']],

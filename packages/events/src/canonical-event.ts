@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'uninstalled',
   'feature_adopted',
   'survey_answered',
+  // Last, so that the state's one-character type codes of the others keep their values.
+  'held_out',
 ] as const;
 export const eventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof eventTypeSchema>;
@@ -176,9 +178,14 @@ function crossFieldRules(
     score?: number | undefined;
     value?: Money | undefined;
     clickClass?: ClickClass | undefined;
+    cost?: Money | undefined;
+    campaignId?: string | undefined;
+    messageId?: string | undefined;
+    recipientId?: string | undefined;
   },
   ctx: z.RefinementCtx,
 ) {
+  heldOutRules(e, ctx);
   if (e.type === 'survey_answered' && e.score === undefined) {
     ctx.addIssue({ code: 'custom', path: ['score'], message: 'survey_answered needs a score of 1..5' });
   }
@@ -191,6 +198,44 @@ function crossFieldRules(
   if (e.clickClass !== undefined && e.type !== 'clicked') {
     ctx.addIssue({ code: 'custom', path: ['clickClass'], message: 'clickClass is only allowed on clicked' });
   }
+}
+
+/**
+ * `held_out` (issue 21): a recipient the sender deliberately did not message in a campaign — the
+ * campaign's control arm. It names the recipient and the campaign and no message (there is none),
+ * and carries no money.
+ */
+function heldOutRules(
+  e: {
+    type: EventType;
+    cost?: Money | undefined;
+    campaignId?: string | undefined;
+    messageId?: string | undefined;
+    recipientId?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  if (e.type !== 'held_out') return;
+  if (e.campaignId === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['campaignId'],
+      message: 'held_out needs the campaign it held the recipient out of',
+    });
+  if (e.recipientId === undefined)
+    ctx.addIssue({ code: 'custom', path: ['recipientId'], message: 'held_out needs the recipient' });
+  if (e.messageId !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['messageId'],
+      message: 'held_out names no message (none was sent)',
+    });
+  if (e.cost !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cost'],
+      message: 'cost is not allowed on held_out (nothing was sent)',
+    });
 }
 
 /**

@@ -12,3 +12,7 @@ export * from './distribution.ts';
 export * from './send-time.ts';
 export * from './frequency.ts';
 export * from './audience-period.ts';
+export * from './sequential.ts';
+export * from './experiment.ts';
+export * from './global-control.ts';
+export * from './send-time-test.ts';

@@ -6,7 +6,7 @@
  */
 import type { CanonicalEvent, Channel, EventType } from '@tally/events';
 import { SPAN_MS } from './arb-plan.ts';
-import type { MessagePlan, MoneyPlan, RecipientEventPlan, TenantPlan } from './arb-plan.ts';
+import type { HoldPlan, MessagePlan, MoneyPlan, RecipientEventPlan, TenantPlan } from './arb-plan.ts';
 import type { ArrivedEvent } from './types.ts';
 
 const MIN = 60_000;
@@ -29,6 +29,8 @@ const ID_PREFIX = {
 /** What later events anchor to: a message's recipient, channel, sender and its key times. */
 export interface MessageInfo {
   id: string;
+  /** The campaign its send names (a hold's campaign for a hold). */
+  campaign: string;
   recipient: string;
   channel: Channel;
   sender: string | undefined;
@@ -177,6 +179,7 @@ export function buildMessage(b: TenantBuilder, p: MessagePlan, i: number): void 
   const own = b.events.slice(from);
   b.messages.push({
     id,
+    campaign: b.campaign(p.campaign),
     recipient: b.recipient(p.recipient),
     channel: p.channel,
     sender,
@@ -187,6 +190,43 @@ export function buildMessage(b: TenantBuilder, p: MessagePlan, i: number): void 
       own.filter((e) => e.clickClass !== 'bot'),
       ['clicked'],
     ),
+  });
+}
+
+/**
+ * A held_out (posted to /v1/events: no message, no money). Anchored ones collide: with a message of
+ * the same campaign to the same recipient around the conflict window's edge, or with another
+ * campaign's delivery. The hold then anchors conversions like a delivery does.
+ */
+export function buildHold(b: TenantBuilder, p: HoldPlan): void {
+  const m = b.messages.length === 0 ? undefined : b.messages[p.anchor % b.messages.length];
+  const w = b.plan.windows;
+  const maxW = Math.max(w.replyMs, w.clickMs, w.deliveredMs);
+  let campaign = b.campaign(p.campaign);
+  let recipient = b.recipient(p.recipient);
+  let t = b.lo + p.freeOffsetMs;
+  if (m !== undefined && p.mode !== 'free' && m.reachAt !== undefined) {
+    recipient = m.recipient;
+    if (p.mode === 'sameCampaign') {
+      campaign = m.campaign;
+      const gap = { near: Math.min(Math.abs(p.offsetMs), maxW), edge: maxW, beyond: maxW + 1 }[p.edge];
+      t = m.reachAt + (p.before ? -gap : gap);
+    } else {
+      if (campaign === m.campaign) campaign = b.campaign(p.campaign + 1);
+      t = (m.deliveredAt ?? m.reachAt) + p.offsetMs;
+    }
+  }
+  if (t < b.lo || t > b.now) t = b.clamp(t);
+  b.add('held_out', t, p.channel, { campaignId: campaign, recipientId: recipient, provider: 'api' });
+  b.messages.push({
+    id: '',
+    campaign,
+    recipient,
+    channel: p.channel,
+    sender: undefined,
+    reachAt: undefined,
+    deliveredAt: t,
+    clickAt: undefined,
   });
 }
 

@@ -90,6 +90,23 @@ export interface RecipientEventPlan {
   bot: boolean;
 }
 
+/**
+ * A `held_out` (issue 21): free, or anchored to a message — of the same campaign (a conflict when
+ * within max(Wr, Wc, Wd) of its send: `near` inside, `edge` exactly on it, `beyond` 1 ms past it)
+ * or of another campaign around its delivery (so conversions have a hold and a delivery to choose).
+ */
+export interface HoldPlan {
+  mode: 'free' | 'sameCampaign' | 'otherCampaign';
+  anchor: number;
+  campaign: number;
+  recipient: number;
+  edge: 'near' | 'edge' | 'beyond';
+  before: boolean;
+  offsetMs: number;
+  freeOffsetMs: number;
+  channel: Channel;
+}
+
 export interface LatePlan {
   kind: LateKind;
   base: number;
@@ -102,6 +119,7 @@ export interface TenantPlan {
   recipients: number;
   messages: MessagePlan[];
   recipientEvents: RecipientEventPlan[];
+  holds: HoldPlan[];
   late: LatePlan[];
   duplicates: number[];
 }
@@ -109,6 +127,7 @@ export interface TenantPlan {
 export interface PlanOptions {
   maxMessages: number;
   maxRecipientEvents: number;
+  maxHolds: number;
   maxRecipients: number;
   windows: 'default' | 'mixed';
   shortHorizon: boolean;
@@ -234,6 +253,24 @@ const recipientEventArb: fc.Arbitrary<RecipientEventPlan> = fc.record({
   bot: chance(3),
 });
 
+const holdArb: fc.Arbitrary<HoldPlan> = fc.record({
+  mode: fc.constantFrom<HoldPlan['mode']>(
+    'free',
+    'sameCampaign',
+    'sameCampaign',
+    'otherCampaign',
+    'otherCampaign',
+  ),
+  anchor: fc.nat(50),
+  campaign: fc.nat(5),
+  recipient: fc.nat(9),
+  edge: fc.constantFrom<HoldPlan['edge']>('near', 'near', 'edge', 'beyond'),
+  before: fc.boolean(),
+  offsetMs: fc.integer({ min: -30 * MIN, max: 2 * HOUR }),
+  freeOffsetMs: fc.integer({ min: 0, max: SPAN_MS }),
+  channel: channelArb,
+});
+
 const lateArb: fc.Arbitrary<LatePlan> = fc.record({
   kind: fc.constantFrom<LateKind>('old', 'oldEdgeOk', 'future', 'futureEdgeOk'),
   base: fc.nat(200),
@@ -247,6 +284,7 @@ export function tenantPlanArb(o: PlanOptions): fc.Arbitrary<TenantPlan> {
     recipients: fc.integer({ min: 1, max: o.maxRecipients }),
     messages: fc.array(messageArb, { minLength: 1, maxLength: o.maxMessages }),
     recipientEvents: fc.array(recipientEventArb, { maxLength: o.maxRecipientEvents }),
+    holds: fc.array(holdArb, { maxLength: o.maxHolds }),
     late: o.late ? fc.array(lateArb, { maxLength: 2 }) : fc.constant([]),
     duplicates: o.duplicates ? fc.array(fc.nat(200), { maxLength: 4 }) : fc.constant([]),
   });

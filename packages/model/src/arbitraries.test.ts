@@ -97,6 +97,8 @@ describe('arbEventSet', () => {
           if (Object.keys(c.responseTimes).length > 0) seen.add('responseTimes');
           if (Object.keys(c.errorCodes).length > 0) seen.add('errorCodes');
           for (const f of Object.values(c.tuples)) for (const k of Object.keys(f)) seen.add(`tuple.${k}`);
+          for (const k of Object.keys(c.experiment))
+            seen.add(`x.${k.replace(/^v:[^\0]*/, 'v').replace('\0', '.')}`);
         }
         for (const k of ['pending', 'unattributed', 'late'] as const)
           if (Object.keys(t[k]).length > 0) seen.add(k);
@@ -119,6 +121,15 @@ describe('arbEventSet', () => {
         'sender.failed',
         'sender.optOuts',
       ],
+      ...['x.v.optedOut', 'x.v.revenue:USD', 'x.v.revenueSq:EUR', 'x.u.revenue:EUR', 'x.u.optedOut'],
+      ...[
+        'x.h.heldOut',
+        'x.h.conflicts',
+        'x.h.converted',
+        'x.h.conversions',
+        'x.h.revenue:USD',
+        'x.h.revenueSq:EUR',
+      ],
     ];
     expect(want.filter((w) => !seen.has(w))).toEqual([]);
   });
@@ -127,7 +138,7 @@ describe('arbEventSet', () => {
     const fates = samples.flatMap((s) => Object.values(explainModel(s)).flatMap((f) => Object.values(f)));
     const kinds = new Set(fates.map((f) => f.split(' ')[0]));
     expect(kinds).toEqual(
-      new Set(['own', 'attached', 'campaign', 'pending', 'unattributed', 'none', 'late']),
+      new Set(['own', 'attached', 'campaign', 'control', 'pending', 'unattributed', 'none', 'late']),
     );
   });
 });

@@ -10,7 +10,7 @@
  *   withDuplicates(events, picks) → events + identical copies of events[pick % n] (provider retries)
  *   stripArrival(event) → the CanonicalEvent without arrivalMs
  *
- * Options: tenants (1 | 2, default: either), maxMessages (10), maxRecipientEvents (12),
+ * Options: tenants (1 | 2, default: either), maxMessages (10), maxRecipientEvents (12), maxHolds (4),
  * maxRecipients (8), windows ('mixed': reply/click/delivery windows drawn per tenant from the
  * defaults and short ones, so that edges fall inside 20 h; 'default'), shortHorizon (false: H is
  * always 7 d; true: H may be 12 h or 6 h, which exercises unattributed-by-time and early-edge
@@ -19,7 +19,7 @@
  */
 import fc from 'fast-check';
 import type { CanonicalEvent } from '@tally/events';
-import { TenantBuilder, buildMessage, buildRecipientEvent } from './arb-build.ts';
+import { TenantBuilder, buildHold, buildMessage, buildRecipientEvent } from './arb-build.ts';
 import { SPAN_MS, tenantPlanArb } from './arb-plan.ts';
 import type { LatePlan, PlanOptions, TenantPlan } from './arb-plan.ts';
 import type { ArrivedEvent, ModelInput, TenantWindows } from './types.ts';
@@ -108,6 +108,8 @@ function lateEvent(b: TenantBuilder, p: LatePlan, base: ArrivedEvent): void {
 export function buildTenant(tenant: string, plan: TenantPlan, now: number, seed: number): ArrivedEvent[] {
   const b = new TenantBuilder(tenant, plan, now);
   plan.messages.forEach((m, i) => buildMessage(b, m, i));
+  // Holds come after the messages they anchor to, and are anchors themselves for conversions.
+  for (const h of plan.holds) buildHold(b, h);
   for (const r of plan.recipientEvents) buildRecipientEvent(b, r);
   setArrivals(b, seed);
   const onTime = [...b.events];
@@ -122,6 +124,7 @@ function planOptions(o: EventSetOptions): PlanOptions {
   return {
     maxMessages: o.maxMessages ?? 10,
     maxRecipientEvents: o.maxRecipientEvents ?? 12,
+    maxHolds: o.maxHolds ?? 4,
     maxRecipients: o.maxRecipients ?? 8,
     windows: o.windows ?? 'mixed',
     shortHorizon: o.shortHorizon ?? false,

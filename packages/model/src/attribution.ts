@@ -18,6 +18,8 @@ export type Fate =
   | { kind: 'attached'; message: Message }
   /** Counted to a campaign without a message: it names the campaign, or it converted on such a click. */
   | { kind: 'campaign'; campaign: string }
+  /** A conversion of a held-out recipient, attributed to the campaign's control arm (semantics §2). */
+  | { kind: 'control'; campaign: string }
   | { kind: 'pending' }
   | { kind: 'unattributed' }
   /** Counts nowhere and waits for nothing (a recipient-level opted_in). */
@@ -41,7 +43,7 @@ export interface TenantFacts {
 /** The campaign a fate counts toward, if any. */
 export function campaignOfFate(f: Fate): string | undefined {
   if (f.kind === 'own' || f.kind === 'attached') return f.message.campaign;
-  return f.kind === 'campaign' ? f.campaign : undefined;
+  return f.kind === 'campaign' || f.kind === 'control' ? f.campaign : undefined;
 }
 
 /**
@@ -67,6 +69,7 @@ export function replyWinner(e: Ev, facts: TenantFacts): Message | undefined {
 }
 
 type ClickTarget = { message: Message } | { campaign: string };
+type ConversionTarget = ClickTarget | { control: string };
 
 /**
  * R's clicks (semantics §2 conversion rule): own clicks of R's messages, R's recipient-level
@@ -100,8 +103,16 @@ function byDelivery(a: Message, b: Message): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Conversion rule: the latest click within Wc, else the latest delivery within Wd (any channel). */
-export function conversionWinner(e: Ev, events: readonly Ev[], facts: TenantFacts): ClickTarget | undefined {
+/**
+ * Conversion rule: the latest click within Wc, else the latest delivery or non-void hold within
+ * Wd (any channel); a delivery wins over a hold at the same instant, and of two holds at one
+ * instant the larger campaign id.
+ */
+export function conversionWinner(
+  e: Ev,
+  events: readonly Ev[],
+  facts: TenantFacts,
+): ConversionTarget | undefined {
   const recipient = e.recipientId;
   if (recipient === undefined) return undefined;
   const clicks = clicksOf(recipient, events, facts);
@@ -123,7 +134,55 @@ export function conversionWinner(e: Ev, events: readonly Ev[], facts: TenantFact
       m.deliveredAt <= e.t,
   );
   const m = delivered.sort(byDelivery).at(-1);
+  const hold = holdsInWindow(recipient, e.t, events, facts)
+    .sort((a, b) => a.t - b.t || cmp(a.campaignId ?? '', b.campaignId ?? ''))
+    .at(-1);
+  if (hold !== undefined && (m?.deliveredAt === undefined || hold.t > m.deliveredAt))
+    return { control: hold.campaignId ?? '' };
   return m === undefined ? undefined : { message: m };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Semantics §2: R's holds of C are void when R was also messaged by C — a message of C with a
+ * send or any status whose sendAt (else firstStatusAt) is within max(Wr, Wc, Wd) of a hold.
+ */
+export function holdIsVoid(
+  recipient: string,
+  campaign: string,
+  events: readonly Ev[],
+  facts: TenantFacts,
+): boolean {
+  const within = maxWindow(facts.windows);
+  const holds = events.filter(
+    (h) => h.type === 'held_out' && h.recipientId === recipient && h.campaignId === campaign,
+  );
+  return [...facts.messages.values()].some((m) => {
+    const at = m.sendAt ?? m.firstStatusAt;
+    return (
+      m.recipient === recipient &&
+      m.campaign === campaign &&
+      m.ownBits.has('S') &&
+      at !== undefined &&
+      holds.some((h) => Math.abs(at - h.t) <= within)
+    );
+  });
+}
+
+/** R's non-void holds with t − Wd ≤ t(hold) ≤ t. */
+function holdsInWindow(recipient: string, t: number, events: readonly Ev[], facts: TenantFacts): Ev[] {
+  return events.filter(
+    (h) =>
+      h.type === 'held_out' &&
+      h.recipientId === recipient &&
+      h.campaignId !== undefined &&
+      t - facts.windows.deliveredMs <= h.t &&
+      h.t <= t &&
+      !holdIsVoid(recipient, h.campaignId, events, facts),
+  );
 }
 
 function waiting(e: Ev, facts: TenantFacts): Fate {
@@ -144,6 +203,7 @@ function recipientLevelFate(e: Ev, events: readonly Ev[], facts: TenantFacts): F
   if (e.type === 'converted') {
     const target = conversionWinner(e, events, facts);
     if (target === undefined) return waiting(e, facts);
+    if ('control' in target) return { kind: 'control', campaign: target.control };
     return 'message' in target
       ? { kind: 'attached', message: target.message }
       : { kind: 'campaign', campaign: target.campaign };

@@ -19,6 +19,8 @@ export interface CampaignInputs {
   loose: Ev[];
   /** Accepted events whose campaignId is this campaign (wherever they count). */
   naming: Ev[];
+  /** Conversions attributed to its control arm: they count toward it (first event) but not in its KPIs. */
+  control?: Ev[];
 }
 
 /** A counted event and the message it counts through, if any. */
@@ -48,6 +50,7 @@ function emptyCampaign(first: Ev): CampaignModel {
     minuteTuples: {},
     errorCodes: {},
     minuteErrorCodes: {},
+    experiment: {},
   };
 }
 
@@ -222,7 +225,7 @@ function addTwoWay(c: CampaignModel, views: readonly MessageView[]): void {
 /** The campaign's figures; undefined when no event names it or counts to it. */
 export function buildCampaign(inp: CampaignInputs): CampaignModel | undefined {
   const counted = countedEvents(inp);
-  const all = [...counted.map((x) => x.e), ...inp.naming];
+  const all = [...counted.map((x) => x.e), ...inp.naming, ...(inp.control ?? [])];
   const first = earliest(all);
   if (first === undefined) return undefined;
   const c = emptyCampaign(first);

@@ -22,6 +22,7 @@ export const TYPE_BITS: Readonly<Record<EventType, readonly Bit[]>> = {
   uninstalled: [],
   feature_adopted: [],
   survey_answered: [],
+  held_out: [],
 };
 
 /** A person's click: a `clicked` event not classified `bot` (semantics §1). */

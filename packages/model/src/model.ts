@@ -20,7 +20,9 @@
 import { acceptEvents } from './accept.ts';
 import type { Ev } from './accept.ts';
 import { addType } from './accept.ts';
-import { campaignOfFate, fatesOf } from './attribution.ts';
+import { campaignOfFate, fatesOf, holdIsVoid } from './attribution.ts';
+import type { TenantFacts } from './attribution.ts';
+import { buildExperiment } from './experiment.ts';
 import type { Fate } from './attribution.ts';
 import { buildCampaign } from './campaigns.ts';
 import type { MessageView } from './message-figures.ts';
@@ -48,11 +50,13 @@ interface TenantState {
   events: Ev[];
   fates: Map<Ev, Fate>;
   views: MessageView[];
+  facts: TenantFacts;
 }
 
 function tenantState(events: Ev[], windows: TenantWindows, now: number): TenantState {
   const messages = buildMessages(events);
-  const fates = fatesOf(events, { messages, windows, now });
+  const facts = { messages, windows, now };
+  const fates = fatesOf(events, facts);
   const attached = new Map<string, Ev[]>();
   for (const [e, f] of fates) {
     if (f.kind !== 'attached') continue;
@@ -62,7 +66,7 @@ function tenantState(events: Ev[], windows: TenantWindows, now: number): TenantS
     message,
     attached: (attached.get(message.id) ?? []).sort((a, b) => a.t - b.t),
   }));
-  return { events, fates, views };
+  return { events, fates, views, facts };
 }
 
 function campaignIds(s: TenantState): Set<string> {
@@ -79,12 +83,19 @@ function buildTenant(s: TenantState, late: TypeCounts): TenantModel {
   const campaigns: TenantModel['campaigns'] = {};
   for (const id of campaignIds(s)) {
     const loose = [...s.fates].filter(([, f]) => f.kind === 'campaign' && f.campaign === id).map(([e]) => e);
-    const c = buildCampaign({
-      views: s.views.filter((v) => v.message.campaign === id),
-      loose,
-      naming: s.events.filter((e) => e.campaignId === id),
+    const control = [...s.fates].filter(([, f]) => f.kind === 'control' && f.campaign === id).map(([e]) => e);
+    const views = s.views.filter((v) => v.message.campaign === id);
+    const naming = s.events.filter((e) => e.campaignId === id);
+    const c = buildCampaign({ views, loose, naming, control });
+    if (c === undefined) continue;
+    c.experiment = buildExperiment({
+      views,
+      holds: naming
+        .filter((e) => e.type === 'held_out')
+        .map((e) => ({ e, void: holdIsVoid(e.recipientId ?? '', id, s.events, s.facts) })),
+      control,
     });
-    if (c !== undefined) campaigns[id] = c;
+    campaigns[id] = c;
   }
   const pending: TypeCounts = {};
   const unattributed: TypeCounts = {};
@@ -121,7 +132,8 @@ function describe(f: Fate): string {
     case 'attached':
       return `${f.kind} ${f.message.campaign ?? '?'} ${f.message.id}`;
     case 'campaign':
-      return `campaign ${f.campaign}`;
+    case 'control':
+      return `${f.kind} ${f.campaign}`;
     default:
       return f.kind;
   }
@@ -129,7 +141,7 @@ function describe(f: Fate): string {
 
 /**
  * Where each event went, for reading a failing property test: tenant → eventId → `own C M`,
- * `attached C M`, `campaign C`, `pending`, `unattributed`, `none` or `late`.
+ * `attached C M`, `campaign C`, `control C` (a held-out recipient's conversion), `pending`, `unattributed`, `none` or `late`.
  */
 export function explainModel(input: ModelInput): Record<string, Record<string, string>> {
   const now = streamTime(input);

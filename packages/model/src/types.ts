@@ -104,6 +104,12 @@ export interface CampaignModel {
   errorCodes: Record<string, number>;
   /** String(minute) → error code → failed messages whose failedAt is in that minute. */
   minuteErrorCodes: Record<string, Record<string, number>>;
+  /**
+   * Experiment figures (semantics §4a), "<arm>\0<figure>" → n: arm `v:<variant>` / `u` (sent
+   * messages without a send tuple) / `h` (held out); money in units, squares in units² (as a
+   * number). Zeros are omitted.
+   */
+  experiment: Record<string, number>;
 }
 
 export interface SenderFields {

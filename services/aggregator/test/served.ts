@@ -5,6 +5,7 @@
  */
 import { scanKeys as scanAll, type RedisClient } from '@tally/redis';
 import {
+  experimentFields,
   FIELD_SEPARATOR,
   listCampaigns,
   moneyUnitsOf,
@@ -81,8 +82,9 @@ export async function servedTenant(
       .hgetall(keys.tuples(tenant, c.campaignId))
       .hgetall(keys.dims(tenant, c.campaignId));
     pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'error_code'));
+    pipe.hgetall(keys.experiment(tenant, c.campaignId));
     const res = ((await pipe.exec()) ?? []) as [unknown, Raw][];
-    const [bt, dims, bd] = [0, 1, 2].map((i) => res[i]?.[1] ?? {}) as [Raw, Raw, Raw];
+    const [bt, dims, bd, x] = [0, 1, 2, 3].map((i) => res[i]?.[1] ?? {}) as [Raw, Raw, Raw, Raw];
     const ms = minutesOf(present, tag, 'w');
     const minutes = new Map<number, Record<string, number>>();
     for (const m of ms) {
@@ -135,6 +137,11 @@ export async function servedTenant(
         Object.fromEntries(Object.entries(split(bd ?? {})).map(([code, f]) => [code, f.failed ?? 0])),
       ),
       minuteErrorCodes: sorted(minuteErrors),
+      experiment: sorted(
+        Object.fromEntries(
+          [...experimentFields(x)].filter(([, v]) => v !== 0n).map(([k, v]) => [k, Number(v)]),
+        ),
+      ),
     } as TenantModel['campaigns'][string];
   }
   const sendersOut: TenantModel['senders'] = {};

@@ -1,6 +1,7 @@
 import { createBaseApp } from '@tally/http';
 import type { IngestDeps } from './deps.ts';
 import { eventsRoute } from './routes/events.route.ts';
+import { globalControlRoute } from './routes/global-control.route.ts';
 import { linksRoute } from './routes/links.route.ts';
 import { registerWebhooks } from './webhooks/plugin.ts';
 
@@ -19,6 +20,7 @@ export async function buildApp(deps: IngestDeps, opts: BuildAppOptions = {}) {
     ...(opts.isShuttingDown ? { isShuttingDown: opts.isShuttingDown } : {}),
   });
   eventsRoute(app, deps);
+  globalControlRoute(app, deps);
   linksRoute(app, deps);
   await registerWebhooks(app, deps);
   return app;

@@ -229,6 +229,41 @@ export function eventsRequests(key: string): fc.Arbitrary<Req> {
   }));
 }
 
+/** POST /v1/global-control/check (issue 21): addresses that are numbers, junk, too many, none. */
+export function globalControlRequests(key: string): fc.Arbitrary<Req> {
+  const address = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.integer({ min: 0, max: 9999 }).map((i) => `+1500555${String(i).padStart(4, '0')}`),
+    },
+    { weight: 2, arbitrary: anyString },
+    { weight: 1, arbitrary: anyValue },
+  );
+  const valid = fc.record({
+    channel: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom('sms', 'whatsapp', 'push', 'in_app') },
+      { weight: 1, arbitrary: anyValue },
+    ),
+    addresses: fc.oneof(
+      { weight: 6, arbitrary: fc.array(address, { minLength: 1, maxLength: 5 }) },
+      { weight: 1, arbitrary: fc.constant(Array.from({ length: 1001 }, () => '+15005550006')) },
+      { weight: 1, arbitrary: anyValue },
+    ),
+  });
+  const body = fc.oneof(
+    { weight: 6, arbitrary: valid.map(json) },
+    { weight: 1, arbitrary: anyValue.map(json) },
+    { weight: 1, arbitrary: rawBody },
+  );
+  const auth = fc.constantFrom(`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`, '', 'Bearer tly_nope');
+  return fc.record({ body, auth, type: contentType }).map(({ body: payload, auth: authorization, type }) => ({
+    method: 'POST' as const,
+    url: '/v1/global-control/check',
+    headers: { 'content-type': type, ...(authorization ? { authorization } : {}) },
+    payload,
+  }));
+}
+
 const TWILIO_FIELDS = [
   'MessageSid',
   'SmsSid',

@@ -24,6 +24,7 @@ import {
 } from './helpers.ts';
 import {
   eventsRequests,
+  globalControlRequests,
   handshakeRequests,
   infobipRequests,
   linkCodes,
@@ -109,6 +110,7 @@ describe('ingest under fuzzing', () => {
 
   const routes: [string, () => fc.Arbitrary<Req>][] = [
     ['POST /v1/events', () => eventsRequests(key)],
+    ['POST /v1/global-control/check', () => globalControlRequests(key)],
     ['POST /webhooks/twilio (signed and not)', () => twilioRequests('acme')],
     ['POST /webhooks/whatsapp (signed and not)', () => whatsappRequests('acme')],
     ['GET /webhooks/whatsapp (handshake)', () => handshakeRequests('acme')],

@@ -8,6 +8,7 @@ import { attributionRoutes } from './routes/attribution.route.ts';
 import { audienceRoutes } from './routes/audience.route.ts';
 import { benchmarkRoutes } from './routes/benchmark.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
+import { experimentRoutes } from './routes/experiment.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
 import { sendTimeRoutes } from './routes/send-time.route.ts';
 import { silencesRoutes } from './routes/silences.route.ts';
@@ -35,6 +36,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
     done();
   });
   campaignsRoutes(app, deps);
+  experimentRoutes(app, deps);
   timeseriesRoutes(app, deps);
   benchmarkRoutes(app, deps);
   sendTimeRoutes(app, deps);

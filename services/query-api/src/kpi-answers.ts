@@ -15,6 +15,7 @@ import {
 import { AppError } from '@tally/http';
 import { computeRates, notReported, type Counts, type Window } from '@tally/kpi';
 import type { QueryApiDeps } from './deps.ts';
+import { kpiHoldout } from './experiment-answer.ts';
 import { kpiView } from './kpi-view.ts';
 import { whole } from './read-guard.ts';
 import { breakdownResponseSchema, kpiResponseSchema } from './schemas.ts';
@@ -55,21 +56,23 @@ export async function kpiAnswer(
         satisfaction: null,
         featureAdoption: null,
         filter: { ...filter, scope: window === 'all' ? ('lifetime' as const) : ('window' as const) },
+        holdout: null,
         ...freshness,
       }),
     );
   }
-  const [state, freshness] = await Promise.all([
+  const [state, freshness, holdout] = await Promise.all([
     whole(() =>
       window === 'all'
         ? readCampaign(deps.redis, deps.keys, tenant, id)
         : readCampaignWindow(deps.redis, deps.keys, tenant, id, window, now.getTime()),
     ),
     freshnessAsOfNow,
+    window === 'all' ? kpiHoldout(deps, tenant, id) : null,
   ]);
   if (!state) throw new AppError('not_found', `no campaign ${id}`);
   return JSON.stringify(
-    kpiResponseSchema.parse({ ...kpiView(state, window, now), filter: null, ...freshness }),
+    kpiResponseSchema.parse({ ...kpiView(state, window, now), filter: null, holdout, ...freshness }),
   );
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COUNT_NAMES, RATE_NAMES, type RateName } from '@tally/kpi';
+import { holdoutCountsSchema } from './experiment-schemas.ts';
 
 export { errorResponseSchema as errorSchema } from '@tally/http';
 
@@ -97,6 +98,8 @@ export const kpiResponseSchema = campaignKpiSchema.extend({
       '0 when the aggregator has applied every accepted event; else how long the oldest accepted but not yet applied event has waited (ms). Null when unknown.',
     ),
   lagEvents: z.number().int().nullable().describe('accepted events not yet applied, null when unknown'),
+  // Issue 21: the campaign's holdout arm, lifetime and unfiltered (null otherwise, or without one).
+  holdout: holdoutCountsSchema.nullable(),
 });
 
 export const breakdownResponseSchema = z.object({

@@ -199,6 +199,17 @@ const silenceBody = mutated(
   ['scope', 'scope.kind', 'scope.id', 'startsAt', 'endsAt', 'reason'],
 );
 
+const settingsBody = mutated(
+  fc.record(
+    {
+      level: fc.constantFrom(0.9, 0.95, 0.99),
+      globalControl: fc.record({ share: fc.constantFrom(0, 0.05, 0.1) }),
+    },
+    { requiredKeys: [] },
+  ),
+  ['level', 'globalControl', 'globalControl.share'],
+);
+
 /** A body as sent: JSON of the value, or any JSON, or bytes that are not JSON, or deep nesting. */
 const payload = (body: fc.Arbitrary<unknown>) =>
   fc.oneof(
@@ -237,9 +248,12 @@ const ROUTES: Route[] = [
   get(campaign('/breakdown'), query({ by: fc.constantFrom('channel', 'segment', 'variant', 'sender', 'country', 'hour_of_day', 'day_of_week', 'error_code') }, ['by'])),
   get(campaign('/timeseries'), timeseries),
   get(campaign('/benchmark'), query({ previous: str(50) })),
+  get(campaign('/experiment'), query({ metric: fc.constantFrom('ctr', 'conversionRate', 'optOutRate', 'revenuePerDelivered', 'revenuePerRecipient'), level: fc.constantFrom('0.9', '0.95', '0.99'), control: fc.constantFrom('A', 'B'), effect: fc.constantFrom('0.05', '0.2') })),
+  get(at('/v1/experiment-settings')),
+  ['PUT', at('/v1/experiment-settings'), payload(settingsBody)],
   get(at('/v1/audience/silent-disengagement'), query({ days: str(90), minMessages: str(20), channel, limit: str(100), cursor: fc.constant(base64url('r1')) })),
   get(at('/v1/audience/frequency'), query({ days: fc.constantFrom('7', '30') })),
-  get(at('/v1/send-time'), query({ channel, metric: fc.constantFrom('ctr', 'conversionRate', 'replyRate', 'openRate') })),
+  get(at('/v1/send-time'), query({ channel, metric: fc.constantFrom('ctr', 'conversionRate', 'replyRate', 'openRate'), campaignId: fc.constantFrom('k1', 'nope') })),
   get(at('/v1/value'), query({ channel })),
   get(at('/v1/alerts'), query({ state: fc.constantFrom('firing', 'resolved'), limit: str(500) })),
   get(at('/v1/alert-rules')),

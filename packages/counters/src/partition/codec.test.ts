@@ -30,14 +30,28 @@ describe('record codec', () => {
             const r = recipients.get(e.recipient) ?? newRecipient(e.tenant, e.recipient, e.t);
             addRecipientEvent(r, e);
             for (const id of messages.keys()) addMessageId(r, id, e.t);
-            r.fz = { oo: ['c1'], so: ['+1'] };
-            r.au = { n: 3, rd: { sms: { '20000': 2 } }, lc: [[e.t, 'c1', 'm1']] };
+            r.fz = { oo: ['c1'], so: ['+1'], ho: ['c2'], hx: ['c3'], hc: ['c2'], hv: { c2: { EUR: 5 } } };
+            r.au = {
+              n: 3,
+              rd: { sms: { '20000': 2 } },
+              lc: [[e.t, 'c1', 'm1']],
+              ta: 2,
+              tr: { EUR: 7 },
+              ho: 1,
+            };
             recipients.set(e.recipient, r);
           }
         }
         for (const m of messages.values()) {
           m.ab = 32;
           m.ar = [m.ch[0] + 5];
+          if (m.m.endsWith('1')) {
+            m.ao = 1;
+            m.avu = [
+              ['EUR', 120_000],
+              ['USD', 5],
+            ];
+          }
           const field = `${m.tn} ${m.m}`;
           expect(decodeMessage(field, encodeMessage({ rec: m }))).toEqual({ rec: m });
           expect(placementOf(encodeMessage({ rec: m }))).toBe(m.r ? 'placed' : 'none');

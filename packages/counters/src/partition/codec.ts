@@ -140,6 +140,8 @@ export function encodeMessage(m: StoredMessage): string {
       rel(r.av, base),
       m.anon ?? null,
       r.bk?.map(([h, t]) => [h, t - base]) ?? null,
+      r.ao ?? null,
+      r.avu ?? null,
     ]),
   );
 }
@@ -214,6 +216,14 @@ export function decodeMessage(field: string, s: string): StoredMessage {
     arr(a[26])?.map((x) => {
       const y = x as J[];
       return [str(y[0]), Number(y[1]) + base] as [string, number];
+    }),
+  );
+  if (a[27] === 1) rec.ao = 1;
+  put(
+    'avu',
+    arr(a[28])?.map((x) => {
+      const y = x as J[];
+      return [str(y[0]), Number(y[1])] as [string, number];
     }),
   );
   const anon = arr(a[25]) as [number, string][] | undefined;

@@ -2,8 +2,9 @@
  * A batch's deltas as scope writes: per scope (campaign, sender, tenant), the keys and the ops of
  * SCOPE_WRITE_LUA. Registers become idempotent ops of the scope that holds them: a campaign's
  * first event goes to its `meta` and to the tenant's `campaigns`, an active minute to the tenant's
- * `active` index. Minute buckets get their expiry. Money is split into steps of at most 10^15 so
- * the script's carry stays exact.
+ * `active` index. Minute buckets get their expiry. Money is split into whole 10^15 (added to its
+ * `:hi` carry field directly) and a rest of at most 10^15 (the script's `m` op), so the script's
+ * carry stays exact and a delta of any size is two ops (squares of revenue reach 10^26).
  */
 import { parseScopeId, scopeId, type Scope } from '../state/contribution.ts';
 import type { BatchDelta, ScopeDelta } from '../state/delta.ts';
@@ -46,16 +47,10 @@ function minuteExpiry(key: string, minuteTtlSeconds: number): number | undefined
   return m ? (Number(m[1]) + 1) * 60 + minuteTtlSeconds : undefined;
 }
 
-function moneySteps(n: bigint): bigint[] {
-  const out: bigint[] = [];
-  let rest = n;
-  while (rest > STEP || rest < -STEP) {
-    const step = rest > 0n ? STEP : -STEP;
-    out.push(step);
-    rest -= step;
-  }
-  out.push(rest);
-  return out;
+/** n = hi × 10^15 + rest with |rest| < 10^15 (bigint division truncates toward zero). */
+export function moneySplit(n: bigint): { hi: bigint; rest: bigint } {
+  const hi = n / STEP;
+  return { hi, rest: n - hi * STEP };
 }
 
 export function scopeWrites(delta: BatchDelta, keys: RedisKeys, minuteTtlSeconds: number): ScopeWrite[] {
@@ -92,7 +87,9 @@ function addScope(
     }
   for (const [suffix, fields] of d.money)
     for (const [field, n] of fields) {
-      for (const step of moneySteps(n)) o.op('m', `${tag}:${suffix}`, field, step.toString());
+      const { hi, rest } = moneySplit(n);
+      if (hi !== 0n) o.op('i', `${tag}:${suffix}`, `${field}:hi`, hi.toString());
+      o.op('m', `${tag}:${suffix}`, field, rest.toString());
       expiring.add(`${tag}:${suffix}`);
     }
   for (const key of expiring) {

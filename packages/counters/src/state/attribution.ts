@@ -6,13 +6,18 @@
  * times come from messages' own events), so the result is a function, not a fixpoint.
  */
 import type { TenantWindows } from './event.ts';
+import { holdCandidates, holdKey, holdsOf, type HoldCandidate } from './holdout.ts';
 import type { MessageView } from './message.ts';
-import type { RecipientEv } from './recipient.ts';
+import type { Frozen, RecipientEv } from './recipient.ts';
 
-/** Where an event counts: a campaign, through one of its messages when `m` is set. */
+/**
+ * Where an event counts: a campaign, through one of its messages when `m` is set; `h` marks a
+ * conversion attributed to the campaign's control arm (a hold, holdout.ts), counted apart.
+ */
 export interface Target {
   c: string;
   m?: string;
+  h?: true;
 }
 
 const REPLY_RULE = new Set([
@@ -70,12 +75,16 @@ export function clicksOf(views: MessageView[], placed: Map<RecipientEv, Target>)
   return out;
 }
 
-/** The conversion rule: the latest click within Wc before it, else the latest delivery within Wd. */
+/**
+ * The conversion rule: the latest click within Wc before it, else the latest delivery — or hold
+ * (a held-out recipient is reached by the control arm at its hold time) — within Wd.
+ */
 export function conversionTarget(
   e: RecipientEv,
   views: MessageView[],
   clicks: Click[],
   w: TenantWindows,
+  holds: HoldCandidate[] = [],
 ): Target | undefined {
   const inClick = clicks.filter((k) => k.t <= e.t && e.t - k.t <= w.clickMs);
   const click = latest(
@@ -96,6 +105,12 @@ export function conversionTarget(
     (x) => x.deliveredAt ?? 0,
     (x) => x.rec.m,
   );
+  const hold = latest(
+    holds.filter((h) => h.t <= e.t && e.t - h.t <= w.deliveredMs),
+    (h) => h.t,
+    (h) => holdKey(h.campaign),
+  );
+  if (hold && (v?.deliveredAt === undefined || hold.t > v.deliveredAt)) return { c: hold.campaign, h: true };
   return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.m };
 }
 
@@ -107,6 +122,7 @@ export function attributeAll(
   events: RecipientEv[],
   views: MessageView[],
   w: TenantWindows,
+  fz?: Frozen,
 ): Map<RecipientEv, Target | undefined> {
   const out = new Map<RecipientEv, Target | undefined>();
   if (events.length === 0) return out;
@@ -122,8 +138,11 @@ export function attributeAll(
     } else if (e.y !== 'converted') out.set(e, undefined);
   }
   const clicks = clicksOf(views, placed);
+  let holds: HoldCandidate[] | undefined;
   for (const e of events) {
-    if (e.y === 'converted' && e.c === undefined) out.set(e, conversionTarget(e, views, clicks, w));
+    if (e.y !== 'converted' || e.c !== undefined) continue;
+    holds ??= holdCandidates(holdsOf(events, views, w, fz));
+    out.set(e, conversionTarget(e, views, clicks, w, holds));
   }
   return out;
 }

@@ -2,7 +2,9 @@
  * A recipient's audience figures — the `recipient_state` row query-api's audience and value
  * routes read (services/query-api/src/audience-store.ts): messages received per channel and UTC
  * day, latest engagement and reply, latest clicks and reaches, subscription, attributed
- * conversions and revenue per channel. Live messages and events are summed with what retired
+ * conversions and revenue per channel (a control-arm conversion is not attributed to messaging),
+ * and for the global control group (issue 21) every conversion of the recipient, attributed or not
+ * (`ta`, `tr:<CUR>`), and its holds (`ho`). Live messages and events are summed with what retired
  * ones left in `au`, so the figures do not shrink when state is retired.
  */
 import { BIT } from './bits.ts';
@@ -57,7 +59,19 @@ export function foldMessage(au: Audience, v: MessageView): void {
     au.lr ??= {};
     au.lr[v.channel] = latest3(au.lr[v.channel] ?? [], [v.reachAt, c, r.m]);
   }
-  for (const [, , u, cur] of r.cnv ?? []) conversion(au, v.channel, u, cur);
+  for (const [, , u, cur] of r.cnv ?? []) {
+    conversion(au, v.channel, u, cur);
+    anyConversion(au, u, cur);
+  }
+}
+
+/** Every conversion of the recipient, attributed or not (the global control group, /v1/value). */
+function anyConversion(au: Audience, units: number, cur: string): void {
+  au.ta = (au.ta ?? 0) + 1;
+  if (cur && units !== 0) {
+    au.tr ??= {};
+    au.tr[cur] = (au.tr[cur] ?? 0) + units;
+  }
 }
 
 function conversion(au: Audience, channel: string, units: number, cur: string): void {
@@ -76,7 +90,10 @@ export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefin
   if (click || e.y === 'replied') au.le = Math.max(au.le ?? -1, e.t);
   if (e.y === 'replied') au.lrp = Math.max(au.lrp ?? -1, e.t);
   if (click && target) au.lc = latest3(au.lc ?? [], [e.t, target.c, target.m ?? '']);
-  if (e.y === 'converted' && target) conversion(au, e.ch, e.v?.[0] ?? 0, e.v?.[1] ?? '');
+  // A control-arm conversion (a held-out recipient's) is not messaging's: not in cv/cr.
+  if (e.y === 'converted' && target && !target.h) conversion(au, e.ch, e.v?.[0] ?? 0, e.v?.[1] ?? '');
+  if (e.y === 'converted') anyConversion(au, e.v?.[0] ?? 0, e.v?.[1] ?? '');
+  if (e.y === 'held_out') au.ho = (au.ho ?? 0) + 1;
 }
 
 /** The recipient_state row: field → string, in the spelling audience-store.ts reads. */
@@ -110,5 +127,8 @@ export function audienceRow(
   }
   for (const [ch, n] of Object.entries(au.cv ?? {})) row[`cv:${ch}`] = String(n);
   for (const [k, u] of Object.entries(au.cr ?? {})) row[`cr:${k}`] = String(u);
+  if (au.ta) row.ta = String(au.ta);
+  for (const [cur, u] of Object.entries(au.tr ?? {})) row[`tr:${cur}`] = String(u);
+  if (au.ho) row.ho = String(au.ho);
   return row;
 }

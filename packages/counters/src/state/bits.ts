@@ -34,6 +34,7 @@ export const OWN_BITS: Readonly<Record<EventType, number>> = {
   uninstalled: 0,
   feature_adopted: 0,
   survey_answered: 0,
+  held_out: 0,
 };
 
 /** Bits a recipient-level event sets on the message it is attributed to. */

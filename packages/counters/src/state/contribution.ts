@@ -58,7 +58,8 @@ export function* eachCell<T>(cells: Cells<T>): Generator<[string, string, string
  */
 export interface CountSink {
   add(scope: string, key: string, field: string, n?: number): void;
-  addMoney(scope: string, key: string, field: string, units: number): void;
+  /** Money in ten-thousandths (bigint where it may pass 2^53: squares of revenue). */
+  addMoney(scope: string, key: string, field: string, units: number | bigint): void;
   seen(scope: string, t: number, channel: string): void;
   activeAt(scope: string, minute: number): void;
   tuple(scope: string, id: string, tuple: string): void;
@@ -84,7 +85,7 @@ export class Contribution implements CountSink {
     f.set(field, (f.get(field) ?? 0) + n);
   }
 
-  addMoney(scope: string, key: string, field: string, units: number): void {
+  addMoney(scope: string, key: string, field: string, units: number | bigint): void {
     const f = cell(this.money, scope, key);
     f.set(field, (f.get(field) ?? 0n) + BigInt(units));
   }

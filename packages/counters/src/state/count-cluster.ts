@@ -10,6 +10,7 @@
 import { BIT } from './bits.ts';
 import { attributeAll, type Target } from './attribution.ts';
 import { Contribution, scopeId, type CountSink } from './contribution.ts';
+import { countHoldouts } from './count-experiment.ts';
 import { addMinute, countMessage, countPerEvent, type CountContext } from './count-message.ts';
 import type { MessageRec, MessageView, SetType } from './message.ts';
 import { viewOf } from './message.ts';
@@ -52,7 +53,7 @@ export function attachments(
   views: MessageView[],
   ctx: CountContext,
 ): { targets: Map<RecipientEv, Target | undefined>; byMessage: Map<string, RecipientEv[]> } {
-  const targets = attributeAll(rec.ev, views, ctx.windows(rec.tn));
+  const targets = attributeAll(rec.ev, views, ctx.windows(rec.tn), rec.fz);
   const byMessage = new Map<string, RecipientEv[]>();
   for (const [e, target] of targets) {
     if (!target?.m) continue;
@@ -170,10 +171,12 @@ export function countRecipientPart(
       continue;
     }
     const c = scopeId({ kind: 'c', tenant: rec.tn, id: target.c });
-    countPerEvent(out, ctx, c, e);
+    // A control-arm conversion is the campaign's, but not its effect: counted apart (holdouts).
+    if (!target.h) countPerEvent(out, ctx, c, e);
     out.seen(c, e.t, e.ch);
   }
   countMembers(out, ctx, rec, views, targets);
+  countHoldouts(out, ctx, rec, views, targets);
 }
 
 /** Whether the recipient part can be non-empty (else a batch can skip it, and its views). */

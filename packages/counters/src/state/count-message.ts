@@ -7,6 +7,7 @@
 import { bucketOf } from '@tally/kpi';
 import { attachedBitsOf, BIT, effectiveBits, STATUS_NAMES, type StatusName } from './bits.ts';
 import { scopeId, type CountSink } from './contribution.ts';
+import { countMessageArm } from './count-experiment.ts';
 import { digest, type TenantWindows } from './event.ts';
 import { tupleKey, type MessageView } from './message.ts';
 import type { RecipientEv } from './recipient.ts';
@@ -282,6 +283,7 @@ export function countMessage(
   for (const [, at, sc] of v.rec.srv ?? []) countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });
   if (v.rec.cost) moneyAt(out, ctx, c, v.rec.cost[0], `cost:${v.rec.cost[2]}`, v.rec.cost[1]);
   countTwoWay(out, v, bits, t, attached);
+  countMessageArm(out, v, bits, attached);
   out.seen(c, v.rec.ch[0], v.channel);
   for (const e of attached) out.seen(c, e.t, e.ch);
 }

@@ -50,6 +50,9 @@ export interface MessageRec {
   ar?: number[];
   ac?: number;
   av?: number;
+  /** Frozen attachments for the experiment figures (count-experiment.ts): an opt-out, revenue by currency. */
+  ao?: 1;
+  avu?: [string, number][];
 }
 
 export type SetType = 'opted_out' | 'uninstalled' | 'feature_adopted';

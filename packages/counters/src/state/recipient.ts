@@ -33,6 +33,15 @@ export interface Frozen {
   fa?: string[];
   io?: string[];
   so?: string[];
+  /**
+   * Holdouts (holdout.ts): campaigns R was held out of by frozen holds (`ho`), or held out of and
+   * messaged by (`hx`, a conflict); campaigns whose control arm R converted in (`hc`) by frozen
+   * conversions, and their revenue (`hv`: campaign → currency → units).
+   */
+  ho?: string[];
+  hx?: string[];
+  hc?: string[];
+  hv?: Record<string, Record<string, number>>;
 }
 
 /** Audience figures of retired messages and events (recipient_state, docs/api.md). */
@@ -47,6 +56,10 @@ export interface Audience {
   lr?: Record<string, [number, string, string][]>;
   cv?: Record<string, number>;
   cr?: Record<string, number>;
+  /** Every conversion (attributed or not) and its revenue per currency; holds (global control). */
+  ta?: number;
+  tr?: Record<string, number>;
+  ho?: number;
 }
 
 export interface RecipientRec {

@@ -17,6 +17,7 @@ import { foldEvent, foldMessage } from './audience.ts';
 import { attachments, type Cluster } from './count-cluster.ts';
 import type { CountContext } from './count-message.ts';
 import { messageRetentionMs } from './event.ts';
+import { holdsOf, type HoldStatus } from './holdout.ts';
 import { viewOf, type MessageRec, type MessageView } from './message.ts';
 import type { Frozen, RecipientEv, RecipientRec } from './recipient.ts';
 
@@ -29,9 +30,29 @@ export interface Retired {
 
 const FROZEN_KEY = { opted_out: 'oo', uninstalled: 'un', feature_adopted: 'fa' } as const;
 
-function addFrozen(fz: Frozen, key: keyof Frozen, value: string): void {
+function addFrozen(fz: Frozen, key: Exclude<keyof Frozen, 'hv'>, value: string): void {
   const list = (fz[key] ??= []);
   if (!list.includes(value)) list.push(value);
+}
+
+function addUnits(list: [string, number][] | undefined, cur: string, units: number): [string, number][] {
+  const out = [...(list ?? [])];
+  const i = out.findIndex(([c]) => c === cur);
+  if (i >= 0) out[i] = [cur, (out[i]?.[1] ?? 0) + units];
+  else out.push([cur, units]);
+  return out;
+}
+
+/** A hold or a control-arm conversion leaves its holdout status (holdout.ts, count-experiment.ts). */
+function freezeHoldout(fz: Frozen, e: RecipientEv, target: Target, holds: Map<string, HoldStatus>): void {
+  if (e.y === 'held_out') addFrozen(fz, holds.get(target.c)?.conflict ? 'hx' : 'ho', target.c);
+  if (e.y === 'converted' && target.h) {
+    addFrozen(fz, 'hc', target.c);
+    if (e.v?.[1]) {
+      const byCur = ((fz.hv ??= {})[target.c] ??= {});
+      byCur[e.v[1]] = (byCur[e.v[1]] ?? 0) + e.v[0];
+    }
+  }
 }
 
 function freezeEvent(
@@ -39,13 +60,16 @@ function freezeEvent(
   e: RecipientEv,
   target: Target | undefined,
   views: Map<string, MessageView>,
+  holds: Map<string, HoldStatus>,
 ): void {
   rec.au ??= {};
   foldEvent(rec.au, e, target);
   if (!target) return;
   rec.fz ??= {};
-  const kind = FROZEN_KEY[e.y as keyof typeof FROZEN_KEY] as keyof Frozen | undefined;
+  const kind = FROZEN_KEY[e.y as keyof typeof FROZEN_KEY] as
+    (typeof FROZEN_KEY)[keyof typeof FROZEN_KEY] | undefined;
   if (kind) addFrozen(rec.fz, kind, target.c);
+  freezeHoldout(rec.fz, e, target, holds);
   const m = target.m === undefined ? undefined : views.get(target.m);
   if (!m) return;
   if (e.y === 'opted_out' && m.sender !== undefined) addFrozen(rec.fz, 'so', m.sender);
@@ -54,6 +78,8 @@ function freezeEvent(
   if (e.y === 'replied') r.ar = [...(r.ar ?? []), e.t].sort((a, b) => a - b);
   if (e.y === 'clicked' && !e.bt) r.ac = Math.min(r.ac ?? e.t, e.t);
   if (e.y === 'converted') r.av = Math.min(r.av ?? e.t, e.t);
+  if (e.y === 'opted_out') r.ao = 1;
+  if (e.y === 'converted' && e.v?.[1]) r.avu = addUnits(r.avu, e.v[1], e.v[0]);
 }
 
 function retireMessage(rec: RecipientRec, v: MessageView): void {
@@ -84,13 +110,15 @@ export function retireCluster(
     [...views.values()].filter((v) => streamTime > v.rec.nw + keepMessage).map((v) => v.rec.m),
   );
   const { targets } = attachments(rec, [...views.values()], ctx);
+  const holds = holdsOf(rec.ev, [...views.values()], w, rec.fz);
   const frozen: RecipientEv[] = [];
   for (const e of rec.ev) {
     const target = targets.get(e);
-    // A person's click stays a conversion candidate for the click window; a bot click is none.
-    const keep = e.y === 'clicked' && !e.bt ? keepMessage : w.horizonMs;
+    // A person's click and a hold are candidates of the conversion rule: kept as long as a
+    // message is; a bot click is none.
+    const keep = (e.y === 'clicked' && !e.bt) || e.y === 'held_out' ? keepMessage : w.horizonMs;
     if (streamTime > e.t + keep || (target?.m !== undefined && dueMessages.has(target.m))) {
-      freezeEvent(rec, e, target, views);
+      freezeEvent(rec, e, target, views, holds);
       frozen.push(e);
     }
   }

@@ -7,7 +7,7 @@ import type { Action, Expected } from '../actions.ts';
 import type { Audience, Person } from '../people.ts';
 import type { CampaignPlan, Segment, Variant } from '../plans.ts';
 import { ROUTE_CHANNEL } from '../plans.ts';
-import type { Rng } from '../rng.ts';
+import { hash32, type Rng } from '../rng.ts';
 
 /** How much real-world mess the providers add. */
 export interface Knobs {
@@ -30,6 +30,8 @@ export interface SendContext {
   nextRef(): string;
   /** Counts a plan's delivered messages (spikes pick every n-th). */
   countDelivered(planId: string): number;
+  /** Addresses the plan has posted a `held_out` for (holdouts: once per person). */
+  heldOut?: Set<string>;
 }
 
 /** One message of a campaign, as the sender decided it. */
@@ -58,6 +60,10 @@ export function newMessage(
   const channel = ROUTE_CHANNEL[plan.route];
   const person = listPerson ?? ctx.audience.draw(ctx.rng, plan.countries, channel, at);
   if (!person) return undefined;
+  if (plan.holdout && isHeldOut(plan, person)) {
+    holdOut(ctx, plan, person, channel, at);
+    return undefined;
+  }
   return {
     plan,
     channel,
@@ -71,6 +77,59 @@ export function newMessage(
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Whether the person is in the plan's holdout: a stable tenth (or so) of the audience. */
+export function isHeldOut(plan: CampaignPlan, person: Person): boolean {
+  return (
+    plan.holdout !== undefined && hash32(`${plan.id}:${person.address}`) % 1000 < plan.holdout.share * 1000
+  );
+}
+
+/**
+ * Instead of a send: the sender's `held_out` (the first time only), and now and then the
+ * purchase the person makes anyway, a few minutes later (attributed to the campaign's control
+ * arm by the conversion rule).
+ */
+function holdOut(ctx: SendContext, plan: CampaignPlan, person: Person, channel: Channel, at: number): void {
+  const seen = (ctx.heldOut ??= new Set<string>());
+  if (seen.has(person.address)) return;
+  seen.add(person.address);
+  const expect = (type: InboundEvent['type'], t: number): Expected => ({
+    type,
+    at: t,
+    channel,
+    campaignId: plan.id,
+    recipient: person.address,
+  });
+  const base = { channel, recipientId: person.address };
+  post(ctx, at, [
+    {
+      event: {
+        eventId: `api:hold:${plan.id}:${person.address}`,
+        type: 'held_out',
+        occurredAt: iso(at),
+        campaignId: plan.id,
+        ...base,
+      },
+      expect: expect('held_out', at),
+    },
+  ]);
+  if (!ctx.rng.chance(plan.holdout?.organicConvert ?? 0)) return;
+  const t = at + ctx.rng.between(60_000, 240_000);
+  const amount = Math.round(ctx.rng.between(1500, 9000)) / 100;
+  post(ctx, t, [
+    {
+      event: {
+        eventId: `api:organic:${plan.id}:${person.address}`,
+        type: 'converted',
+        occurredAt: iso(t),
+        value: { amount, currency: plan.price?.currency ?? 'USD' },
+        ...base,
+      },
+      expect: expect('converted', t),
+    },
+  ]);
+}
 
 /** A canonical event of the sender's API about `m`, and what ingest publishes for it. */
 export function apiEvent(

@@ -1414,6 +1414,359 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/experiment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Variants against the control variant, messaged against held out: always-valid intervals */
+    get: {
+      parameters: {
+        query?: {
+          /** @description the control variant; the first by name when absent */
+          control?: string;
+          /** @description relative effect the sample still needed is for (0.1 = 10 % of the control) */
+          effect?: number;
+          /** @description confidence level in (0.5, 0.999); the tenant's when absent */
+          level?: number;
+          /** @description one metric; all when absent */
+          metric?:
+            | 'deliveryRate'
+            | 'ctr'
+            | 'conversionRate'
+            | 'optOutRate'
+            | 'replyRate'
+            | 'revenuePerDelivered'
+            | 'revenuePerRecipient';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              campaignId: string;
+              /** @description each variant against the control variant */
+              comparisons: {
+                /** @description the control variant, or "holdout" */
+                against: string;
+                /** @description the arm compared (a variant, or "messaged") */
+                arm: string;
+                control: {
+                  n: number;
+                  value: number;
+                };
+                /** @description revenue metrics: the currency */
+                currency: string | null;
+                /** @description arm − control, with its always-valid interval at `level` */
+                difference: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                };
+                /** @description opt-outs: fewer is better */
+                lowerIsBetter: boolean;
+                metric: string;
+                /** @description always-valid p-value of "no difference" */
+                pValue: number;
+                /** @description (arm − control) / control; null when control is 0 */
+                relative: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                /** @description while the verdict is "not yet"; null when it cannot be said yet */
+                sampleNeeded: {
+                  /** @description the effect (metric units) the interval must tell from none */
+                  effect: number;
+                  /** @description observations still to come */
+                  more: number;
+                  /** @description observations in both arms at which it can */
+                  total: number;
+                } | null;
+                treatment: {
+                  n: number;
+                  value: number;
+                };
+                /** @enum {string} */
+                verdict: 'better' | 'worse' | 'not yet';
+              }[];
+              /** @description the control variant */
+              control: string | null;
+              /** @description relative effect the sample estimates are for (0.1 = 10 % of control) */
+              effect: number;
+              /** @description variants whose opt-out rate is above the control’s, whatever the primary metric says */
+              guardrails: {
+                /** @description the control variant, or "holdout" */
+                against: string;
+                /** @description the arm compared (a variant, or "messaged") */
+                arm: string;
+                control: {
+                  n: number;
+                  value: number;
+                };
+                /** @description revenue metrics: the currency */
+                currency: string | null;
+                /** @description arm − control, with its always-valid interval at `level` */
+                difference: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                };
+                /** @description opt-outs: fewer is better */
+                lowerIsBetter: boolean;
+                metric: string;
+                /** @description always-valid p-value of "no difference" */
+                pValue: number;
+                /** @description (arm − control) / control; null when control is 0 */
+                relative: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                /** @description while the verdict is "not yet"; null when it cannot be said yet */
+                sampleNeeded: {
+                  /** @description the effect (metric units) the interval must tell from none */
+                  effect: number;
+                  /** @description observations still to come */
+                  more: number;
+                  /** @description observations in both arms at which it can */
+                  total: number;
+                } | null;
+                treatment: {
+                  n: number;
+                  value: number;
+                };
+                /** @enum {string} */
+                verdict: 'better' | 'worse' | 'not yet';
+              }[];
+              holdout: {
+                /** @description messaged against held out */
+                comparisons: {
+                  /** @description the control variant, or "holdout" */
+                  against: string;
+                  /** @description the arm compared (a variant, or "messaged") */
+                  arm: string;
+                  control: {
+                    n: number;
+                    value: number;
+                  };
+                  /** @description revenue metrics: the currency */
+                  currency: string | null;
+                  /** @description arm − control, with its always-valid interval at `level` */
+                  difference: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  };
+                  /** @description opt-outs: fewer is better */
+                  lowerIsBetter: boolean;
+                  metric: string;
+                  /** @description always-valid p-value of "no difference" */
+                  pValue: number;
+                  /** @description (arm − control) / control; null when control is 0 */
+                  relative: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  /** @description while the verdict is "not yet"; null when it cannot be said yet */
+                  sampleNeeded: {
+                    /** @description the effect (metric units) the interval must tell from none */
+                    effect: number;
+                    /** @description observations still to come */
+                    more: number;
+                    /** @description observations in both arms at which it can */
+                    total: number;
+                  } | null;
+                  treatment: {
+                    n: number;
+                    value: number;
+                  };
+                  /** @enum {string} */
+                  verdict: 'better' | 'worse' | 'not yet';
+                }[];
+                /** @description recipients held out and also messaged by it: counted as messaged */
+                conflicts: number;
+                /** @description converted / heldOut */
+                conversionRate: number | null;
+                conversions: number;
+                /** @description held-out recipients with a conversion attributed to the control arm */
+                converted: number;
+                /** @description recipients held out of the campaign (its control arm) */
+                heldOut: number;
+                incremental: {
+                  /** @description (messaged − held-out rate) × sent */
+                  conversions: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  revenue: {
+                    [key: string]: {
+                      estimate: number;
+                      lower: number;
+                      upper: number;
+                    };
+                  };
+                };
+                messaged: {
+                  /** @description converted / sent */
+                  conversionRate: number | null;
+                  converted: number;
+                  revenue: {
+                    [key: string]: {
+                      perRecipient: number | null;
+                      total: number;
+                    };
+                  };
+                  /** @description messages sent (one per messaged recipient, as campaigns send) */
+                  sent: number;
+                };
+                revenue: {
+                  [key: string]: number;
+                };
+                /** @description held-out arm: revenue / heldOut */
+                revenuePerRecipient: {
+                  [key: string]: number | null;
+                };
+              } | null;
+              level: number;
+              method: string;
+              /** @description the metric asked for; null = all */
+              metric: string | null;
+              /** @description why there is nothing to compare, when there is not */
+              reason: string | null;
+              /** @description total observations at which the intervals are tightest (fixed in advance) */
+              tuneAt: number;
+              /** @description messages sent without a variant (in no variant arm) */
+              unassigned: number;
+              variants: {
+                control: boolean;
+                counts: {
+                  clicked: number;
+                  converted: number;
+                  delivered: number;
+                  /** @description messages with an attributed opt-out */
+                  optedOut: number;
+                  replied: number;
+                  sent: number;
+                };
+                rates: {
+                  conversionRate: number | null;
+                  ctr: number | null;
+                  deliveryRate: number | null;
+                  optOutRate: number | null;
+                  replyRate: number | null;
+                };
+                revenue: {
+                  [key: string]: {
+                    perDelivered: number | null;
+                    total: number;
+                  };
+                };
+                variant: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/kpis': {
     parameters: {
       query?: never;
@@ -1488,6 +1841,21 @@ export interface paths {
               firstEventAt: string | null;
               /** @description 0 when the aggregator has applied every accepted event; else how long the oldest accepted but not yet applied event has waited (ms). Null when unknown. */
               freshnessMs: number | null;
+              /** @description the holdout arm (lifetime); null without one */
+              holdout: {
+                /** @description recipients held out and also messaged by it: counted as messaged */
+                conflicts: number;
+                /** @description converted / heldOut */
+                conversionRate: number | null;
+                conversions: number;
+                /** @description held-out recipients with a conversion attributed to the control arm */
+                converted: number;
+                /** @description recipients held out of the campaign (its control arm) */
+                heldOut: number;
+                revenue: {
+                  [key: string]: number;
+                };
+              } | null;
               /** @description accepted events not yet applied, null when unknown */
               lagEvents: number | null;
               money: {
@@ -1761,6 +2129,132 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/experiment-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's experiment settings: default level, global control group share */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              globalControl: {
+                /** @description share of recipients held out of every campaign (0 = none) */
+                share: number;
+              };
+              /** @description default confidence level of the experiment routes */
+              level: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Set the default level and/or the global control group share (omitted: unchanged) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            globalControl?: {
+              /** @description share of recipients held out of every campaign, 0 to 0.5; raising it only adds members */
+              share: number;
+            };
+            /** @description confidence level in (0.5, 0.999) */
+            level?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              globalControl: {
+                /** @description share of recipients held out of every campaign (0 = none) */
+                share: number;
+              };
+              /** @description default confidence level of the experiment routes */
+              level: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/notification-channels': {
     parameters: {
       query?: never;
@@ -2012,6 +2506,8 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description compare the best hour with the hour this campaign was sent at */
+          campaignId?: string;
           channel?: 'sms' | 'whatsapp' | 'push' | 'in_app';
           metric?: 'ctr' | 'conversionRate' | 'replyRate' | 'openRate';
         };
@@ -2057,6 +2553,71 @@ export interface paths {
                 trials: number;
               }[];
               channel: string | null;
+              /** @description null while nothing was sent */
+              comparison: {
+                /** @description the hour it was sent at (most sends); the tenant's usual without campaignId */
+                actual: {
+                  dayOfWeek: number;
+                  hour: number;
+                  successes: number;
+                  trials: number;
+                };
+                best: {
+                  dayOfWeek: number;
+                  hour: number;
+                  successes: number;
+                  trials: number;
+                };
+                campaignId: string | null;
+                /** @description best hour against actual: always-valid interval */
+                comparison: {
+                  /** @description the control variant, or "holdout" */
+                  against: string;
+                  /** @description the arm compared (a variant, or "messaged") */
+                  arm: string;
+                  control: {
+                    n: number;
+                    value: number;
+                  };
+                  /** @description revenue metrics: the currency */
+                  currency: string | null;
+                  /** @description arm − control, with its always-valid interval at `level` */
+                  difference: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  };
+                  /** @description opt-outs: fewer is better */
+                  lowerIsBetter: boolean;
+                  metric: string;
+                  /** @description always-valid p-value of "no difference" */
+                  pValue: number;
+                  /** @description (arm − control) / control; null when control is 0 */
+                  relative: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  /** @description while the verdict is "not yet"; null when it cannot be said yet */
+                  sampleNeeded: {
+                    /** @description the effect (metric units) the interval must tell from none */
+                    effect: number;
+                    /** @description observations still to come */
+                    more: number;
+                    /** @description observations in both arms at which it can */
+                    total: number;
+                  } | null;
+                  treatment: {
+                    n: number;
+                    value: number;
+                  };
+                  /** @enum {string} */
+                  verdict: 'better' | 'worse' | 'not yet';
+                } | null;
+                /** @description the tenant's confidence level */
+                level: number;
+                reason: string | null;
+              } | null;
               metric: string;
               /** @description the metric, when some campaigns’ sends could not report it and were left out of the cells */
               notReported: {
@@ -2082,6 +2643,21 @@ export interface paths {
         };
         /** @description Default Response */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
           headers: {
             [name: string]: unknown;
           };
@@ -2397,6 +2973,90 @@ export interface paths {
               };
               /** @description recipients with an attributed conversion */
               convertingRecipients: number;
+              globalControl: {
+                comparisons: {
+                  /** @description the control variant, or "holdout" */
+                  against: string;
+                  /** @description the arm compared (a variant, or "messaged") */
+                  arm: string;
+                  control: {
+                    n: number;
+                    value: number;
+                  };
+                  /** @description revenue metrics: the currency */
+                  currency: string | null;
+                  /** @description arm − control, with its always-valid interval at `level` */
+                  difference: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  };
+                  /** @description opt-outs: fewer is better */
+                  lowerIsBetter: boolean;
+                  metric: string;
+                  /** @description always-valid p-value of "no difference" */
+                  pValue: number;
+                  /** @description (arm − control) / control; null when control is 0 */
+                  relative: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  /** @description while the verdict is "not yet"; null when it cannot be said yet */
+                  sampleNeeded: {
+                    /** @description the effect (metric units) the interval must tell from none */
+                    effect: number;
+                    /** @description observations still to come */
+                    more: number;
+                    /** @description observations in both arms at which it can */
+                    total: number;
+                  } | null;
+                  treatment: {
+                    n: number;
+                    value: number;
+                  };
+                  /** @enum {string} */
+                  verdict: 'better' | 'worse' | 'not yet';
+                }[];
+                /** @description targeted recipients in the global control group */
+                control: {
+                  conversionRate: number | null;
+                  conversions: number;
+                  /** @description recipients with any conversion (attributed or not) */
+                  converting: number;
+                  recipients: number;
+                  revenuePerRecipient: {
+                    [key: string]: number | null;
+                  };
+                };
+                /** @description converting recipients messaging added */
+                incrementalConversions: {
+                  estimate: number;
+                  lower: number;
+                  upper: number;
+                } | null;
+                /** @description revenue messaging added, per currency */
+                incrementalRevenue: {
+                  [key: string]: {
+                    estimate: number;
+                    lower: number;
+                    upper: number;
+                  };
+                };
+                level: number;
+                share: number;
+                /** @description targeted recipients outside it */
+                treated: {
+                  conversionRate: number | null;
+                  conversions: number;
+                  /** @description recipients with any conversion (attributed or not) */
+                  converting: number;
+                  recipients: number;
+                  revenuePerRecipient: {
+                    [key: string]: number | null;
+                  };
+                };
+              } | null;
               reachedRecipients: number;
               /** @description repeatConverters / convertingRecipients */
               repeatConversionRate: number | null;

@@ -15,6 +15,7 @@ import { fmtAgo, fmtFreshness, fmtTime, raw } from '../ui/format.ts';
 import { errorState } from '../ui/states.ts';
 import { benchmarkSection } from './campaign/benchmark.ts';
 import { breakdownSection } from './campaign/breakdown.ts';
+import { experimentSection } from './campaign/experiment.ts';
 import { funnelOption, opensUnreported } from './campaign/funnel.ts';
 import { seriesSection } from './campaign/series.ts';
 import { headlineTiles, moneyTable, otherTiles } from './campaign/tiles.ts';
@@ -166,6 +167,7 @@ export function campaignPage(root: HTMLElement, ctx: PageContext): void {
     ),
     seriesSection(ctx, id, () => kpis?.firstEventAt ?? null),
     breakdownSection(ctx, id, learn),
+    experimentSection(ctx, id),
     benchmarkSection(ctx, id),
   );
 }

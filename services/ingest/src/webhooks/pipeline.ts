@@ -96,6 +96,13 @@ export async function publishNormalized(
 ): Promise<number> {
   const receivedAt = deps.now();
   const events = normalized.events.map((draft, i) => {
+    // `held_out` is the sender's statement that it did *not* message someone (issue 21): it comes
+    // only through POST /v1/events, never from a provider.
+    if (draft.type === 'held_out')
+      throw new AppError(
+        'invalid_request',
+        `invalid ${provider} payload: a provider cannot hold a recipient out`,
+      );
     const r = finalizeEvent(tenantId, draft, deps.pseudonymizer, receivedAt);
     if (r.ok) return r.event;
     const issues = r.issues.map((x) => `${x.path}: ${x.message}`).join('; ');

@@ -6,6 +6,9 @@
  * revenue per converting recipient and the repeat-conversion rate (converting recipients with two
  * or more conversions). Recipient figures are as of the aggregator's last snapshot. Every
  * currency with a cost or a revenue is a key of every revenue map (0 where none: SPEC §5).
+ * `globalControl` (issue 21, global-control-answer.ts): with a global control group set, what
+ * messaging added — targeted recipients outside the group against those in it, with always-valid
+ * intervals, and the incremental conversions and revenue.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +21,7 @@ import { recipientValue } from '../audience-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
 import { whole } from '../read-guard.ts';
+import { globalControlAnswer, globalControlSchema } from '../global-control-answer.ts';
 import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 
@@ -59,6 +63,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
               .describe('revenue of conversions with a known recipient'),
             revenuePerConvertingRecipient: perCurrency,
             repeatConversionRate: z.number().nullable().describe('repeatConverters / convertingRecipients'),
+            globalControl: globalControlSchema.nullable(),
             asOf: z.string(),
           }),
           ...Object.fromEntries([400, 401, 429, 503].map((s) => [s, errorSchema])),
@@ -84,6 +89,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const currencies = moneyCurrencies(cost, moneyByKind(units, 'revenue'), rv.revenue);
       const revenue = over(currencies, moneyByKind(units, 'revenue'));
       const recipientRevenue = over(currencies, rv.revenue);
+      const globalControl = await globalControlAnswer(deps, tenant.id, channel ? [channel] : CHANNELS);
       const reached = rv.reached;
       return {
         channel,
@@ -99,6 +105,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         convertingRecipientRevenue: recipientRevenue,
         revenuePerConvertingRecipient: per(recipientRevenue, rv.converting),
         repeatConversionRate: ratio(rv.repeat, rv.converting),
+        globalControl,
         asOf: new Date().toISOString(),
       };
     }),

@@ -11,6 +11,7 @@ import { field, h, patch, select } from '../../ui/dom.ts';
 import { DAY_NAMES, fmtCount, fmtRate, raw } from '../../ui/format.ts';
 import { VIRIDIS } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
+import { sendHourSentence, type SendHourComparison } from './lift.ts';
 
 const HOURS = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0'));
 
@@ -109,6 +110,7 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
   const s = { metric: 'ctr', channel: '' };
   const status = h('div');
   const best = h('ol', { class: 'best', 'data-testid': 'send-time-best' });
+  const sweetSpot = h('p', { 'data-testid': 'send-time-comparison' });
   const chart = createChart('Send-time heat map by hour of week', 'chart heat');
   ctx.onLeave(() => chart.dispose());
   const table = h('div');
@@ -148,6 +150,7 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
     chart.el,
     h('h3', {}, 'Best hours (highest lower bound of the 95% interval)'),
     best,
+    sweetSpot,
     h('details', {}, h('summary', {}, 'The grid as a table'), table),
   );
   const w = ctx.live.watch<SendTimeAnswer>({
@@ -186,6 +189,8 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
             ),
       );
       patch(table, gridTable(a));
+      const { comparison } = a as SendTimeAnswer & { comparison?: SendHourComparison | null };
+      sweetSpot.textContent = sendHourSentence(comparison, comparison?.level ?? 0.95);
     },
     onError: (err) => patch(status, errorState(err)),
   });

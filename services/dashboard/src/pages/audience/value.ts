@@ -1,10 +1,12 @@
 /** Messaging CLV from /v1/value: revenue per reached recipient, per conversion, repeat conversion. */
 import { CHANNEL_LABEL, CHANNELS } from '../../api/enums.ts';
+import type { GlobalControl } from '../../api/experiment-types.ts';
 import type { ValueAnswer } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { field, h, lines, patch, select } from '../../ui/dom.ts';
 import { fmtCount, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
 import { errorState } from '../../ui/states.ts';
+import { liftBlock } from './lift.ts';
 
 function tile(testid: string, label: string, v: unknown, text: string, sub = '') {
   return h(
@@ -20,6 +22,7 @@ export function valueSection(ctx: PageContext): HTMLElement {
   let channel = '';
   const status = h('div');
   const tiles = h('div', { class: 'tiles' });
+  const lift = h('div');
   const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'value-title', 'data-testid': 'value' },
@@ -42,13 +45,15 @@ export function valueSection(ctx: PageContext): HTMLElement {
     ),
     status,
     tiles,
+    lift,
   );
-  const w = ctx.live.watch<ValueAnswer>({
+  const w = ctx.live.watch<ValueAnswer & { globalControl?: GlobalControl | null }>({
     element: section,
     intervalMs: 5000,
     load: (signal) => ctx.api.get('/v1/value', { channel: channel || undefined }, signal),
     onData: (v) => {
       patch(status);
+      patch(lift, liftBlock(v.globalControl));
       patch(
         tiles,
         tile(
