@@ -29,6 +29,11 @@ export const demoConfigSchema = z
     DEMO_SEED: z.string().min(1).optional(),
     DEMO_SPIKE_EVERY_S: z.coerce.number().int().min(60).optional(),
     DEMO_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+    /**
+     * The tenant's global control group share, set at start (0 = leave the tenant's setting alone
+     * and hold nobody out of every campaign); needs QUERY_URL. `./tally up` sets 0.05.
+     */
+    DEMO_GLOBAL_CONTROL_SHARE: z.coerce.number().min(0).max(0.5).default(0),
     /** Print one JSON summary at the end instead of KPI lines (the benchmark reads it). */
     DEMO_JSON: envBoolean.default(false),
     DEMO_TWILIO_AUTH_TOKEN: secret,
@@ -49,6 +54,7 @@ const FLAGS = {
   seed: 'DEMO_SEED',
   'spike-every': 'DEMO_SPIKE_EVERY_S',
   concurrency: 'DEMO_CONCURRENCY',
+  'global-control': 'DEMO_GLOBAL_CONTROL_SHARE',
   ingest: 'INGEST_URL',
   query: 'QUERY_URL',
   tenant: 'TENANT',
@@ -56,6 +62,7 @@ const FLAGS = {
 
 export const USAGE = `usage: node packages/demo/dist/main.js [--scenario ${SCENARIO_NAMES.join('|')}]
   [--rate events/s] [--duration s] [--seed s] [--spike-every s] [--concurrency n] [--json]
+  [--global-control share]
   [--ingest url] [--query url] [--tenant id]
 env: API_KEY, PUBLIC_BASE_URL and the seeded credentials DEMO_TWILIO_AUTH_TOKEN,
   DEMO_WHATSAPP_APP_SECRET, DEMO_WHATSAPP_VERIFY_TOKEN, DEMO_VONAGE_SIGNATURE_SECRET

@@ -6,6 +6,7 @@ export {
   COUNTRIES,
   POOL_SIZES,
   poolNumber,
+  poolAddresses,
   listPerson,
   type Country,
   type Person,

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { eventsPerSend } from './calibrate.ts';
 import { parseDemoConfig, USAGE, type DemoConfig } from './config.ts';
+import { setUpGlobalControl } from './global-control.ts';
 import { kpiLine } from './kpi-line.ts';
 import { Runner } from './runner.ts';
 import { SCENARIOS } from './scenarios.ts';
@@ -40,6 +41,22 @@ async function main(): Promise<number> {
   }
   const scenario = SCENARIOS[config.DEMO_SCENARIO];
   if (!scenario) return 2;
+  let globalControl: Set<string> | undefined;
+  if (config.DEMO_GLOBAL_CONTROL_SHARE > 0 && config.QUERY_URL) {
+    try {
+      globalControl = await setUpGlobalControl({
+        ingestUrl: config.INGEST_URL,
+        queryUrl: config.QUERY_URL,
+        apiKey: config.API_KEY,
+        share: config.DEMO_GLOBAL_CONTROL_SHARE,
+      });
+      console.error(
+        `[demo] global control group: ${globalControl.size} of the pool held out of every campaign`,
+      );
+    } catch (err) {
+      console.error(`[demo] no global control group (${(err as Error).message}); sending to everyone`);
+    }
+  }
   const startMs = Date.now();
   const durationMs = config.DEMO_DURATION_S > 0 ? config.DEMO_DURATION_S * 1000 : undefined;
   const timeline = new Timeline(scenario, {
@@ -48,6 +65,7 @@ async function main(): Promise<number> {
     sendsPerSecond: config.DEMO_RATE / eventsPerSend(scenario),
     durationMs,
     spikeEveryMs: config.DEMO_SPIKE_EVERY_S === undefined ? undefined : config.DEMO_SPIKE_EVERY_S * 1000,
+    globalControl,
   });
   const abort = new AbortController();
   const stop = () => abort.abort();

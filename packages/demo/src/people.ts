@@ -40,6 +40,11 @@ export function poolNumber(country: Country, i: number): string {
 /** How many pool people each country has (GB and DE ranges hold 1,000 numbers; 990–999 are senders). */
 export const POOL_SIZES: Record<Country, number> = { US: 1800, GB: 750, FR: 750, DE: 600, CH: 450 };
 
+/** Every pool person's address (the regular audience). */
+export function poolAddresses(): string[] {
+  return COUNTRIES.flatMap((c) => Array.from({ length: POOL_SIZES[c] }, (_, i) => poolNumber(c, i)));
+}
+
 const isDormant = (address: string) => hash32(address) % 5 === 0;
 
 export function person(country: Country, address: string): Person {

@@ -26,6 +26,8 @@ export interface TimelineOptions {
   durationMs?: number | undefined;
   /** Spike period of the scenario's flash series, when it has one. */
   spikeEveryMs?: number | undefined;
+  /** Pool addresses in the tenant's global control group: held out of every campaign. */
+  globalControl?: ReadonlySet<string> | undefined;
 }
 
 const TICK_MS = 100;
@@ -134,6 +136,7 @@ export class Timeline {
         schedule: (action) => this.heap.push({ at: action.at, seq: this.seq++, action }),
         nextRef: () => `l${(this.refs++).toString(36)}`,
         countDelivered: () => ++created.delivered,
+        globalControl: this.opts.globalControl,
       },
     };
     this.states.set(plan.id, (st = created));

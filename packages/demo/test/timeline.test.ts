@@ -11,6 +11,7 @@ import {
   eventsPerSend,
   listPerson,
   POOL_SIZES,
+  poolAddresses,
   poolNumber,
   SCENARIOS,
   Timeline,
@@ -171,6 +172,28 @@ describe('timeline', () => {
     expect(messaged.size).toBeGreaterThan(5 * held.size);
     expect(held.size).toBeGreaterThan(20);
     expect([...held].filter((r) => messaged.has(r))).toEqual([]);
+  });
+
+  it('holds the global control group out of every campaign (issue 21): a held_out per campaign, never a send', () => {
+    const s = SCENARIOS.demo;
+    if (!s) throw new Error('no demo scenario');
+    const members = new Set(poolAddresses().filter((_, i) => i % 20 === 3));
+    const tl = new Timeline(s, {
+      seed: 'seed-1',
+      startMs: START,
+      sendsPerSecond: 20,
+      durationMs: 300_000,
+      globalControl: members,
+    });
+    const posted = tl.take(Infinity).flatMap((a) => (a.kind === 'events' ? a.events : []));
+    const sentTo = posted.filter((e) => e.type === 'sent').map((e) => e.recipientId);
+    expect(sentTo.filter((r) => r !== undefined && members.has(r))).toEqual([]);
+    const holds = posted.filter((e) => e.type === 'held_out' && members.has(e.recipientId ?? ''));
+    const campaigns = new Set(holds.map((e) => e.campaignId));
+    expect(campaigns.size).toBeGreaterThan(3);
+    const keys = holds.map((e) => `${e.campaignId}|${e.recipientId}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(holds.length).toBeGreaterThan(50);
   });
 
   it('measures events per send once per scenario, the same every time', () => {

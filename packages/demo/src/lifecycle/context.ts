@@ -32,6 +32,8 @@ export interface SendContext {
   countDelivered(planId: string): number;
   /** Addresses the plan has posted a `held_out` for (holdouts: once per person). */
   heldOut?: Set<string>;
+  /** Pool addresses in the tenant's global control group (global-control.ts). */
+  globalControl?: ReadonlySet<string> | undefined;
 }
 
 /** One message of a campaign, as the sender decided it. */
@@ -61,7 +63,11 @@ export function newMessage(
   const person = listPerson ?? ctx.audience.draw(ctx.rng, plan.countries, channel, at);
   if (!person) return undefined;
   if (plan.holdout && isHeldOut(plan, person)) {
-    holdOut(ctx, plan, person, channel, at);
+    holdOut(ctx, plan, person, channel, at, plan.holdout.organicConvert);
+    return undefined;
+  }
+  if (!listPerson && ctx.globalControl?.has(person.address)) {
+    holdOut(ctx, plan, person, channel, at, GLOBAL_CONTROL_ORGANIC_CONVERT);
     return undefined;
   }
   return {
@@ -85,12 +91,22 @@ export function isHeldOut(plan: CampaignPlan, person: Person): boolean {
   );
 }
 
+/** How often a global control member buys anyway, per campaign that held them out. */
+const GLOBAL_CONTROL_ORGANIC_CONVERT = 0.01;
+
 /**
- * Instead of a send: the sender's `held_out` (the first time only), and now and then the
- * purchase the person makes anyway, a few minutes later (attributed to the campaign's control
+ * Instead of a send: the sender's `held_out` (the first time only), and now and then (`organic`)
+ * the purchase the person makes anyway, a few minutes later (attributed to the campaign's control
  * arm by the conversion rule).
  */
-function holdOut(ctx: SendContext, plan: CampaignPlan, person: Person, channel: Channel, at: number): void {
+function holdOut(
+  ctx: SendContext,
+  plan: CampaignPlan,
+  person: Person,
+  channel: Channel,
+  at: number,
+  organic: number,
+): void {
   const seen = (ctx.heldOut ??= new Set<string>());
   if (seen.has(person.address)) return;
   seen.add(person.address);
@@ -114,7 +130,7 @@ function holdOut(ctx: SendContext, plan: CampaignPlan, person: Person, channel: 
       expect: expect('held_out', at),
     },
   ]);
-  if (!ctx.rng.chance(plan.holdout?.organicConvert ?? 0)) return;
+  if (!ctx.rng.chance(organic)) return;
   const t = at + ctx.rng.between(60_000, 240_000);
   const amount = Math.round(ctx.rng.between(1500, 9000)) / 100;
   post(ctx, t, [
