@@ -1,9 +1,12 @@
 /**
- * At most `maxConcurrent` tasks at once; up to `maxQueue` more wait, each at most `maxWaitMs` for
- * a turn (first come, first served). A task that finds the queue full, or is still waiting at its
- * deadline, is refused with OverloadedError and never runs — so under overload an answer is fast
- * and explicit rather than slow and a timeout somewhere deeper. Per process: each replica bounds
- * its own load.
+ * At most `maxConcurrent` tasks at once, and at most `maxPerKey` of them for one key (a tenant):
+ * no key can take every turn, so one tenant's heavy reads in a loop leave turns free for the
+ * others (issue 22). Up to `maxQueue` more tasks of each key wait, each at most `maxWaitMs` for a
+ * turn; a freed turn goes to the keys in rotation (round robin over the keys that have waiters and
+ * are under their cap), first come, first served within a key. A task that finds its key's queue
+ * full, or is still waiting at its deadline, is refused with OverloadedError and never runs — so
+ * under overload an answer is fast and explicit rather than slow and a timeout somewhere deeper.
+ * Per process: each replica bounds its own load.
  */
 export class OverloadedError extends Error {
   constructor(
@@ -22,7 +25,8 @@ export interface LimiterStats {
 }
 
 export interface ConcurrencyLimiter {
-  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Runs `task` in its turn; `key` (default: one shared key) is whose turn it takes. */
+  run<T>(task: () => Promise<T>, key?: string): Promise<T>;
   stats(): LimiterStats;
 }
 
@@ -31,58 +35,98 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+const SHARED = '';
+
 export function createConcurrencyLimiter(opts: {
   maxConcurrent: number;
+  /** Turns one key may hold at once (default: all of them). */
+  maxPerKey?: number;
+  /** Tasks of one key waiting at most. */
   maxQueue: number;
   maxWaitMs: number;
   /** Called when a task is refused ('queue_full' | 'wait_timeout'). */
   onRefused?: (reason: 'queue_full' | 'wait_timeout') => void;
 }): ConcurrencyLimiter {
+  const perKey = Math.min(opts.maxPerKey ?? opts.maxConcurrent, opts.maxConcurrent);
   let active = 0;
-  const queue: Waiter[] = [];
+  let queued = 0;
+  const activeOf = new Map<string, number>();
+  /** Waiters per key, in arrival order; a key is here only while it has waiters (insertion order = rotation). */
+  const queues = new Map<string, Waiter[]>();
 
-  const release = () => {
-    active -= 1;
-    const next = queue.shift();
-    if (next) {
-      clearTimeout(next.timer);
-      next.start();
+  const take = (key: string) => {
+    active += 1;
+    activeOf.set(key, (activeOf.get(key) ?? 0) + 1);
+  };
+
+  /** Gives free turns to waiting keys under their cap, in rotation. */
+  const dispatch = () => {
+    let progressed = true;
+    while (active < opts.maxConcurrent && progressed) {
+      progressed = false;
+      for (const [key, q] of queues) {
+        if (active >= opts.maxConcurrent) break;
+        if ((activeOf.get(key) ?? 0) >= perKey) continue;
+        const next = q.shift();
+        if (!next) continue;
+        queued -= 1;
+        // rotation: a served key goes to the back of the line
+        queues.delete(key);
+        if (q.length > 0) queues.set(key, q);
+        clearTimeout(next.timer);
+        take(key);
+        next.start();
+        progressed = true;
+      }
     }
   };
 
-  const turn = () =>
+  const release = (key: string) => {
+    active -= 1;
+    const mine = (activeOf.get(key) ?? 1) - 1;
+    if (mine === 0) activeOf.delete(key);
+    else activeOf.set(key, mine);
+    dispatch();
+  };
+
+  const turn = (key: string) =>
     new Promise<void>((resolve, reject) => {
-      if (active < opts.maxConcurrent) {
-        active += 1;
+      const q = queues.get(key);
+      if (!q && active < opts.maxConcurrent && (activeOf.get(key) ?? 0) < perKey) {
+        take(key);
         return resolve();
       }
-      if (queue.length >= opts.maxQueue) {
+      if ((q?.length ?? 0) >= opts.maxQueue) {
         opts.onRefused?.('queue_full');
         return reject(new OverloadedError('too many heavy reads in progress', opts.maxWaitMs));
       }
       const waiter: Waiter = {
-        start: () => {
-          active += 1;
-          resolve();
-        },
+        start: resolve,
         timer: setTimeout(() => {
-          queue.splice(queue.indexOf(waiter), 1);
+          const mine = queues.get(key);
+          if (mine) {
+            mine.splice(mine.indexOf(waiter), 1);
+            if (mine.length === 0) queues.delete(key);
+          }
+          queued -= 1;
           opts.onRefused?.('wait_timeout');
           reject(new OverloadedError(`no turn for a heavy read within ${opts.maxWaitMs} ms`, opts.maxWaitMs));
         }, opts.maxWaitMs),
       };
-      queue.push(waiter);
+      if (q) q.push(waiter);
+      else queues.set(key, [waiter]);
+      queued += 1;
     });
 
   return {
-    async run(task) {
-      await turn();
+    async run(task, key = SHARED) {
+      await turn(key);
       try {
         return await task();
       } finally {
-        release();
+        release(key);
       }
     },
-    stats: () => ({ active, queued: queue.length }),
+    stats: () => ({ active, queued }),
   };
 }

@@ -74,6 +74,8 @@ export const apiEnv = {
    * waiting at most HEAVY_READ_WAIT_MS each; beyond, 503 `overloaded` with Retry-After.
    */
   HEAVY_READ_CONCURRENCY: positiveInt.max(64).default(4),
+  /** Of those, what one tenant may hold at once (unset: half, at least 1); its queue is HEAVY_READ_QUEUE. */
+  HEAVY_READ_TENANT_CONCURRENCY: positiveInt.max(64).optional(),
   HEAVY_READ_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   HEAVY_READ_WAIT_MS: positiveInt.max(30_000).default(2000),
   /** Postgres statement_timeout of heavy reads; a cancelled one is a 503 `overloaded`. */

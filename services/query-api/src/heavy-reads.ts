@@ -1,7 +1,9 @@
 /**
  * Heavy reads — the audience, value, send-time and benchmark routes, and time series that reach
  * the Postgres rollups — take a turn from a per-replica concurrency limiter
- * (HEAVY_READ_CONCURRENCY at once, HEAVY_READ_QUEUE waiting at most HEAVY_READ_WAIT_MS) and query
+ * (HEAVY_READ_CONCURRENCY at once, of which one tenant holds at most HEAVY_READ_TENANT_CONCURRENCY,
+ * so a tenant's reads in a loop never take the turns another tenant needs; HEAVY_READ_QUEUE per
+ * tenant waiting at most HEAVY_READ_WAIT_MS, freed turns going to the tenants in rotation) and query
  * through a pool of their own whose statements Postgres cancels after HEAVY_STATEMENT_TIMEOUT_MS.
  * Whatever cannot be answered in time — no turn, a cancelled statement, no connection — is a 503
  * `overloaded` with Retry-After, within about wait + statement timeout; the main pool (API keys,
@@ -29,7 +31,7 @@ export interface HeavyReads {
    * Runs `read` in its turn; refusals and overload become AppError('overloaded'). With `share`,
    * a read under the same key already in flight is joined rather than run again.
    */
-  run<T>(read: () => Promise<T>, share?: { key: string; route: string }): Promise<T>;
+  run<T>(tenant: string, read: () => Promise<T>, share?: { key: string; route: string }): Promise<T>;
   /** The heavy reads' pool (statement timeout), for queries inside run(). */
   pool: Pool;
   close(): Promise<void>;
@@ -39,6 +41,8 @@ export interface HeavyReadsConfig {
   DATABASE_URL: string;
   PG_CONNECT_TIMEOUT_MS: number;
   HEAVY_READ_CONCURRENCY: number;
+  /** Turns one tenant may hold at once (default: half of HEAVY_READ_CONCURRENCY, at least 1). */
+  HEAVY_READ_TENANT_CONCURRENCY?: number | undefined;
   HEAVY_READ_QUEUE: number;
   HEAVY_READ_WAIT_MS: number;
   HEAVY_STATEMENT_TIMEOUT_MS: number;
@@ -55,6 +59,7 @@ export function createHeavyReads(config: HeavyReadsConfig, registry: Registry): 
   });
   const limiter = createConcurrencyLimiter({
     maxConcurrent: config.HEAVY_READ_CONCURRENCY,
+    maxPerKey: tenantTurns(config),
     maxQueue: config.HEAVY_READ_QUEUE,
     maxWaitMs: config.HEAVY_READ_WAIT_MS,
     onRefused: (reason) => refused.inc({ reason }),
@@ -74,10 +79,10 @@ export function createHeavyReads(config: HeavyReadsConfig, registry: Registry): 
   });
   const inTurn = new AsyncLocalStorage<true>();
   const inFlight = new Map<string, Promise<unknown>>();
-  async function inItsTurn<T>(read: () => Promise<T>): Promise<T> {
+  async function inItsTurn<T>(tenant: string, read: () => Promise<T>): Promise<T> {
     if (inTurn.getStore()) return read();
     try {
-      return await limiter.run(() => inTurn.run(true, read));
+      return await limiter.run(() => inTurn.run(true, read), tenant);
     } catch (err) {
       if (err instanceof OverloadedError)
         throw new AppError('overloaded', err.message, undefined, retryAfter(err.retryAfterMs));
@@ -90,8 +95,8 @@ export function createHeavyReads(config: HeavyReadsConfig, registry: Registry): 
   }
   return {
     pool,
-    run<T>(read: () => Promise<T>, share?: { key: string; route: string }): Promise<T> {
-      if (!share) return inItsTurn(read);
+    run<T>(tenant: string, read: () => Promise<T>, share?: { key: string; route: string }): Promise<T> {
+      if (!share) return inItsTurn(tenant, read);
       const running = inFlight.get(share.key);
       if (running) {
         reads.inc({ route: share.route, result: 'shared' });
@@ -99,12 +104,22 @@ export function createHeavyReads(config: HeavyReadsConfig, registry: Registry): 
         return running as Promise<T>;
       }
       reads.inc({ route: share.route, result: 'computed' });
-      const computed = inItsTurn(read).finally(() => inFlight.delete(share.key));
+      const computed = inItsTurn(tenant, read).finally(() => inFlight.delete(share.key));
       inFlight.set(share.key, computed);
       return computed;
     },
     close: () => pool.end(),
   };
+}
+
+/** Turns one tenant may hold at once: the setting, else half the turns (at least one). */
+export function tenantTurns(
+  config: Pick<HeavyReadsConfig, 'HEAVY_READ_CONCURRENCY' | 'HEAVY_READ_TENANT_CONCURRENCY'>,
+): number {
+  return Math.min(
+    config.HEAVY_READ_CONCURRENCY,
+    config.HEAVY_READ_TENANT_CONCURRENCY ?? Math.max(1, Math.ceil(config.HEAVY_READ_CONCURRENCY / 2)),
+  );
 }
 
 /** JSON with object keys sorted, so equal values are equal strings. */
@@ -132,5 +147,5 @@ export function heavy<A extends [FastifyRequest, ...unknown[]], R>(
   deps: { heavy: HeavyReads },
   handler: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
-  return (...args) => deps.heavy.run(() => handler(...args), readKey(args[0]));
+  return (...args) => deps.heavy.run(args[0].tenant?.id ?? '', () => handler(...args), readKey(args[0]));
 }

@@ -56,7 +56,7 @@ export async function readSeries(
   const pgTo = Math.min(req.toMinute + size, liveFrom);
   if (req.fromMinute < pgTo) {
     // a heavy read (heavy-reads.ts): its own turn, unless the caller's read already has one
-    const { rows } = await deps.heavy.run(() =>
+    const { rows } = await deps.heavy.run(req.tenant, () =>
       deps.heavy.pool.query<{ minute: string; metric: string; value: string }>(
         `SELECT floor(extract(epoch FROM minute) / 60)::bigint AS minute, metric, value
            FROM campaign_minute_counts
