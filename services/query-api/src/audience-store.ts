@@ -1,7 +1,7 @@
 /**
  * Audience and value queries over `recipient_state` (the aggregator's per-recipient hashes as of
- * its last snapshot, a few seconds old). The fields read here (written by the apply script,
- * packages/counters/src/apply/2-recipient.lua):
+ * its last snapshot, a few seconds old). The fields read here (folded by the aggregator,
+ * packages/counters/src/state/audience.ts, and written with each batch's commit):
  *   rd:<channel>        messages received per UTC day, "day:n;…" (days since the epoch), kept for
  *                       the recipient TTL (RECIPIENT_TTL_SECONDS of the aggregator)
  *   lr:<channel>        the 3 latest reaches on that channel, "time|campaign|message;…"
@@ -9,6 +9,7 @@
  *   le, lrp             the time of the latest open/click/reply, and of the latest reply
  *   sub, subAt          "out" after an opt-out (later opt-in → "in"), and when
  *   cv:<channel>        attributed conversions; cr:<channel>:<CUR> their revenue (ten-thousandths)
+ *   ta, tr:<CUR>, ho    every conversion and its revenue, attributed or not; holds (global control)
  * A period is a run of whole UTC days (kpi audiencePeriod). Recipient ids are the pseudonyms ingest
  * made (HMAC), never addresses.
  */
