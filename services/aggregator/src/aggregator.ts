@@ -1,6 +1,7 @@
 /**
- * The consumer side: each owned partition of the events topic has a PartitionApplier
- * (@tally/counters partition/applier.ts: the exactly-once argument). A batch is decoded — what
+ * The consumer side: each owned partition of the events topic has a PartitionApplier (its
+ * processor, @tally/counters partition/applier.ts) over a PartitionStore (partition/store.ts: the
+ * exactly-once argument). A batch is decoded — what
  * cannot be decoded is dead-lettered with its reason — and applied; a record the state refuses is
  * isolated by splitting the batch (apply-isolated.ts) and dead-lettered, so one record never
  * holds its partition. A watchdog checks between batches that Redis still holds the state and
@@ -8,20 +9,12 @@
  * and once more at shutdown; retirement sweeps run per partition between batches.
  */
 import { PartitionApplier, readEpoch, type ApplyOutcome } from '@tally/counters';
-import {
-  deadLetterOf,
-  FORWARDED_HEADER,
-  forwardedByOther,
-  recordKey,
-  TOPICS,
-  type DeadLetter,
-} from '@tally/events';
+import { deadLetterOf, FORWARDED_HEADER, forwardedByOther, TOPICS, type DeadLetter } from '@tally/events';
 import {
   createBatchConsumer,
   createRecordProducer,
   createTopicAdmin,
   ensureTopics,
-  partitionOfKey,
   type BatchConsumer,
   type BatchContext,
 } from '@tally/kafka';
@@ -29,7 +22,7 @@ import { applyIsolated } from './apply-isolated.ts';
 import { decodeMessage } from './decode.ts';
 import type { AggregatorDeps } from './deps.ts';
 import { registerRebuildHorizon } from './rebuild-horizon.ts';
-import { ensureState } from './recovery.ts';
+import { defaultMessageHome, ensureState } from './recovery.ts';
 import { retentionProblem, RetentionTooShortError } from './retention.ts';
 import { createSnapshotter } from './snapshotter.ts';
 import { createTenantWindows } from './tenant-windows.ts';
@@ -65,6 +58,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     logger: log,
   });
   const appliers = new Map<number, PartitionApplier>();
+  const messageHome = defaultMessageHome(TOPICS.events.partitions);
   let consumer: BatchConsumer | undefined;
   let timers: NodeJS.Timeout[] = [];
   let knownEpoch: string | null = null;
@@ -100,8 +94,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
         recipientTtlMs: cfg.RECIPIENT_TTL_SECONDS * 1000,
         audienceFlushMs: cfg.AUDIENCE_FLUSH_MS,
-        messageHome: (tenantId, messageId) =>
-          partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), TOPICS.events.partitions),
+        messageHome,
         forward: (records) =>
           producer.forward(
             topic,

@@ -16,6 +16,7 @@ import {
   cutPartition,
   cutScope,
   moneyUnitsOf,
+  splitField,
   type PartitionCut,
   type RedisKeys,
   type ScopeCut,
@@ -95,12 +96,8 @@ export function createSnapshotter(opts: SnapshotOptions) {
       c.rows
         .filter((r) => r.kind === 'a' && r.value !== '')
         .map((r) => {
-          const cut = r.field.indexOf(' ');
-          return {
-            tenant: r.field.slice(0, cut),
-            recipient: r.field.slice(cut + 1),
-            row: JSON.parse(r.value) as Record<string, string>,
-          };
+          const [tenant, recipient] = splitField(r.field);
+          return { tenant, recipient, row: JSON.parse(r.value) as Record<string, string> };
         }),
     );
   }

@@ -11,7 +11,7 @@ import { RedisKeys } from '../keys.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { scopeId } from '../state/contribution.ts';
 import { scopeWrites } from './scope-ops.ts';
-import { claimHolds, commit, registerAll, writeScopes } from './store.ts';
+import { claimHolds, commitScript, registerAll, writeScopes } from './store.ts';
 import { cleanPartition, cleanScope, cutPartition, cutScope } from './cuts.ts';
 
 interface Call {
@@ -92,7 +92,7 @@ describe('every script call declares keys of one hash slot', () => {
         const { redis, calls } = recorder();
         const keys = new RedisKeys('tally');
         const k = keys.partition(topic, p);
-        await commit(redis, k, {
+        await commitScript(redis, k, {
           expectedNext: 0,
           next: 1,
           stream: 0,
@@ -103,7 +103,7 @@ describe('every script call declares keys of one hash slot', () => {
           loose: [],
           tombstones: [],
           dirtyScopes: ['c'],
-          anonymous: ['+t m'],
+          holds: new Map([['t m', true]]),
         });
         await registerAll(redis, keys, topic, new Map(homes.map((h, i) => [`t m${i}`, h])), p);
         await claimHolds(redis, keys.partition(topic, p), ['t m', 't n']);
