@@ -7,6 +7,7 @@ import type { CanonicalEvent, Handover } from '@tally/events';
 import { uniqueId } from '@tally/testing';
 import {
   DEFAULT_TENANT_WINDOWS,
+  markWhole,
   PartitionApplier,
   RedisKeys,
   type ApplierDeps,
@@ -32,7 +33,7 @@ export class Harness {
   constructor(private readonly redis: RedisClient) {}
 
   async init(partitions: number[]): Promise<void> {
-    await this.redis.set(this.keys.epoch(), 'e');
+    await markWhole(this.redis, this.keys, 'e');
     for (const p of partitions) await this.redis.hset(this.keys.partition(TOPIC, p).meta, 'epoch', 'e');
   }
 

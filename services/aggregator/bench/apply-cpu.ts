@@ -6,7 +6,13 @@
  *   REDIS_URL=redis://127.0.0.1:6379 N=200000 node --import tsx services/aggregator/bench/apply-cpu.ts
  * Add --cpu-prof for a profile. Writes only under its own key prefix, deleted at the end.
  */
-import { DEFAULT_TENANT_WINDOWS, PartitionApplier, RedisKeys, type InputRecord } from '@tally/counters';
+import {
+  DEFAULT_TENANT_WINDOWS,
+  markWhole,
+  PartitionApplier,
+  RedisKeys,
+  type InputRecord,
+} from '@tally/counters';
 import { canonicalEventSchema, recordKey } from '@tally/events';
 import { partitionOfKey } from '@tally/kafka';
 import { createRedisClient, deleteMatching } from '@tally/redis';
@@ -21,7 +27,7 @@ for (const e of mixedEvents(N)) logs[partitionOfKey(recordKey(e), PARTITIONS)]?.
 
 const redis = createRedisClient({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
 const keys = new RedisKeys(`applycpu${process.pid}`);
-await redis.set(keys.epoch(), 'e');
+await markWhole(redis, keys, 'e');
 for (let p = 0; p < PARTITIONS; p++) await redis.hset(keys.partition('events', p).meta, 'epoch', 'e');
 const messageHome = (tenantId: string, messageId: string) =>
   partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), PARTITIONS);

@@ -8,7 +8,7 @@
  * rebuilds it from the last snapshot when it does not (recovery.ts); snapshots run on an interval
  * and once more at shutdown; retirement sweeps run per partition between batches.
  */
-import { PartitionApplier, readEpoch, type ApplyOutcome } from '@tally/counters';
+import { PartitionApplier, wholeEpoch, type ApplyOutcome } from '@tally/counters';
 import { deadLetterOf, FORWARDED_HEADER, forwardedByOther, TOPICS, type DeadLetter } from '@tally/events';
 import {
   createBatchConsumer,
@@ -225,7 +225,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
 
   /** After a rebuild: every applier forgets its memory, every held partition goes to its offset. */
   async function rewind(): Promise<void> {
-    knownEpoch = await readEpoch(deps.redis, deps.keys);
+    knownEpoch = await wholeEpoch(deps.redis, deps.keys);
     for (const a of appliers.values()) a.reset();
     if (!consumer) return;
     for (const p of consumer.assigned()) {
@@ -280,7 +280,8 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     if (watching) return;
     watching = true;
     try {
-      const epoch = await readEpoch(deps.redis, deps.keys);
+      // One slot per Redis Cluster master: a master that lost its data lost all its slots' epochs.
+      const epoch = await wholeEpoch(deps.redis, deps.keys);
       if (epoch === null) await recover();
       else if (epoch !== knownEpoch) await rewind();
     } finally {
@@ -318,7 +319,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
       ]);
       await checkRetention();
       await ensureState(deps, topic, TOPICS.events.partitions);
-      knownEpoch = await readEpoch(deps.redis, deps.keys);
+      knownEpoch = await wholeEpoch(deps.redis, deps.keys);
       await producer.connect();
       consumer = createBatchConsumer({
         kafka: deps.kafka,

@@ -24,6 +24,7 @@ import { attachments } from '../state/count-cluster.ts';
 import { viewOf, type MessageView } from '../state/message.ts';
 import { fieldOf } from './codec.ts';
 import { scopeWrites } from './scope-ops.ts';
+import { StateLostError } from './epoch.ts';
 import { noChanges, PartitionStore, tenantOf, type PartitionMeta } from './store.ts';
 import { emptySweep, sweepPage, type SweepContext, type SweepCursor } from './sweep.ts';
 
@@ -78,31 +79,34 @@ export class PartitionApplier {
   async sweep(
     opts: { caughtUpAt?: number; pages?: number; pageSize?: number } = {},
   ): Promise<{ status: string; retired: number }> {
-    return this.guarded(async () => {
-      const meta = await this.store.open();
-      if (!meta.whole) return { status: 'lost', retired: 0 };
-      const streamTime = Math.max(meta.stream, opts.caughtUpAt ?? 0);
-      const swept = emptySweep();
-      const ctx: SweepContext = {
-        redis: this.deps.redis,
-        pk: this.pk,
-        store: this.store,
-        streamTime,
-        partition: this.deps.partition,
-        windows: (tenants) => this.deps.windows(tenants),
-        recipientTtlMs: this.deps.recipientTtlMs ?? 92 * 86_400_000,
-        messageHome: (t, m) => this.deps.messageHome(t, m),
-      };
-      for (let i = 0; i < (opts.pages ?? 4); i++)
-        this.sweepAt = await sweepPage(ctx, this.sweepAt, opts.pageSize ?? 500, swept);
-      const c = swept.changes;
-      const touched = c.recipients.size + c.messages.size + c.loose.size + c.tombstones.size;
-      if (touched === 0 && streamTime === meta.stream) return { status: 'ok', retired: 0 };
-      const out = await this.store.commit({ changes: c, stream: streamTime });
-      if (out.status !== 'ok') return { status: out.status, retired: 0 };
-      await this.store.forgetDirectory(swept.forget);
-      return { status: 'ok', retired: swept.retired };
-    });
+    return this.guarded(
+      async () => {
+        const meta = await this.store.open();
+        if (!meta.whole) return { status: 'lost', retired: 0 };
+        const streamTime = Math.max(meta.stream, opts.caughtUpAt ?? 0);
+        const swept = emptySweep();
+        const ctx: SweepContext = {
+          redis: this.deps.redis,
+          pk: this.pk,
+          store: this.store,
+          streamTime,
+          partition: this.deps.partition,
+          windows: (tenants) => this.deps.windows(tenants),
+          recipientTtlMs: this.deps.recipientTtlMs ?? 92 * 86_400_000,
+          messageHome: (t, m) => this.deps.messageHome(t, m),
+        };
+        for (let i = 0; i < (opts.pages ?? 4); i++)
+          this.sweepAt = await sweepPage(ctx, this.sweepAt, opts.pageSize ?? 500, swept);
+        const c = swept.changes;
+        const touched = c.recipients.size + c.messages.size + c.loose.size + c.tombstones.size;
+        if (touched === 0 && streamTime === meta.stream) return { status: 'ok', retired: 0 };
+        const out = await this.store.commit({ changes: c, stream: streamTime });
+        if (out.status !== 'ok') return { status: out.status, retired: 0 };
+        await this.store.forgetDirectory(swept.forget);
+        return { status: 'ok', retired: swept.retired };
+      },
+      { status: 'lost', retired: 0 },
+    );
   }
 
   /**
@@ -157,7 +161,7 @@ export class PartitionApplier {
       const ctx = await this.context([...new Set([...this.store.audienceDue].map(tenantOf))]);
       const audience = await this.audienceFor(new Set(), ctx, true);
       await this.store.commit({ changes: noChanges(), audience });
-    });
+    }, undefined);
   }
 
   /** Forgets everything in memory: the next batch reads the partition again. */
@@ -167,16 +171,22 @@ export class PartitionApplier {
 
   /** The partition's next offset as this owner knows it (loading it if needed). */
   async nextOffset(): Promise<number | undefined> {
-    const meta = await this.store.open();
-    return meta.whole ? meta.next : undefined;
+    return this.guarded(async () => {
+      const meta = await this.store.open();
+      return meta.whole ? meta.next : undefined;
+    }, undefined);
   }
 
-  /** Runs fn; anything that throws drops the memory (store.ts point 5). */
-  private async guarded<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs fn; anything that throws drops the memory (store.ts point 5). A script that found its
+   * slot's data lost (StateLostError, epoch.ts) gives `lost`: recovery rebuilds the state.
+   */
+  private async guarded<T>(fn: () => Promise<T>, lost: T): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       this.reset();
+      if (err instanceof StateLostError) return lost;
       throw err;
     }
   }
@@ -201,25 +211,28 @@ export class PartitionApplier {
     const first = opts.first ?? records[0]?.offset;
     const last = opts.last ?? records[records.length - 1]?.offset;
     if (first === undefined || last === undefined) return zero;
-    return this.guarded(async () => {
-      const meta = await this.store.open();
-      if (!meta.whole) return { status: 'lost' };
-      const fresh = records.filter((r) => r.offset >= meta.next);
-      const total = { ...zero, skipped: records.length - fresh.length };
-      if (last < meta.next) return total;
-      if (first > meta.next && !opts.allowGap) return { status: 'seek', offset: meta.next };
-      const parts = this.split(fresh, meta);
-      for (const [i, part] of parts.entries()) {
-        const partLast = i === parts.length - 1 ? last : (part[part.length - 1]?.offset ?? last);
-        const r = await this.applyFresh(part, meta, partLast);
-        if (r.status !== 'ok') return r;
-        total.applied += r.applied;
-        total.duplicate += r.duplicate;
-        total.late += r.late;
-        total.forwarded += r.forwarded;
-      }
-      return total;
-    });
+    return this.guarded(
+      async () => {
+        const meta = await this.store.open();
+        if (!meta.whole) return { status: 'lost' };
+        const fresh = records.filter((r) => r.offset >= meta.next);
+        const total = { ...zero, skipped: records.length - fresh.length };
+        if (last < meta.next) return total;
+        if (first > meta.next && !opts.allowGap) return { status: 'seek', offset: meta.next };
+        const parts = this.split(fresh, meta);
+        for (const [i, part] of parts.entries()) {
+          const partLast = i === parts.length - 1 ? last : (part[part.length - 1]?.offset ?? last);
+          const r = await this.applyFresh(part, meta, partLast);
+          if (r.status !== 'ok') return r;
+          total.applied += r.applied;
+          total.duplicate += r.duplicate;
+          total.late += r.late;
+          total.forwarded += r.forwarded;
+        }
+        return total;
+      },
+      { status: 'lost' },
+    );
   }
 
   /** Records up to `replayTo` one per commit (store.ts point 4), the rest together (maybe none). */

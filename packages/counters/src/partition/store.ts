@@ -38,14 +38,17 @@
  *    Registrations, handovers and forwards are written before the commit: a crash repeats them,
  *    harmlessly (a directory entry is idempotent; a handover of a message not held only releases
  *    the claim; a forwarded event is deduplicated by its digest where it lands).
- * 7. Every script refuses to run on a state that is not whole (the partition's `epoch` in its
- *    meta): a Redis that lost its data is rebuilt from the last snapshot, never written into.
+ * 7. Every script refuses to run on a state that is not whole: the partition's `epoch` in its
+ *    meta, and the epoch of the script's hash slot (epoch.ts: on Redis Cluster one master can
+ *    lose its data alone). A Redis, or a master, that lost its data is rebuilt from the last
+ *    snapshot, never written into: the processor answers `lost`, and recovery rebuilds.
  */
 import type { ChainableCommander } from 'ioredis';
 import { batch, type RedisClient } from '@tally/redis';
 import type { PartitionKeys, RedisKeys } from '../keys.ts';
 import { PartitionCache, wanted, type Wanted } from './cache.ts';
 import { encodeLoose, encodeMessage, encodeRecipient, splitField } from './codec.ts';
+import { epochKeyFor, StateLostError } from './epoch.ts';
 import { CLAIM_LUA, COMMIT_LUA, REGISTER_LUA, SCOPE_WRITE_LUA } from './scripts.ts';
 import type { ScopeWrite } from './scope-ops.ts';
 
@@ -171,12 +174,13 @@ export type CommitResult = { status: 'ok' } | { status: 'lost' } | { status: 'co
 export async function commitScript(
   redis: RedisClient,
   k: PartitionKeys,
+  epochKey: string,
   c: CommitInput,
 ): Promise<CommitResult> {
   const flat = (pairs: [string, string][]) => [String(pairs.length), ...pairs.flat()];
   const holds = [...c.holds].map(([f, held]) => (held ? `+${f}` : `-${f}`));
   const res = await scripted(redis).tallyCommit(
-    '9',
+    '10',
     k.meta,
     k.recipients,
     k.messages,
@@ -186,6 +190,7 @@ export async function commitScript(
     k.dirty,
     k.dirtyScopes,
     k.anonymous,
+    epochKey,
     String(c.expectedNext),
     String(c.next),
     String(c.stream),
@@ -234,9 +239,12 @@ export class PartitionStore {
   private meta: PartitionMeta | undefined;
   /** Recipients whose audience row is due (marked in Redis with an empty row, see applier.ts). */
   readonly audienceDue = new Set<string>();
+  /** The epoch of the partition's slot (epoch.ts): every script on the slot checks it. */
+  private readonly epochKey: string;
 
   constructor(private readonly deps: StoreDeps) {
     this.pk = deps.keys.partition(deps.topic, deps.partition);
+    this.epochKey = epochKeyFor(deps.redis, deps.keys, this.pk.meta);
     this.cache = new PartitionCache(deps.redis, this.pk, deps.cacheLimit);
   }
 
@@ -278,7 +286,7 @@ export class PartitionStore {
     if (!meta) throw new Error('commit before open');
     const c = this.cache;
     const writes = req.batch?.writes ?? [];
-    const out = await commitScript(this.deps.redis, this.pk, {
+    const out = await commitScript(this.deps.redis, this.pk, this.epochKey, {
       expectedNext: meta.next,
       expectedVersion: meta.version,
       next: req.batch ? req.batch.last + 1 : meta.next,
@@ -311,7 +319,7 @@ export class PartitionStore {
 
   /** Claims holds before a fold (point 6); the cache learns the messages registered already. */
   async claimHolds(fields: string[]): Promise<void> {
-    for (const [field, at] of await claimHolds(this.deps.redis, this.pk, fields))
+    for (const [field, at] of await claimHolds(this.deps.redis, this.pk, this.epochKey, fields))
       this.cache.setDirectoryEntry(field, at);
   }
 
@@ -326,7 +334,7 @@ export class PartitionStore {
   }
 
   private writeScopes(offset: number, writes: ScopeWrite[]): Promise<void> {
-    return writeScopes(this.deps.redis, this.pk.field, offset, writes);
+    return writeScopes(this.deps.redis, this.deps.keys, this.pk.field, offset, writes);
   }
 }
 
@@ -353,12 +361,14 @@ export const tenantOf = (field: string): string => splitField(field)[0];
 export async function claimHolds(
   redis: RedisClient,
   k: PartitionKeys,
+  epochKey: string,
   fields: string[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (fields.length === 0) return out;
-  const res = await scripted(redis).tallyClaim('2', k.directory, k.anonymous, ...fields);
-  for (let i = 0; i + 1 < res.length; i += 2) out.set(res[i] ?? '', Number(res[i + 1]));
+  const res = await scripted(redis).tallyClaim('3', k.directory, k.anonymous, epochKey, ...fields);
+  if (res[0] !== 'ok') throw new StateLostError(`claim on ${k.field}`);
+  for (let i = 1; i + 1 < res.length; i += 2) out.set(res[i] ?? '', Number(res[i + 1]));
   return out;
 }
 
@@ -388,14 +398,24 @@ export async function registerAll(
       const k = keys.partition(topic, home);
       return [
         k.directory,
-        (c) => as(c).tallyRegister('2', k.directory, k.anonymous, String(holder), ...fields),
+        (c) =>
+          as(c).tallyRegister(
+            '3',
+            k.directory,
+            k.anonymous,
+            epochKeyFor(redis, keys, k.directory),
+            String(holder),
+            ...fields,
+          ),
       ];
     }),
   );
   const held: [string, number][] = [];
   res.forEach((v, i) => {
     const home = homes[i]?.[0];
-    if (home !== undefined) for (const f of v as string[]) held.push([f, home]);
+    const [status, ...fields] = v as string[];
+    if (status !== 'ok') throw new StateLostError(`registration on partition ${home}`);
+    if (home !== undefined) for (const f of fields) held.push([f, home]);
   });
   return held;
 }
@@ -417,20 +437,39 @@ export async function forgetDirectory(
   );
 }
 
-/** Applies scope writes, each fenced by (partition field, offset); one pipelined round trip
- * (a Cluster: one pipeline per scope slot, all in flight at once). */
+/**
+ * Applies scope writes, each fenced by (partition field, offset); one pipelined round trip (a
+ * Cluster: one pipeline per scope slot, all in flight at once). Throws StateLostError when a
+ * scope's slot lost its data (the writes are kept in the outbox and repeated after the rebuild).
+ */
 export async function writeScopes(
   redis: RedisClient,
+  keys: RedisKeys,
   field: string,
   offset: number,
   writes: ScopeWrite[],
 ): Promise<void> {
   if (writes.length === 0) return;
-  await batch(
+  const res = await batch(
     scripted(redis),
-    writes.map((w) => [
-      w.keys[0] ?? '',
-      (c) => as(c).tallyScopeWrite(String(w.keys.length), ...w.keys, field, String(offset), ...w.args),
-    ]),
+    writes.map((w) => {
+      const first = w.keys[0] ?? '';
+      const epoch = epochKeyFor(redis, keys, first);
+      return [
+        first,
+        (c) =>
+          as(c).tallyScopeWrite(
+            String(w.keys.length + 1),
+            ...w.keys,
+            epoch,
+            field,
+            String(offset),
+            ...w.args,
+          ),
+      ];
+    }),
   );
+  res.forEach((r, i) => {
+    if (r === 'lost') throw new StateLostError(`scope ${writes[i]?.tag ?? ''}`);
+  });
 }
