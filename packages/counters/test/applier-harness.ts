@@ -41,7 +41,10 @@ export class Harness {
    * Partition p's applier (one per partition). By default every message's home is the partition
    * applying it and forwards go nowhere; `place` says otherwise (given on first use).
    */
-  applier(p: number, place: Partial<Pick<ApplierDeps, 'messageHome' | 'forward'>> = {}): PartitionApplier {
+  applier(
+    p: number,
+    place: Partial<Pick<ApplierDeps, 'messageHome' | 'forward' | 'cacheLimit' | 'commitRecords'>> = {},
+  ): PartitionApplier {
     let a = this.appliers.get(p);
     if (!a) {
       a = new PartitionApplier({
@@ -54,6 +57,8 @@ export class Harness {
         now: () => this.now,
         messageHome: place.messageHome ?? (() => p),
         forward: place.forward ?? (() => Promise.resolve()),
+        ...(place.cacheLimit === undefined ? {} : { cacheLimit: place.cacheLimit }),
+        ...(place.commitRecords === undefined ? {} : { commitRecords: place.commitRecords }),
       });
       this.appliers.set(p, a);
     }

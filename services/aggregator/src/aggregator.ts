@@ -92,6 +92,8 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         windows: (tenants) => windows.forTenants(tenants, Date.now()),
         now: () => Date.now(),
         cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
+        commitRecords: cfg.COMMIT_MAX_RECORDS,
+        audienceRowsPerCommit: cfg.COMMIT_MAX_RECORDS,
         recipientTtlMs: cfg.RECIPIENT_TTL_SECONDS * 1000,
         audienceFlushMs: cfg.AUDIENCE_FLUSH_MS,
         messageHome,

@@ -35,6 +35,9 @@ export interface RunPlan {
   /** Take a snapshot, and later lose Redis and rebuild from it. */
   restore: boolean;
   maxBatch: number;
+  /** A small cache (records forgotten and re-read) and commit size (batches committed in steps). */
+  cacheLimit?: number | undefined;
+  commitRecords?: number | undefined;
 }
 
 /** The record key of the events topic (one person's events on one partition). */
@@ -88,6 +91,8 @@ export async function runPlan(
         windows: () => Promise.resolve(windows),
         now: () => now,
         messageHome: home,
+        ...(plan.cacheLimit === undefined ? {} : { cacheLimit: plan.cacheLimit }),
+        ...(plan.commitRecords === undefined ? {} : { commitRecords: plan.commitRecords }),
         forward: (records) => {
           for (const r of records) {
             const log = logs[r.partition] ?? [];

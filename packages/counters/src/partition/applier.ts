@@ -38,6 +38,13 @@ export interface ApplierDeps {
   windows(tenants: string[]): Promise<(tenant: string) => TenantWindows>;
   now(): number;
   cacheLimit?: number;
+  /**
+   * Records folded into one commit at most (default 1000): a batch beyond it commits in several
+   * steps, so no commit script holds Redis long (each step is exact on its own: store.ts point 1).
+   */
+  commitRecords?: number;
+  /** recipient_state rows written by one commit at most (default 1000; the rest stay due). */
+  audienceRowsPerCommit?: number;
   /** The partition of the events topic a message's recipient-less events are keyed to. */
   messageHome(tenant: string, messageId: string): number;
   /** How often due recipient_state rows are computed (default 2 s). */
@@ -134,10 +141,16 @@ export class PartitionApplier {
     if (!force && now - this.audienceFlushedAt < (this.deps.audienceFlushMs ?? 2000)) return out;
     this.audienceFlushedAt = now;
     const rows = new Map(out);
-    await this.store.load({ recipients: due });
+    const limit = this.deps.audienceRowsPerCommit ?? 1000;
+    const picked = new Set<string>();
+    for (const f of due) {
+      if (picked.size >= limit) break;
+      picked.add(f);
+    }
+    await this.store.load({ recipients: picked });
     const records = this.store.records;
     const days = Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1;
-    for (const f of due) {
+    for (const f of picked) {
       const rec = records.recipient(f);
       if (!rec) continue;
       const views: MessageView[] = [];
@@ -148,19 +161,21 @@ export class PartitionApplier {
       const { targets } = attachments(rec, views, ctx);
       rows.set(f, JSON.stringify(audienceRow(rec, views, targets, days)));
     }
-    due.clear();
+    for (const f of picked) due.delete(f);
     return [...rows];
   }
 
   /** Writes the due recipient_state rows now (an idle partition's, between batches). */
   async flushAudience(): Promise<void> {
-    if (this.store.audienceDue.size === 0) return;
     await this.guarded(async () => {
-      const meta = await this.store.open();
-      if (!meta.whole) return;
-      const ctx = await this.context([...new Set([...this.store.audienceDue].map(tenantOf))]);
-      const audience = await this.audienceFor(new Set(), ctx, true);
-      await this.store.commit({ changes: noChanges(), audience });
+      while (this.store.audienceDue.size > 0) {
+        const meta = await this.store.open();
+        if (!meta.whole) return;
+        const ctx = await this.context([...new Set([...this.store.audienceDue].map(tenantOf))]);
+        const audience = await this.audienceFor(new Set(), ctx, true);
+        const out = await this.store.commit({ changes: noChanges(), audience });
+        if (out.status !== 'ok') return;
+      }
     }, undefined);
   }
 
@@ -235,11 +250,18 @@ export class PartitionApplier {
     );
   }
 
-  /** Records up to `replayTo` one per commit (store.ts point 4), the rest together (maybe none). */
+  /**
+   * Records up to `replayTo` one per commit (store.ts point 4), the rest in commits of at most
+   * `commitRecords` (the last part maybe empty: it still moves the offset past `last`).
+   */
   private split(records: InputRecord[], meta: PartitionMeta): InputRecord[][] {
     const singles = records.filter((r) => r.offset <= meta.replayTo).map((r) => [r]);
     const rest = records.filter((r) => r.offset > meta.replayTo);
-    return rest.length > 0 || singles.length === 0 ? [...singles, rest] : singles;
+    if (rest.length === 0) return singles.length === 0 ? [rest] : singles;
+    const size = Math.max(1, this.deps.commitRecords ?? 1000);
+    const parts = [...singles];
+    for (let i = 0; i < rest.length; i += size) parts.push(rest.slice(i, i + size));
+    return parts;
   }
 
   /** Load → fold → commit. */
