@@ -148,7 +148,10 @@ export async function startProcess(
   };
 }
 
-let nextPort = 4100 + Math.floor(Math.random() * 500);
+/** BENCH_PORT_BASE: the first port the run's services take (a machine shared by several runs). */
+let nextPort = process.env.BENCH_PORT_BASE
+  ? Number(process.env.BENCH_PORT_BASE)
+  : 4100 + Math.floor(Math.random() * 500);
 export function freePort(): number {
   return nextPort++;
 }

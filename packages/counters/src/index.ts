@@ -8,5 +8,6 @@ export { DEFAULT_TENANT_WINDOWS, FUTURE_SKEW_MS, type TenantWindows } from './st
 export { PartitionApplier, type ApplierDeps, type ApplyOutcome } from './partition/applier.ts';
 export type { InputRecord } from './partition/batch.ts';
 export * from './partition/cuts.ts';
+export { markLost, markWhole, StateLostError, wholeEpoch } from './partition/epoch.ts';
 export { decodeRecipient, decodeMessage, splitField } from './partition/codec.ts';
 export * from './read-experiment.ts';

@@ -46,9 +46,12 @@
  *
  * Others:
  *   P:epoch               string present while the state is whole; missing = Redis lost its data
+ *   P:se:{<slot tag>}     string on Redis Cluster, one per hash slot: the epoch again, so a master that
+ *                         lost its data is seen by every script and read on its slots (partition/epoch.ts)
  *   P:rl:{T}:<minute>     string query-api requests of tenant T in that wall-clock minute (TTL 2 min)
  */
 import type { Scope } from './state/contribution.ts';
+import { slotOf } from '@tally/redis';
 
 export interface PartitionKeys {
   /** The partition as a field name: "<topic>:<n>" (fences, offsets). */
@@ -65,6 +68,26 @@ export interface PartitionKeys {
   dirtyScopes: string;
   directory: string;
   anonymous: string;
+}
+
+let slotTags: string[] | undefined;
+
+/** A hash tag that falls in the given slot (the first base-36 number that does; computed once). */
+export function slotTag(slot: number): string {
+  if (!slotTags) {
+    const tags = new Array<string>(16384);
+    let left = 16384;
+    for (let n = 0; left > 0; n++) {
+      const t = n.toString(36);
+      const s = slotOf(t);
+      if (tags[s] === undefined) {
+        tags[s] = t;
+        left--;
+      }
+    }
+    slotTags = tags;
+  }
+  return slotTags[slot] ?? '';
 }
 
 export class RedisKeys {
@@ -166,6 +189,13 @@ export class RedisKeys {
   }
   epoch(): string {
     return `${this.prefix}:epoch`;
+  }
+  /**
+   * The epoch of one Redis Cluster hash slot (partition/epoch.ts): a key whose hash tag is chosen
+   * to fall in that slot, so a script on the slot can declare it beside its own keys.
+   */
+  slotEpoch(slot: number): string {
+    return `${this.prefix}:se:{${slotTag(slot)}}`;
   }
   /** Query-api rate limit: the tenant's request count in one wall-clock minute (not Lua-side). */
   rateLimit(tenant: string, minute: number): string {

@@ -6,9 +6,10 @@
  *   (three round trips; the data's own commands go in one MULTI per slot, so each scope is still
  *   read at one instant). The same value both times means no loss was seen and no rebuild finished
  *   in between, so the data was read from the whole state that epoch names; missing or changed:
- *   rebuilding.
+ *   rebuilding. One master can also lose its data alone: each slot's MULTI reads that slot's
+ *   epoch too (`P:se:{tag}`, partition/epoch.ts), which must be the same value.
  */
-import { batch, isCluster, type BatchOp, type RedisClient } from '@tally/redis';
+import { batch, isCluster, slotOf, type BatchOp, type RedisClient } from '@tally/redis';
 import type { RedisKeys } from './keys.ts';
 
 export class RebuildingError extends Error {
@@ -32,9 +33,17 @@ export async function readWhole(
   }
   const before = await redis.get(epoch);
   if (before === null) throw new RebuildingError();
-  const rest = await batch(redis, ops, { atomic: true });
+  // Each slot read is checked against its own epoch, in the same MULTI (partition/epoch.ts): a
+  // master that lost its data alone is seen here, even before the aggregator rebuilds.
+  const slots = [...new Set(ops.map(([key]) => slotOf(key)))];
+  const guards: BatchOp[] = slots.map((s) => {
+    const key = keys.slotEpoch(s);
+    return [key, (c) => c.get(key)];
+  });
+  const all = await batch(redis, [...guards, ...ops], { atomic: true });
+  if (all.slice(0, guards.length).some((v) => v !== before)) throw new RebuildingError();
   if ((await redis.get(epoch)) !== before) throw new RebuildingError();
-  return rest;
+  return all.slice(guards.length);
 }
 
 /** A read of the epoch guard's companion: one command of a batch, by key. */

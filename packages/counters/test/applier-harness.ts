@@ -7,6 +7,7 @@ import type { CanonicalEvent, Handover } from '@tally/events';
 import { uniqueId } from '@tally/testing';
 import {
   DEFAULT_TENANT_WINDOWS,
+  markWhole,
   PartitionApplier,
   RedisKeys,
   type ApplierDeps,
@@ -32,7 +33,7 @@ export class Harness {
   constructor(private readonly redis: RedisClient) {}
 
   async init(partitions: number[]): Promise<void> {
-    await this.redis.set(this.keys.epoch(), 'e');
+    await markWhole(this.redis, this.keys, 'e');
     for (const p of partitions) await this.redis.hset(this.keys.partition(TOPIC, p).meta, 'epoch', 'e');
   }
 
@@ -40,7 +41,10 @@ export class Harness {
    * Partition p's applier (one per partition). By default every message's home is the partition
    * applying it and forwards go nowhere; `place` says otherwise (given on first use).
    */
-  applier(p: number, place: Partial<Pick<ApplierDeps, 'messageHome' | 'forward'>> = {}): PartitionApplier {
+  applier(
+    p: number,
+    place: Partial<Pick<ApplierDeps, 'messageHome' | 'forward' | 'cacheLimit' | 'commitRecords'>> = {},
+  ): PartitionApplier {
     let a = this.appliers.get(p);
     if (!a) {
       a = new PartitionApplier({
@@ -53,6 +57,8 @@ export class Harness {
         now: () => this.now,
         messageHome: place.messageHome ?? (() => p),
         forward: place.forward ?? (() => Promise.resolve()),
+        ...(place.cacheLimit === undefined ? {} : { cacheLimit: place.cacheLimit }),
+        ...(place.commitRecords === undefined ? {} : { commitRecords: place.commitRecords }),
       });
       this.appliers.set(p, a);
     }

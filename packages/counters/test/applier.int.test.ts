@@ -67,6 +67,69 @@ describe('PartitionApplier on real Redis', () => {
     expect(results[0]?.[1]?.counts).toMatchObject({ sent: 1, failed: 1, delivered: 0 });
   });
 
+  it('keeps to its memory bound and its commit size: the cache forgets and re-reads, counts stay exact', async () => {
+    const events: Ev[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = `r${i}`;
+      events.push(
+        {
+          eventId: `sa${i}`,
+          type: 'sent',
+          occurredAt: at(i),
+          messageId: `ma${i}`,
+          campaignId: 'A',
+          recipientId: r,
+        },
+        { eventId: `da${i}`, type: 'delivered', occurredAt: at(i + 1), messageId: `ma${i}`, recipientId: r },
+        {
+          eventId: `sb${i}`,
+          type: 'sent',
+          occurredAt: at(i + 2),
+          messageId: `mb${i}`,
+          campaignId: 'B',
+          recipientId: r,
+        },
+        { eventId: `ca${i}`, type: 'clicked', occurredAt: at(i + 3), messageId: `ma${i}`, recipientId: r },
+      );
+    }
+    // Every event twice, the copy late in the stream: a forgotten record must be re-read to see it.
+    const stream = [...events, ...events.slice(0, 60)];
+    const BATCH = 25;
+    const run = async (opts: { cacheLimit?: number; commitRecords?: number }) => {
+      h = new Harness(redis);
+      await h.init([0]);
+      const applier = h.applier(0, opts);
+      const records = h.records(0, stream);
+      const held: number[] = [];
+      for (let i = 0; i < records.length; i += BATCH) {
+        expect((await applier.apply(records.slice(i, i + BATCH))).status).toBe('ok');
+        held.push(applier.store.records.size());
+      }
+      const out = {
+        a: await counts(h, 'A'),
+        b: await counts(h, 'B'),
+        held: Math.max(...held),
+        commits: Number(await redis.hget(h.keys.partition('events', 0).meta, 'v')),
+      };
+      await h.cleanup();
+      return out;
+    };
+    const free = await run({});
+    const bounded = await run({ cacheLimit: 5, commitRecords: 7 });
+    expect(bounded.a).toEqual(free.a);
+    expect(bounded.b).toEqual(free.b);
+    expect(free.a.counts).toMatchObject({ sent: 40, delivered: 40 });
+    expect(free.b.counts).toMatchObject({ sent: 40 });
+    // Four kinds of records, five each at most between batches; unbounded, it holds them all.
+    expect(bounded.held).toBeLessThanOrEqual(4 * 5);
+    expect(free.held).toBeGreaterThan(4 * 5);
+    // A batch of 25 records commits in ceil(25 / 7) = 4 steps; unbounded, in one.
+    const batches = Math.ceil(stream.length / BATCH);
+    const last = stream.length - (batches - 1) * BATCH;
+    expect(bounded.commits).toBe((batches - 1) * 4 + Math.ceil(last / 7));
+    expect(free.commits).toBe(batches);
+  });
+
   it('skips a redelivered batch and asks to seek when a batch starts beyond the stored offset', async () => {
     h = new Harness(redis);
     await h.init([0]);

@@ -10,6 +10,7 @@ import { testRedis, uniqueId } from '@tally/testing';
 import { RedisKeys } from '../src/keys.ts';
 import { scopeWrites } from '../src/partition/scope-ops.ts';
 import { writeScopes } from '../src/partition/store.ts';
+import { markWhole } from '../src/partition/epoch.ts';
 import { scopeId } from '../src/state/contribution.ts';
 import { BatchDelta } from '../src/state/delta.ts';
 import { deletePrefix } from './applier-harness.ts';
@@ -17,8 +18,9 @@ import { deletePrefix } from './applier-harness.ts';
 describe('money sums', () => {
   let redis: RedisClient;
   const keys = new RedisKeys(uniqueId('money'));
-  beforeAll(() => {
+  beforeAll(async () => {
     redis = testRedis();
+    await markWhole(redis, keys, 'e');
   });
   afterAll(async () => {
     await deletePrefix(redis, keys.prefix);
@@ -36,7 +38,7 @@ describe('money sums', () => {
         delta.plus.addMoney(scope, 'money', 'revenue:EUR', n > 0 ? step : -step);
         want += BigInt(n > 0 ? step : -step);
       }
-      await writeScopes(redis, 'events:0', offset++, scopeWrites(delta, keys, 93_600));
+      await writeScopes(redis, keys, 'events:0', offset++, scopeWrites(delta, keys, 93_600));
       const raw = await redis.hgetall(keys.money('t', 'big'));
       const got = BigInt(raw['revenue:EUR'] ?? '0') + BigInt(raw['revenue:EUR:hi'] ?? '0') * 10n ** 15n;
       expect(got).toBe(want);
@@ -55,7 +57,7 @@ describe('money sums', () => {
       want += n;
       const writes = scopeWrites(delta, keys, 93_600);
       expect(writes[0]?.args.filter((a) => a === 'm' || a === 'i').length).toBeLessThanOrEqual(2);
-      await writeScopes(redis, 'events:0', offset++, writes);
+      await writeScopes(redis, keys, 'events:0', offset++, writes);
       const raw = await redis.hgetall(keys.experiment('t', 'sq'));
       const got =
         BigInt(raw['h\u0000revenueSq:EUR'] ?? '0') +

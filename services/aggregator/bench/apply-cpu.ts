@@ -6,7 +6,13 @@
  *   REDIS_URL=redis://127.0.0.1:6379 N=200000 node --import tsx services/aggregator/bench/apply-cpu.ts
  * Add --cpu-prof for a profile. Writes only under its own key prefix, deleted at the end.
  */
-import { DEFAULT_TENANT_WINDOWS, PartitionApplier, RedisKeys, type InputRecord } from '@tally/counters';
+import {
+  DEFAULT_TENANT_WINDOWS,
+  markWhole,
+  PartitionApplier,
+  RedisKeys,
+  type InputRecord,
+} from '@tally/counters';
 import { canonicalEventSchema, recordKey } from '@tally/events';
 import { partitionOfKey } from '@tally/kafka';
 import { createRedisClient, deleteMatching } from '@tally/redis';
@@ -15,13 +21,14 @@ import { mixedEvents } from '../../../bench/lib/topic.ts';
 const N = Number(process.env.N ?? 200_000);
 const PARTITIONS = 6;
 const BATCH = 4_000;
+const COMMIT_RECORDS = Number(process.env.COMMIT_RECORDS ?? 1000);
 
 const logs: string[][] = Array.from({ length: PARTITIONS }, () => []);
 for (const e of mixedEvents(N)) logs[partitionOfKey(recordKey(e), PARTITIONS)]?.push(JSON.stringify(e));
 
 const redis = createRedisClient({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
 const keys = new RedisKeys(`applycpu${process.pid}`);
-await redis.set(keys.epoch(), 'e');
+await markWhole(redis, keys, 'e');
 for (let p = 0; p < PARTITIONS; p++) await redis.hset(keys.partition('events', p).meta, 'epoch', 'e');
 const messageHome = (tenantId: string, messageId: string) =>
   partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), PARTITIONS);
@@ -37,8 +44,14 @@ const appliers = logs.map(
       now: () => Date.now(),
       messageHome,
       forward: () => Promise.resolve(),
+      commitRecords: COMMIT_RECORDS,
     }),
 );
+// SLOWLOG=1: the longest commands this run (resets the Redis' slow log: a Redis of your own only).
+if (process.env.SLOWLOG === '1') {
+  await redis.config('SET', 'slowlog-log-slower-than', '1000');
+  await redis.slowlog('RESET');
+}
 
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -67,5 +80,15 @@ console.log(
   `${N} events: ${((N / wallMs) * 1000).toFixed(0)} ev/s, CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event ` +
     `(decode ${(decodeUs / N).toFixed(1)})`,
 );
+if (process.env.SLOWLOG === '1') {
+  const log = (await redis.slowlog('GET', 1000)) as [number, number, number, string[]][];
+  const top = log.sort((a, b) => b[2] - a[2]).slice(0, 3);
+  console.log(
+    `commit size ${COMMIT_RECORDS}: longest commands ` +
+      top
+        .map((e) => `${(e[2] / 1000).toFixed(1)} ms (${e[3][0]} ${e[3][3] ?? ''}, ${e[3].length} args)`)
+        .join('; '),
+  );
+}
 await deleteMatching(redis, `${keys.prefix}:*`);
 redis.disconnect();

@@ -1,27 +1,20 @@
 /**
- * The consumer side: each owned partition of the events topic has a PartitionApplier
- * (@tally/counters partition/applier.ts: the exactly-once argument). A batch is decoded — what
+ * The consumer side: each owned partition of the events topic has a PartitionApplier (its
+ * processor, @tally/counters partition/applier.ts) over a PartitionStore (partition/store.ts: the
+ * exactly-once argument). A batch is decoded — what
  * cannot be decoded is dead-lettered with its reason — and applied; a record the state refuses is
  * isolated by splitting the batch (apply-isolated.ts) and dead-lettered, so one record never
  * holds its partition. A watchdog checks between batches that Redis still holds the state and
  * rebuilds it from the last snapshot when it does not (recovery.ts); snapshots run on an interval
  * and once more at shutdown; retirement sweeps run per partition between batches.
  */
-import { PartitionApplier, readEpoch, type ApplyOutcome } from '@tally/counters';
-import {
-  deadLetterOf,
-  FORWARDED_HEADER,
-  forwardedByOther,
-  recordKey,
-  TOPICS,
-  type DeadLetter,
-} from '@tally/events';
+import { PartitionApplier, wholeEpoch, type ApplyOutcome } from '@tally/counters';
+import { deadLetterOf, FORWARDED_HEADER, forwardedByOther, TOPICS, type DeadLetter } from '@tally/events';
 import {
   createBatchConsumer,
   createRecordProducer,
   createTopicAdmin,
   ensureTopics,
-  partitionOfKey,
   type BatchConsumer,
   type BatchContext,
 } from '@tally/kafka';
@@ -29,7 +22,7 @@ import { applyIsolated } from './apply-isolated.ts';
 import { decodeMessage } from './decode.ts';
 import type { AggregatorDeps } from './deps.ts';
 import { registerRebuildHorizon } from './rebuild-horizon.ts';
-import { ensureState } from './recovery.ts';
+import { defaultMessageHome, ensureState } from './recovery.ts';
 import { retentionProblem, RetentionTooShortError } from './retention.ts';
 import { createSnapshotter } from './snapshotter.ts';
 import { createTenantWindows } from './tenant-windows.ts';
@@ -65,6 +58,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     logger: log,
   });
   const appliers = new Map<number, PartitionApplier>();
+  const messageHome = defaultMessageHome(TOPICS.events.partitions);
   let consumer: BatchConsumer | undefined;
   let timers: NodeJS.Timeout[] = [];
   let knownEpoch: string | null = null;
@@ -98,10 +92,11 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         windows: (tenants) => windows.forTenants(tenants, Date.now()),
         now: () => Date.now(),
         cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
+        commitRecords: cfg.COMMIT_MAX_RECORDS,
+        audienceRowsPerCommit: cfg.COMMIT_MAX_RECORDS,
         recipientTtlMs: cfg.RECIPIENT_TTL_SECONDS * 1000,
         audienceFlushMs: cfg.AUDIENCE_FLUSH_MS,
-        messageHome: (tenantId, messageId) =>
-          partitionOfKey(recordKey({ tenantId, messageId, eventId: '' }), TOPICS.events.partitions),
+        messageHome,
         forward: (records) =>
           producer.forward(
             topic,
@@ -232,7 +227,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
 
   /** After a rebuild: every applier forgets its memory, every held partition goes to its offset. */
   async function rewind(): Promise<void> {
-    knownEpoch = await readEpoch(deps.redis, deps.keys);
+    knownEpoch = await wholeEpoch(deps.redis, deps.keys);
     for (const a of appliers.values()) a.reset();
     if (!consumer) return;
     for (const p of consumer.assigned()) {
@@ -287,7 +282,8 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     if (watching) return;
     watching = true;
     try {
-      const epoch = await readEpoch(deps.redis, deps.keys);
+      // One slot per Redis Cluster master: a master that lost its data lost all its slots' epochs.
+      const epoch = await wholeEpoch(deps.redis, deps.keys);
       if (epoch === null) await recover();
       else if (epoch !== knownEpoch) await rewind();
     } finally {
@@ -325,7 +321,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
       ]);
       await checkRetention();
       await ensureState(deps, topic, TOPICS.events.partitions);
-      knownEpoch = await readEpoch(deps.redis, deps.keys);
+      knownEpoch = await wholeEpoch(deps.redis, deps.keys);
       await producer.connect();
       consumer = createBatchConsumer({
         kafka: deps.kafka,

@@ -36,6 +36,11 @@ export const aggregatorConfigSchema = z
     MINUTE_BUCKET_TTL_SECONDS: positiveInt.min(25 * 3600).default(26 * 3600),
     /** Decoded records an owner keeps in memory per partition (beyond it, the oldest are re-read). */
     CACHE_RECORDS_PER_PARTITION: positiveInt.default(200_000),
+    /**
+     * Records folded into one commit script at most (and recipient_state rows written by one): a
+     * larger batch commits in several steps, so no script holds Redis long (README, limits).
+     */
+    COMMIT_MAX_RECORDS: positiveInt.max(100_000).default(1000),
     /** How often due recipient_state rows (audience routes) are computed; snapshots copy them. */
     AUDIENCE_FLUSH_MS: positiveInt.min(100).max(60_000).default(2000),
     /** How often retirement sweeps run (each walks SWEEP_PAGES pages of 500 records per partition). */

@@ -1,8 +1,10 @@
 /**
  * Makes sure Redis holds a whole state before anything is applied. A lost Redis (FLUSHALL, a
- * restart without persistence) is seen by the missing epoch key — every partition commit also
- * refuses to run without its partition's epoch, so nothing is applied onto a partial state.
- * Under the state lock, and only if the epoch is still missing:
+ * restart without persistence) is seen by the missing epoch key, and on Redis Cluster one master
+ * that lost its data by the missing epochs of its slots (@tally/counters partition/epoch.ts) —
+ * every script also refuses to run without its slot's and its partition's epoch, so nothing is
+ * applied onto a partial state. Under the state lock, and only if the state is still not whole:
+ *   0. drop `P:epoch` (readers answer 503 `rebuilding` from now on);
  *   1. delete whatever is left under the prefix (a partial state is worse than none);
  *   2. RESTORE every unexpired scope key of the snapshot (counters, minute buckets, fences, …);
  *   3. write every partition's records back (the partitions side by side, each page read from
@@ -10,8 +12,8 @@
  *      `replayTo` = the highest fence a restored scope holds for it (records up to there replay one
  *      at a time, so each scope skips exactly what it already has); with each page, the directory
  *      entries of messages kept with their recipient elsewhere, and the holds, it implies;
- *   4. set a new epoch: readers (query-api answers 503 `rebuilding` until then) and the other
- *      instances see the state whole again.
+ *   4. set a new epoch, in every slot and then `P:epoch`: readers (query-api answers 503
+ *      `rebuilding` until then) and the other instances see the state whole again.
  * Each instance then seeks its partitions to their restored offsets. A partition that never held
  * state (a new one) is simply marked whole and empty.
  */
@@ -19,7 +21,9 @@ import { randomUUID } from 'node:crypto';
 import { batch, deleteMatching, type RedisClient } from '@tally/redis';
 import {
   initPartition,
-  readEpoch,
+  markLost,
+  markWhole,
+  wholeEpoch,
   placementOps,
   restoreKeys,
   restorePartitionMeta,
@@ -63,13 +67,14 @@ export async function ensureState(
   const log = deps.logger.child({ component: 'recovery' });
   const started = Date.now();
   const result = await withStateLock(deps.pool, deps.keys.prefix, true, async () => {
-    const epoch = await readEpoch(deps.redis, deps.keys);
+    const epoch = await wholeEpoch(deps.redis, deps.keys, { thorough: true });
     if (epoch !== null) {
       for (let p = 0; p < partitions; p++)
         await initPartition(deps.redis, deps.keys.partition(topic, p), epoch);
       return { rebuilt: false, keys: 0, records: 0, ms: 0 };
     }
     log.warn('state_lost_rebuilding');
+    await markLost(deps.redis, deps.keys);
     const deleted = await deleteAll(deps.redis, deps.keys);
     const next = randomUUID();
     const { restored, fences } = await restoreScopes(deps);
@@ -79,7 +84,7 @@ export async function ensureState(
       ),
     );
     const records = counts.reduce((a, b) => a + b, 0);
-    await deps.redis.set(deps.keys.epoch(), next);
+    await markWhole(deps.redis, deps.keys, next);
     const ms = Date.now() - started;
     log.warn({ deleted, restored, records, ms }, 'state_rebuilt');
     return { rebuilt: true, keys: restored, records, ms };

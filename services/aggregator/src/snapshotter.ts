@@ -16,6 +16,8 @@ import {
   cutPartition,
   cutScope,
   moneyUnitsOf,
+  splitField,
+  wholeEpoch,
   type PartitionCut,
   type RedisKeys,
   type ScopeCut,
@@ -52,6 +54,11 @@ export function createSnapshotter(opts: SnapshotOptions) {
   async function takeSnapshot(): Promise<number> {
     const result = await withStateLock(opts.pool, opts.keys.prefix, false, async () => {
       const stats: SnapshotStats = { records: 0, scopeKeys: 0, longestCutMs: 0 };
+      // Only a whole state is stored: on Redis Cluster a master may have lost its data (its
+      // scopes' changes since the last cut would be missing from this one). The same whole epoch
+      // before and after the cuts means none was lost in between (only a rebuild writes one).
+      const epoch = await wholeEpoch(opts.redis, opts.keys, { thorough: true });
+      if (epoch === null) throw new Error('state not whole: snapshot skipped');
       const cuts: PartitionCut[] = [];
       for (let p = 0; p < opts.partitions; p++) {
         const cut = await cutPartition(opts.redis, opts.keys, opts.topic, p);
@@ -60,6 +67,8 @@ export function createSnapshotter(opts: SnapshotOptions) {
       const tags = [...new Set(cuts.flatMap((c) => c.scopes.map(([tag]) => tag)))];
       const scopes: ScopeCut[] = [];
       for (const tag of tags) scopes.push(await cutScope(opts.redis, opts.keys, tag));
+      if ((await wholeEpoch(opts.redis, opts.keys, { thorough: true })) !== epoch)
+        throw new Error('state lost during the cuts: snapshot skipped');
       stats.longestCutMs = Math.max(0, ...cuts.map((c) => c.scriptMs), ...scopes.map((c) => c.scriptMs));
       if (cuts.every((c) => c.rows.length === 0) && scopes.every((s) => s.entries.length === 0)) {
         await storeOffsetsOnly(cuts);
@@ -95,12 +104,8 @@ export function createSnapshotter(opts: SnapshotOptions) {
       c.rows
         .filter((r) => r.kind === 'a' && r.value !== '')
         .map((r) => {
-          const cut = r.field.indexOf(' ');
-          return {
-            tenant: r.field.slice(0, cut),
-            recipient: r.field.slice(cut + 1),
-            row: JSON.parse(r.value) as Record<string, string>,
-          };
+          const [tenant, recipient] = splitField(r.field);
+          return { tenant, recipient, row: JSON.parse(r.value) as Record<string, string> };
         }),
     );
   }

@@ -5,8 +5,15 @@
  * random, owners that crash and replay from a lagging committed offset, and Redis losing its data
  * after a snapshot — then restored from Postgres and replayed from the restored offsets.
  */
-import { deleteMatching, type RedisClient } from '@tally/redis';
-import { PartitionApplier, RedisKeys, type InputRecord, type TenantWindows } from '@tally/counters';
+import type { Redis } from 'ioredis';
+import { deleteMatching, isCluster, masters, type RedisClient } from '@tally/redis';
+import {
+  PartitionApplier,
+  RedisKeys,
+  wholeEpoch,
+  type InputRecord,
+  type TenantWindows,
+} from '@tally/counters';
 import type { Pool } from '@tally/db';
 import type { Logger } from '@tally/logging';
 import type { ArrivedEvent } from '@tally/model';
@@ -28,6 +35,9 @@ export interface RunPlan {
   /** Take a snapshot, and later lose Redis and rebuild from it. */
   restore: boolean;
   maxBatch: number;
+  /** A small cache (records forgotten and re-read) and commit size (batches committed in steps). */
+  cacheLimit?: number | undefined;
+  commitRecords?: number | undefined;
 }
 
 /** The record key of the events topic (one person's events on one partition). */
@@ -81,6 +91,8 @@ export async function runPlan(
         windows: () => Promise.resolve(windows),
         now: () => now,
         messageHome: home,
+        ...(plan.cacheLimit === undefined ? {} : { cacheLimit: plan.cacheLimit }),
+        ...(plan.commitRecords === undefined ? {} : { commitRecords: plan.commitRecords }),
         forward: (records) => {
           for (const r of records) {
             const log = logs[r.partition] ?? [];
@@ -115,10 +127,22 @@ export async function runPlan(
   const crashAt = new Set(Array.from({ length: plan.crashes }, () => pick(Math.max(1, total))));
   const snapAt = plan.restore ? pick(Math.max(1, total)) : -1;
   const loseAt = plan.restore ? snapAt + pick(Math.max(1, total - snapAt)) : -1;
+  /** What the aggregator does on `lost`: rebuild, then every partition resumes at its offset. */
+  const recover = async (why: string) => {
+    await ensureState(state, TOPIC, plan.partitions, home);
+    for (const a of appliers.values()) a.reset();
+    for (let p = 0; p < plan.partitions; p++) cursor[p] = (await applier(p).nextOffset()) ?? 0;
+    steps.push(`${why}, rebuilt → ${cursor.join(',')}`);
+  };
   let step = 0;
   for (;;) {
     const open = logs.map((l, p) => ((cursor[p] ?? 0) < l.length ? p : -1)).filter((p) => p >= 0);
-    if (open.length === 0) break;
+    if (open.length === 0) {
+      // The watchdog: a master that lost data no script touched since is found here.
+      if ((await wholeEpoch(deps.redis, keys, { thorough: true })) !== null) break;
+      await recover('watchdog: state not whole');
+      continue;
+    }
     if (crashAt.has(step)) {
       const p = open[pick(open.length)] ?? 0;
       appliers.get(p)?.reset();
@@ -131,20 +155,28 @@ export async function runPlan(
       steps.push('snapshot');
     }
     if (step === loseAt) {
-      await lose(deps.redis, prefix);
-      await ensureState(state, TOPIC, plan.partitions, home);
-      for (const [p, a] of appliers) {
-        a.reset();
-        cursor[p] = (await a.nextOffset()) ?? 0;
+      // On a cluster, every other time only one master loses its data, and nothing says so: the
+      // scripts (and, below, the watchdog's check) must see it.
+      if (isCluster(deps.redis) && pick(2) === 0) {
+        const nodes = await masters(deps.redis);
+        const victim = pick(nodes.length);
+        const node = nodes[victim];
+        if (node) await loseNode(node, prefix);
+        steps.push(`master ${victim} lost`);
+      } else {
+        await lose(deps.redis, prefix);
+        await recover('redis lost');
       }
-      for (let p = 0; p < plan.partitions; p++) cursor[p] = (await applier(p).nextOffset()) ?? 0;
-      steps.push(`redis lost, rebuilt → ${cursor.join(',')}`);
     }
     step += 1;
     if (pick(8) === 0) {
       const q = pick(plan.partitions);
       const r = await applier(q).sweep({ caughtUpAt: now, pages: 2, pageSize: 3 });
       steps.push(`sweep p${q} ${r.status} ${r.retired}`);
+      if (r.status === 'lost') {
+        await recover('lost');
+        continue;
+      }
     }
     const p = open[pick(open.length)] ?? 0;
     const from = cursor[p] ?? 0;
@@ -154,10 +186,22 @@ export async function runPlan(
     if (r.status === 'ok') cursor[p] = from + batch.length;
     else if (r.status === 'seek') cursor[p] = r.offset;
     else if (r.status === 'conflict') cursor[p] = r.next;
-    else throw new Error(`unexpected ${r.status} at ${steps.join('; ')}`);
+    else await recover('lost');
   }
   steps.push(`forwarded ${forwarded()}`);
   return { keys, steps };
+}
+
+/** One master's keys of the state, one UNLINK per key (they span that master's slots). */
+async function loseNode(node: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    const pipe = node.pipeline();
+    for (const k of found) pipe.unlink(k);
+    await pipe.exec();
+  } while (cursor !== '0');
 }
 
 async function lose(redis: RedisClient, prefix: string): Promise<void> {

@@ -46,6 +46,8 @@ const planArb: fc.Arbitrary<RunPlan> = fc.record({
   crashes: fc.integer({ min: 0, max: 3 }),
   restore: fc.boolean(),
   maxBatch: fc.integer({ min: 1, max: 12 }),
+  cacheLimit: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+  commitRecords: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
 });
 
 describe('every KPI is a function of the set of accepted events (issue 11)', () => {

@@ -7,6 +7,7 @@ import { loadConfig } from '@tally/config';
 import { addApiKey, createTenant } from '@tally/db';
 import { createLogger } from '@tally/logging';
 import { deleteMatching } from '@tally/redis';
+import { markWhole } from '@tally/counters';
 import { isolate, type Isolation } from '@tally/testing';
 import { buildApp, closeDeps, createDeps, queryApiConfigSchema, type QueryApiDeps } from '../src/index.ts';
 
@@ -39,7 +40,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
   const deps = createDeps(config, createLogger({ service: 'test-qapi', level: config.LOG_LEVEL }));
   const app = await buildApp(deps);
   // the aggregator's epoch: without it every Redis read answers 503 rebuilding
-  await deps.redis.set(deps.keys.epoch(), '1');
+  await markWhole(deps.redis, deps.keys, '1');
   let stopped: Promise<void> | undefined;
   return {
     iso,

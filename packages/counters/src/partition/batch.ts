@@ -5,7 +5,7 @@
  * entity's contribution after the batch minus before). Pure apart from the cache it mutates;
  * applier.ts loads what it needs first and commits what it returns.
  */
-import type { CanonicalEvent, Handover } from '@tally/events';
+import { handoverSchema, type CanonicalEvent, type Handover } from '@tally/events';
 import { scopeId } from '../state/contribution.ts';
 import {
   attachments,
@@ -22,8 +22,9 @@ import { BatchDelta } from '../state/delta.ts';
 import { idhOf, isLate, toEv, type Ev, type TenantWindows } from '../state/event.ts';
 import { mergeOwnEvent, newMessage, viewOf, type MessageView } from '../state/message.ts';
 import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
-import { fieldOf, type StoredLoose, type StoredMessage } from './codec.ts';
-import type { PartitionCache } from './cache.ts';
+import { fieldOf, splitField, type StoredLoose, type StoredMessage } from './codec.ts';
+import type { PartitionCache, Wanted } from './cache.ts';
+import { noChanges, type Changes } from './store.ts';
 
 export type InputRecord = {
   offset: number;
@@ -49,10 +50,8 @@ export interface Placement {
 
 export interface BatchResult {
   delta: BatchDelta;
-  recipients: Set<string>;
-  messages: Set<string>;
-  loose: Set<string>;
-  anonymous: string[];
+  /** The records and holds to commit (no tombstones: only sweeps write those). */
+  changes: Changes;
   /** Events and control records for other partitions, produced before the commit. */
   forwards: Forward[];
   /** Messages new here whose recipient-less events go elsewhere: register them there (field → home). */
@@ -83,15 +82,6 @@ interface ClusterTouch {
 
 /** A held message or a loose event; its contribution before, if any, is already in the delta. */
 type Touched = ClusterTouch | { kind: 'anon'; field: string } | { kind: 'loose'; field: string };
-
-/** The fields a batch needs loaded: recipients and messages named by its events, loose and late digests. */
-export interface Wanted {
-  recipients: Set<string>;
-  messages: Set<string>;
-  loose: Set<string>;
-  tombstones: Set<string>;
-  directory: Set<string>;
-}
 
 /**
  * The fields a batch needs loaded. `evs[i]` is record i as a state event; late markers are
@@ -177,10 +167,7 @@ export class BatchRun {
   ) {
     this.result = {
       delta: new BatchDelta(),
-      recipients: new Set(),
-      messages: new Set(),
-      loose: new Set(),
-      anonymous: [],
+      changes: noChanges(),
       forwards: [],
       registrations: new Map(),
       outcomes: { applied: 0, duplicate: 0, late: 0, forwarded: 0 },
@@ -253,15 +240,15 @@ export class BatchRun {
     const held = this.cache.message(field);
     if (!held?.anon) {
       // Not held (a replay forwarded its events instead): only the claim mark is left to release.
-      this.result.anonymous.push(`-${field}`);
+      this.result.changes.holds.set(field, false);
       return 'duplicate';
     }
     this.touchAnon(field, held);
     for (const [timestamp, value] of held.anon)
       this.result.forwards.push({ partition: h.partition, value, timestamp });
     this.cache.setMessage(field, null);
-    this.result.messages.add(field);
-    this.result.anonymous.push(`-${field}`);
+    this.result.changes.messages.add(field);
+    this.result.changes.holds.set(field, false);
     return 'forwarded';
   }
 
@@ -294,7 +281,7 @@ export class BatchRun {
     if (this.cache.looseEvent(field)) return 'duplicate';
     const until = e.arrival + this.ctx.windows(e.tenant).horizonMs;
     this.cache.setLoose(field, { late: { y: e.type, until } });
-    this.result.loose.add(field);
+    this.result.changes.loose.add(field);
     this.result.delta.addCell(scopeId({ kind: 't', tenant: e.tenant }), 'late', e.type, 1);
     return 'late';
   }
@@ -305,7 +292,7 @@ export class BatchRun {
     const rfield = fieldOf(e.tenant, recipient);
     if (e.message === undefined) {
       if (!addRecipientEvent(cluster.rec, e)) return 'duplicate';
-      this.result.recipients.add(rfield);
+      this.result.changes.recipients.add(rfield);
       return 'applied';
     }
     const mfield = fieldOf(e.tenant, e.message);
@@ -314,7 +301,7 @@ export class BatchRun {
       const held = this.cache.message(mfield);
       if (held?.anon) {
         this.touchAnon(mfield, held);
-        this.result.anonymous.push(`-${mfield}`);
+        this.result.changes.holds.set(mfield, false);
       }
       if (!held) {
         const home = this.place.messageHome(e.tenant, e.message);
@@ -326,9 +313,9 @@ export class BatchRun {
     }
     this.beforeMessage(touch, m, e.message);
     this.cache.setMessage(mfield, { rec: m });
-    if (addMessageId(cluster.rec, e.message, e.t)) this.result.recipients.add(rfield);
+    if (addMessageId(cluster.rec, e.message, e.t)) this.result.changes.recipients.add(rfield);
     if (!mergeOwnEvent(m, e.recipient === recipient ? e : { ...e, recipient })) return 'duplicate';
-    this.result.messages.add(mfield);
+    this.result.changes.messages.add(mfield);
     return 'applied';
   }
 
@@ -343,11 +330,11 @@ export class BatchRun {
     if (!stored.anon) stored.anon = [];
     if (!held) {
       this.cache.setMessage(field, stored);
-      this.result.anonymous.push(`+${field}`);
+      this.result.changes.holds.set(field, true);
     }
     if (!mergeOwnEvent(stored.rec, e)) return 'duplicate';
     stored.anon = [...(stored.anon ?? []), [e.arrival, JSON.stringify(raw)]];
-    this.result.messages.add(field);
+    this.result.changes.messages.add(field);
     return 'applied';
   }
 
@@ -364,7 +351,7 @@ export class BatchRun {
     const stored: StoredLoose = { ev: { ...ev, ...extra } };
     this.touched.set(`e ${field}`, { kind: 'loose', field });
     this.cache.setLoose(field, stored);
-    this.result.loose.add(field);
+    this.result.changes.loose.add(field);
     return 'applied';
   }
 
@@ -421,4 +408,23 @@ function viewsOf(messages: Map<string, StoredMessage['rec']>): Map<string, Messa
 /** Which events are attached to a message, to tell whether its attachments moved. */
 function signature(list: RecipientEv[] | undefined): string {
   return list === undefined ? '' : list.map((e) => e.h).join(' ');
+}
+
+/**
+ * The handover record a partition writes to a message's home when it registers a message the home
+ * holds without a recipient (the home forwards the held events here, see BatchRun.handover).
+ */
+export function handoverForward(field: string, home: number, holder: number, now: number): Forward {
+  const [tenantId, messageId] = splitField(field);
+  const h: Handover = handoverSchema.parse({ control: 'handover', tenantId, messageId, partition: holder });
+  return { partition: home, value: JSON.stringify(h), timestamp: now };
+}
+
+/**
+ * Closes the holds a batch claimed (store.claimHolds) but did not need: a message that found its
+ * recipient here after all, or was forwarded, is released with the commit.
+ */
+export function releaseUnneeded(claimed: string[], res: BatchResult, cache: PartitionCache): void {
+  for (const f of claimed)
+    if (!res.changes.holds.has(f) && cache.directoryEntry(f) === undefined) res.changes.holds.set(f, false);
 }

@@ -1,9 +1,10 @@
 /**
  * What an owner knows of its partition's records: decoded records (or "known absent") by field,
  * read through from Redis. Valid only while this process owns the partition and only for
- * committed state: the applier drops it whenever a batch does not commit.
+ * committed state: the store (store.ts) drops it whenever a commit does not go through. Bounded:
+ * beyond `limit` entries per kind the oldest are forgotten and re-read when next needed.
  */
-import type { RedisClient } from '@tally/redis';
+import { batch, type RedisClient } from '@tally/redis';
 import type { PartitionKeys } from '../keys.ts';
 import type { RecipientRec } from '../state/recipient.ts';
 import {
@@ -14,8 +15,38 @@ import {
   type StoredLoose,
   type StoredMessage,
 } from './codec.ts';
-import { readFields } from './store.ts';
-import type { Wanted } from './batch.ts';
+
+/** The fields a batch (or a sweep page, or an audience flush) needs loaded. */
+export interface Wanted {
+  recipients: Set<string>;
+  messages: Set<string>;
+  loose: Set<string>;
+  tombstones: Set<string>;
+  directory: Set<string>;
+}
+
+export const wanted = (w: Partial<Wanted>): Wanted => ({
+  recipients: w.recipients ?? new Set(),
+  messages: w.messages ?? new Set(),
+  loose: w.loose ?? new Set(),
+  tombstones: w.tombstones ?? new Set(),
+  directory: w.directory ?? new Set(),
+});
+
+/** HMGET of several hashes in one round trip: key → fields → value (null when absent). */
+async function readFields(
+  redis: RedisClient,
+  wanted: [key: string, fields: string[]][],
+): Promise<Map<string, (string | null)[]>> {
+  const asked = wanted.filter(([, f]) => f.length > 0);
+  const res = await batch(
+    redis,
+    asked.map(([key, fields]) => [key, (c) => c.hmget(key, ...fields)]),
+  );
+  const out = new Map<string, (string | null)[]>();
+  asked.forEach(([key], i) => out.set(key, (res[i] ?? []) as (string | null)[]));
+  return out;
+}
 
 export class PartitionCache {
   private readonly recipients = new Map<string, RecipientRec | null>();
@@ -31,6 +62,11 @@ export class PartitionCache {
     /** Entries kept; beyond it the oldest are forgotten (they are re-read when needed). */
     private readonly limit = 500_000,
   ) {}
+
+  /** Entries held now (recipients, messages, loose events, tombstones): the memory bound's measure. */
+  size(): number {
+    return this.recipients.size + this.messages.size + this.loose.size + this.tombstones.size;
+  }
 
   recipient(field: string): RecipientRec | undefined {
     return this.recipients.get(field) ?? undefined;

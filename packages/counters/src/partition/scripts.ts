@@ -8,7 +8,7 @@
 /**
  * Commits one batch (or retirement sweep) of a partition, atomically.
  * KEYS: meta, recipients, messages, loose, tombstones, outbox, dirty values, dirty scopes,
- * anonymous. ARGV: expected next offset, new next offset, stream time, outbox ("" =
+ * anonymous, the slot's epoch (epoch.ts). ARGV: expected next offset, new next offset, stream time, outbox ("" =
  * keep), expected version, then six sections, each a count and its items: records of
  * recipients, messages, loose events, tombstones (field, value; "" deletes), dirty scope ids, and
  * anonymous holds ("+field" marks a message held, as CLAIM_LUA claimed it before the batch;
@@ -20,7 +20,7 @@
  * the partition, or committed at its offset: a stale owner).
  */
 export const COMMIT_LUA = `
-if redis.call('HEXISTS', KEYS[1], 'epoch') == 0 then return {'lost'} end
+if redis.call('EXISTS', KEYS[10]) == 0 or redis.call('HEXISTS', KEYS[1], 'epoch') == 0 then return {'lost'} end
 local cur = redis.call('HGET', KEYS[1], 'next') or '0'
 if cur ~= ARGV[1] or (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[5] then return {'conflict', cur} end
 local i = 6
@@ -57,7 +57,8 @@ return {'ok'}
 /**
  * Applies one batch's deltas to one scope, once: skipped when the scope's fence says the
  * partition's batch ending at that offset (or a later one) is already in.
- * KEYS: fence, touched, then the keys the ops name (by index, 3 = first).
+ * KEYS: fence, touched, then the keys the ops name (by index, 3 = first), and last the slot's
+ * epoch (epoch.ts: missing = this master lost its data, nothing is written).
  * ARGV: fence field ("<topic>:<n>"), offset, then ops of four: op, key index, a, b:
  *   i  HINCRBY key a b (field removed when it reaches 0)
  *   m  money: HINCRBY key a b, carrying whole 10^15 into field a..':hi' (|b| ≤ 10^15, so every
@@ -65,9 +66,10 @@ return {'ok'}
  *   h  HSET key a b          f  first event: HSET key firstAt a channel b when (a, b) is earlier
  *   zl ZADD key LT a b        zg ZADD key GT a b        zt ZREMRANGEBYSCORE key -inf (a
  *   x  EXPIREAT key a
- * Returns 'ok' | 'skip'.
+ * Returns 'ok' | 'skip' | 'lost'.
  */
 export const SCOPE_WRITE_LUA = `
+if redis.call('EXISTS', KEYS[#KEYS]) == 0 then return 'lost' end
 local fence = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 if fence >= tonumber(ARGV[2]) then return 'skip' end
 local E = 1000000000000000
@@ -158,11 +160,13 @@ return 'ok'
 /**
  * The home's side of "forward or hand over", before a batch is folded: claims the messages it is
  * about to hold without a recipient, unless one is in the directory already (registered by its
- * recipient's partition), which the batch then forwards to. KEYS: directory, anonymous. ARGV:
- * the message fields. Returns the registered ones as (field, partition) pairs.
+ * recipient's partition), which the batch then forwards to. KEYS: directory, anonymous, the slot's
+ * epoch. ARGV: the message fields. Returns 'ok' then the registered ones as (field, partition)
+ * pairs, or {'lost'}.
  */
 export const CLAIM_LUA = `
-local out = {}
+if redis.call('EXISTS', KEYS[3]) == 0 then return {'lost'} end
+local out = {'ok'}
 for j = 1, #ARGV do
   local at = redis.call('HGET', KEYS[1], ARGV[j])
   if at then
@@ -178,11 +182,12 @@ return out
 /**
  * The recipient partition's side: directory entries of messages kept in another partition
  * (`holder`), and which of them the home claimed to hold without a recipient (so it must hand
- * them over). KEYS: directory, anonymous. ARGV: holder, then the message fields. Returns the
- * fields held.
+ * them over). KEYS: directory, anonymous, the slot's epoch. ARGV: holder, then the message
+ * fields. Returns 'ok' then the fields held, or {'lost'}.
  */
 export const REGISTER_LUA = `
-local held = {}
+if redis.call('EXISTS', KEYS[3]) == 0 then return {'lost'} end
+local held = {'ok'}
 for j = 2, #ARGV do
   redis.call('HSET', KEYS[1], ARGV[j], ARGV[1])
   if redis.call('HEXISTS', KEYS[2], ARGV[j]) == 1 then held[#held + 1] = ARGV[j] end

@@ -6,12 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { Cluster } from 'ioredis';
 import { slotOf, type RedisClient } from '@tally/redis';
 import { RedisKeys } from '../keys.ts';
 import { BatchDelta } from '../state/delta.ts';
 import { scopeId } from '../state/contribution.ts';
 import { scopeWrites } from './scope-ops.ts';
-import { claimHolds, commit, registerAll, writeScopes } from './store.ts';
+import { claimHolds, commitScript, registerAll, writeScopes } from './store.ts';
 import { cleanPartition, cleanScope, cutPartition, cutScope } from './cuts.ts';
 
 interface Call {
@@ -21,8 +22,8 @@ interface Call {
 
 const REPLIES: Record<string, unknown> = {
   tallyCommit: ['ok'],
-  tallyRegister: [],
-  tallyClaim: [],
+  tallyRegister: ['ok'],
+  tallyClaim: ['ok'],
   tallyScopeWrite: 'ok',
   tallyPartitionCut: [['epoch', 'e', 'next', '0'], '', 1, 1, []],
   tallyPartitionClean: 'ok',
@@ -71,6 +72,8 @@ function recorder(): { redis: RedisClient; calls: Call[] } {
     multi: () => commander([]),
     hscan: () => Promise.resolve(['0', []]),
   };
+  // A Cluster as far as `isCluster` can tell: the scripts declare their slot's epoch key.
+  Object.setPrototypeOf(fake, Cluster.prototype);
   return { redis: fake as unknown as RedisClient, calls };
 }
 
@@ -92,7 +95,7 @@ describe('every script call declares keys of one hash slot', () => {
         const { redis, calls } = recorder();
         const keys = new RedisKeys('tally');
         const k = keys.partition(topic, p);
-        await commit(redis, k, {
+        await commitScript(redis, k, keys.slotEpoch(slotOf(k.meta)), {
           expectedNext: 0,
           next: 1,
           stream: 0,
@@ -103,10 +106,10 @@ describe('every script call declares keys of one hash slot', () => {
           loose: [],
           tombstones: [],
           dirtyScopes: ['c'],
-          anonymous: ['+t m'],
+          holds: new Map([['t m', true]]),
         });
         await registerAll(redis, keys, topic, new Map(homes.map((h, i) => [`t m${i}`, h])), p);
-        await claimHolds(redis, keys.partition(topic, p), ['t m', 't n']);
+        await claimHolds(redis, k, keys.slotEpoch(slotOf(k.meta)), ['t m', 't n']);
         const cut = await cutPartition(redis, keys, topic, p);
         if (cut) await cleanPartition(redis, keys, { ...cut, scopes: [['c', '1']] });
         oneSlot(calls);
@@ -138,7 +141,7 @@ describe('every script call declares keys of one hash slot', () => {
           });
         const writes = scopeWrites(delta, keys, 90_000);
         expect(writes).toHaveLength(3);
-        await writeScopes(redis, 'events:0', 5, writes);
+        await writeScopes(redis, keys, 'events:0', 5, writes);
         for (const s of scopes) {
           const tag = keys.scopeTag(s);
           const cut = await cutScope(redis, keys, tag);

@@ -10,8 +10,8 @@ import type { PartitionKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { FUTURE_SKEW_MS, messageRetentionMs, type TenantWindows } from '../state/event.ts';
 import { retireCluster } from '../state/retire.ts';
-import type { PartitionCache } from './cache.ts';
-import { fieldOf, splitField } from './codec.ts';
+import { fieldOf, splitField, type StoredMessage } from './codec.ts';
+import { noChanges, type Changes, type PartitionStore } from './store.ts';
 
 export type SweepPhase = 'r' | 'm' | 'e' | 'x';
 const NEXT: Record<SweepPhase, SweepPhase> = { r: 'm', m: 'e', e: 'x', x: 'r' };
@@ -21,32 +21,22 @@ export interface SweepCursor {
   cursor: string;
 }
 
-export interface SweepChanges {
-  recipients: Set<string>;
-  messages: Set<string>;
-  loose: Set<string>;
-  /** field → until (stream time); null deletes. */
-  tombstones: Map<string, number | null>;
+export interface Swept {
+  /** What to commit (a retired message's hold is released with it). */
+  changes: Changes;
   /** Messages retired here that their home's directory may forget: [home field, message field]. */
   forget: { home: number; field: string }[];
   retired: number;
 }
 
-export function emptyChanges(): SweepChanges {
-  return {
-    recipients: new Set(),
-    messages: new Set(),
-    loose: new Set(),
-    tombstones: new Map(),
-    forget: [],
-    retired: 0,
-  };
+export function emptySweep(): Swept {
+  return { changes: noChanges(), forget: [], retired: 0 };
 }
 
 export interface SweepContext {
   redis: RedisClient;
   pk: PartitionKeys;
-  cache: PartitionCache;
+  store: PartitionStore;
   streamTime: number;
   partition: number;
   windows: (tenants: string[]) => Promise<(tenant: string) => TenantWindows>;
@@ -59,7 +49,7 @@ export async function sweepPage(
   ctx: SweepContext,
   at: SweepCursor,
   page: number,
-  out: SweepChanges,
+  out: Swept,
 ): Promise<SweepCursor> {
   const key = { r: ctx.pk.recipients, m: ctx.pk.messages, e: ctx.pk.loose, x: ctx.pk.tombstones }[at.phase];
   const [next, flat] = await ctx.redis.hscan(key, at.cursor, 'COUNT', page);
@@ -77,22 +67,17 @@ async function sweepRecipients(
   ctx: SweepContext,
   fields: string[],
   windows: (tenant: string) => TenantWindows,
-  out: SweepChanges,
+  out: Swept,
 ): Promise<void> {
-  await ctx.cache.load({
-    recipients: new Set(fields),
-    messages: new Set(),
-    loose: new Set(),
-    tombstones: new Set(),
-    directory: new Set(),
-  });
+  await ctx.store.load({ recipients: new Set(fields) });
+  const cache = ctx.store.records;
   const count: CountContext = { now: 0, minuteTtlSeconds: 0, windows };
   for (const field of fields) {
-    const rec = ctx.cache.recipient(field);
+    const rec = cache.recipient(field);
     if (!rec) continue;
-    const messages = new Map<string, NonNullable<ReturnType<PartitionCache['message']>>['rec']>();
+    const messages = new Map<string, StoredMessage['rec']>();
     for (const id of rec.ms) {
-      const m = ctx.cache.message(fieldOf(rec.tn, id));
+      const m = cache.message(fieldOf(rec.tn, id));
       if (m && !m.anon) messages.set(id, m.rec);
     }
     const before = JSON.stringify(rec);
@@ -101,21 +86,22 @@ async function sweepRecipients(
     const horizon = windows(rec.tn).horizonMs;
     for (const m of gone.messages) {
       const mf = fieldOf(rec.tn, m.m);
-      ctx.cache.setMessage(mf, null);
-      out.messages.add(mf);
-      out.tombstones.set(mf, ctx.streamTime + horizon);
-      ctx.cache.setTombstone(mf, ctx.streamTime + horizon);
+      cache.setMessage(mf, null);
+      out.changes.messages.add(mf);
+      out.changes.holds.set(mf, false);
+      out.changes.tombstones.set(mf, ctx.streamTime + horizon);
+      cache.setTombstone(mf, ctx.streamTime + horizon);
       const home = ctx.messageHome(rec.tn, m.m);
       if (home !== ctx.partition) out.forget.push({ home, field: mf });
     }
     // Messages that stay may have taken frozen attachments of retired events.
     for (const [id, m] of messages)
-      if (was.get(id) !== JSON.stringify(m)) out.messages.add(fieldOf(rec.tn, id));
+      if (was.get(id) !== JSON.stringify(m)) out.changes.messages.add(fieldOf(rec.tn, id));
     out.retired += gone.messages.length + gone.events;
     if (gone.recipient) {
-      ctx.cache.setRecipient(field, null);
-      out.recipients.add(field);
-    } else if (JSON.stringify(rec) !== before) out.recipients.add(field);
+      cache.setRecipient(field, null);
+      out.changes.recipients.add(field);
+    } else if (JSON.stringify(rec) !== before) out.changes.recipients.add(field);
   }
 }
 
@@ -123,24 +109,20 @@ async function sweepHeld(
   ctx: SweepContext,
   fields: string[],
   windows: (tenant: string) => TenantWindows,
-  out: SweepChanges,
+  out: Swept,
 ): Promise<void> {
-  await ctx.cache.load({
-    recipients: new Set(),
-    messages: new Set(fields),
-    loose: new Set(),
-    tombstones: new Set(),
-    directory: new Set(),
-  });
+  await ctx.store.load({ messages: new Set(fields) });
+  const cache = ctx.store.records;
   for (const field of fields) {
-    const m = ctx.cache.message(field);
+    const m = cache.message(field);
     if (!m?.anon) continue;
     const w = windows(m.rec.tn);
     if (ctx.streamTime <= m.rec.nw + messageRetentionMs(w)) continue;
-    ctx.cache.setMessage(field, null);
-    out.messages.add(field);
-    out.tombstones.set(field, ctx.streamTime + w.horizonMs);
-    ctx.cache.setTombstone(field, ctx.streamTime + w.horizonMs);
+    cache.setMessage(field, null);
+    out.changes.messages.add(field);
+    out.changes.holds.set(field, false);
+    out.changes.tombstones.set(field, ctx.streamTime + w.horizonMs);
+    cache.setTombstone(field, ctx.streamTime + w.horizonMs);
     out.retired += 1;
   }
 }
@@ -149,34 +131,30 @@ async function sweepLoose(
   ctx: SweepContext,
   fields: string[],
   windows: (tenant: string) => TenantWindows,
-  out: SweepChanges,
+  out: Swept,
 ): Promise<void> {
-  await ctx.cache.load({
-    recipients: new Set(),
-    messages: new Set(),
-    loose: new Set(fields),
-    tombstones: new Set(),
-    directory: new Set(),
-  });
+  await ctx.store.load({ loose: new Set(fields) });
+  const cache = ctx.store.records;
   for (const field of fields) {
-    const l = ctx.cache.looseEvent(field);
+    const l = cache.looseEvent(field);
     if (!l) continue;
     // A late marker lives a horizon past the late event's arrival; a loose event a horizon past its
     // time (any retry arriving later is late itself).
     const until = l.late ? l.late.until : l.ev.t + windows(l.ev.tn).horizonMs + FUTURE_SKEW_MS;
     if (ctx.streamTime <= until) continue;
-    ctx.cache.setLoose(field, null);
-    out.loose.add(field);
+    cache.setLoose(field, null);
+    out.changes.loose.add(field);
     out.retired += 1;
   }
 }
 
-function sweepTombstones(ctx: SweepContext, flat: string[], out: SweepChanges): void {
+function sweepTombstones(ctx: SweepContext, flat: string[], out: Swept): void {
+  const cache = ctx.store.records;
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i] ?? '';
     if (ctx.streamTime <= Number(flat[i + 1])) continue;
-    out.tombstones.set(field, null);
-    ctx.cache.setTombstone(field, null);
+    out.changes.tombstones.set(field, null);
+    cache.setTombstone(field, null);
     out.retired += 1;
   }
 }
