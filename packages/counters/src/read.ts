@@ -190,8 +190,16 @@ export const BREAKDOWN_DIMENSIONS = [
   'hour_of_day',
   'day_of_week',
   'error_code',
+  'failure_class',
+  'carrier',
 ] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+/** Dimensions counted in a hash of their own (`bd:<dim>`), not through the send tuples. */
+export const DIRECT_DIMENSIONS = ['error_code', 'failure_class', 'carrier'] as const;
+export type DirectDimension = (typeof DIRECT_DIMENSIONS)[number];
+const isDirect = (d: BreakdownDimension): d is DirectDimension =>
+  (DIRECT_DIMENSIONS as readonly string[]).includes(d);
 
 /**
  * Per value of the dimension, the message counts (and the clicks of the messages) of the campaign
@@ -204,7 +212,7 @@ export async function readBreakdown(
   campaign: string,
   dim: BreakdownDimension,
 ): Promise<{ channel: string | null; opened: number; groups: Map<string, Counts> } | undefined> {
-  const byErrorCode = dim === 'error_code';
+  const byErrorCode = isDirect(dim);
   const [score, raw, dims, meta, opened] = (await readWhole(redis, keys, [
     zscore(keys.campaigns(tenant), campaign),
     hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign)),

@@ -245,7 +245,7 @@ const timeseries = fc.tuple(around(3), fc.integer({ min: 0, max: 3000 })).chain(
 const ROUTES: Route[] = [
   get(at('/v1/campaigns'), query({ channel, from: around(30), to: around(30), sort: fc.constantFrom(...SORTS), limit: str(100), cursor: fc.constant('eyJzIjoic2VudCIsInYiOjAsImlkIjoiazEifQ') })),
   get(campaign('/kpis'), query({ window: fc.constantFrom('all', '5m', '15m', '1h', '24h'), channel, segment: fc.string({ minLength: 1, maxLength: 20 }), variant: fc.constantFrom('A', 'B') })),
-  get(campaign('/breakdown'), query({ by: fc.constantFrom('channel', 'segment', 'variant', 'sender', 'country', 'hour_of_day', 'day_of_week', 'error_code') }, ['by'])),
+  get(campaign('/breakdown'), query({ by: fc.constantFrom('channel', 'segment', 'variant', 'sender', 'country', 'hour_of_day', 'day_of_week', 'error_code', 'failure_class', 'carrier') }, ['by'])),
   get(campaign('/timeseries'), timeseries),
   get(campaign('/benchmark'), query({ previous: str(50) })),
   get(campaign('/experiment'), query({ metric: fc.constantFrom('ctr', 'conversionRate', 'optOutRate', 'revenuePerDelivered', 'revenuePerRecipient'), level: fc.constantFrom('0.9', '0.95', '0.99'), control: fc.constantFrom('A', 'B'), effect: fc.constantFrom('0.05', '0.2') })),
