@@ -10,3 +10,4 @@ export type { InputRecord } from './partition/batch.ts';
 export * from './partition/cuts.ts';
 export { decodeRecipient, decodeMessage, splitField } from './partition/codec.ts';
 export * from './read-experiment.ts';
+export * from './read-deliverability.ts';

@@ -41,6 +41,11 @@
  *                                less message counts once, as type "message")
  *   P:t:{T}:unattributed  hash   <type> → events without recipient and campaign
  *   P:t:{T}:late          hash   <type> → events beyond the tenant's late-data horizon
+ *   P:t:{T}:dl:<day>      hash   deliverability (issue 20): "status\0channel\0provider\0country\0carrier
+ *                                \0failureClass\0permanent" → messages whose first sent / delivered /
+ *                                failed is on that UTC day (count-message.ts deliverabilityField)
+ *   P:t:{T}:hy:<day>      hash   list hygiene: "recipient\0t\0class|opted_out|opted_in\0permanent
+ *                                \0messageId\0provider" → 1, per failure / opt-out on that UTC day
  *   <scope>:fence         hash   "<topic>:<n>" → last offset of that partition applied here
  *   <scope>:touched       set    keys of the scope written since the last snapshot
  *
@@ -132,6 +137,14 @@ export class RedisKeys {
   }
   late(tenant: string): string {
     return `${this.tenantTag(tenant)}:late`;
+  }
+  /** A tenant's deliverability cells of one UTC day (day = epoch ms / 86 400 000). */
+  deliverability(tenant: string, day: number): string {
+    return `${this.tenantTag(tenant)}:dl:${day}`;
+  }
+  /** A tenant's list-hygiene entries of one UTC day. */
+  hygiene(tenant: string, day: number): string {
+    return `${this.tenantTag(tenant)}:hy:${day}`;
   }
   /** The key prefix (hash tag included) of a scope id of state/contribution.ts. */
   scopeTag(scope: Scope): string {
