@@ -5,7 +5,9 @@
  */
 import { FAILURE_CLASSES, type FailureClass } from '@tally/events';
 import { wilsonInterval, type Interval } from '@tally/kpi';
-import type { DeliverabilityCell, HygieneEntry } from '@tally/counters';
+import { dayRange, type DeliverabilityCell, type HygieneRow } from '@tally/counters';
+
+export { dayRange };
 
 const DAY = 86_400_000;
 
@@ -98,11 +100,6 @@ function worst(list: Group[], minSent: number): WorstGroup[] {
     .slice(0, 5);
 }
 
-export function dayRange(days: number, now: number): number[] {
-  const today = Math.floor(now / DAY);
-  return Array.from({ length: days }, (_, i) => today - days + 1 + i);
-}
-
 export const isoDay = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 
 /**
@@ -168,65 +165,6 @@ export function deliverabilityReport(
       countries: worst(byCountry, opts.minSent),
     },
   };
-}
-
-/** Classes that put a recipient on the hygiene list at once; `unreachable` only when repeated. */
-const LIST_AT_ONCE = new Set(['invalid_number', 'blocked_or_opted_out', 'not_capable', 'opted_out']);
-
-export interface HygieneRow {
-  recipientId: string;
-  /** The reason: a failure class, or `opted_out` (an opt-out Tally received). */
-  failureClass: string;
-  permanent: boolean;
-  /** The provider's id of the last message that put the recipient here (a pseudonym for WhatsApp wamids). */
-  messageId: string | null;
-  provider: string | null;
-  at: string;
-  /** Unreachable failures since the recipient's last opt-in. */
-  unreachable: number;
-}
-
-/**
- * The recipients to stop sending to: per recipient, its entries since its last opt-in; listed when
- * one of them is an invalid number, a block or opt-out, a channel it cannot take, a permanent
- * failure, or when `unreachableRepeat` or more failures were `unreachable`. The row names the
- * latest entry that listed it. Newest first, then by recipient.
- */
-export function hygieneList(entries: HygieneEntry[], unreachableRepeat: number): HygieneRow[] {
-  const by = new Map<string, HygieneEntry[]>();
-  for (const e of entries) {
-    const list = by.get(e.recipient) ?? [];
-    list.push(e);
-    by.set(e.recipient, list);
-  }
-  const rows: HygieneRow[] = [];
-  for (const [recipient, list] of by) {
-    list.sort((a, b) => a.t - b.t || a.kind.localeCompare(b.kind) || a.messageId.localeCompare(b.messageId));
-    let since = 0;
-    list.forEach((e, i) => {
-      if (e.kind === 'opted_in') since = i + 1;
-    });
-    const live = list.slice(since);
-    const unreachable = live.filter((e) => e.kind === 'unreachable').length;
-    const listing = live.filter(
-      (e) =>
-        LIST_AT_ONCE.has(e.kind) ||
-        e.permanent ||
-        (e.kind === 'unreachable' && unreachable >= unreachableRepeat),
-    );
-    const last = listing[listing.length - 1];
-    if (!last) continue;
-    rows.push({
-      recipientId: recipient,
-      failureClass: last.kind,
-      permanent: last.permanent,
-      messageId: last.messageId || null,
-      provider: last.provider || null,
-      at: new Date(last.t).toISOString(),
-      unreachable,
-    });
-  }
-  return rows.sort((a, b) => b.at.localeCompare(a.at) || a.recipientId.localeCompare(b.recipientId));
 }
 
 const CSV_COLUMNS = [

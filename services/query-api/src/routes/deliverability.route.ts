@@ -5,17 +5,17 @@
  *   provider with counts, the daily trend of each class, the permanent share (list quality), and
  *   the worst carriers and countries among those with at least `minSent` sends (Wilson 95 %).
  * - GET /v1/hygiene?days=&unreachableRepeat=&limit=&cursor= — the list-hygiene feed: recipients
- *   whose failures say to stop sending to them (deliverability.ts hygieneList), paged; and
+ *   whose failures say to stop sending to them (@tally/counters hygieneList), paged; and
  *   GET /v1/hygiene.csv?days=&unreachableRepeat= the whole list as CSV.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { readDeliverability, readHygiene } from '@tally/counters';
+import { hygieneList, readDeliverability, readHygiene } from '@tally/counters';
 import { CHANNELS, FAILURE_CLASSES, PROVIDERS } from '@tally/events';
 import { AppError, tenantOf } from '@tally/http';
 import type { QueryApiDeps } from '../deps.ts';
-import { dayRange, deliverabilityReport, hygieneCsv, hygieneList } from '../deliverability.ts';
+import { dayRange, deliverabilityReport, hygieneCsv } from '../deliverability.ts';
 import { heavy } from '../heavy-reads.ts';
 import { whole } from '../read-guard.ts';
 import { errorSchema } from '../schemas.ts';
