@@ -124,6 +124,8 @@ function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 
       topic: topics.events,
       logger,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      // every event is validated once, in finalize.ts, before it gets here
+      validate: false,
     }),
     pseudonymizer: createPseudonymizer(config.PSEUDONYM_SECRET),
     topics,
