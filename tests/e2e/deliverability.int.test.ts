@@ -2,7 +2,9 @@
  * Issue 20's end-to-end proof: sends posted to POST /v1/events and signed failed (and delivered)
  * receipts from all four providers — Twilio, WhatsApp, Vonage and Infobip — through ingest, Kafka
  * and the aggregator, answer exactly in the campaign breakdowns by failure class and carrier, in
- * GET /v1/deliverability, in the list-hygiene feed, and in ingest's suppression check.
+ * GET /v1/deliverability, in the list-hygiene feed, and in ingest's suppression check; and a
+ * failureSpike narrowed to carrier_filtered on one carrier fires on the aggregator's minute buckets
+ * (the evaluator's own read and decision), not on the other carrier.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +14,8 @@ import {
   vonageSignature,
   whatsappSignature,
 } from '@tally/ingest';
+import { readScopeWindow } from '@tally/counters';
+import { evaluateRule, type FailureSpikeRule } from '@tally/kpi';
 import { beforeRun, eventually } from '@tally/testing';
 import { startPipeline, type Pipeline } from './harness.ts';
 
@@ -302,5 +306,59 @@ describe('why delivery is low, end to end', () => {
         'error' in r ? r.error.code : r.failureClass,
       ),
     ).toEqual(['invalid_number', 'unreachable', null, 'invalid_number', null, 'invalid_address']);
+  });
+
+  it('fires a failureSpike narrowed to carrier_filtered on carrier 23410, not on 22801', async () => {
+    const put = await p.query.inject({
+      method: 'PUT',
+      url: '/v1/alert-rules',
+      headers: { authorization: `Bearer ${key}` },
+      payload: {
+        failureSpike: {
+          enabled: true,
+          windowMinutes: 120,
+          minSent: 2,
+          threshold: 0.05,
+          filter: { failureClass: 'carrier_filtered', carrier: '23410' },
+        },
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const rule = put.json().rules.failureSpike as FailureSpikeRule;
+    expect(rule.filter).toEqual({ failureClass: 'carrier_filtered', carrier: '23410' });
+    const both = await p.query.inject({
+      method: 'PUT',
+      url: '/v1/alert-rules',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { failureSpike: { filter: { carrier: '23410', country: 'GB' } } },
+    });
+    expect(both.statusCode).toBe(400);
+    const counts = await readScopeWindow(
+      p.queryDeps.redis,
+      p.queryDeps.keys,
+      tenant,
+      { kind: 'campaign', id: CAMPAIGN },
+      120,
+      Date.now(),
+    );
+    const decide = (r: FailureSpikeRule) =>
+      evaluateRule({
+        type: 'failureSpike',
+        rule: r,
+        counts,
+        baselineOptOutRate: null,
+        previous: null,
+        renotifyAfterSeconds: 3600,
+        now: new Date(),
+      });
+    const fired = decide(rule);
+    expect(fired.action).toBe('fire');
+    expect(fired.numbers).toMatchObject({ sent: 2, failed: 1, share: 0.5, carrier: '23410' });
+    expect(decide({ ...rule, filter: { failureClass: 'carrier_filtered', carrier: '22801' } }).action).toBe(
+      'none',
+    );
+    expect(decide({ ...rule, filter: { failureClass: 'invalid_number', carrier: '22801' } }).action).toBe(
+      'fire',
+    );
   });
 });

@@ -27,6 +27,10 @@
  *   P:c:{T:C}:w:<minute>  hash   first-occurrences and per-event sums in that minute (TTL ≥ 25 h)
  *   P:c:{T:C}:we:<minute> hash   failed messages in that minute by provider error code
  *   P:c:{T:C}:wt:<minute> hash   "<tupleId>\0<status>" → messages first reached in that minute
+ *   P:c:{T:C}:wd:<minute> hash   alert dimensions (issue 20): "cr:<carrier>\0<status>",
+ *                                "co:<country>\0<status>" (sent, delivered, failed), "fc:<class>\0failed",
+ *                                "fc:<class>\0cr:<carrier>", "fc:<class>\0co:<country>" → messages
+ *   P:s:{T:S}:wd:<minute> hash   the same for a sender across campaigns
  *   P:c:{T:C}:bt          hash   breakdown: "<tupleId>\0<status>" → messages, per send tuple
  *   P:c:{T:C}:dims        hash   "s:<tupleId>" → send tuple "channel\0segment\0variant\0sender
  *                                \0country\0hour_of_day\0day_of_week" (tupleId = digest of it)
@@ -75,6 +79,11 @@ export interface PartitionKeys {
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
+  /** Alert dimensions of a scope's minute (`wd:<minute>`), campaign or sender. */
+  minuteDimensions(scope: 'campaign' | 'sender', tenant: string, id: string, minute: number): string {
+    const tag = scope === 'campaign' ? this.campaignTag(tenant, id) : this.senderTag(tenant, id);
+    return `${tag}:wd:${minute}`;
+  }
   campaignTag(tenant: string, campaign: string): string {
     return `${this.prefix}:c:{${tenant}:${campaign}}`;
   }

@@ -47,7 +47,7 @@ export function addMinute(
   out: CountSink,
   ctx: CountContext,
   scope: string,
-  kind: 'w' | 'we' | 'wt',
+  kind: 'w' | 'we' | 'wt' | 'wd',
   ms: number,
   field: string,
   n = 1,
@@ -160,6 +160,27 @@ export function deliverabilityField(
 }
 
 /**
+ * The alert dimensions of one status of a message (`wd:<minute>`, kpi WindowCounts.dimensions):
+ * by carrier and country, and a failure by its class, alone and on its carrier and country.
+ */
+function dimensionFields(
+  name: StatusName,
+  carrier: string | undefined,
+  country: string | undefined,
+  failureClass: string,
+): string[] {
+  const out: string[] = [];
+  if (carrier !== undefined) out.push(`cr:${carrier}${SEP}${name}`);
+  if (country !== undefined) out.push(`co:${country}${SEP}${name}`);
+  if (name === 'failed') {
+    out.push(`fc:${failureClass}${SEP}failed`);
+    if (carrier !== undefined) out.push(`fc:${failureClass}${SEP}cr:${carrier}`);
+    if (country !== undefined) out.push(`fc:${failureClass}${SEP}co:${country}`);
+  }
+  return out;
+}
+
+/**
  * A list-hygiene entry (`P:t:{T}:hy:<day>`): "recipient\0time\0class\0permanent\0messageId\0provider"
  * → 1, for a failure of a hygiene class or an opt-out/opt-in of a known recipient.
  */
@@ -208,8 +229,13 @@ function countStatuses(
     if (s !== undefined && SENDER_STATUSES.has(name) && at !== undefined)
       addMinute(out, ctx, s, 'w', at, name);
     if (carrier !== undefined) out.add(c, 'bd:carrier', `${carrier}${SEP}${name}`);
-    if (at !== undefined && DELIVERABILITY_STATUSES.has(name))
+    if (at !== undefined && DELIVERABILITY_STATUSES.has(name)) {
       out.add(tenant, `dl:${dayOf(at)}`, deliverabilityField(v, name, failure));
+      for (const field of dimensionFields(name, carrier, v.rec.cy?.[1], failure.failureClass)) {
+        addMinute(out, ctx, c, 'wd', at, field);
+        if (s !== undefined) addMinute(out, ctx, s, 'wd', at, field);
+      }
+    }
     if (name === 'failed') {
       out.add(c, 'bd:error_code', `${ec}${SEP}failed`);
       out.add(c, 'bd:failure_class', `${failure.failureClass}${SEP}failed`);
