@@ -34,6 +34,11 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                  };
                   /** @default 0.9 */
                   floor: number;
                   /** @default 200 */
@@ -59,6 +64,12 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                    failureClass?: string;
+                  };
                   /** @default 200 */
                   minSent: number;
                   /** @default 600 */
@@ -143,6 +154,11 @@ export interface paths {
               autoPause?: boolean;
               /** @default false */
               enabled?: boolean;
+              /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+              filter?: {
+                carrier?: string;
+                country?: string;
+              };
               /** @default 0.9 */
               floor?: number;
               /** @default 200 */
@@ -169,6 +185,12 @@ export interface paths {
               autoPause?: boolean;
               /** @default false */
               enabled?: boolean;
+              /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+              filter?: {
+                carrier?: string;
+                country?: string;
+                failureClass?: string;
+              };
               /** @default 200 */
               minSent?: number;
               /** @default 600 */
@@ -233,6 +255,11 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                  };
                   /** @default 0.9 */
                   floor: number;
                   /** @default 200 */
@@ -258,6 +285,12 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                    failureClass?: string;
+                  };
                   /** @default 200 */
                   minSent: number;
                   /** @default 600 */
