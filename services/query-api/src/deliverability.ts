@@ -180,7 +180,9 @@ const CSV_COLUMNS = [
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvField(v: string | number | boolean | null): string {
   const s = v === null ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  // a provider's id starting with = + - @ would be a formula in a spreadsheet: quote it with an apostrophe
+  const safe = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function hygieneCsv(rows: HygieneRow[]): string {
