@@ -5,6 +5,7 @@
  */
 import { FAILURE_CLASSES, type FailureClass } from '@tally/events';
 import { wilsonInterval, type Interval } from '@tally/kpi';
+import * as mccMnc from 'mcc-mnc-list';
 import { dayRange, type DeliverabilityCell, type HygieneRow } from '@tally/counters';
 
 export { dayRange };
@@ -25,10 +26,28 @@ export interface Outcome {
 
 export interface Group extends Outcome {
   value: string;
+  /** A carrier's operator name (brand, else operator) from the mcc-mnc-list dataset; null elsewhere. */
+  name: string | null;
+}
+
+const names = new Map<string, string | null>();
+/**
+ * The operator of an MCC-MNC, from mcc-mnc-list (npm; compiled from Wikipedia's list of mobile
+ * network codes): its brand, else its operator; null when the list does not know it.
+ */
+export function carrierName(code: string): string | null {
+  let name = names.get(code);
+  if (name === undefined) {
+    const op = /^\d{5,6}$/.test(code) ? mccMnc.find({ mccmnc: code }) : undefined;
+    name = op?.brand ?? op?.operator ?? null;
+    names.set(code, name);
+  }
+  return name;
 }
 
 export interface WorstGroup {
   value: string;
+  name: string | null;
   /** The sample: messages sent. */
   sent: number;
   failed: number;
@@ -69,12 +88,17 @@ function finish<T extends Outcome>(o: T): T {
   return o;
 }
 
-function groups(cells: DeliverabilityCell[], key: (c: DeliverabilityCell) => string): Group[] {
+function groups(
+  cells: DeliverabilityCell[],
+  key: (c: DeliverabilityCell) => string,
+  nameOf: (value: string) => string | null = () => null,
+): Group[] {
   const m = new Map<string, Group>();
   for (const c of cells) {
     const value = key(c) || 'unknown';
     let g = m.get(value);
-    if (!g) m.set(value, (g = { value, ...emptyOutcome() }));
+    if (!g)
+      m.set(value, (g = { value, name: value === 'unknown' ? null : nameOf(value), ...emptyOutcome() }));
     add(g, c);
   }
   return [...m.values()]
@@ -89,6 +113,7 @@ function worst(list: Group[], minSent: number): WorstGroup[] {
       const top = Object.entries(g.byClass).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
       return {
         value: g.value,
+        name: g.name,
         sent: g.sent,
         failed: g.failed,
         failureRate: g.failureRate,
@@ -139,7 +164,7 @@ export function deliverabilityReport(
     const o = byDay.get(c.day);
     if (o) add(o, c);
   }
-  const byCarrier = groups(kept, (c) => c.carrier);
+  const byCarrier = groups(kept, (c) => c.carrier, carrierName);
   const byCountry = groups(kept, (c) => c.country);
   return {
     from: isoDay(range[0] ?? 0),

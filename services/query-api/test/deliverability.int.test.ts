@@ -98,6 +98,10 @@ describe('deliverability and hygiene', () => {
       ['23410', 200],
     ]);
     expect(b.worst.carriers[0].topClass).toBe('carrier_filtered');
+    // operator names from the mcc-mnc-list dataset
+    expect(b.worst.carriers[0].name).toBe('O2 (UK)');
+    expect(b.byCarrier.map((g: { name: string | null }) => g.name)).toEqual(['O2 (UK)', null, 'Swisscom']);
+    expect(b.byCountry.every((g: { name: string | null }) => g.name === null)).toBe(true);
     expect(b.worst.countries.map((w: { value: string }) => w.value)).toEqual(['GB', 'US']);
   });
 

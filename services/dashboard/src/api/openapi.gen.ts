@@ -2207,6 +2207,8 @@ export interface paths {
                 failed: number;
                 /** @description failed / sent */
                 failureRate: number | null;
+                /** @description a carrier's operator (mcc-mnc-list); null otherwise */
+                name: string | null;
                 sent: number;
                 /** @description 'unknown' when not reported */
                 value: string;
@@ -2240,6 +2242,8 @@ export interface paths {
                 failed: number;
                 /** @description failed / sent */
                 failureRate: number | null;
+                /** @description a carrier's operator (mcc-mnc-list); null otherwise */
+                name: string | null;
                 sent: number;
                 /** @description 'unknown' when not reported */
                 value: string;
@@ -2255,6 +2259,8 @@ export interface paths {
                 failed: number;
                 /** @description failed / sent */
                 failureRate: number | null;
+                /** @description a carrier's operator (mcc-mnc-list); null otherwise */
+                name: string | null;
                 sent: number;
                 /** @description 'unknown' when not reported */
                 value: string;
@@ -2305,6 +2311,7 @@ export interface paths {
                     lower: number;
                     upper: number;
                   } | null;
+                  name: string | null;
                   /** @description the sample size */
                   sent: number;
                   topClass: string | null;
@@ -2318,6 +2325,7 @@ export interface paths {
                     lower: number;
                     upper: number;
                   } | null;
+                  name: string | null;
                   /** @description the sample size */
                   sent: number;
                   topClass: string | null;

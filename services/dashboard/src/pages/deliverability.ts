@@ -42,7 +42,12 @@ function groupTable(
   what: string,
 ): { el: HTMLElement; update(g: Group[]): void } {
   const columns: Column<Group>[] = [
-    { key: 'value', label: what, value: (g) => g.value },
+    {
+      key: 'value',
+      label: what,
+      value: (g) => g.value,
+      render: (g) => (g.name ? `${g.value} · ${g.name}` : g.value),
+    },
     { key: 'sent', label: 'Sent', numeric: true, value: (g) => g.sent, render: (g) => fmtCount(g.sent) },
     {
       key: 'failed',
@@ -94,7 +99,7 @@ function worstList(title: string, testid: string, rows: Worst[], minSent: number
             h(
               'li',
               {},
-              `${w.value}: ${fmtRate(w.failureRate)} failed (${fmtCount(w.failed)} of ${fmtCount(w.sent)} sent; 95 % from ${fmtRate(w.interval?.lower ?? null)})${w.topClass ? `, mostly ${label(w.topClass)}` : ''}`,
+              `${w.name ? `${w.value} (${w.name})` : w.value}: ${fmtRate(w.failureRate)} failed (${fmtCount(w.failed)} of ${fmtCount(w.sent)} sent; 95 % from ${fmtRate(w.interval?.lower ?? null)})${w.topClass ? `, mostly ${label(w.topClass)}` : ''}`,
             ),
           ),
         ),

@@ -31,9 +31,14 @@ const outcome = {
   failureRate: rate.describe('failed / sent'),
   byClass,
 };
-const groupSchema = z.object({ value: z.string().describe("'unknown' when not reported"), ...outcome });
+const groupSchema = z.object({
+  value: z.string().describe("'unknown' when not reported"),
+  name: z.string().nullable().describe("a carrier's operator (mcc-mnc-list); null otherwise"),
+  ...outcome,
+});
 const worstSchema = z.object({
   value: z.string(),
+  name: z.string().nullable(),
   sent: z.number().int().describe('the sample size'),
   failed: z.number().int(),
   failureRate: rate,
