@@ -241,6 +241,22 @@ describe('why delivery is low, end to end', () => {
     });
     expect(await breakdown('carrier')).toEqual({ '23410': [2, 1, 1], '22801': [2, 1, 1] });
     expect(await breakdown('error_code')).toMatchObject({ '39999': 1, EC_UNKNOWN_SUBSCRIBER: 1, '6': 1 });
+    // the raw codes under each class (the campaign page's table)
+    const classes = await p.getJson(key, `/v1/campaigns/${CAMPAIGN}/breakdown?by=failure_class`);
+    expect(
+      Object.fromEntries(
+        (classes.body.groups as { value: string; codes: { code: string; failed: number }[] }[]).map((g) => [
+          g.value,
+          g.codes.map((c) => `${c.code}×${c.failed}`),
+        ]),
+      ),
+    ).toEqual({
+      invalid_number: ['30005×1', 'EC_UNKNOWN_SUBSCRIBER×1'],
+      unreachable: ['30003×3'],
+      not_capable: ['131026×1'],
+      carrier_filtered: ['6×1'],
+      other: ['39999×1'],
+    });
   });
 
   it('answers GET /v1/deliverability exactly', async () => {

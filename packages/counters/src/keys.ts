@@ -34,7 +34,9 @@
  *   P:c:{T:C}:bt          hash   breakdown: "<tupleId>\0<status>" → messages, per send tuple
  *   P:c:{T:C}:dims        hash   "s:<tupleId>" → send tuple "channel\0segment\0variant\0sender
  *                                \0country\0hour_of_day\0day_of_week" (tupleId = digest of it)
- *   P:c:{T:C}:bd:<dim>    hash   failed messages by error_code: "<code>\0failed" → n
+ *   P:c:{T:C}:bd:<dim>    hash   failed messages by error_code: "<code>\0failed" → n, by failure_class
+ *                                "<class>\0failed", by class_code "<class>\u0001<code>\0failed" (the raw
+ *                                codes under each class), and every status by carrier "<mcc-mnc>\0<status>"
  *   P:c:{T:C}:x           hash   experiment figures "<arm>\0<figure>" (state/count-experiment.ts):
  *                                per variant, sent messages without a tuple, and held-out recipients
  *   P:s:{T:S}:w:<minute>  hash   per sender S across campaigns: sent, delivered, failed, optOuts

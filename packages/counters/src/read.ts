@@ -211,16 +211,41 @@ export async function readBreakdown(
   tenant: string,
   campaign: string,
   dim: BreakdownDimension,
-): Promise<{ channel: string | null; opened: number; groups: Map<string, Counts> } | undefined> {
+): Promise<
+  | {
+      channel: string | null;
+      opened: number;
+      groups: Map<string, Counts>;
+      /** by=failure_class: per class, its failed messages by raw error code. */
+      codes?: Map<string, Record<string, number>>;
+    }
+  | undefined
+> {
   const byErrorCode = isDirect(dim);
-  const [score, raw, dims, meta, opened] = (await readWhole(redis, keys, [
+  const [score, raw, dims, meta, opened, classCodes] = (await readWhole(redis, keys, [
     zscore(keys.campaigns(tenant), campaign),
     hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign)),
     hgetall(keys.dims(tenant, campaign)),
     hgetall(keys.meta(tenant, campaign)),
     hget(keys.counts(tenant, campaign), 'opened'),
-  ])) as [string | null, Raw, Raw, Raw, string | null];
+    hgetall(keys.breakdown(tenant, campaign, dim === 'failure_class' ? 'class_code' : 'none')),
+  ])) as [string | null, Raw, Raw, Raw, string | null, Raw];
   if (score === null) return undefined;
+  let codes: Map<string, Record<string, number>> | undefined;
+  if (dim === 'failure_class') {
+    codes = new Map();
+    for (const [field, v] of Object.entries(classCodes)) {
+      const n = Number(v);
+      if (!(n > 0)) continue;
+      const head = field.slice(0, field.lastIndexOf(FIELD_SEPARATOR));
+      const cut = head.indexOf('\u0001');
+      const cls = head.slice(0, cut);
+      const code = head.slice(cut + 1);
+      const m = codes.get(cls) ?? {};
+      m[code] = (m[code] ?? 0) + n;
+      codes.set(cls, m);
+    }
+  }
   const position = BREAKDOWN_DIMENSIONS.indexOf(dim);
   const groups = new Map<string, Counts>();
   for (const [field, v] of Object.entries(raw)) {
@@ -233,7 +258,7 @@ export async function readBreakdown(
     counts[status as keyof Counts] += Number(v);
     groups.set(value, counts);
   }
-  return { channel: meta.channel ?? null, opened: Number(opened ?? 0), groups };
+  return { channel: meta.channel ?? null, opened: Number(opened ?? 0), groups, ...(codes ? { codes } : {}) };
 }
 
 export interface AttributionStatus {

@@ -51,6 +51,7 @@ function emptyCampaign(first: Ev): CampaignModel {
     errorCodes: {},
     minuteErrorCodes: {},
     failureClasses: {},
+    failureClassCodes: {},
     carriers: {},
     experiment: {},
   };
@@ -86,6 +87,10 @@ function addMessageCounts(c: CampaignModel, views: readonly MessageView[]): void
       if (status === 'failed') {
         const code = v.message.errorCode ?? 'none';
         bump(c.failureClasses, v.message.failureClass ?? 'other');
+        bump(
+          child(c.failureClassCodes, v.message.failureClass ?? 'other', () => ({})),
+          code,
+        );
         bump(c.errorCodes, code);
         bump(
           child(c.minuteErrorCodes, String(minuteOf(t)), () => ({})),

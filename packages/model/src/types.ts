@@ -106,6 +106,8 @@ export interface CampaignModel {
   minuteErrorCodes: Record<string, Record<string, number>>;
   /** Failure class of the earliest failure (`other` when it has none) → failed messages (issue 20). */
   failureClasses: Record<string, number>;
+  /** Failure class → raw error code (of the same earliest failure) → failed messages. */
+  failureClassCodes: Record<string, Record<string, number>>;
   /** Carrier (MCC-MNC of the earliest own event naming one) → status → messages. */
   carriers: Record<string, Record<string, number>>;
   /**

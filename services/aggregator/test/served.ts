@@ -85,9 +85,17 @@ export async function servedTenant(
     pipe.hgetall(keys.experiment(tenant, c.campaignId));
     pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'failure_class'));
     pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'carrier'));
+    pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'class_code'));
     const res = ((await pipe.exec()) ?? []) as [unknown, Raw][];
     const at = (i: number): Raw => res[i]?.[1] ?? {};
-    const [bt, dims, bd, x, bfc, bcr] = [at(0), at(1), at(2), at(3), at(4), at(5)];
+    const [bt, dims, bd, x, bfc, bcr, bcc] = [at(0), at(1), at(2), at(3), at(4), at(5), at(6)];
+    const classCodes: Record<string, Record<string, number>> = {};
+    for (const [head, f] of Object.entries(split(bcc))) {
+      const cut = head.indexOf('\u0001');
+      const n = f.failed ?? 0;
+      if (n === 0) continue;
+      (classCodes[head.slice(0, cut)] ??= {})[head.slice(cut + 1)] = n;
+    }
     const ms = minutesOf(present, tag, 'w');
     const minutes = new Map<number, Record<string, number>>();
     for (const m of ms) {
@@ -147,6 +155,7 @@ export async function servedTenant(
             .filter(([, n]) => n !== 0),
         ),
       ),
+      failureClassCodes: classCodes,
       carriers: sorted(
         Object.fromEntries(
           Object.entries(split(bcr ?? {}))

@@ -127,4 +127,42 @@ describe('the Deliverability page (issue 20)', () => {
     }
     await page.close();
   });
+
+  it('shows the campaign breakdown by failure class with the raw codes under each class', async () => {
+    const page = await ctx.browser.newPage();
+    await signIn(page, ctx.base, '#/campaigns/dlv');
+    await page.getByTestId('breakdown').scrollIntoViewIfNeeded();
+    // the error-code dimension is gone: its codes are under their class
+    expect(await page.getByTestId('breakdown-by').locator('button[data-value="error_code"]').count()).toBe(0);
+    await page.getByTestId('breakdown-by').locator('button[data-value="failure_class"]').click();
+    const api = await ctx.api('/v1/campaigns/dlv/breakdown?by=failure_class');
+    const groups = api.groups as {
+      value: string;
+      counts: { failed: number };
+      codes: { code: string; failed: number }[];
+    }[];
+    await rowsBecome(
+      page,
+      'breakdown-table',
+      groups.map((g) => g.value),
+      15_000,
+    );
+    const codes = await page
+      .getByTestId('breakdown-table')
+      .evaluate((t) =>
+        Object.fromEntries(
+          [...t.querySelectorAll('tbody tr')].map((tr) => [
+            (tr as HTMLElement).dataset.row,
+            tr.querySelector('[data-testid="class-codes"]')?.textContent ?? '',
+          ]),
+        ),
+      );
+    expect(codes).toEqual(
+      Object.fromEntries(
+        groups.map((g) => [g.value, g.codes.map((c) => `${c.code} (${c.failed})`).join(', ')]),
+      ),
+    );
+    expect(codes.carrier_filtered).toBe('6 (2)');
+    await page.close();
+  });
 });

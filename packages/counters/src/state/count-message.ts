@@ -20,6 +20,8 @@ export interface CountContext {
 
 const DAY = 86_400_000;
 const SEP = '\u0000';
+/** Separates a class from a raw code in `bd:class_code` fields ("<class>\u0001<code>\0failed"). */
+export const CLASS_CODE = '\u0001';
 
 /** Send tuples repeat across a campaign's messages: their ids are remembered (bounded). */
 const tupleIds = new Map<string, string>();
@@ -239,6 +241,7 @@ function countStatuses(
     if (name === 'failed') {
       out.add(c, 'bd:error_code', `${ec}${SEP}failed`);
       out.add(c, 'bd:failure_class', `${failure.failureClass}${SEP}failed`);
+      out.add(c, 'bd:class_code', `${failure.failureClass}${CLASS_CODE}${ec}${SEP}failed`);
       if (at !== undefined && v.recipient !== undefined && HYGIENE_CLASSES.has(failure.failureClass))
         out.add(
           tenant,

@@ -1330,6 +1330,11 @@ export interface paths {
               by: string;
               campaignId: string;
               groups: {
+                /** @description by=failure_class: the raw provider codes under the class, most failures first */
+                codes?: {
+                  code: string;
+                  failed: number;
+                }[];
                 counts: {
                   botClicks: number;
                   clicked: number;
