@@ -11,3 +11,4 @@ export * from './partition/cuts.ts';
 export { markLost, markWhole, StateLostError, wholeEpoch } from './partition/epoch.ts';
 export { decodeRecipient, decodeMessage, splitField } from './partition/codec.ts';
 export * from './read-experiment.ts';
+export * from './read-deliverability.ts';

@@ -27,10 +27,16 @@
  *   P:c:{T:C}:w:<minute>  hash   first-occurrences and per-event sums in that minute (TTL ≥ 25 h)
  *   P:c:{T:C}:we:<minute> hash   failed messages in that minute by provider error code
  *   P:c:{T:C}:wt:<minute> hash   "<tupleId>\0<status>" → messages first reached in that minute
+ *   P:c:{T:C}:wd:<minute> hash   alert dimensions (issue 20): "cr:<carrier>\0<status>",
+ *                                "co:<country>\0<status>" (sent, delivered, failed), "fc:<class>\0failed",
+ *                                "fc:<class>\0cr:<carrier>", "fc:<class>\0co:<country>" → messages
+ *   P:s:{T:S}:wd:<minute> hash   the same for a sender across campaigns
  *   P:c:{T:C}:bt          hash   breakdown: "<tupleId>\0<status>" → messages, per send tuple
  *   P:c:{T:C}:dims        hash   "s:<tupleId>" → send tuple "channel\0segment\0variant\0sender
  *                                \0country\0hour_of_day\0day_of_week" (tupleId = digest of it)
- *   P:c:{T:C}:bd:<dim>    hash   failed messages by error_code: "<code>\0failed" → n
+ *   P:c:{T:C}:bd:<dim>    hash   failed messages by error_code: "<code>\0failed" → n, by failure_class
+ *                                "<class>\0failed", by class_code "<class>\u0001<code>\0failed" (the raw
+ *                                codes under each class), and every status by carrier "<mcc-mnc>\0<status>"
  *   P:c:{T:C}:x           hash   experiment figures "<arm>\0<figure>" (state/count-experiment.ts):
  *                                per variant, sent messages without a tuple, and held-out recipients
  *   P:s:{T:S}:w:<minute>  hash   per sender S across campaigns: sent, delivered, failed, optOuts
@@ -41,6 +47,11 @@
  *                                less message counts once, as type "message")
  *   P:t:{T}:unattributed  hash   <type> → events without recipient and campaign
  *   P:t:{T}:late          hash   <type> → events beyond the tenant's late-data horizon
+ *   P:t:{T}:dl:<day>      hash   deliverability (issue 20): "status\0channel\0provider\0country\0carrier
+ *                                \0failureClass\0permanent" → messages whose first sent / delivered /
+ *                                failed is on that UTC day (count-message.ts deliverabilityField)
+ *   P:t:{T}:hy:<day>      hash   list hygiene: "recipient\0t\0class|opted_out|opted_in\0permanent
+ *                                \0messageId\0provider" → 1, per failure / opt-out on that UTC day
  *   <scope>:fence         hash   "<topic>:<n>" → last offset of that partition applied here
  *   <scope>:touched       set    keys of the scope written since the last snapshot
  *
@@ -93,6 +104,11 @@ export function slotTag(slot: number): string {
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
+  /** Alert dimensions of a scope's minute (`wd:<minute>`), campaign or sender. */
+  minuteDimensions(scope: 'campaign' | 'sender', tenant: string, id: string, minute: number): string {
+    const tag = scope === 'campaign' ? this.campaignTag(tenant, id) : this.senderTag(tenant, id);
+    return `${tag}:wd:${minute}`;
+  }
   campaignTag(tenant: string, campaign: string): string {
     return `${this.prefix}:c:{${tenant}:${campaign}}`;
   }
@@ -155,6 +171,14 @@ export class RedisKeys {
   }
   late(tenant: string): string {
     return `${this.tenantTag(tenant)}:late`;
+  }
+  /** A tenant's deliverability cells of one UTC day (day = epoch ms / 86 400 000). */
+  deliverability(tenant: string, day: number): string {
+    return `${this.tenantTag(tenant)}:dl:${day}`;
+  }
+  /** A tenant's list-hygiene entries of one UTC day. */
+  hygiene(tenant: string, day: number): string {
+    return `${this.tenantTag(tenant)}:hy:${day}`;
   }
   /** The key prefix (hash tag included) of a scope id of state/contribution.ts. */
   scopeTag(scope: Scope): string {

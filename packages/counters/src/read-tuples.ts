@@ -5,11 +5,17 @@
 import { batch, type RedisClient } from '@tally/redis';
 import { COUNT_NAMES, emptyCounts, windowMinutes, type Counts, type Window } from '@tally/kpi';
 import { FIELD_SEPARATOR, type RedisKeys } from './keys.ts';
-import { BREAKDOWN_DIMENSIONS, hgetall, zscore, type BreakdownDimension } from './read.ts';
+import {
+  BREAKDOWN_DIMENSIONS,
+  hgetall,
+  zscore,
+  type BreakdownDimension,
+  type DirectDimension,
+} from './read.ts';
 import { readWhole } from './whole-read.ts';
 
 type Raw = Record<string, string>;
-export type TupleDimension = Exclude<BreakdownDimension, 'error_code'>;
+export type TupleDimension = Exclude<BreakdownDimension, DirectDimension>;
 export type TupleFilter = Partial<Record<TupleDimension, string>>;
 
 /**

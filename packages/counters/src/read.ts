@@ -190,8 +190,16 @@ export const BREAKDOWN_DIMENSIONS = [
   'hour_of_day',
   'day_of_week',
   'error_code',
+  'failure_class',
+  'carrier',
 ] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+/** Dimensions counted in a hash of their own (`bd:<dim>`), not through the send tuples. */
+export const DIRECT_DIMENSIONS = ['error_code', 'failure_class', 'carrier'] as const;
+export type DirectDimension = (typeof DIRECT_DIMENSIONS)[number];
+const isDirect = (d: BreakdownDimension): d is DirectDimension =>
+  (DIRECT_DIMENSIONS as readonly string[]).includes(d);
 
 /**
  * Per value of the dimension, the message counts (and the clicks of the messages) of the campaign
@@ -203,16 +211,41 @@ export async function readBreakdown(
   tenant: string,
   campaign: string,
   dim: BreakdownDimension,
-): Promise<{ channel: string | null; opened: number; groups: Map<string, Counts> } | undefined> {
-  const byErrorCode = dim === 'error_code';
-  const [score, raw, dims, meta, opened] = (await readWhole(redis, keys, [
+): Promise<
+  | {
+      channel: string | null;
+      opened: number;
+      groups: Map<string, Counts>;
+      /** by=failure_class: per class, its failed messages by raw error code. */
+      codes?: Map<string, Record<string, number>>;
+    }
+  | undefined
+> {
+  const byErrorCode = isDirect(dim);
+  const [score, raw, dims, meta, opened, classCodes] = (await readWhole(redis, keys, [
     zscore(keys.campaigns(tenant), campaign),
     hgetall(byErrorCode ? keys.breakdown(tenant, campaign, dim) : keys.tuples(tenant, campaign)),
     hgetall(keys.dims(tenant, campaign)),
     hgetall(keys.meta(tenant, campaign)),
     hget(keys.counts(tenant, campaign), 'opened'),
-  ])) as [string | null, Raw, Raw, Raw, string | null];
+    hgetall(keys.breakdown(tenant, campaign, dim === 'failure_class' ? 'class_code' : 'none')),
+  ])) as [string | null, Raw, Raw, Raw, string | null, Raw];
   if (score === null) return undefined;
+  let codes: Map<string, Record<string, number>> | undefined;
+  if (dim === 'failure_class') {
+    codes = new Map();
+    for (const [field, v] of Object.entries(classCodes)) {
+      const n = Number(v);
+      if (!(n > 0)) continue;
+      const head = field.slice(0, field.lastIndexOf(FIELD_SEPARATOR));
+      const cut = head.indexOf('\u0001');
+      const cls = head.slice(0, cut);
+      const code = head.slice(cut + 1);
+      const m = codes.get(cls) ?? {};
+      m[code] = (m[code] ?? 0) + n;
+      codes.set(cls, m);
+    }
+  }
   const position = BREAKDOWN_DIMENSIONS.indexOf(dim);
   const groups = new Map<string, Counts>();
   for (const [field, v] of Object.entries(raw)) {
@@ -225,7 +258,7 @@ export async function readBreakdown(
     counts[status as keyof Counts] += Number(v);
     groups.set(value, counts);
   }
-  return { channel: meta.channel ?? null, opened: Number(opened ?? 0), groups };
+  return { channel: meta.channel ?? null, opened: Number(opened ?? 0), groups, ...(codes ? { codes } : {}) };
 }
 
 export interface AttributionStatus {

@@ -28,10 +28,21 @@ export async function readScopeWindow(
       pipe.hmget(keys.senderMinute(tenant, scope.id, m), 'sent', 'delivered', 'failed', 'optOuts');
       pipe.hgetall(keys.senderMinuteErrors(tenant, scope.id, m));
     }
+    pipe.hgetall(keys.minuteDimensions(scope.kind, tenant, scope.id, m));
   }
   const res = (await pipe.exec()) ?? [];
-  const out: WindowCounts = { sent: 0, delivered: 0, failed: 0, optOuts: 0, failedByErrorCode: {} };
-  for (let i = 0; i + 1 < res.length; i += 2) {
+  const out: WindowCounts = {
+    sent: 0,
+    delivered: 0,
+    failed: 0,
+    optOuts: 0,
+    failedByErrorCode: {},
+    dimensions: {},
+  };
+  const dims: Record<string, number> = {};
+  for (let i = 0; i + 2 < res.length; i += 3) {
+    for (const [field, n] of Object.entries((res[i + 2]?.[1] ?? {}) as Record<string, string>))
+      dims[field] = (dims[field] ?? 0) + Number(n);
     const [sent, delivered, failed, optOuts] = (res[i]?.[1] ?? []) as (string | null)[];
     out.sent += Number(sent ?? 0);
     out.delivered += Number(delivered ?? 0);
@@ -41,6 +52,7 @@ export async function readScopeWindow(
       out.failedByErrorCode[code] = (out.failedByErrorCode[code] ?? 0) + Number(n);
     }
   }
+  out.dimensions = Object.fromEntries(Object.entries(dims).filter(([, n]) => n !== 0));
   return out;
 }
 

@@ -54,6 +54,17 @@ describe('canonicalEventSchema', () => {
     ['an unknown click class', { type: 'clicked', value: undefined, clickClass: 'robot' }, ['clickClass']],
     ['a survey without score', { type: 'survey_answered', value: undefined }, ['score']],
     [
+      'a failure class on a non-failure',
+      { failureClass: 'unreachable', permanent: false },
+      ['failureClass', 'permanent'],
+    ],
+    [
+      'an unknown failure class',
+      { type: 'failed', value: undefined, failureClass: 'gremlins' },
+      ['failureClass'],
+    ],
+    ['a carrier that is not an MCC-MNC', { carrier: 'Vodafone UK' }, ['carrier']],
+    [
       'a held_out naming a message, with a value',
       { type: 'held_out', recipientId: 'r1' },
       ['messageId', 'value'],
@@ -109,6 +120,17 @@ describe('canonicalEventSchema', () => {
     ['a 200-character id', { messageId: 'm'.repeat(200) }],
     ['a bot click', { type: 'clicked', value: undefined, clickClass: 'bot' }],
     ['a human click', { type: 'clicked', value: undefined, clickClass: 'human' }],
+    [
+      'a classified failure on a carrier',
+      {
+        type: 'failed',
+        value: undefined,
+        errorCode: '30005',
+        failureClass: 'invalid_number',
+        permanent: true,
+        carrier: '310260',
+      },
+    ],
   ])('accepts %s', (_name, patch) => {
     expect(issuesOf({ ...valid, ...patch })).toEqual([]);
   });

@@ -41,6 +41,29 @@ export type ClickClass = z.infer<typeof clickClassSchema>;
 export const providerSchema = z.enum(PROVIDERS);
 
 /**
+ * Why a message failed, in one vocabulary across providers (issue 20; the table that maps each
+ * provider's codes is ingest's `providers/failure-taxonomy.ts`, documented in docs/providers.md).
+ * Append only: the aggregator stores a class by its index.
+ */
+export const FAILURE_CLASSES = [
+  'invalid_number',
+  'not_capable',
+  'unreachable',
+  'carrier_filtered',
+  'blocked_or_opted_out',
+  'registration',
+  'rate_limited',
+  'policy',
+  'expired',
+  'other',
+] as const;
+export const failureClassSchema = z.enum(FAILURE_CLASSES);
+export type FailureClass = z.infer<typeof failureClassSchema>;
+
+/** A mobile network as MCC-MNC: 3 digits of country code and 2 or 3 of network code (`23410`). */
+export const carrierSchema = z.string().regex(/^\d{5,6}$/, 'must be an MCC-MNC such as 23410');
+
+/**
  * Every limit of the canonical event, in one table (STYLE §16: what storage can hold). Strings are
  * `storableText` (no control characters, no unpaired surrogates) and bounded; ids are printable
  * ASCII without spaces (which implies storable, and lets `recordKey` separate its parts by a space).
@@ -58,6 +81,8 @@ export const providerSchema = z.enum(PROVIDERS);
  * | occurredAt                              | ISO-8601 with offset, 2000-01-01 ≤ t < 2100-01-01 (UTC) |
  * | score                                   | integer 1..5                                           |
  * | clickClass                              | `human` or `bot`, on `clicked` only                    |
+ * | failureClass, permanent                 | a `FAILURE_CLASSES` value and a boolean, on `failed` only |
+ * | carrier                                 | MCC-MNC, 5 or 6 digits                                 |
  *
  * Ingest also refuses an `occurredAt` more than `MAX_FUTURE_SKEW_MS` (24 h) after it received the
  * event (`isTooFarInFuture`): that depends on the receipt time, so it is not part of the schema.
@@ -170,6 +195,9 @@ const eventFields = {
   feature: label().optional(),
   score: z.number().int().min(1).max(5).optional(),
   clickClass: clickClassSchema.optional(),
+  failureClass: failureClassSchema.optional(),
+  permanent: z.boolean().optional(),
+  carrier: carrierSchema.optional(),
 };
 
 function crossFieldRules(
@@ -178,6 +206,8 @@ function crossFieldRules(
     score?: number | undefined;
     value?: Money | undefined;
     clickClass?: ClickClass | undefined;
+    failureClass?: FailureClass | undefined;
+    permanent?: boolean | undefined;
     cost?: Money | undefined;
     campaignId?: string | undefined;
     messageId?: string | undefined;
@@ -197,6 +227,16 @@ function crossFieldRules(
   }
   if (e.clickClass !== undefined && e.type !== 'clicked') {
     ctx.addIssue({ code: 'custom', path: ['clickClass'], message: 'clickClass is only allowed on clicked' });
+  }
+  if (e.failureClass !== undefined && e.type !== 'failed') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['failureClass'],
+      message: 'failureClass is only allowed on failed',
+    });
+  }
+  if (e.permanent !== undefined && e.type !== 'failed') {
+    ctx.addIssue({ code: 'custom', path: ['permanent'], message: 'permanent is only allowed on failed' });
   }
 }
 

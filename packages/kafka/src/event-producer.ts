@@ -29,10 +29,16 @@ export interface EventProducerOptions {
   logger: Logger;
   /** Upper bound for one publish, retries included (ms). */
   publishTimeoutMs: number;
+  /**
+   * Validate each event against the canonical schema before sending (default true). Ingest turns
+   * it off: its finalize step has validated every event already, once (issue 20).
+   */
+  validate?: boolean;
 }
 
 export function createEventProducer(opts: EventProducerOptions): EventProducer {
   const log = opts.logger.child({ component: 'event_producer' });
+  const validate = opts.validate ?? true;
   const producer: Producer = opts.kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
@@ -53,7 +59,7 @@ export function createEventProducer(opts: EventProducerOptions): EventProducer {
       timeout: opts.publishTimeoutMs,
       messages: events.map((e) => ({
         key: recordKey(e),
-        value: JSON.stringify(canonicalEventSchema.parse(e)),
+        value: JSON.stringify(validate ? canonicalEventSchema.parse(e) : e),
       })),
     });
   }

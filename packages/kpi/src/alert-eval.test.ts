@@ -258,3 +258,86 @@ describe('failureSpike (one code above 5% of sends, ≥200 sent)', () => {
     expect(d.numbers.errorCode).toBe(code);
   });
 });
+
+describe('failureSpike and deliveryDrop narrowed to a class, carrier or country (issue 20)', () => {
+  const S = '\u0000';
+  // 1,000 sends on carrier 23410 with 130 carrier_filtered failures; 1,000 on 22801 with 20
+  const c = counts({
+    sent: 2000,
+    delivered: 1850,
+    failed: 150,
+    failedByErrorCode: { '6': 130, '2': 20 },
+    dimensions: {
+      [`cr:23410${S}sent`]: 1000,
+      [`cr:23410${S}delivered`]: 870,
+      [`cr:23410${S}failed`]: 130,
+      [`cr:22801${S}sent`]: 1000,
+      [`cr:22801${S}delivered`]: 980,
+      [`cr:22801${S}failed`]: 20,
+      [`fc:carrier_filtered${S}failed`]: 130,
+      [`fc:carrier_filtered${S}cr:23410`]: 130,
+      [`fc:unreachable${S}failed`]: 20,
+      [`fc:unreachable${S}cr:22801`]: 20,
+      [`co:GB${S}sent`]: 2000,
+    },
+  });
+  const spike = (filter: Record<string, string>, threshold = 0.1, minSent = 200) =>
+    evaluateRule({
+      type: 'failureSpike',
+      rule: { ...rules.failureSpike, enabled: true, threshold, minSent, filter },
+      counts: c,
+      baselineOptOutRate: null,
+      previous: null,
+      renotifyAfterSeconds: 3600,
+      now,
+    });
+  const drop = (filter: Record<string, string>, floor = 0.9) =>
+    evaluateRule({
+      type: 'deliveryDrop',
+      rule: { ...rules.deliveryDrop, enabled: true, floor, filter },
+      counts: c,
+      baselineOptOutRate: null,
+      previous: null,
+      renotifyAfterSeconds: 3600,
+      now,
+    });
+
+  it('carrier_filtered above 10 % of sends on one carrier fires there (lower bound 11.0 %), not elsewhere', () => {
+    const on = spike({ failureClass: 'carrier_filtered', carrier: '23410' });
+    expect(on.action).toBe('fire');
+    expect(on.numbers).toMatchObject({ sent: 1000, failed: 130, share: 0.13, carrier: '23410' });
+    expect(Number(on.numbers.wilsonLower)).toBeCloseTo(0.1103, 3);
+    expect(spike({ failureClass: 'carrier_filtered', carrier: '22801' }).action).toBe('none');
+    // across both carriers: 130 / 2000 = 6.5 %, under 10 %
+    expect(spike({ failureClass: 'carrier_filtered' }).action).toBe('none');
+  });
+
+  it('decides on the Wilson bound: 11 % of 100 sends does not fire at 10 %', () => {
+    const small = counts({
+      dimensions: { [`cr:1${S}sent`]: 100, [`fc:other${S}cr:1`]: 11 },
+    });
+    const d = evaluateRule({
+      type: 'failureSpike',
+      rule: {
+        ...rules.failureSpike,
+        threshold: 0.1,
+        minSent: 50,
+        filter: { failureClass: 'other', carrier: '1' },
+      },
+      counts: small,
+      baselineOptOutRate: null,
+      previous: null,
+      renotifyAfterSeconds: 3600,
+      now,
+    });
+    expect(d.action).toBe('none');
+    expect(d.clear).toBe(false); // 11 % is above the limit: a firing alert would stay firing
+  });
+
+  it('a delivery drop on one carrier: 87 % (upper bound 88.9 %) under a 90 % floor fires; 98 % does not', () => {
+    expect(drop({ carrier: '23410' }).action).toBe('fire');
+    expect(drop({ carrier: '22801' }).action).toBe('none');
+    // a country with no receipts yet counts nothing delivered: 0 of 2000 fires
+    expect(drop({ country: 'GB' }).action).toBe('fire');
+  });
+});

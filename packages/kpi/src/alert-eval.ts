@@ -12,10 +12,11 @@ import type {
   DeliveryDropRule,
   FailureSpikeRule,
   OptOutSpikeRule,
+  RuleFilter,
   RuleType,
 } from './alert-rules.ts';
 import { ratio } from './rates.ts';
-import { wilsonLower } from './wilson.ts';
+import { wilsonInterval, wilsonLower } from './wilson.ts';
 
 /** Counts of one scope (campaign or sender) over a rolling window. */
 export interface WindowCounts {
@@ -24,7 +25,34 @@ export interface WindowCounts {
   failed: number;
   optOuts: number;
   failedByErrorCode: Record<string, number>;
+  /**
+   * First occurrences by dimension (issue 20): `cr:<carrier>\0<status>` and `co:<country>\0<status>`
+   * for sent / delivered / failed, `fc:<class>\0failed`, and `fc:<class>\0cr:<carrier>` /
+   * `fc:<class>\0co:<country>` (failed). Absent where the source keeps none.
+   */
+  dimensions?: Record<string, number> | undefined;
 }
+
+const D = '\u0000';
+
+/** The part of the window a filter selects: its sends, deliveries and (matching) failures. */
+export function filteredCounts(
+  c: WindowCounts,
+  f: RuleFilter,
+): { sent: number; delivered: number; failed: number } {
+  const d = c.dimensions ?? {};
+  const n = (k: string) => d[k] ?? 0;
+  const part =
+    f.carrier !== undefined ? `cr:${f.carrier}` : f.country !== undefined ? `co:${f.country}` : undefined;
+  const sent = part === undefined ? c.sent : n(`${part}${D}sent`);
+  const delivered = part === undefined ? c.delivered : n(`${part}${D}delivered`);
+  let failed = part === undefined ? c.failed : n(`${part}${D}failed`);
+  if (f.failureClass !== undefined) failed = n(`fc:${f.failureClass}${D}${part ?? 'failed'}`);
+  return { sent, delivered, failed };
+}
+
+const hasFilter = (f: RuleFilter | undefined): f is RuleFilter =>
+  f !== undefined && (f.failureClass !== undefined || f.carrier !== undefined || f.country !== undefined);
 
 export type AlertNumbers = Record<string, number | string | boolean | null>;
 
@@ -89,6 +117,27 @@ export function measureOptOutSpike(
 }
 
 export function measureDeliveryDrop(rule: DeliveryDropRule, c: WindowCounts): Measurement {
+  if (hasFilter(rule.filter)) {
+    const p = filteredCounts(c, { carrier: rule.filter.carrier, country: rule.filter.country });
+    const rate = ratio(p.delivered, p.sent);
+    const upper = wilsonInterval(p.delivered, p.sent)?.upper ?? null;
+    const enough = p.sent >= rule.minSent && rate !== null;
+    return {
+      breaching: enough && upper !== null && upper < rule.floor,
+      clear: !enough || (rate !== null && rate >= rule.floor),
+      numbers: {
+        sent: p.sent,
+        delivered: p.delivered,
+        rate,
+        wilsonUpper: upper,
+        floor: rule.floor,
+        carrier: rule.filter.carrier ?? null,
+        country: rule.filter.country ?? null,
+        windowMinutes: rule.windowMinutes,
+        receiptGraceMinutes: rule.receiptGraceMinutes,
+      },
+    };
+  }
   const rate = ratio(c.delivered, c.sent);
   const enough = c.sent >= rule.minSent && rate !== null;
   const breaching = enough && rate < rule.floor;
@@ -107,6 +156,27 @@ export function measureDeliveryDrop(rule: DeliveryDropRule, c: WindowCounts): Me
 }
 
 export function measureFailureSpike(rule: FailureSpikeRule, c: WindowCounts): Measurement {
+  if (hasFilter(rule.filter)) {
+    const p = filteredCounts(c, rule.filter);
+    const share = ratio(p.failed, p.sent);
+    const lower = wilsonLower(p.failed, p.sent);
+    const enough = p.sent >= rule.minSent && share !== null;
+    return {
+      breaching: enough && lower !== null && lower > rule.threshold,
+      clear: !enough || (share !== null && share <= rule.threshold),
+      numbers: {
+        sent: p.sent,
+        failed: p.failed,
+        share,
+        wilsonLower: lower,
+        threshold: rule.threshold,
+        failureClass: rule.filter.failureClass ?? null,
+        carrier: rule.filter.carrier ?? null,
+        country: rule.filter.country ?? null,
+        windowMinutes: rule.windowMinutes,
+      },
+    };
+  }
   let worst: [string, number] | null = null;
   for (const [code, n] of Object.entries(c.failedByErrorCode)) {
     if (worst === null || n > worst[1] || (n === worst[1] && code < worst[0])) worst = [code, n];

@@ -35,7 +35,21 @@ export interface OptOutSpikeRule extends RuleCommon {
   baselineMultiplier: number;
 }
 
+/**
+ * Narrows a deliveryDrop or failureSpike to one failure class, carrier (MCC-MNC) or country
+ * (issue 20). A rule with a filter measures that part of the scope's traffic and decides like
+ * optOutSpike: it breaches on the Wilson 95 % bound crossing its limit, and is clear once the point
+ * estimate is back on the right side.
+ */
+export interface RuleFilter {
+  /** failureSpike only: the failures of this class (docs/providers.md Failure taxonomy). */
+  failureClass?: string | undefined;
+  carrier?: string | undefined;
+  country?: string | undefined;
+}
+
 export interface DeliveryDropRule extends RuleCommon {
+  filter?: RuleFilter | undefined;
   minSent: number;
   /** Fire when delivered/sent over the window is under this. */
   floor: number;
@@ -47,6 +61,7 @@ export interface DeliveryDropRule extends RuleCommon {
 }
 
 export interface FailureSpikeRule extends RuleCommon {
+  filter?: RuleFilter | undefined;
   minSent: number;
   /** Fire when one provider error code's share of sends over the window is above this. */
   threshold: number;

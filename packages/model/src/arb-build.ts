@@ -4,7 +4,7 @@
  * campaign, with or without the address), replies and STOPs, tracked clicks, conversions,
  * in-app and push events — then recipient-level events placed on and around window edges.
  */
-import type { CanonicalEvent, Channel, EventType } from '@tally/events';
+import { FAILURE_CLASSES, type CanonicalEvent, type Channel, type EventType } from '@tally/events';
 import { SPAN_MS } from './arb-plan.ts';
 import type { HoldPlan, MessagePlan, MoneyPlan, RecipientEventPlan, TenantPlan } from './arb-plan.ts';
 import type { ArrivedEvent } from './types.ts';
@@ -18,6 +18,7 @@ const SENDERS: Readonly<Record<Channel, readonly string[]>> = {
   in_app: ['app.acme.ios', 'app.acme.android', 'web'],
 };
 const ERROR_CODES = ['30003', '30005', '1'];
+const CARRIERS = ['23410', '22801', '310260'];
 const ID_PREFIX = {
   twilio: 'SM',
   whatsapp: 'wamid.HBgM',
@@ -102,8 +103,18 @@ function receipts(b: TenantBuilder, p: MessagePlan, id: string, t0: number): voi
   };
   const t1 = b.clamp(t0 + p.gapsMs[0]);
   const t2 = b.clamp(t1 + p.gapsMs[1]);
-  const final = { ...base, ...money(p.price) };
-  const failed = { ...final, ...opt('errorCode', p.errorCode === null ? null : ERROR_CODES[p.errorCode]) };
+  // Vonage and Infobip receipts name the carrier (MCC-MNC): one of a few, so breakdowns group.
+  const final = {
+    ...base,
+    ...money(p.price),
+    ...opt('carrier', p.carrier === null ? null : CARRIERS[p.carrier]),
+  };
+  const failed = {
+    ...final,
+    ...opt('errorCode', p.errorCode === null ? null : ERROR_CODES[p.errorCode]),
+    ...opt('failureClass', p.failureClass === null ? null : FAILURE_CLASSES[p.failureClass]),
+    ...opt('permanent', p.failureClass === null ? null : p.failureClass % 2 === 0),
+  };
   const steps: Record<MessagePlan['outcome'], [EventType, number, Partial<CanonicalEvent>][]> = {
     none: [],
     delivered: [['delivered', t1, final]],

@@ -4,7 +4,7 @@
  * collide — several campaigns to the same few recipients, replies with several candidates.
  */
 import fc from 'fast-check';
-import type { Channel } from '@tally/events';
+import { FAILURE_CLASSES, type Channel } from '@tally/events';
 import { DEFAULT_WINDOWS } from './types.ts';
 import type { TenantWindows } from './types.ts';
 
@@ -67,6 +67,8 @@ export interface MessagePlan {
   /** Vonage/Infobip style: the price on every final status. */
   price: MoneyPlan | null;
   errorCode: number | null;
+  failureClass: number | null;
+  carrier: number | null;
   clicks: ClickPlan[];
   contextRepliesMs: number[];
   extra: { type: OwnExtra; afterMs: number; value: MoneyPlan | null; score: number } | null;
@@ -191,6 +193,8 @@ const messageArb: fc.Arbitrary<MessagePlan> = channelArb.chain((channel) =>
     receiptRecipient: chance(8),
     price: orNull(moneyArb),
     errorCode: orNull(fc.nat(2), 7),
+    failureClass: orNull(fc.nat(FAILURE_CLASSES.length - 1), 4),
+    carrier: orNull(fc.nat(2), 3),
     clicks: fc.array(
       fc.record({
         afterMs: fc.integer({ min: MIN, max: 6 * HOUR }),

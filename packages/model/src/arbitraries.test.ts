@@ -96,6 +96,9 @@ describe('arbEventSet', () => {
           for (const k of Object.keys(c.money)) seen.add(k);
           if (Object.keys(c.responseTimes).length > 0) seen.add('responseTimes');
           if (Object.keys(c.errorCodes).length > 0) seen.add('errorCodes');
+          // issue 20: several failure classes (not only the `other` of an unclassified failure), carriers
+          if (Object.keys(c.failureClasses).some((k) => k !== 'other')) seen.add('failureClasses');
+          for (const f of Object.values(c.carriers)) for (const k of Object.keys(f)) seen.add(`carrier.${k}`);
           for (const f of Object.values(c.tuples)) for (const k of Object.keys(f)) seen.add(`tuple.${k}`);
           for (const k of Object.keys(c.experiment))
             seen.add(`x.${k.replace(/^v:[^\0]*/, 'v').replace('\0', '.')}`);
@@ -111,6 +114,7 @@ describe('arbEventSet', () => {
       ...COUNT_NAMES,
       ...STAT_NAMES,
       ...['cost:USD', 'cost:EUR', 'revenue:USD', 'revenue:EUR', 'responseTimes', 'errorCodes'],
+      ...['failureClasses', 'carrier.sent', 'carrier.delivered', 'carrier.failed'],
       ...['tuple.clicks', 'tuple.botClicks', 'tuple.clicksWithin10s'],
       ...[
         'pending',

@@ -50,6 +50,9 @@ function emptyCampaign(first: Ev): CampaignModel {
     minuteTuples: {},
     errorCodes: {},
     minuteErrorCodes: {},
+    failureClasses: {},
+    failureClassCodes: {},
+    carriers: {},
     experiment: {},
   };
 }
@@ -76,8 +79,18 @@ function addMessageCounts(c: CampaignModel, views: readonly MessageView[]): void
           status,
         );
       }
+      if (v.message.carrier !== undefined)
+        bump(
+          child(c.carriers, v.message.carrier, () => ({})),
+          status,
+        );
       if (status === 'failed') {
         const code = v.message.errorCode ?? 'none';
+        bump(c.failureClasses, v.message.failureClass ?? 'other');
+        bump(
+          child(c.failureClassCodes, v.message.failureClass ?? 'other', () => ({})),
+          code,
+        );
         bump(c.errorCodes, code);
         bump(
           child(c.minuteErrorCodes, String(minuteOf(t)), () => ({})),

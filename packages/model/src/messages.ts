@@ -57,6 +57,10 @@ export interface Message {
   failedAt: number | undefined;
   /** Error code of the earliest own `failed` (`none` when it has none); undefined without one. */
   errorCode: string | undefined;
+  /** Class of the earliest own `failed` (chosen with its code, as the code is); undefined without one. */
+  failureClass: string | undefined;
+  /** MCC-MNC of the earliest own event naming a carrier. */
+  carrier: string | undefined;
   /** Set iff the message reaches its recipient (semantics §1 reach). */
   reachAt: number | undefined;
   /** Largest t of its own events (state retention, §8). */
@@ -139,6 +143,12 @@ function buildMessage(id: string, events: readonly Ev[]): Message {
   const sends = ofType(own, 'sent');
   const failures = ofType(own, 'failed');
   const firstFailure = earliestBy(failures, (e) => e.errorCode ?? 'none');
+  // The aggregator picks the failure by (t, "code\0class\0permanent"): the same code, and among
+  // failures of one time and code, the smallest class.
+  const classed = earliestBy(
+    failures,
+    (e) => `${e.errorCode ?? 'none'}\u0000${e.failureClass ?? 'other'}\u0000${e.permanent ? 1 : 0}`,
+  );
   const firstSend = earliestBy(sends, tuplePart);
   const sender = earliestBy(
     own.filter((e) => e.sender !== undefined),
@@ -161,6 +171,11 @@ function buildMessage(id: string, events: readonly Ev[]): Message {
     deliveredAt: minT(ofType(own, 'delivered', 'opened')),
     failedAt: minT(failures),
     errorCode: firstFailure === undefined ? undefined : (firstFailure.errorCode ?? 'none'),
+    failureClass: classed === undefined ? undefined : (classed.failureClass ?? 'other'),
+    carrier: earliestBy(
+      own.filter((e) => e.carrier !== undefined),
+      (e) => e.carrier ?? '',
+    )?.carrier,
     newestT: Math.max(...own.map((e) => e.t)),
     costEvent: costWinner(own),
   };

@@ -104,6 +104,12 @@ export interface CampaignModel {
   errorCodes: Record<string, number>;
   /** String(minute) → error code → failed messages whose failedAt is in that minute. */
   minuteErrorCodes: Record<string, Record<string, number>>;
+  /** Failure class of the earliest failure (`other` when it has none) → failed messages (issue 20). */
+  failureClasses: Record<string, number>;
+  /** Failure class → raw error code (of the same earliest failure) → failed messages. */
+  failureClassCodes: Record<string, Record<string, number>>;
+  /** Carrier (MCC-MNC of the earliest own event naming one) → status → messages. */
+  carriers: Record<string, Record<string, number>>;
   /**
    * Experiment figures (semantics §4a), "<arm>\0<figure>" → n: arm `v:<variant>` / `u` (sent
    * messages without a send tuple) / `h` (held out); money in units, squares in units² (as a

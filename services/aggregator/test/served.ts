@@ -83,8 +83,19 @@ export async function servedTenant(
       .hgetall(keys.dims(tenant, c.campaignId));
     pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'error_code'));
     pipe.hgetall(keys.experiment(tenant, c.campaignId));
+    pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'failure_class'));
+    pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'carrier'));
+    pipe.hgetall(keys.breakdown(tenant, c.campaignId, 'class_code'));
     const res = ((await pipe.exec()) ?? []) as [unknown, Raw][];
-    const [bt, dims, bd, x] = [0, 1, 2, 3].map((i) => res[i]?.[1] ?? {}) as [Raw, Raw, Raw, Raw];
+    const at = (i: number): Raw => res[i]?.[1] ?? {};
+    const [bt, dims, bd, x, bfc, bcr, bcc] = [at(0), at(1), at(2), at(3), at(4), at(5), at(6)];
+    const classCodes: Record<string, Record<string, number>> = {};
+    for (const [head, f] of Object.entries(split(bcc))) {
+      const cut = head.indexOf('\u0001');
+      const n = f.failed ?? 0;
+      if (n === 0) continue;
+      (classCodes[head.slice(0, cut)] ??= {})[head.slice(cut + 1)] = n;
+    }
     const ms = minutesOf(present, tag, 'w');
     const minutes = new Map<number, Record<string, number>>();
     for (const m of ms) {
@@ -137,6 +148,21 @@ export async function servedTenant(
         Object.fromEntries(Object.entries(split(bd ?? {})).map(([code, f]) => [code, f.failed ?? 0])),
       ),
       minuteErrorCodes: sorted(minuteErrors),
+      failureClasses: sorted(
+        Object.fromEntries(
+          Object.entries(split(bfc ?? {}))
+            .map(([k, f]) => [k, f.failed ?? 0] as const)
+            .filter(([, n]) => n !== 0),
+        ),
+      ),
+      failureClassCodes: classCodes,
+      carriers: sorted(
+        Object.fromEntries(
+          Object.entries(split(bcr ?? {}))
+            .map(([k, f]) => [k, sorted(f as Record<string, number>)] as const)
+            .filter(([, f]) => Object.keys(f).length > 0),
+        ),
+      ),
       experiment: sorted(
         Object.fromEntries(
           [...experimentFields(x)].filter(([, v]) => v !== 0n).map(([k, v]) => [k, Number(v)]),

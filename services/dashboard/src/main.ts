@@ -12,6 +12,7 @@ import { alertsPage } from './pages/alerts.ts';
 import { audiencePage } from './pages/audience.ts';
 import { campaignPage } from './pages/campaign.ts';
 import { campaignsPage } from './pages/campaigns.ts';
+import { deliverabilityPage } from './pages/deliverability.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { parseRoute } from './router.ts';
 import { h } from './ui/dom.ts';
@@ -21,12 +22,14 @@ const PAGES: Record<string, Page> = {
   campaign: campaignPage,
   alerts: alertsPage,
   audience: audiencePage,
+  deliverability: deliverabilityPage,
 };
 
 const NAV = [
   ['campaigns', 'Campaigns'],
   ['alerts', 'Alerts'],
   ['audience', 'Audience & timing'],
+  ['deliverability', 'Deliverability'],
 ] as const;
 
 let session: { alerts: AlertsStore; stopPage(): void } | null = null;

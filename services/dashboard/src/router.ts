@@ -3,7 +3,7 @@
  * them all. Page state lives in the hash query (shareable, back button works); the key never does.
  */
 export interface Route {
-  page: 'campaigns' | 'campaign' | 'alerts' | 'audience' | 'sign-in';
+  page: 'campaigns' | 'campaign' | 'alerts' | 'audience' | 'deliverability' | 'sign-in';
   id: string | null;
   query: URLSearchParams;
 }
@@ -18,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'campaigns' && parts[1]) return { page: 'campaign', id: parts[1], query };
   if (parts[0] === 'alerts') return { page: 'alerts', id: null, query };
   if (parts[0] === 'audience') return { page: 'audience', id: null, query };
+  if (parts[0] === 'deliverability') return { page: 'deliverability', id: null, query };
   if (parts[0] === 'sign-in') return { page: 'sign-in', id: null, query };
   return { page: 'campaigns', id: null, query };
 }

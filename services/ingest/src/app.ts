@@ -2,6 +2,7 @@ import { createBaseApp } from '@tally/http';
 import type { IngestDeps } from './deps.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { globalControlRoute } from './routes/global-control.route.ts';
+import { suppressionRoute } from './routes/suppression.route.ts';
 import { linksRoute } from './routes/links.route.ts';
 import { registerWebhooks } from './webhooks/plugin.ts';
 
@@ -21,6 +22,7 @@ export async function buildApp(deps: IngestDeps, opts: BuildAppOptions = {}) {
   });
   eventsRoute(app, deps);
   globalControlRoute(app, deps);
+  suppressionRoute(app, deps);
   linksRoute(app, deps);
   await registerWebhooks(app, deps);
   return app;

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { credentialsKeySchema } from '@tally/secrets';
-import { httpEnv, kafkaEnv, logEnv, port, positiveInt, postgresEnv } from '@tally/config';
+import { httpEnv, kafkaEnv, logEnv, port, positiveInt, postgresEnv, redisEnv } from '@tally/config';
 
 export const ingestConfigSchema = z.object({
   ...logEnv,
   ...kafkaEnv,
   ...postgresEnv,
   ...httpEnv,
+  /**
+   * Optional (issue 20): where the aggregator keeps its figures, read by POST /v1/suppression/check
+   * (only ingest can pseudonymize an address); without it that route answers 503.
+   */
+  ...redisEnv,
   PORT: port.default(3001),
   /** Master secret the per-tenant pseudonymization keys are derived from. Never logged. */
   PSEUDONYM_SECRET: z.string().min(16, 'must be at least 16 characters'),

@@ -6,6 +6,8 @@ import { Counter } from 'prom-client';
 import { topicNames, TOPICS } from '@tally/events';
 import { createApiKeyResolver, createPool, type ApiKeyResolver, type Pool } from '@tally/db';
 import { createRegistry } from '@tally/http';
+import { RedisKeys } from '@tally/counters';
+import { createRedisClient, type RedisClient } from '@tally/redis';
 import { createEventProducer, createKafka, ensureTopics, type EventProducer, type Kafka } from '@tally/kafka';
 import type { Logger } from '@tally/logging';
 import type { IngestConfig } from './config.ts';
@@ -44,6 +46,9 @@ export interface IngestDeps {
   publisher: Publisher;
   credentials: CredentialResolver;
   links: LinkStore;
+  /** The aggregator's Redis, read-only (suppression check); undefined when not configured. */
+  redis: RedisClient | undefined;
+  keys: RedisKeys;
   now: () => Date;
 }
 
@@ -119,6 +124,8 @@ function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 
       topic: topics.events,
       logger,
       publishTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+      // every event is validated once, in finalize.ts, before it gets here
+      validate: false,
     }),
     pseudonymizer: createPseudonymizer(config.PSEUDONYM_SECRET),
     topics,
@@ -126,8 +133,17 @@ function createBaseDeps(config: IngestConfig, logger: Logger): Omit<IngestDeps, 
       ttlMs: config.CREDENTIALS_CACHE_MS,
     }),
     links: createLinkStore(pool),
+    redis: redisOf(config, logger),
+    keys: new RedisKeys(config.REDIS_PREFIX),
     now: () => new Date(),
   };
+}
+
+function redisOf(config: IngestConfig, logger: Logger): RedisClient | undefined {
+  if (!config.REDIS_URL && (config.REDIS_CLUSTER_NODES ?? []).length === 0) return undefined;
+  const redis = createRedisClient(config, { maxRetriesPerRequest: 1 });
+  redis.on('error', (err) => logger.warn({ err: (err as Error).message }, 'redis_error'));
+  return redis;
 }
 
 /** Connects to Kafka and makes sure the topics exist. Retries until `signal` aborts. */
@@ -153,4 +169,5 @@ export async function closeDeps(deps: IngestDeps): Promise<void> {
   await deps.producer.disconnect().catch(() => undefined);
   await deps.apiKeys.close();
   await deps.pool.end();
+  if (deps.redis) await deps.redis.quit().catch(() => deps.redis?.disconnect());
 }

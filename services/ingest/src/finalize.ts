@@ -52,6 +52,11 @@ export function finalizeEvent(tenantId: string, draft: Draft, p: Pseudonymizer, 
     tenantId,
     ...(who ? { recipientId: who.recipientId } : {}),
     ...(country ? { country } : {}),
+    // Every failure has a class (issue 20): one a provider's table could not name, or a sender
+    // posted without one, is `other` (its raw code kept).
+    ...(rest.type === 'failed'
+      ? { failureClass: rest.failureClass ?? 'other', permanent: rest.permanent ?? false }
+      : {}),
   };
   const parsed = canonicalEventSchema.safeParse(candidate);
   if (!parsed.success) return { ok: false, issues: describeIssues(parsed.error) };

@@ -64,6 +64,11 @@ describe('POST /v1/events input', () => {
     ['a lone surrogate in variant', { variant: '\ud800' }, 'variant'],
     ['a lone surrogate in sender', { sender: '\ud800' }, 'sender'],
     ['a lone surrogate in errorCode', { type: 'failed', errorCode: '\ud800' }, 'errorCode'],
+    // issue 20: a code longer than storage allows is a 400 like any other label; the class is checked
+    ['a 101-character errorCode', { type: 'failed', errorCode: 'E'.repeat(101) }, 'errorCode'],
+    ['an unknown failureClass', { type: 'failed', failureClass: 'gremlins' }, 'failureClass'],
+    ['a failureClass on a delivery', { type: 'delivered', failureClass: 'unreachable' }, 'failureClass'],
+    ['a carrier that is not an MCC-MNC', { type: 'failed', carrier: 'Vodafone' }, 'carrier'],
     ['a 3,000-character id', { messageId: 'm'.repeat(3000) }, 'messageId'],
     ['an amount of 1e12', { type: 'converted', value: { amount: 1e12, currency: 'EUR' } }, 'value.amount'],
     [
@@ -88,6 +93,28 @@ describe('POST /v1/events input', () => {
     await post([event(`${id}-after`)]);
     await published([`${id}-after`]);
     expect(h.reader.seen.some((e) => e.eventId === id || e.eventId === `${id}-ok`)).toBe(false);
+  });
+
+  it('keeps a posted failure class, and classes a failure posted without one as other (issue 20)', async () => {
+    const res = await post([
+      event('fc-given', {
+        type: 'failed',
+        errorCode: '30005',
+        failureClass: 'invalid_number',
+        permanent: true,
+        carrier: '310260',
+      }),
+      event('fc-none', { type: 'failed', errorCode: 'X-42' }),
+    ]);
+    expect(res.statusCode).toBe(202);
+    const got = await published(['fc-given', 'fc-none']);
+    const by = Object.fromEntries(
+      got.map((e) => [e.eventId, [e.errorCode, e.failureClass, e.permanent, e.carrier]]),
+    );
+    expect(by).toEqual({
+      'fc-given': ['30005', 'invalid_number', true, '310260'],
+      'fc-none': ['X-42', 'other', false, undefined],
+    });
   });
 
   it('accepts a time exactly 24 h after the receipt, and the largest amount', async () => {

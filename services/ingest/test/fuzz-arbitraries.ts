@@ -229,8 +229,11 @@ export function eventsRequests(key: string): fc.Arbitrary<Req> {
   }));
 }
 
-/** POST /v1/global-control/check (issue 21): addresses that are numbers, junk, too many, none. */
-export function globalControlRequests(key: string): fc.Arbitrary<Req> {
+/**
+ * POST /v1/global-control/check (issue 21) and POST /v1/suppression/check (issue 20), which take
+ * the same body: addresses that are numbers, junk, too many, none.
+ */
+export function globalControlRequests(key: string, url = '/v1/global-control/check'): fc.Arbitrary<Req> {
   const address = fc.oneof(
     {
       weight: 4,
@@ -258,7 +261,7 @@ export function globalControlRequests(key: string): fc.Arbitrary<Req> {
   const auth = fc.constantFrom(`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`, '', 'Bearer tly_nope');
   return fc.record({ body, auth, type: contentType }).map(({ body: payload, auth: authorization, type }) => ({
     method: 'POST' as const,
-    url: '/v1/global-control/check',
+    url,
     headers: { 'content-type': type, ...(authorization ? { authorization } : {}) },
     payload,
   }));

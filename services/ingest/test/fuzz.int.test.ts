@@ -105,12 +105,15 @@ describe('ingest under fuzzing', () => {
     );
     await addTenantWithCredentials(h.deps, 'acme');
     key = await addApiKey(h.deps.pool, 'acme');
+    // the aggregator's epoch, so the suppression check reads (an empty list) rather than 503 rebuilding
+    await h.deps.redis?.set(h.deps.keys.epoch(), '1');
   });
   afterAll(() => stopIngestHarness(h));
 
   const routes: [string, () => fc.Arbitrary<Req>][] = [
     ['POST /v1/events', () => eventsRequests(key)],
     ['POST /v1/global-control/check', () => globalControlRequests(key)],
+    ['POST /v1/suppression/check', () => globalControlRequests(key, '/v1/suppression/check')],
     ['POST /webhooks/twilio (signed and not)', () => twilioRequests('acme')],
     ['POST /webhooks/whatsapp (signed and not)', () => whatsappRequests('acme')],
     ['GET /webhooks/whatsapp (handshake)', () => handshakeRequests('acme')],

@@ -11,6 +11,7 @@ import { campaignsRoutes } from './routes/campaigns.route.ts';
 import { experimentRoutes } from './routes/experiment.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
 import { sendTimeRoutes } from './routes/send-time.route.ts';
+import { deliverabilityRoutes } from './routes/deliverability.route.ts';
 import { silencesRoutes } from './routes/silences.route.ts';
 import { valueRoutes } from './routes/value.route.ts';
 import { timeseriesRoutes } from './routes/timeseries.route.ts';
@@ -40,6 +41,7 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
   timeseriesRoutes(app, deps);
   benchmarkRoutes(app, deps);
   sendTimeRoutes(app, deps);
+  deliverabilityRoutes(app, deps);
   audienceRoutes(app, deps);
   valueRoutes(app, deps);
   attributionRoutes(app, deps);

@@ -89,7 +89,7 @@ export async function breakdownAnswer(
 ): Promise<string> {
   const read = await whole(() => readBreakdown(deps.redis, deps.keys, tenant, id, by));
   if (!read) throw new AppError('not_found', `no campaign ${id}`);
-  const { channel, opened, groups } = read;
+  const { channel, opened, groups, codes } = read;
   const reportingOf = (value: string, counts: Counts) =>
     by === 'channel' ? { channel: value, opened: counts.opened } : { channel, opened };
   return JSON.stringify(
@@ -103,6 +103,13 @@ export async function breakdownAnswer(
           counts,
           rates: computeRates(counts, reportingOf(value, counts)),
           notReported: notReported(reportingOf(value, counts)),
+          ...(codes
+            ? {
+                codes: Object.entries(codes.get(value) ?? {})
+                  .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+                  .map(([code, failed]) => ({ code, failed })),
+              }
+            : {}),
         })),
       asOf: new Date().toISOString(),
     }),

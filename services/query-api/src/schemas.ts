@@ -106,7 +106,16 @@ export const breakdownResponseSchema = z.object({
   campaignId: z.string(),
   by: z.string(),
   groups: z.array(
-    z.object({ value: z.string(), counts: countsSchema, rates: ratesSchema, notReported: notReportedSchema }),
+    z.object({
+      value: z.string(),
+      counts: countsSchema,
+      rates: ratesSchema,
+      notReported: notReportedSchema,
+      codes: z
+        .array(z.object({ code: z.string(), failed: z.number().int() }))
+        .optional()
+        .describe('by=failure_class: the raw provider codes under the class, most failures first'),
+    }),
   ),
   asOf: z.string(),
 });

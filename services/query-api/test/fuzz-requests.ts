@@ -245,7 +245,7 @@ const timeseries = fc.tuple(around(3), fc.integer({ min: 0, max: 3000 })).chain(
 const ROUTES: Route[] = [
   get(at('/v1/campaigns'), query({ channel, from: around(30), to: around(30), sort: fc.constantFrom(...SORTS), limit: str(100), cursor: fc.constant('eyJzIjoic2VudCIsInYiOjAsImlkIjoiazEifQ') })),
   get(campaign('/kpis'), query({ window: fc.constantFrom('all', '5m', '15m', '1h', '24h'), channel, segment: fc.string({ minLength: 1, maxLength: 20 }), variant: fc.constantFrom('A', 'B') })),
-  get(campaign('/breakdown'), query({ by: fc.constantFrom('channel', 'segment', 'variant', 'sender', 'country', 'hour_of_day', 'day_of_week', 'error_code') }, ['by'])),
+  get(campaign('/breakdown'), query({ by: fc.constantFrom('channel', 'segment', 'variant', 'sender', 'country', 'hour_of_day', 'day_of_week', 'error_code', 'failure_class', 'carrier') }, ['by'])),
   get(campaign('/timeseries'), timeseries),
   get(campaign('/benchmark'), query({ previous: str(50) })),
   get(campaign('/experiment'), query({ metric: fc.constantFrom('ctr', 'conversionRate', 'optOutRate', 'revenuePerDelivered', 'revenuePerRecipient'), level: fc.constantFrom('0.9', '0.95', '0.99'), control: fc.constantFrom('A', 'B'), effect: fc.constantFrom('0.05', '0.2') })),
@@ -253,6 +253,9 @@ const ROUTES: Route[] = [
   ['PUT', at('/v1/experiment-settings'), payload(settingsBody)],
   get(at('/v1/audience/silent-disengagement'), query({ days: str(90), minMessages: str(20), channel, limit: str(100), cursor: fc.constant(base64url('r1')) })),
   get(at('/v1/audience/frequency'), query({ days: fc.constantFrom('7', '30') })),
+  get(at('/v1/deliverability'), query({ days: fc.constantFrom('1', '7', '90', '0', '91'), channel, provider: fc.constantFrom('twilio', 'vonage', 'acme'), minSent: fc.constantFrom('1', '100', '-1') })),
+  get(at('/v1/hygiene'), query({ days: fc.constantFrom('1', '30', '91'), unreachableRepeat: fc.constantFrom('1', '3', '0'), limit: fc.constantFrom('1', '1000', '1001'), cursor: fc.constantFrom('0', '5', 'x') })),
+  get(at('/v1/hygiene.csv'), query({ days: fc.constantFrom('1', '30', '91'), unreachableRepeat: fc.constantFrom('3', '101') })),
   get(at('/v1/send-time'), query({ channel, metric: fc.constantFrom('ctr', 'conversionRate', 'replyRate', 'openRate'), campaignId: fc.constantFrom('k1', 'nope') })),
   get(at('/v1/value'), query({ channel })),
   get(at('/v1/alerts'), query({ state: fc.constantFrom('firing', 'resolved'), limit: str(500) })),

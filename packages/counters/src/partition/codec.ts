@@ -142,6 +142,11 @@ export function encodeMessage(m: StoredMessage): string {
       r.bk?.map(([h, t]) => [h, t - base]) ?? null,
       r.ao ?? null,
       r.avu ?? null,
+      // issue 20, appended: the failure (code, class, permanent), the carrier, the provider
+      relPair(r.fc, base),
+      relPair(r.cr, base),
+      relPair(r.pv, base),
+      relPair(r.cy, base),
     ]),
   );
 }
@@ -226,6 +231,10 @@ export function decodeMessage(field: string, s: string): StoredMessage {
       return [str(y[0]), Number(y[1])] as [string, number];
     }),
   );
+  put('fc', pair(a[29]));
+  put('cr', pair(a[30]));
+  put('pv', pair(a[31]));
+  put('cy', pair(a[32]));
   const anon = arr(a[25]) as [number, string][] | undefined;
   return anon ? { rec, anon } : { rec };
 }

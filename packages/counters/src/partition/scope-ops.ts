@@ -43,7 +43,7 @@ class Ops {
 }
 
 function minuteExpiry(key: string, minuteTtlSeconds: number): number | undefined {
-  const m = /:(?:w|we|wt):(\d+)$/.exec(key);
+  const m = /:(?:w|we|wt|wd):(\d+)$/.exec(key);
   return m ? (Number(m[1]) + 1) * 60 + minuteTtlSeconds : undefined;
 }
 

@@ -11,7 +11,7 @@ import { BIT } from './bits.ts';
 import { attributeAll, type Target } from './attribution.ts';
 import { Contribution, scopeId, type CountSink } from './contribution.ts';
 import { countHoldouts } from './count-experiment.ts';
-import { addMinute, countMessage, countPerEvent, type CountContext } from './count-message.ts';
+import { addMinute, countMessage, countPerEvent, hygieneField, type CountContext } from './count-message.ts';
 import type { MessageRec, MessageView, SetType } from './message.ts';
 import { viewOf } from './message.ts';
 import type { RecipientEv, RecipientRec } from './recipient.ts';
@@ -166,6 +166,9 @@ export function countRecipientPart(
 ): void {
   const tenant = scopeId({ kind: 't', tenant: rec.tn });
   for (const [e, target] of targets) {
+    // The list-hygiene feed names every opt-out (and the opt-in that undoes it) of a known person.
+    if (e.y === 'opted_out' || e.y === 'opted_in')
+      out.add(tenant, `hy:${dayOf(e.t)}`, hygieneField(rec.r, e.t, e.y, e.y === 'opted_out', undefined));
     if (!target) {
       out.add(tenant, 'pending', pendingField(e.y, e.t));
       continue;

@@ -20,6 +20,8 @@ export interface CountContext {
 
 const DAY = 86_400_000;
 const SEP = '\u0000';
+/** Separates a class from a raw code in `bd:class_code` fields ("<class>\u0001<code>\0failed"). */
+export const CLASS_CODE = '\u0001';
 
 /** Send tuples repeat across a campaign's messages: their ids are remembered (bounded). */
 const tupleIds = new Map<string, string>();
@@ -47,7 +49,7 @@ export function addMinute(
   out: CountSink,
   ctx: CountContext,
   scope: string,
-  kind: 'w' | 'we' | 'wt',
+  kind: 'w' | 'we' | 'wt' | 'wd',
   ms: number,
   field: string,
   n = 1,
@@ -116,6 +118,83 @@ function firstOccurrence(name: StatusName, v: MessageView, t: Times): number | u
 }
 
 const SENDER_STATUSES: ReadonlySet<StatusName> = new Set(['sent', 'delivered', 'failed']);
+const DELIVERABILITY_STATUSES: ReadonlySet<StatusName> = SENDER_STATUSES;
+
+/** The classes a sender should act on per recipient (issue 20): the list-hygiene entries. */
+export const HYGIENE_CLASSES: ReadonlySet<string> = new Set([
+  'invalid_number',
+  'blocked_or_opted_out',
+  'unreachable',
+  'not_capable',
+]);
+
+export function dayOf(ms: number): number {
+  return Math.floor(ms / DAY);
+}
+
+/** The message's earliest failure: its code, class and whether it is permanent. */
+export function failureOf(v: MessageView): { code: string; failureClass: string; permanent: boolean } {
+  const [code = 'none', failureClass = 'other', p = '0'] = (v.rec.fc?.[1] ?? '').split(SEP);
+  return { code: code || (v.rec.ec?.[1] ?? 'none'), failureClass, permanent: p === '1' };
+}
+
+/**
+ * A tenant's deliverability cell (`P:t:{T}:dl:<day>`): one field per combination of what a
+ * message's first sent / delivered / failed names, counted on the day it happened:
+ * "status\0channel\0provider\0country\0carrier\0failureClass\0permanent" (the last two on
+ * failures only; an unknown part is empty).
+ */
+export function deliverabilityField(
+  v: MessageView,
+  status: StatusName,
+  failure: { failureClass: string; permanent: boolean },
+): string {
+  const failed = status === 'failed';
+  return [
+    status,
+    v.channel,
+    v.rec.pv?.[1] ?? '',
+    v.rec.cy?.[1] ?? '',
+    v.rec.cr?.[1] ?? '',
+    failed ? failure.failureClass : '',
+    failed ? (failure.permanent ? '1' : '0') : '',
+  ].join(SEP);
+}
+
+/**
+ * The alert dimensions of one status of a message (`wd:<minute>`, kpi WindowCounts.dimensions):
+ * by carrier and country, and a failure by its class, alone and on its carrier and country.
+ */
+function dimensionFields(
+  name: StatusName,
+  carrier: string | undefined,
+  country: string | undefined,
+  failureClass: string,
+): string[] {
+  const out: string[] = [];
+  if (carrier !== undefined) out.push(`cr:${carrier}${SEP}${name}`);
+  if (country !== undefined) out.push(`co:${country}${SEP}${name}`);
+  if (name === 'failed') {
+    out.push(`fc:${failureClass}${SEP}failed`);
+    if (carrier !== undefined) out.push(`fc:${failureClass}${SEP}cr:${carrier}`);
+    if (country !== undefined) out.push(`fc:${failureClass}${SEP}co:${country}`);
+  }
+  return out;
+}
+
+/**
+ * A list-hygiene entry (`P:t:{T}:hy:<day>`): "recipient\0time\0class\0permanent\0messageId\0provider"
+ * → 1, for a failure of a hygiene class or an opt-out/opt-in of a known recipient.
+ */
+export function hygieneField(
+  recipient: string,
+  t: number,
+  kind: string,
+  permanent: boolean,
+  v: MessageView | undefined,
+): string {
+  return [recipient, t, kind, permanent ? '1' : '0', v?.rec.m ?? '', v?.rec.pv?.[1] ?? ''].join(SEP);
+}
 
 /** The message's send tuple id (its spelling registered with the campaign), if it has a send. */
 function tupleOf(out: CountSink, c: string, v: MessageView): string | undefined {
@@ -137,6 +216,9 @@ function countStatuses(
   const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
   const s = v.sender === undefined ? undefined : scopeId({ kind: 's', tenant: v.rec.tn, id: v.sender });
   const ec = v.rec.ec?.[1] ?? 'none';
+  const failure = failureOf(v);
+  const carrier = v.rec.cr?.[1];
+  const tenant = scopeId({ kind: 't', tenant: v.rec.tn });
   for (const name of STATUS_NAMES) {
     if ((bits & BIT[name]) === 0) continue;
     const at = firstOccurrence(name, v, t);
@@ -148,8 +230,24 @@ function countStatuses(
     }
     if (s !== undefined && SENDER_STATUSES.has(name) && at !== undefined)
       addMinute(out, ctx, s, 'w', at, name);
+    if (carrier !== undefined) out.add(c, 'bd:carrier', `${carrier}${SEP}${name}`);
+    if (at !== undefined && DELIVERABILITY_STATUSES.has(name)) {
+      out.add(tenant, `dl:${dayOf(at)}`, deliverabilityField(v, name, failure));
+      for (const field of dimensionFields(name, carrier, v.rec.cy?.[1], failure.failureClass)) {
+        addMinute(out, ctx, c, 'wd', at, field);
+        if (s !== undefined) addMinute(out, ctx, s, 'wd', at, field);
+      }
+    }
     if (name === 'failed') {
       out.add(c, 'bd:error_code', `${ec}${SEP}failed`);
+      out.add(c, 'bd:failure_class', `${failure.failureClass}${SEP}failed`);
+      out.add(c, 'bd:class_code', `${failure.failureClass}${CLASS_CODE}${ec}${SEP}failed`);
+      if (at !== undefined && v.recipient !== undefined && HYGIENE_CLASSES.has(failure.failureClass))
+        out.add(
+          tenant,
+          `hy:${dayOf(at)}`,
+          hygieneField(v.recipient, at, failure.failureClass, failure.permanent, v),
+        );
       if (at !== undefined) {
         addMinute(out, ctx, c, 'we', at, ec);
         if (s !== undefined) addMinute(out, ctx, s, 'we', at, ec);
@@ -283,6 +381,14 @@ export function countMessage(
   for (const [, at, sc] of v.rec.srv ?? []) countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });
   if (v.rec.cost) moneyAt(out, ctx, c, v.rec.cost[0], `cost:${v.rec.cost[2]}`, v.rec.cost[1]);
   countTwoWay(out, v, bits, t, attached);
+  if (v.recipient !== undefined)
+    for (const [, type, at] of v.rec.set ?? [])
+      if (type === 'opted_out')
+        out.add(
+          scopeId({ kind: 't', tenant: v.rec.tn }),
+          `hy:${dayOf(at)}`,
+          hygieneField(v.recipient, at, 'opted_out', true, v),
+        );
   countMessageArm(out, v, bits, attached);
   out.seen(c, v.rec.ch[0], v.channel);
   for (const e of attached) out.seen(c, e.t, e.ch);

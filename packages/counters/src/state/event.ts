@@ -32,6 +32,12 @@ export interface Ev {
   sender?: string | undefined;
   country?: string | undefined;
   errorCode?: string | undefined;
+  /** A failure's class and whether it is permanent (issue 20): `failed` only. */
+  failureClass?: string | undefined;
+  permanent?: boolean | undefined;
+  /** The mobile network as MCC-MNC, when the provider's receipt names it. */
+  carrier?: string | undefined;
+  provider?: string | undefined;
   cost?: Money | undefined;
   value?: Money | undefined;
   score?: number | undefined;
@@ -63,6 +69,10 @@ export function toEv(e: CanonicalEvent, arrival: number): Ev {
     sender: e.sender,
     country: e.country,
     errorCode: e.errorCode,
+    failureClass: e.failureClass,
+    permanent: e.permanent,
+    carrier: e.carrier,
+    provider: e.provider,
     cost: money(e.cost),
     value: e.type === 'converted' ? money(e.value) : undefined,
     score: e.score,

@@ -29,6 +29,16 @@ export interface MessageRec {
   to?: number;
   /** Earliest failed (t, errorCode or 'none'). */
   ec?: Stamped;
+  /**
+   * Earliest failed (t, "errorCode\0failureClass\0permanent 1|0"): chosen like `ec` (the code
+   * first), so both name the same failure.
+   */
+  fc?: Stamped;
+  /** Earliest own event naming a carrier (MCC-MNC) / a provider. */
+  cr?: Stamped;
+  pv?: Stamped;
+  /** Earliest own event naming the recipient's country (ingest derives it from the address). */
+  cy?: Stamped;
   /** Earliest own event (of any type) naming a sender. */
   sn?: Stamped;
   /** Earliest `sent`: (t, "segment\0variant\0sender\0country"). */
@@ -138,6 +148,23 @@ export function mergeOwnEvent(rec: MessageRec, e: Ev): boolean {
       rec.ec = [e.t, e.errorCode ?? 'none'];
       changed = true;
     }
+    const failure = `${e.errorCode ?? 'none'}${SEP}${e.failureClass ?? 'other'}${SEP}${e.permanent ? 1 : 0}`;
+    if (earlier(rec.fc, e.t, failure)) {
+      rec.fc = [e.t, failure];
+      changed = true;
+    }
+  }
+  if (e.carrier && earlier(rec.cr, e.t, e.carrier)) {
+    rec.cr = [e.t, e.carrier];
+    changed = true;
+  }
+  if (e.provider && earlier(rec.pv, e.t, e.provider)) {
+    rec.pv = [e.t, e.provider];
+    changed = true;
+  }
+  if (e.country && earlier(rec.cy, e.t, e.country)) {
+    rec.cy = [e.t, e.country];
+    changed = true;
   }
   if (e.cost) {
     const c = rec.cost;

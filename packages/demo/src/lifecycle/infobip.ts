@@ -20,14 +20,22 @@ import {
 import { engage } from './engage.ts';
 
 const MCC_MNC: Record<string, string> = { CH: '22801', DE: '26201', FR: '20801', GB: '23410', US: '310260' };
-const ABSENT = {
-  groupId: 1,
-  groupName: 'HANDSET_ERRORS',
-  id: 27,
-  name: 'EC_ABSENT_SUBSCRIBER',
-  description: 'Absent Subscriber',
-  permanent: false,
-};
+const error = (groupId: number, id: number, name: string, permanent: boolean) => ({
+  groupId,
+  groupName: ['OK', 'HANDSET_ERRORS', 'USER_ERRORS', 'OPERATOR_ERRORS'][groupId] ?? 'OK',
+  id,
+  name,
+  description: name,
+  permanent,
+});
+/** Why an Infobip SMS fails (error group and name), with realistic shares (issue 20). */
+const ERRORS: readonly (readonly [ReturnType<typeof error>, number])[] = [
+  [error(1, 27, 'EC_ABSENT_SUBSCRIBER', false), 0.45], // unreachable
+  [error(1, 6, 'EC_ABSENT_SUBSCRIBER_SM', false), 0.1], // unreachable
+  [error(1, 1, 'EC_UNKNOWN_SUBSCRIBER', true), 0.25], // invalid_number
+  [error(1, 11, 'EC_TELESERVICE_NOT_PROVISIONED', true), 0.08], // not_capable
+  [error(3, 4033, 'EC_OPERATOR_REJECTED', false), 0.12], // other (operator errors mix kinds)
+];
 
 function report(
   ctx: SendContext,
@@ -37,6 +45,7 @@ function report(
   at: number,
   arrive: number,
   failed: boolean,
+  failure?: ReturnType<typeof error>,
 ): void {
   const final = status.id !== INFOBIP_STATUS.toOperator.id;
   const type = !final ? 'sent' : failed ? 'failed' : 'delivered';
@@ -62,7 +71,7 @@ function report(
       final && m.plan.price
         ? { pricePerMessage: m.plan.price.amount, currency: m.plan.price.currency }
         : undefined,
-    ...(failed && status === INFOBIP_STATUS.undeliverable ? { error: ABSENT } : {}),
+    ...(failed && failure ? { error: failure } : {}),
   });
   const action = {
     kind: 'webhook' as const,
@@ -92,9 +101,12 @@ export function sendInfobip(ctx: SendContext, plan: CampaignPlan, at: number): v
   report(ctx, m, bulkId, INFOBIP_STATUS.toOperator, op, op, false);
   const r = receiptTimes(ctx, at, 2000, 8000);
   const delivered = rng.chance(plan.behaviour.delivery);
+  // a tenth of failures run out their validity (status group EXPIRED: class expired)
   const status = delivered
     ? INFOBIP_STATUS.toHandset
-    : rng.pick([INFOBIP_STATUS.undeliverable, INFOBIP_STATUS.expired, INFOBIP_STATUS.rejected]);
-  report(ctx, m, bulkId, status, r.at, r.arrive, !delivered);
+    : rng.chance(0.1)
+      ? INFOBIP_STATUS.expired
+      : rng.pick([INFOBIP_STATUS.undeliverable, INFOBIP_STATUS.rejected]);
+  report(ctx, m, bulkId, status, r.at, r.arrive, !delivered, delivered ? undefined : rng.weighted(ERRORS));
   engage(ctx, m, delivered ? r.at : undefined, {});
 }

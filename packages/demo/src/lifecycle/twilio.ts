@@ -24,7 +24,21 @@ import {
 } from './context.ts';
 import { engage } from './engage.ts';
 
-const ERRORS = ['30003', '30005', '30006', '30007'];
+/**
+ * Why a Twilio SMS fails, with realistic shares of failures (issue 20): mostly unreachable
+ * handsets, then unknown numbers, carrier filtering, landlines, and a few STOPs at the carrier,
+ * unregistered 10DLC sends, rate limits and unknown carrier errors — every class Twilio can name.
+ */
+const ERRORS: readonly (readonly [string, number])[] = [
+  ['30003', 0.42], // unreachable
+  ['30005', 0.2], // invalid_number
+  ['30007', 0.12], // carrier_filtered
+  ['30006', 0.08], // not_capable
+  ['21610', 0.05], // blocked_or_opted_out
+  ['30034', 0.05], // registration
+  ['30022', 0.04], // rate_limited
+  ['30008', 0.04], // other
+];
 
 function status(m: Message, query: string, s: TwilioStatus, at: number, errorCode?: string): WebhookAction {
   const type = s === 'sent' ? 'sent' : s === 'delivered' ? 'delivered' : 'failed';
@@ -107,7 +121,7 @@ export function sendTwilio(ctx: SendContext, plan: CampaignPlan, at: number, seq
   const { arrive } = receiptTimes(ctx, at, 1500, 5000);
   const final = delivered
     ? status(m, query, 'delivered', arrive)
-    : status(m, query, 'undelivered', arrive, rng.pick(ERRORS));
+    : status(m, query, 'undelivered', arrive, rng.weighted(ERRORS));
   ctx.schedule(final);
   maybeRetry(ctx, final);
   engage(ctx, m, delivered ? arrive : undefined, {

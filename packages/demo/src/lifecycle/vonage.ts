@@ -22,6 +22,19 @@ import { engage } from './engage.ts';
 const NETWORK: Record<string, string> = { GB: '23410', DE: '26201', FR: '20801', CH: '22801', US: '310260' };
 const digits = (address: string) => address.replace(/^\+/, '');
 type DlrStatus = Parameters<typeof vonageDlr>[0]['status'];
+/** Why a Vonage SMS fails (err-code), with realistic shares: every class the SMS API can name. */
+const ERRORS: readonly (readonly [string, number])[] = [
+  ['2', 0.4], // unreachable (absent, temporary)
+  ['12', 0.1], // unreachable
+  ['3', 0.1], // unreachable, permanent
+  ['6', 0.15], // carrier_filtered
+  ['14', 0.05], // carrier_filtered (blocked by carrier)
+  ['4', 0.05], // blocked_or_opted_out (barred by the user)
+  ['13', 0.03], // policy (age restriction)
+  ['11', 0.07], // other (unroutable: unsure)
+  ['99', 0.05], // other
+];
+const FILTERING_ERRORS: readonly (readonly [string, number])[] = [['6', 0.7], ...ERRORS];
 
 function uuid(ctx: SendContext): string {
   const h = ctx.rng.hex(32);
@@ -106,14 +119,11 @@ export function sendVonage(ctx: SendContext, plan: CampaignPlan, at: number): vo
   if (delivered) dlr(ctx, m, 'delivered', r.at, r.arrive);
   else {
     const optedOut = rng.chance(0.05);
-    dlr(
-      ctx,
-      m,
-      rng.pick(['failed', 'rejected', 'expired'] as const),
-      r.at,
-      r.arrive,
-      optedOut ? '9' : rng.pick(['2', '3', '6']),
-    );
+    // French numbers go through a carrier that filters (anti-spam, err-code 6) far more often
+    const filtering = m.person.country === 'FR';
+    const errCode = optedOut ? '9' : rng.weighted(filtering ? FILTERING_ERRORS : ERRORS);
+    const status = rng.chance(0.08) ? ('expired' as const) : rng.pick(['failed', 'rejected'] as const);
+    dlr(ctx, m, status, r.at, r.arrive, errCode);
     if (optedOut) ctx.audience.suppress('sms', m.person, r.at);
   }
   engage(ctx, m, delivered ? r.at : undefined, {

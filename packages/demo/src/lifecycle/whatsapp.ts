@@ -43,9 +43,13 @@ interface WaError {
 }
 
 const ERRORS: (readonly [WaError, number])[] = [
-  [{ code: 131026, title: 'Message undeliverable' }, 0.5],
-  [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }, 0.3],
-  [{ code: 131050, title: 'Unable to deliver the message: the recipient stopped marketing messages' }, 0.2],
+  [{ code: 131026, title: 'Message undeliverable' }, 0.4], // not_capable
+  [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }, 0.25], // rate_limited
+  [{ code: 131050, title: 'Unable to deliver the message: the recipient stopped marketing messages' }, 0.15], // blocked_or_opted_out
+  [{ code: 131047, title: 'Re-engagement message' }, 0.1], // policy
+  [{ code: 132001, title: 'Template does not exist' }, 0.04], // policy
+  [{ code: 130429, title: 'Rate limit hit' }, 0.04], // rate_limited
+  [{ code: 131000, title: 'Something went wrong' }, 0.02], // other
 ];
 
 const CHAT = [

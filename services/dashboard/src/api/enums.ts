@@ -17,6 +17,8 @@ export const BREAKDOWN_DIMENSIONS = [
   'hour_of_day',
   'day_of_week',
   'error_code',
+  'failure_class',
+  'carrier',
 ] as const;
 export type Dimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
@@ -38,6 +40,8 @@ export const DIMENSION_LABEL: Record<Dimension, string> = {
   hour_of_day: 'Hour (UTC)',
   day_of_week: 'Day (UTC)',
   error_code: 'Error code',
+  failure_class: 'Failure class',
+  carrier: 'Carrier (MCC-MNC)',
 };
 
 /** A label for every rate (@tally/kpi RATE_NAMES): a new rate without one does not compile. */

@@ -34,6 +34,11 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                  };
                   /** @default 0.9 */
                   floor: number;
                   /** @default 200 */
@@ -59,6 +64,12 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                    failureClass?: string;
+                  };
                   /** @default 200 */
                   minSent: number;
                   /** @default 600 */
@@ -143,6 +154,11 @@ export interface paths {
               autoPause?: boolean;
               /** @default false */
               enabled?: boolean;
+              /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+              filter?: {
+                carrier?: string;
+                country?: string;
+              };
               /** @default 0.9 */
               floor?: number;
               /** @default 200 */
@@ -169,6 +185,12 @@ export interface paths {
               autoPause?: boolean;
               /** @default false */
               enabled?: boolean;
+              /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+              filter?: {
+                carrier?: string;
+                country?: string;
+                failureClass?: string;
+              };
               /** @default 200 */
               minSent?: number;
               /** @default 600 */
@@ -233,6 +255,11 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                  };
                   /** @default 0.9 */
                   floor: number;
                   /** @default 200 */
@@ -258,6 +285,12 @@ export interface paths {
                   autoPause: boolean;
                   /** @default false */
                   enabled: boolean;
+                  /** @description narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike */
+                  filter?: {
+                    carrier?: string;
+                    country?: string;
+                    failureClass?: string;
+                  };
                   /** @default 200 */
                   minSent: number;
                   /** @default 600 */
@@ -1274,7 +1307,9 @@ export interface paths {
             | 'country'
             | 'hour_of_day'
             | 'day_of_week'
-            | 'error_code';
+            | 'error_code'
+            | 'failure_class'
+            | 'carrier';
         };
         header?: never;
         path: {
@@ -1295,6 +1330,11 @@ export interface paths {
               by: string;
               campaignId: string;
               groups: {
+                /** @description by=failure_class: the raw provider codes under the class, most failures first */
+                codes?: {
+                  code: string;
+                  failed: number;
+                }[];
                 counts: {
                   botClicks: number;
                   clicked: number;
@@ -2129,6 +2169,248 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deliverability': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Why delivery is low: failures by class, carrier, country and provider, across campaigns */
+    get: {
+      parameters: {
+        query?: {
+          channel?: 'sms' | 'whatsapp' | 'push' | 'in_app';
+          days?: number;
+          /** @description smallest sample for the worst carriers / countries */
+          minSent?: number;
+          provider?: 'twilio' | 'whatsapp' | 'vonage' | 'infobip' | 'api';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              /** @description by MCC-MNC (Vonage and Infobip report it) */
+              byCarrier: {
+                /** @description failed messages by failure class */
+                byClass: {
+                  [key: string]: number;
+                };
+                delivered: number;
+                /** @description delivered / sent */
+                deliveryRate: number | null;
+                failed: number;
+                /** @description failed / sent */
+                failureRate: number | null;
+                /** @description a carrier's operator (mcc-mnc-list); null otherwise */
+                name: string | null;
+                sent: number;
+                /** @description 'unknown' when not reported */
+                value: string;
+              }[];
+              byClass: {
+                failed: number;
+                /** @enum {string} */
+                failureClass:
+                  | 'invalid_number'
+                  | 'not_capable'
+                  | 'unreachable'
+                  | 'carrier_filtered'
+                  | 'blocked_or_opted_out'
+                  | 'registration'
+                  | 'rate_limited'
+                  | 'policy'
+                  | 'expired'
+                  | 'other';
+                permanent: number;
+                /** @description of all failures */
+                share: number | null;
+              }[];
+              byCountry: {
+                /** @description failed messages by failure class */
+                byClass: {
+                  [key: string]: number;
+                };
+                delivered: number;
+                /** @description delivered / sent */
+                deliveryRate: number | null;
+                failed: number;
+                /** @description failed / sent */
+                failureRate: number | null;
+                /** @description a carrier's operator (mcc-mnc-list); null otherwise */
+                name: string | null;
+                sent: number;
+                /** @description 'unknown' when not reported */
+                value: string;
+              }[];
+              byProvider: {
+                /** @description failed messages by failure class */
+                byClass: {
+                  [key: string]: number;
+                };
+                delivered: number;
+                /** @description delivered / sent */
+                deliveryRate: number | null;
+                failed: number;
+                /** @description failed / sent */
+                failureRate: number | null;
+                /** @description a carrier's operator (mcc-mnc-list); null otherwise */
+                name: string | null;
+                sent: number;
+                /** @description 'unknown' when not reported */
+                value: string;
+              }[];
+              channel: string | null;
+              days: number;
+              /** @description first UTC day (YYYY-MM-DD) */
+              from: string;
+              provider: string | null;
+              to: string;
+              totals: {
+                /** @description failed messages by failure class */
+                byClass: {
+                  [key: string]: number;
+                };
+                delivered: number;
+                /** @description delivered / sent */
+                deliveryRate: number | null;
+                failed: number;
+                /** @description failed / sent */
+                failureRate: number | null;
+                permanentFailures: number;
+                /** @description permanent failures / failures: list quality */
+                permanentShare: number | null;
+                sent: number;
+              };
+              /** @description one entry per UTC day */
+              trend: {
+                /** @description failed messages by failure class */
+                byClass: {
+                  [key: string]: number;
+                };
+                date: string;
+                delivered: number;
+                /** @description delivered / sent */
+                deliveryRate: number | null;
+                failed: number;
+                /** @description failed / sent */
+                failureRate: number | null;
+                sent: number;
+              }[];
+              worst: {
+                carriers: {
+                  failed: number;
+                  failureRate: number | null;
+                  /** @description Wilson 95 % of failureRate */
+                  interval: {
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  name: string | null;
+                  /** @description the sample size */
+                  sent: number;
+                  topClass: string | null;
+                  value: string;
+                }[];
+                countries: {
+                  failed: number;
+                  failureRate: number | null;
+                  /** @description Wilson 95 % of failureRate */
+                  interval: {
+                    lower: number;
+                    upper: number;
+                  } | null;
+                  name: string | null;
+                  /** @description the sample size */
+                  sent: number;
+                  topClass: string | null;
+                  value: string;
+                }[];
+                minSent: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/experiment-settings': {
     parameters: {
       query?: never;
@@ -2248,6 +2530,225 @@ export interface paths {
         };
       };
     };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hygiene': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The list-hygiene feed: recipients to stop sending to, paged or as CSV */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          days?: number;
+          limit?: number;
+          /** @description unreachable failures that list a recipient */
+          unreachableRepeat?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              nextCursor: string | null;
+              rows: {
+                at: string;
+                /** @description the reason: a failure class, or opted_out */
+                failureClass: string;
+                /** @description the provider's id of the message that listed it */
+                messageId: string | null;
+                permanent: boolean;
+                provider: string | null;
+                /** @description Tally's pseudonym of the recipient */
+                recipientId: string;
+                /** @description unreachable failures since the last opt-in */
+                unreachable: number;
+              }[];
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hygiene.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The whole list-hygiene feed as CSV (RFC 4180) */
+    get: {
+      parameters: {
+        query?: {
+          days?: number;
+          /** @description unreachable failures that list a recipient */
+          unreachableRepeat?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description text/csv: recipientId,failureClass,permanent,messageId,provider,at,unreachable */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                details?: unknown;
+                message: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;

@@ -69,6 +69,12 @@ export function label(v: string | undefined, max: number): string | undefined {
   return s && isStorableText(s) ? s : undefined;
 }
 
+/** A receipt's mobile network as MCC-MNC (Vonage `network-code`, Infobip `mccMnc`); else undefined. */
+export function carrierOf(v: unknown): string | undefined {
+  const s = str(v)?.trim();
+  return s && /^\d{5,6}$/.test(s) ? s : undefined;
+}
+
 /** The sending number or id, as a label (no country or pseudonymization: it is the sender's own). */
 export function normalizeSender(raw: string | undefined): string | undefined {
   return label(raw?.trim().replace(CHANNEL_PREFIX, ''), 200);

@@ -11,7 +11,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { channelSchema, idSchema, LIMITS, storableText, type CanonicalEvent } from '@tally/events';
+import {
+  canonicalEventSchema,
+  channelSchema,
+  idSchema,
+  LIMITS,
+  storableText,
+  type CanonicalEvent,
+} from '@tally/events';
 import { AppError, bearerAuth, tenantOf } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
 import { classifyClick } from '../links/classify.ts';
@@ -108,7 +115,8 @@ export function linksRoute(app: FastifyInstance, deps: IngestDeps): void {
         ...(link.recipientId ? { recipientId: link.recipientId } : {}),
       };
       try {
-        await deps.publisher.publish([event]);
+        // validated here, once (ingest's producer trusts ingest's events); a failure is a lost click
+        await deps.publisher.publish([canonicalEventSchema.parse(event)]);
         deps.metrics.eventsPublished.inc({ source: 'click' });
       } catch (err) {
         // The person clicking still gets where they were going; the lost click is logged and counted.

@@ -6,20 +6,33 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
 import { verifyInfobip } from '../providers/infobip/auth.ts';
 import { normalizeInfobip } from '../providers/infobip/normalize.ts';
-import {
-  mediaType,
-  normalizeOr400,
-  parseJson,
-  publishNormalized,
-  rawBody,
-  rejectSignature,
-  tenantCredentials,
-} from './pipeline.ts';
+import { defineWebhook, header, jsonBody, ok, reject, runWebhook } from './define.ts';
 import { tenantParams, webhookErrors } from './schemas.ts';
+
+export const infobipWebhook = defineWebhook({
+  provider: 'infobip',
+  verify(input, credentials) {
+    if (!verifyInfobip(credentials, header(input, 'authorization'), input.query))
+      return reject(
+        'invalid_signature',
+        'missing or wrong Infobip webhook secret (Authorization header or secret query parameter)',
+      );
+    return ok(undefined);
+  },
+  parse(input) {
+    if (input.mediaType !== 'application/json')
+      return reject('unsupported_media_type', 'Infobip reports must be application/json');
+    return jsonBody(input.raw);
+  },
+  normalize(body, input) {
+    // the route's schema admits only sms | whatsapp here
+    const channel = input.query.get('channel') as 'sms' | 'whatsapp' | null;
+    return normalizeInfobip(body, channel ?? undefined);
+  },
+});
 
 export function infobipRoute(app: FastifyInstance, deps: IngestDeps): void {
   app.withTypeProvider<ZodTypeProvider>().post(
@@ -38,25 +51,8 @@ export function infobipRoute(app: FastifyInstance, deps: IngestDeps): void {
       },
     },
     async (request, reply) => {
-      const { tenant } = request.params;
-      const creds = await tenantCredentials(deps, tenant, 'infobip');
-      const query = new URL(request.url, 'http://x').searchParams;
-      if (!verifyInfobip(creds, request.headers.authorization, query)) {
-        rejectSignature(
-          deps,
-          'infobip',
-          'missing or wrong Infobip webhook secret (Authorization header or secret query parameter)',
-        );
-      }
-      if (mediaType(request) !== 'application/json') {
-        throw new AppError('unsupported_media_type', 'Infobip reports must be application/json');
-      }
-      const raw = rawBody(request);
-      const normalized = normalizeOr400('infobip', () =>
-        normalizeInfobip(parseJson(raw), request.query.channel),
-      );
-      await publishNormalized(deps, request, tenant, 'infobip', normalized);
-      return reply.status(200).type('text/plain').send('');
+      const answer = await runWebhook(deps, infobipWebhook, request, request.params.tenant);
+      return reply.status(200).type(answer.type).send(answer.body);
     },
   );
 }

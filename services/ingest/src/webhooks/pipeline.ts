@@ -1,8 +1,8 @@
 /**
- * The steps every provider webhook shares, in order: find the tenant's credentials (404 for an
- * unknown tenant), refuse a bad signature (401), parse the raw body (400/415), normalize (pure),
- * finalize (pseudonymize, validate), publish the whole request as one Kafka produce (503 when
- * Kafka does not acknowledge), count and log what was skipped.
+ * The I/O steps the webhook pipeline (define.ts runWebhook) runs around each provider's
+ * definition: the tenant's credentials (404 for an unknown tenant, 401 for none), the raw body,
+ * and finalize + publish — pseudonymize and validate each event once, publish the whole request as
+ * one Kafka produce (503 when Kafka does not acknowledge), count and log what was skipped.
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@tally/http';
@@ -13,7 +13,7 @@ import { acceptedCredentials } from '../credentials/rotation.ts';
 import type { ProviderCredentials, ProviderName } from '../credentials/types.ts';
 import { finalizeEvent } from '../finalize.ts';
 import { publishOr503 } from '../publish/publish-or-503.ts';
-import { PayloadError, str, type Normalized } from '../providers/types.ts';
+import { str, type Normalized } from '../providers/types.ts';
 
 /** Current (and, within the rotation grace, previous) credentials of the URL's tenant. */
 export async function tenantCredentials<P extends ProviderName>(
@@ -32,11 +32,6 @@ export async function tenantCredentials<P extends ProviderName>(
   return acceptedCredentials(found.stored, deps.now());
 }
 
-export function rejectSignature(deps: IngestDeps, provider: ProviderName, message: string): never {
-  deps.metrics.webhookRejected.inc({ provider });
-  throw new AppError('invalid_signature', message);
-}
-
 /** The raw body kept by the webhook content-type parsers (empty when there was none). */
 export function rawBody(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -44,15 +39,6 @@ export function rawBody(request: FastifyRequest): Buffer {
 
 export function mediaType(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-export function parseJson(raw: Buffer): unknown {
-  if (raw.length === 0) throw new AppError('invalid_request', 'empty body: expected JSON');
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new AppError('invalid_request', `malformed JSON body: ${(err as Error).message}`);
-  }
 }
 
 export function parseForm(raw: Buffer): [string, string][] {
@@ -74,17 +60,6 @@ export function stringFields(o: Record<string, unknown>): Record<string, string>
     if (s !== undefined) out[k] = s;
   }
   return out;
-}
-
-/** Runs a pure normalizer, turning its PayloadError into a 400 that names the problem. */
-export function normalizeOr400(provider: ProviderName, fn: () => Normalized): Normalized {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof PayloadError)
-      throw new AppError('invalid_request', `invalid ${provider} payload: ${err.message}`);
-    throw err;
-  }
 }
 
 export async function publishNormalized(

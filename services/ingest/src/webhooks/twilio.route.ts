@@ -9,28 +9,39 @@ import type { IngestDeps } from '../deps.ts';
 import { isTwilioInbound, normalizeTwilio } from '../providers/twilio/normalize.ts';
 import { verifyTwilio } from '../providers/twilio/signature.ts';
 import { isRecord } from '../providers/types.ts';
-import {
-  firstValues,
-  mediaType,
-  normalizeOr400,
-  parseForm,
-  parseJson,
-  publishNormalized,
-  rawBody,
-  rejectSignature,
-  stringFields,
-  tenantCredentials,
-} from './pipeline.ts';
+import { defineWebhook, header, jsonBody, ok, reject, runWebhook } from './define.ts';
+import { firstValues, parseForm, stringFields } from './pipeline.ts';
 import { tenantParams, webhookErrors } from './schemas.ts';
-import { AppError } from '@tally/http';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-function jsonParams(body: unknown): Record<string, string> {
-  if (!isRecord(body))
-    throw new AppError('invalid_request', 'invalid twilio payload: JSON body must be an object');
-  return stringFields(body);
-}
+export const twilioWebhook = defineWebhook({
+  provider: 'twilio',
+  verify(input, credentials) {
+    const form = input.mediaType === 'application/x-www-form-urlencoded' ? parseForm(input.raw) : undefined;
+    const signature = header(input, 'x-twilio-signature');
+    if (!signature) return reject('invalid_signature', 'missing X-Twilio-Signature header');
+    const tokens = credentials.map((c) => c.authToken);
+    if (!verifyTwilio({ url: input.publicUrl, signature, form, rawBody: input.raw }, tokens))
+      return reject(
+        'invalid_signature',
+        `X-Twilio-Signature does not match ${input.publicUrl.split('?')[0] ?? ''} and the body`,
+      );
+    return ok(form);
+  },
+  parse(input, form) {
+    if (form) return ok(firstValues(form));
+    const body = jsonBody(input.raw);
+    if (!body.ok) return body;
+    if (!isRecord(body.value))
+      return reject('invalid_request', 'invalid twilio payload: JSON body must be an object');
+    return ok(stringFields(body.value));
+  },
+  normalize: (params, input) =>
+    normalizeTwilio(params, new URL(input.publicUrl).searchParams, input.receivedAt.toISOString()),
+  answer: (params) =>
+    isTwilioInbound(params) ? { type: 'text/xml', body: EMPTY_TWIML } : { type: 'text/plain', body: '' },
+});
 
 export function twilioRoute(app: FastifyInstance, deps: IngestDeps): void {
   app.withTypeProvider<ZodTypeProvider>().post(
@@ -48,28 +59,8 @@ export function twilioRoute(app: FastifyInstance, deps: IngestDeps): void {
       },
     },
     async (request, reply) => {
-      const { tenant } = request.params;
-      const tokens = (await tenantCredentials(deps, tenant, 'twilio')).map((c) => c.authToken);
-      const raw = rawBody(request);
-      const url = deps.config.PUBLIC_BASE_URL + request.url;
-      const isForm = mediaType(request) === 'application/x-www-form-urlencoded';
-      const form = isForm ? parseForm(raw) : undefined;
-      const signature = request.headers['x-twilio-signature'];
-      if (!signature) rejectSignature(deps, 'twilio', 'missing X-Twilio-Signature header');
-      if (!verifyTwilio({ url, signature, form, rawBody: raw }, tokens)) {
-        rejectSignature(
-          deps,
-          'twilio',
-          `X-Twilio-Signature does not match ${deps.config.PUBLIC_BASE_URL}${request.url.split('?')[0] ?? ''} and the body`,
-        );
-      }
-      const params = form ? firstValues(form) : jsonParams(parseJson(raw));
-      const normalized = normalizeOr400('twilio', () =>
-        normalizeTwilio(params, new URL(url).searchParams, deps.now().toISOString()),
-      );
-      await publishNormalized(deps, request, tenant, 'twilio', normalized);
-      if (isTwilioInbound(params)) return reply.status(200).type('text/xml').send(EMPTY_TWIML);
-      return reply.status(200).type('text/plain').send('');
+      const answer = await runWebhook(deps, twilioWebhook, request, request.params.tenant);
+      return reply.status(200).type(answer.type).send(answer.body);
     },
   );
 }

@@ -6,74 +6,81 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
 import { isMessagesApi, normalizeVonageMessages, normalizeVonageSms } from '../providers/vonage/normalize.ts';
 import { verifyVonageJwt, verifyVonageSig } from '../providers/vonage/signature.ts';
 import { isRecord } from '../providers/types.ts';
+import type { ProviderCredentials } from '../credentials/types.ts';
 import {
-  firstValues,
-  mediaType,
-  normalizeOr400,
-  parseForm,
-  parseJson,
-  publishNormalized,
-  rawBody,
-  rejectSignature,
-  stringFields,
-  tenantCredentials,
-} from './pipeline.ts';
+  defineWebhook,
+  header,
+  jsonBody,
+  ok,
+  reject,
+  runWebhook,
+  type Step,
+  type WebhookInput,
+} from './define.ts';
+import { firstValues, parseForm, stringFields } from './pipeline.ts';
 import { tenantParams, webhookErrors } from './schemas.ts';
+
+type VonageBody =
+  { api: 'sms'; params: Record<string, string> } | { api: 'messages'; body: Record<string, unknown> };
+
+/**
+ * Vonage signs parameters, not bytes (SMS API `sig`), or the body's hash in a JWT (Messages API):
+ * verify reads the parameters it checks, and hands them on.
+ */
+function vonageVerify(input: WebhookInput, credentials: ProviderCredentials['vonage'][]): Step<VonageBody> {
+  let params: Record<string, string>;
+  if (input.method === 'GET' || input.raw.length === 0) {
+    params = firstValues(input.query.entries());
+  } else if (input.mediaType === 'application/x-www-form-urlencoded') {
+    params = firstValues(parseForm(input.raw));
+  } else {
+    const json = jsonBody(input.raw);
+    if (!json.ok) return json;
+    const body = json.value;
+    if (!isRecord(body))
+      return reject('invalid_request', 'invalid vonage payload: JSON body must be an object');
+    const authorization = header(input, 'authorization');
+    if (isMessagesApi(body) || authorization) {
+      if (
+        !verifyVonageJwt(
+          authorization,
+          input.raw,
+          credentials.map((c) => c.signatureSecret),
+        )
+      )
+        return reject(
+          'invalid_signature',
+          'missing or invalid Authorization: Bearer JWT (HS256, payload_hash of the body)',
+        );
+      return ok({ api: 'messages', body });
+    }
+    params = stringFields(body);
+  }
+  if (!params.sig) return reject('invalid_signature', 'missing sig parameter (Vonage signed webhooks)');
+  const keys = credentials.map((c) => ({ secret: c.signatureSecret, method: c.signatureMethod }));
+  if (!verifyVonageSig(params, keys)) return reject('invalid_signature', 'sig does not match the parameters');
+  return ok({ api: 'sms', params });
+}
+
+export const vonageWebhook = defineWebhook({
+  provider: 'vonage',
+  verify: vonageVerify,
+  parse: (_input, verified) => ok(verified),
+  normalize(v, input, credentials) {
+    const receivedAt = input.receivedAt.toISOString();
+    if (v.api === 'messages') return normalizeVonageMessages(v.body, receivedAt);
+    return normalizeVonageSms(v.params, credentials[0]?.accountCurrency ?? 'EUR', receivedAt);
+  },
+});
 
 export function vonageRoute(app: FastifyInstance, deps: IngestDeps): void {
   const handler = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
-    const { tenant } = request.params;
-    const creds = await tenantCredentials(deps, tenant, 'vonage');
-    const raw = rawBody(request);
-    const receivedAt = deps.now().toISOString();
-    const type = mediaType(request);
-    let params: Record<string, string>;
-    if (request.method === 'GET' || raw.length === 0) {
-      params = firstValues(new URL(request.url, 'http://x').searchParams.entries());
-    } else if (type === 'application/x-www-form-urlencoded') {
-      params = firstValues(parseForm(raw));
-    } else {
-      const body = parseJson(raw);
-      if (!isRecord(body))
-        throw new AppError('invalid_request', 'invalid vonage payload: JSON body must be an object');
-      if (isMessagesApi(body) || request.headers.authorization) {
-        if (
-          !verifyVonageJwt(
-            request.headers.authorization,
-            raw,
-            creds.map((c) => c.signatureSecret),
-          )
-        ) {
-          rejectSignature(
-            deps,
-            'vonage',
-            'missing or invalid Authorization: Bearer JWT (HS256, payload_hash of the body)',
-          );
-        }
-        const normalized = normalizeOr400('vonage', () => normalizeVonageMessages(body, receivedAt));
-        await publishNormalized(deps, request, tenant, 'vonage', normalized);
-        return reply.status(200).type('text/plain').send('');
-      }
-      params = stringFields(body);
-    }
-    if (!params.sig) rejectSignature(deps, 'vonage', 'missing sig parameter (Vonage signed webhooks)');
-    if (
-      !verifyVonageSig(
-        params,
-        creds.map((c) => ({ secret: c.signatureSecret, method: c.signatureMethod })),
-      )
-    ) {
-      rejectSignature(deps, 'vonage', 'sig does not match the parameters');
-    }
-    const currency = creds[0]?.accountCurrency ?? 'EUR';
-    const normalized = normalizeOr400('vonage', () => normalizeVonageSms(params, currency, receivedAt));
-    await publishNormalized(deps, request, tenant, 'vonage', normalized);
-    return reply.status(200).type('text/plain').send('');
+    const answer = await runWebhook(deps, vonageWebhook, request, request.params.tenant);
+    return reply.status(200).type(answer.type).send(answer.body);
   };
   const schema = {
     summary: 'Vonage SMS API receipts / inbound SMS (sig) and Messages API callbacks (JWT)',

@@ -10,16 +10,27 @@ import { AppError } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
 import { normalizeWhatsapp } from '../providers/whatsapp/normalize.ts';
 import { verifyHandshake, verifyWhatsapp } from '../providers/whatsapp/signature.ts';
-import {
-  mediaType,
-  normalizeOr400,
-  parseJson,
-  publishNormalized,
-  rawBody,
-  rejectSignature,
-  tenantCredentials,
-} from './pipeline.ts';
+import { defineWebhook, header, jsonBody, ok, reject, runWebhook } from './define.ts';
+import { tenantCredentials } from './pipeline.ts';
 import { errorSchema, tenantParams, webhookErrors } from './schemas.ts';
+
+export const whatsappWebhook = defineWebhook({
+  provider: 'whatsapp',
+  verify(input, credentials) {
+    const signature = header(input, 'x-hub-signature-256');
+    if (!signature) return reject('invalid_signature', 'missing X-Hub-Signature-256 header');
+    const secrets = credentials.map((c) => c.appSecret);
+    if (!verifyWhatsapp(input.raw, signature, secrets))
+      return reject('invalid_signature', 'X-Hub-Signature-256 does not match the body');
+    return ok(undefined);
+  },
+  parse(input) {
+    if (input.mediaType !== 'application/json')
+      return reject('unsupported_media_type', 'WhatsApp notifications must be application/json');
+    return jsonBody(input.raw);
+  },
+  normalize: (body) => normalizeWhatsapp(body),
+});
 
 export function whatsappRoute(app: FastifyInstance, deps: IngestDeps): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -64,20 +75,8 @@ export function whatsappRoute(app: FastifyInstance, deps: IngestDeps): void {
       },
     },
     async (request, reply) => {
-      const { tenant } = request.params;
-      const secrets = (await tenantCredentials(deps, tenant, 'whatsapp')).map((c) => c.appSecret);
-      const raw = rawBody(request);
-      const header = request.headers['x-hub-signature-256'];
-      if (!header) rejectSignature(deps, 'whatsapp', 'missing X-Hub-Signature-256 header');
-      if (!verifyWhatsapp(raw, header, secrets)) {
-        rejectSignature(deps, 'whatsapp', 'X-Hub-Signature-256 does not match the body');
-      }
-      if (mediaType(request) !== 'application/json') {
-        throw new AppError('unsupported_media_type', 'WhatsApp notifications must be application/json');
-      }
-      const normalized = normalizeOr400('whatsapp', () => normalizeWhatsapp(parseJson(raw)));
-      await publishNormalized(deps, request, tenant, 'whatsapp', normalized);
-      return reply.status(200).type('text/plain').send('');
+      const answer = await runWebhook(deps, whatsappWebhook, request, request.params.tenant);
+      return reply.status(200).type(answer.type).send(answer.body);
     },
   );
 }

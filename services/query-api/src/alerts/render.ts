@@ -34,8 +34,21 @@ const RULE_TITLES = {
 const pct = (v: AlertNumbers[string] | undefined) =>
   typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : 'n/a';
 
+/** " on carrier 23410, country GB" for a rule narrowed by a filter (issue 20); "" otherwise. */
+function narrowed(n: AlertNumbers): string {
+  const parts = [
+    typeof n.carrier === 'string' ? `carrier ${n.carrier}` : '',
+    typeof n.country === 'string' ? `country ${n.country}` : '',
+  ].filter(Boolean);
+  return parts.length ? ` on ${parts.join(', ')}` : '';
+}
+
 function detail(t: TransitionView): string {
   const n = t.kind === 'fire' ? t.alert.numbers : t.alert.lastNumbers;
+  if (t.alert.ruleType === 'failureSpike' && 'failed' in n)
+    return `${typeof n.failureClass === 'string' ? `${n.failureClass} failures` : 'failures'}${narrowed(n)} on ${pct(n.share)} of ${String(n.sent)} sends (95% lower bound ${pct(n.wilsonLower)}) over ${String(n.windowMinutes)} min`;
+  if (t.alert.ruleType === 'deliveryDrop' && 'wilsonUpper' in n)
+    return `delivery rate${narrowed(n)} ${pct(n.rate)} (${String(n.delivered)}/${String(n.sent)} sent, 95% upper bound ${pct(n.wilsonUpper)}, floor ${pct(n.floor)}) over ${String(n.windowMinutes)} min ending ${String(n.receiptGraceMinutes ?? 0)} min ago`;
   switch (t.alert.ruleType) {
     case 'optOutSpike':
       return `opt-out rate ${pct(n.rate)} (${String(n.optOuts)}/${String(n.delivered)} delivered, 95% lower bound ${pct(n.wilsonLower)}) over ${String(n.windowMinutes)} min`;

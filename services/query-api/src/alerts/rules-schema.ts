@@ -3,6 +3,7 @@
  * (@tally/kpi), so a PUT may send only what it changes.
  */
 import { z } from 'zod';
+import { carrierSchema, FAILURE_CLASSES } from '@tally/events';
 import { DEFAULT_ALERT_RULES as D, RULE_TYPES, SCOPE_KINDS, type RuleCommon } from '@tally/kpi';
 
 const fraction = z.number().min(0).max(1);
@@ -29,8 +30,42 @@ export const optOutSpikeSchema = z.object({
   baselineMultiplier: z.number().positive().max(1000).default(D.optOutSpike.baselineMultiplier),
 });
 
+const placeFilter = {
+  carrier: carrierSchema.optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code such as GB')
+    .optional(),
+};
+const onePlace = (f: { carrier?: string | undefined; country?: string | undefined }) =>
+  f.carrier === undefined || f.country === undefined;
+const NARROW = 'narrow the rule (issue 20): decided on the Wilson 95 % bound, like optOutSpike';
+
+/** Narrows a deliveryDrop to one carrier or country. */
+const placeFilterSchema = z
+  .strictObject(placeFilter)
+  .refine(onePlace, { message: 'narrow to a carrier or a country, not both' })
+  .optional()
+  .describe(NARROW);
+
+/** Narrows a failureSpike to one failure class, and/or one carrier or country. */
+const failureFilterSchema = z
+  .strictObject({
+    failureClass: z
+      .string()
+      .refine((v) => (FAILURE_CLASSES as readonly string[]).includes(v), {
+        message: `must be one of ${FAILURE_CLASSES.join(', ')}`,
+      })
+      .optional(),
+    ...placeFilter,
+  })
+  .refine(onePlace, { message: 'narrow to a carrier or a country, not both' })
+  .optional()
+  .describe(NARROW);
+
 export const deliveryDropSchema = z.object({
   ...common(D.deliveryDrop),
+  filter: placeFilterSchema,
   minSent: count.default(D.deliveryDrop.minSent),
   floor: fraction.default(D.deliveryDrop.floor),
   receiptGraceMinutes: z
@@ -44,6 +79,7 @@ export const deliveryDropSchema = z.object({
 
 export const failureSpikeSchema = z.object({
   ...common(D.failureSpike),
+  filter: failureFilterSchema,
   minSent: count.default(D.failureSpike.minSent),
   threshold: fraction.default(D.failureSpike.threshold),
 });

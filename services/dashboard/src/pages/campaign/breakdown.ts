@@ -1,4 +1,7 @@
-/** Breakdowns by segment, variant, sender, country, hour, day and error code: sortable, with bars. */
+/**
+ * Breakdowns by segment, variant, sender, country, hour, day, failure class (the raw error codes
+ * under each) and carrier: sortable, with bars.
+ */
 import { BREAKDOWN_DIMENSIONS, DIMENSION_LABEL, type Dimension } from '../../api/enums.ts';
 import type { Breakdown, Counts, NotReported, RateName, Rates } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
@@ -6,8 +9,30 @@ import { h, patch, segmented } from '../../ui/dom.ts';
 import { DAY_NAMES, fmtCount, fmtRate } from '../../ui/format.ts';
 import { empty, errorState } from '../../ui/states.ts';
 import { createTable, type Column } from '../../ui/table.ts';
+import { CLASS_LABEL } from '../deliverability.ts';
 
-type Group = { value: string; counts: Counts; rates: Rates; notReported: NotReported };
+type Group = {
+  value: string;
+  counts: Counts;
+  rates: Rates;
+  notReported: NotReported;
+  /** by=failure_class: the raw provider codes under the class (issue 20). */
+  codes?: { code: string; failed: number }[] | undefined;
+};
+
+/** A failure class in words, with its raw provider codes under it. */
+function classCell(g: Group): HTMLElement {
+  return h(
+    'div',
+    {},
+    h('div', {}, CLASS_LABEL[g.value] ?? g.value),
+    h(
+      'div',
+      { class: 'muted', 'data-testid': 'class-codes' },
+      (g.codes ?? []).map((c) => `${c.code} (${fmtCount(c.failed)})`).join(', '),
+    ),
+  );
+}
 
 export function groupLabel(by: string, value: string): string {
   if (by === 'day_of_week') return DAY_NAMES[Number(value)] ?? value;
@@ -46,7 +71,12 @@ export function breakdownSection(
   const status = h('div');
   const switcher = h('div');
   const columns: Column<Group>[] = [
-    { key: 'value', label: 'Value', value: (g) => g.value, render: (g) => groupLabel(by, g.value) },
+    {
+      key: 'value',
+      label: 'Value',
+      value: (g) => g.value,
+      render: (g) => (by === 'failure_class' ? classCell(g) : groupLabel(by, g.value)),
+    },
     count('sent', 'Sent'),
     rate('deliveryRate', 'Delivery'),
     count('failed', 'Failed'),
@@ -93,7 +123,11 @@ export function breakdownSection(
       switcher,
       segmented(
         'Breakdown dimension',
-        BREAKDOWN_DIMENSIONS.map((d): [string, string] => [d, DIMENSION_LABEL[d]]),
+        // error codes are shown under their failure class (issue 20), not as a dimension of their own
+        BREAKDOWN_DIMENSIONS.filter((d) => d !== 'error_code').map((d): [string, string] => [
+          d,
+          DIMENSION_LABEL[d],
+        ]),
         by,
         (v) => {
           by = v as Dimension;

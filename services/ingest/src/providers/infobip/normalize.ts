@@ -6,7 +6,7 @@
  * | status group PENDING (1)                          | (skip)     | intermediate: 200, counted        |
  * | group DELIVERED (3), DELIVERED_TO_OPERATOR (id 2) | sent       | not yet on the handset            |
  * | group DELIVERED (3), any other id (5 = HANDSET)   | delivered  | cost = price                      |
- * | groups UNDELIVERABLE (2), EXPIRED (4), REJECTED (5) | failed   | errorCode = status name (or error name); cost = price |
+ * | groups UNDELIVERABLE (2), EXPIRED (4), REJECTED (5) | failed   | errorCode = error name (or status name), class from group + error name; cost |
  * | unknown group                                     | (skip)     | 200, logged, counted              |
  * | seen report (`seenAt`, no status)                 | opened     | WhatsApp / Viber seen             |
  *
@@ -18,6 +18,7 @@
  */
 import { roundAmount, type Channel, type EventType } from '@tally/events';
 import { parseCampaignRef } from '../campaign-ref.ts';
+import { classifyInfobip } from '../failure-taxonomy.ts';
 import {
   compact,
   isRecord,
@@ -27,6 +28,7 @@ import {
   type Normalized,
   normalizeSender,
   label,
+  carrierOf,
 } from '../types.ts';
 
 const GROUP = { PENDING: 1, UNDELIVERABLE: 2, DELIVERED: 3, EXPIRED: 4, REJECTED: 5 } as const;
@@ -103,7 +105,16 @@ export function normalizeInfobip(body: unknown, channelHint: Channel | undefined
       });
       return;
     }
-    const errorName = isRecord(r.error) && r.error.id !== 0 ? str(r.error.name) : undefined;
+    const error = isRecord(r.error) ? r.error : undefined;
+    const errorName = error && error.id !== 0 ? str(error.name) : undefined;
+    const failure =
+      type === 'failed'
+        ? classifyInfobip(groupId, {
+            groupId: typeof error?.groupId === 'number' ? error.groupId : undefined,
+            name: str(error?.name),
+            permanent: error?.permanent === true,
+          })
+        : {};
     const event: DraftEvent = compact({
       ...base,
       eventId: `infobip:${messageId}:${statusId ?? name}`,
@@ -111,6 +122,8 @@ export function normalizeInfobip(body: unknown, channelHint: Channel | undefined
       occurredAt,
       channel: channelOf(r, channelHint ?? 'sms'),
       errorCode: type === 'failed' ? label(errorName ?? name, 100) : undefined,
+      ...failure,
+      carrier: carrierOf(r.mccMnc),
       cost: type === 'sent' ? undefined : cost(r),
     });
     out.events.push(event);

@@ -34,7 +34,7 @@ describe('twilio status callbacks', () => {
         variant: 'B',
         recipient: '+15005550009',
         sender: '+15005550006',
-        ...(type === 'failed' ? { errorCode: '30003' } : {}),
+        ...(type === 'failed' ? { errorCode: '30003', failureClass: 'unreachable', permanent: false } : {}),
       },
     ]);
   });

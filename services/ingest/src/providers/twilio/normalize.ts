@@ -9,7 +9,7 @@
  * | -------------------------------------------------- | ----------- | ------------------------------ |
  * | sent                                               | sent        |                                |
  * | delivered                                          | delivered   |                                |
- * | undelivered, failed                                | failed      | errorCode = ErrorCode          |
+ * | undelivered, failed                                | failed      | errorCode = ErrorCode, + class |
  * | read                                               | opened      | WhatsApp / RCS read receipts   |
  * | accepted, scheduled, queued, sending, canceled,    | (skip)      | intermediate: 200, counted     |
  * |   partially_delivered, receiving, received         |             |                                |
@@ -29,6 +29,7 @@ import { classifyBody } from '../keywords.ts';
 import { refFromParams } from '../campaign-ref.ts';
 import { compact, PayloadError, type DraftEvent, type Normalized, normalizeSender, label } from '../types.ts';
 import type { EventType } from '@tally/events';
+import { classifyCode } from '../failure-taxonomy.ts';
 
 const STATUS_EVENT: Record<string, EventType> = {
   sent: 'sent',
@@ -88,6 +89,7 @@ export function normalizeTwilio(
     recipient: params.To,
     sender: normalizeSender(params.From),
     errorCode: type === 'failed' ? label(params.ErrorCode, 100) : undefined,
+    ...(type === 'failed' ? classifyCode('twilio', params.ErrorCode) : {}),
   });
   return { events: [event], skipped: [] };
 }

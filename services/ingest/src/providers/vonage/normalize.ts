@@ -7,7 +7,7 @@
  * | --------------------------- | ---------------- | ------------------------------------------- |
  * | accepted, buffered          | sent             | intermediate at Vonage, but the send left   |
  * | delivered                   | delivered        | cost = price in the account currency        |
- * | expired, failed, rejected   | failed           | errorCode = err-code; cost = price          |
+ * | expired, failed, rejected   | failed           | errorCode = err-code, + class; cost = price |
  * | any status with err-code 9  | + opted_out      | recipient opted out                         |
  * | unknown, other              | (skip)           | 200, logged, counted                        |
  *
@@ -34,6 +34,7 @@
 import { roundAmount, type Channel, type EventType } from '@tally/events';
 import { parseCampaignRef } from '../campaign-ref.ts';
 import { classifyBody } from '../keywords.ts';
+import { classifyCode, classifyVonageSms } from '../failure-taxonomy.ts';
 import {
   compact,
   isRecord,
@@ -43,6 +44,7 @@ import {
   type Normalized,
   normalizeSender,
   label,
+  carrierOf,
 } from '../types.ts';
 
 const SMS_STATUS: Record<string, EventType> = {
@@ -140,6 +142,7 @@ export function normalizeVonageSms(
     ...ref,
     recipient: p.msisdn,
     sender: normalizeSender(p.to),
+    carrier: carrierOf(p['network-code']),
   };
   const events: DraftEvent[] = [
     compact({
@@ -147,6 +150,7 @@ export function normalizeVonageSms(
       eventId: `vonage:${messageId}:${status}`,
       type,
       errorCode: type === 'failed' ? label(errCode, 100) : undefined,
+      ...(type === 'failed' ? classifyVonageSms(status, errCode) : {}),
       cost: SMS_FINAL.has(status) ? price(p.price, accountCurrency) : undefined,
     }),
   ];
@@ -222,6 +226,7 @@ export function normalizeVonageMessages(b: Record<string, unknown>, receivedAt: 
         recipient: address(b.to),
         sender: normalizeSender(address(b.from)),
         errorCode: type === 'failed' && error ? label(str(error.title) ?? str(error.type), 100) : undefined,
+        ...(type === 'failed' ? classifyCode('vonage_messages', error ? str(error.title) : undefined) : {}),
         cost: MESSAGES_FINAL.has(status) && usage ? price(str(usage.price), str(usage.currency)) : undefined,
       }),
     ],

@@ -22,6 +22,7 @@
  * `recipient_id` / `from` / `wa_id`, or the business-scoped `user_id` when no phone is given.
  */
 import type { EventType } from '@tally/events';
+import { classifyCode } from '../failure-taxonomy.ts';
 import { parseCampaignRef } from '../campaign-ref.ts';
 import { classifyBody } from '../keywords.ts';
 import {
@@ -113,7 +114,8 @@ function statusEvents(s: unknown, path: string, sender: string | undefined, out:
     recipient: str(s.recipient_id) ?? str(s.user_id),
     sender,
   };
-  out.events.push(compact({ ...base, eventId: `wa:${wamid}:${status}`, type, errorCode }));
+  const failure = type === 'failed' ? classifyCode('whatsapp', errorCode) : {};
+  out.events.push(compact({ ...base, eventId: `wa:${wamid}:${status}`, type, errorCode, ...failure }));
   if (errorCode === MARKETING_OPT_OUT_CODE) {
     out.events.push(compact({ ...base, eventId: `wa:${wamid}:opted_out`, type: 'opted_out' as const }));
   }
