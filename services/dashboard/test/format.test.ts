@@ -39,6 +39,7 @@ describe('format', () => {
     expect(fmtBotClicks(1)).toBe('1 preview/scanner fetch not counted');
     expect(fmtBotClicks(0)).toBe('');
     expect(fmtRoi({})).toBe('no cost');
+    expect(fmtRoi({ USD: 856.781 })).toBe('USD 85,678.1%');
     expect(fmtPoints(0.229)).toBe('+22.9 pt');
     expect(fmtPoints(-0.067)).toBe('-6.7 pt');
     expect(fmtPoints(0)).toBe('±0.0 pt');

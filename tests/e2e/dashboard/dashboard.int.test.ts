@@ -296,6 +296,37 @@ describe('dashboard in the browser', () => {
     await page.close();
   });
 
+  it('says "not reported" for what a channel cannot report, never 0 (one table: @tally/kpi applicability)', async () => {
+    const page = await ctx.browser.newPage();
+    await signIn(page, ctx.base, '#/campaigns/app_update');
+    const push = await ctx.api('/v1/campaigns/app_update/kpis');
+    expect(push.notReported).toEqual({
+      replyRate: 'a notification cannot be replied to',
+      optOutRate: 'notifications are turned off in the app, not reported as opt-outs',
+    });
+    await tilesEqual(page, push);
+    for (const id of ['replied', 'optOuts']) {
+      const t = await tile(page, id);
+      expect([t.text, await page.getByTestId(`tile-${id}`).getByTestId('count').innerText()]).toEqual([
+        'not reported',
+        'not reported',
+      ]);
+    }
+    // push reports its uninstalls; SMS has none to report: no "Push uninstalls 0" there
+    expect(await page.getByTestId('tile-pushUninstalls').getAttribute('data-testid')).toBe(
+      'tile-pushUninstalls',
+    );
+    await page.evaluate(() => (location.hash = '#/campaigns/spring_sale'));
+    await page.getByTestId('tile-responseMedian').waitFor();
+    expect(await page.getByTestId('tile-pushUninstalls').count()).toBe(0);
+    expect((await tile(page, 'uninstalls')).text).toBe('not reported');
+    // money: only the parts that exist (EUR revenue without EUR cost)
+    const eur = page.getByTestId('money-table').locator('tr[data-row="EUR"]');
+    expect(await eur.getByTestId('cost').innerText()).toBe('no cost reported');
+    expect(await eur.getByTestId('roi').innerText()).toBe('—');
+    await page.close();
+  });
+
   it('shows audience and timing as the API does, pages the silent list and exports it whole as CSV', async () => {
     const page = await ctx.browser.newPage();
     await signIn(page, ctx.base, '#/audience');

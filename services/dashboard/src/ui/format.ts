@@ -46,12 +46,24 @@ export function fmtPerCurrency(
   return entries.map(([cur, v]) => fmtMoney(v, cur)).join(' · ');
 }
 
+const roiFmt = new Intl.NumberFormat(undefined, {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+
+/** A return on investment as a percentage with the locale's separators: "85,678.1%". */
+export function fmtRoiValue(r: number | null | undefined): string {
+  if (r === null || r === undefined || !Number.isFinite(r)) return NOT_REPORTED;
+  return roiFmt.format(r);
+}
+
 /** ROI per currency; a currency's ROI is null only where it had no cost (SPEC §5). */
 export function fmtRoi(values: Record<string, number | null> | null | undefined): string {
   if (!values) return NOT_REPORTED;
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return 'no cost';
-  return entries.map(([cur, v]) => `${cur} ${v === null ? 'no cost' : fmtRate(v)}`).join(' · ');
+  return entries.map(([cur, v]) => `${cur} ${v === null ? 'no cost' : fmtRoiValue(v)}`).join(' · ');
 }
 
 /** The bot fetches beside a CTR: "37 preview/scanner fetches not counted" (empty when none). */

@@ -35,7 +35,11 @@ function figureRow(name: string, f: BenchmarkFigure): HTMLElement {
 
 function earlyOption(b: BenchmarkAnswer, rate: string) {
   const pts = b.earlyRead;
-  const x = pts.map((p) => `+${p.at}${p.complete ? '' : ' (so far)'}`);
+  // Today's value is drawn once, at the first point not yet reached; later points stay empty
+  // (repeating it at +1 h and +24 h read as if those were measured).
+  const firstOpen = pts.findIndex((p) => !p.complete);
+  const reached = (i: number) => firstOpen === -1 || i <= firstOpen;
+  const x = pts.map((p, i) => `+${p.at}${p.complete ? '' : i === firstOpen ? ' (so far)' : ' (not yet)'}`);
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 100);
   const lower = pts.map((p) => pct(p.benchmark[rate]?.p25));
   const width = pts.map((p) => {
@@ -43,8 +47,15 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
     return f && f.p25 !== null && f.p75 !== null ? (f.p75 - f.p25) * 100 : null;
   });
   return {
-    grid: { left: 48, right: 16, top: 32, bottom: 32 },
-    legend: { top: 0, data: ['p25–p75 of previous', 'median of previous', 'this campaign'] },
+    // the legend scrolls on one line above the plot rather than wrapping over itself
+    grid: { left: 48, right: 16, top: 44, bottom: 32 },
+    legend: {
+      top: 0,
+      left: 0,
+      type: 'scroll',
+      itemGap: 16,
+      data: ['p25–p75 of previous', 'median of previous', 'this campaign'],
+    },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : `${v.toFixed(1)}%`),
@@ -80,7 +91,7 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
       {
         name: 'this campaign',
         type: 'line',
-        data: pts.map((p) => pct(p.rates[rate as keyof typeof p.rates])),
+        data: pts.map((p, i) => (reached(i) ? pct(p.rates[rate as keyof typeof p.rates]) : null)),
         lineStyle: { width: 3, color: OKABE_ITO.vermillion },
         itemStyle: { color: OKABE_ITO.vermillion },
         symbolSize: 8,
@@ -105,22 +116,21 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
     value: String(previous),
     'data-testid': 'benchmark-previous',
   });
+  const rateSelect = select(
+    { 'data-testid': 'early-rate' },
+    RATE_NAMES.map((r): [string, string] => [r, RATE_LABEL[r] ?? r]),
+    rate,
+    (v) => {
+      rate = v;
+      if (last) chart.set(earlyOption(last, rate));
+    },
+  );
+  const notReportedNote = h('p', { class: 'muted', 'data-testid': 'benchmark-not-reported' });
   const controls = h(
     'div',
     { class: 'filters' },
     field('Previous campaigns', prevInput),
-    field(
-      'Early-read rate',
-      select(
-        { 'data-testid': 'early-rate' },
-        RATE_NAMES.map((r): [string, string] => [r, RATE_LABEL[r] ?? r]),
-        rate,
-        (v) => {
-          rate = v;
-          if (last) chart.set(earlyOption(last, rate));
-        },
-      ),
-    ),
+    field('Early-read rate', rateSelect),
   );
   const table = h(
     'div',
@@ -150,6 +160,7 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
     status,
     summary,
     table,
+    notReportedNote,
     h('h3', {}, 'Early read'),
     chart.el,
   );
@@ -167,7 +178,8 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
           : `Compared with the ${b.previous.length} previous ${b.channel ?? ''} campaigns: ${b.previous.map((p) => p.campaignId).join(', ')}.`;
       patch(
         tbody,
-        RATE_NAMES.map((r) =>
+        // a rate the channel cannot report has no row (@tally/kpi applicability): said below
+        RATE_NAMES.filter((r) => !b.notReported[r]).map((r) =>
           figureRow(
             r,
             b.kpis[r] ?? {
@@ -182,6 +194,14 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
           ),
         ),
       );
+      const missing = Object.entries(b.notReported);
+      notReportedNote.textContent = missing.length
+        ? `Not reported on this channel: ${missing.map(([r, why]) => `${RATE_LABEL[r] ?? r} (${why})`).join('; ')}.`
+        : '';
+      if (b.notReported[rate as keyof typeof b.notReported]) {
+        rate = 'ctr';
+        rateSelect.value = rate;
+      }
       chart.set(earlyOption(b, rate));
     },
     onError: (err) => patch(status, errorState(err)),
