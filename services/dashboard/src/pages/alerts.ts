@@ -102,7 +102,9 @@ export function alertsPage(root: HTMLElement, ctx: PageContext): void {
     empty: h('p', { class: 'muted' }, 'No resolved alerts yet.'),
   });
   const w = ctx.live.watch<{ alerts: Alert[] }>({
-    intervalMs: 5000,
+    // transitions come over the alert stream (below); this re-read keeps each alert's latest
+    // numbers (and so its "clearing" state) current between them
+    intervalMs: 20_000,
     load: (signal) => ctx.api.get('/v1/alerts', { limit: 200 }, signal),
     onData: (r) => {
       patch(status);

@@ -1,8 +1,10 @@
 /**
  * Campaigns: the tenant's campaigns with headline KPIs from /v1/campaigns — filter by channel and
  * first-event date, sort on the server by any column, keyset paging, a firing-alert badge and a
- * sparkline of sends per row. The page re-reads every 1.5 s; a row's sparkline is re-read only
- * when its sent count changed, one at a time.
+ * sparkline of sends per row. The rows' figures follow the figure stream (live/figures.ts: one
+ * stream per tab, pushed within about a second of counting); the list itself is re-read every 60 s
+ * (new campaigns, the server's order); a row's sparkline is re-read only when its sent count
+ * changed, at most every 30 s, one at a time — an idle tab sends a few requests a minute.
  */
 import type { CampaignKpis, CampaignList, Timeseries } from '../api/types.ts';
 import { CHANNEL_LABEL, CHANNELS } from '../api/enums.ts';
@@ -23,6 +25,7 @@ import { empty, errorState } from '../ui/states.ts';
 import { createTable, type Column, type Sort } from '../ui/table.ts';
 
 const DAY = 86_400_000;
+const SPARK_EVERY_MS = 30_000;
 
 interface State {
   channel: string;
@@ -77,7 +80,7 @@ function ctrCell(c: CampaignKpis) {
 
 export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
   const s = readState(ctx.route.query);
-  const sparks = new Map<string, { sent: number; values: number[] | null }>();
+  const sparks = new Map<string, { sent: number; values: number[] | null; at: number }>();
   const status = h('div', { 'aria-live': 'polite' });
   const pageLabel = h('span', { 'data-testid': 'page-number' });
   let rows: CampaignKpis[] = [];
@@ -243,7 +246,10 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
   const pumpSparks = () => {
     if (inSpark) return;
     const now = Date.now();
-    const due = rows.find((c) => sparks.get(c.campaignId)?.sent !== c.counts.sent);
+    const due = rows.find((c) => {
+      const sp = sparks.get(c.campaignId);
+      return !sp || (sp.sent !== c.counts.sent && now - sp.at >= SPARK_EVERY_MS);
+    });
     if (!due) return;
     inSpark = true;
     const range = sparkRange(due.firstEventAt, now);
@@ -253,8 +259,13 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
         ...range,
       })
       .then(
-        (t) => sparks.set(due.campaignId, { sent: due.counts.sent, values: t.points.map((p) => p.value) }),
-        () => sparks.set(due.campaignId, { sent: due.counts.sent, values: null }),
+        (t) =>
+          sparks.set(due.campaignId, {
+            sent: due.counts.sent,
+            values: t.points.map((p) => p.value),
+            at: Date.now(),
+          }),
+        () => sparks.set(due.campaignId, { sent: due.counts.sent, values: null, at: Date.now() }),
       )
       .finally(() => {
         inSpark = false;
@@ -263,8 +274,33 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       });
   };
 
+  const sparkTimer = setInterval(pumpSparks, SPARK_EVERY_MS);
+  ctx.onLeave(() => clearInterval(sparkTimer));
+
+  // The rows on screen follow the figure stream; a pushed figure replaces its row in place.
+  let followed = '';
+  let unfollow: () => void = () => undefined;
+  ctx.onLeave(() => unfollow());
+  const follow = () => {
+    const ids = rows.map((c) => c.campaignId);
+    if (ids.join(',') === followed) return;
+    followed = ids.join(',');
+    unfollow();
+    unfollow = ctx.figures.follow(ids, (f) => {
+      const i = rows.findIndex((c) => c.campaignId === f.campaignId);
+      if (
+        i === -1 ||
+        JSON.stringify(rows[i]?.counts) + JSON.stringify(rows[i]?.money) ===
+          JSON.stringify(f.counts) + JSON.stringify(f.money)
+      )
+        return;
+      rows = rows.map((c, j) => (j === i ? f : c));
+      renderRows();
+    });
+  };
+
   const watcher = ctx.live.watch<CampaignList>({
-    intervalMs: 1500,
+    intervalMs: 60_000,
     load: (signal) => ctx.api.get<CampaignList>('/v1/campaigns', query(), signal),
     onData: (d) => {
       rows = d.campaigns;
@@ -272,6 +308,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       patch(status);
       renderRows();
       pumpSparks();
+      follow();
     },
     onError: (err) => patch(status, errorState(err)),
   });

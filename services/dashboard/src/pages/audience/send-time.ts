@@ -155,7 +155,7 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
   );
   const w = ctx.live.watch<SendTimeAnswer>({
     element: section,
-    intervalMs: 5000,
+    intervalMs: 60_000, // the Postgres snapshot behind it moves slowly
     load: (signal) =>
       ctx.api.get('/v1/send-time', { metric: s.metric, channel: s.channel || undefined }, signal),
     onData: (a) => {

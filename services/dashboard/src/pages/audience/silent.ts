@@ -110,7 +110,7 @@ export function silentSection(ctx: PageContext): HTMLElement {
   );
   const w = ctx.live.watch<SilentDisengagement>({
     element: section,
-    intervalMs: 5000,
+    intervalMs: 60_000, // the Postgres snapshot behind it moves slowly
     load: (signal) =>
       ctx.api.get('/v1/audience/silent-disengagement', params(s.cursors[s.cursors.length - 1]), signal),
     onData: (d) => {

@@ -1,7 +1,7 @@
 /**
  * The campaign against the tenant's previous N campaigns on its channel: each rate beside the
  * median and p25–p75 band with delta and percentile rank; and the early-read curve (+15 min, +1 h,
- * +24 h) of one rate against the same band. Re-read every 10 s (it reads minute rollups).
+ * +24 h) of one rate against the same band. Re-read every 60 s, or 30 s after the campaign's figures move.
  */
 import { RATE_LABEL } from '../../api/enums.ts';
 import { RATE_NAMES, type BenchmarkAnswer, type BenchmarkFigure } from '../../api/types.ts';
@@ -166,7 +166,8 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
   );
   const w = ctx.live.watch<BenchmarkAnswer>({
     element: section,
-    intervalMs: 10_000,
+    intervalMs: 60_000,
+    nudgeMs: 30_000,
     load: (signal) =>
       ctx.api.get<BenchmarkAnswer>(`/v1/campaigns/${encodeURIComponent(id)}/benchmark`, { previous }, signal),
     onData: (b) => {

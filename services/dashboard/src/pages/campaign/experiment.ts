@@ -280,7 +280,8 @@ export function experimentSection(ctx: PageContext, id: string): HTMLElement {
   );
   const w = ctx.live.watch<ExperimentAnswer>({
     element: section,
-    intervalMs: 5000,
+    intervalMs: 60_000,
+    nudgeMs: 10_000,
     load: (signal) =>
       ctx.api.get<ExperimentAnswer>(
         `/v1/campaigns/${encodeURIComponent(id)}/experiment`,
