@@ -501,12 +501,40 @@ describe('dashboard in the browser', () => {
     expect(await page.getByTestId('nav-firing').innerText()).toBe('1');
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     await ctx.browser.screenshot(page, 'alerts-laptop');
+    // In words, not a data dump; no "last notified" where no channel exists; no Silence on resolved.
+    const n = firing.alerts[0].numbers;
+    expect(await page.getByTestId('firing-table').getByTestId('alert-fired').innerText()).toBe(
+      `${n.optOuts.toLocaleString('en-US')} opt-outs of ${n.delivered.toLocaleString('en-US')} delivered (${pct(n.rate)}, lower bound ${pct(n.wilsonLower)}) over ${n.windowMinutes} min, above ${pct(n.threshold)}`,
+    );
+    expect((await ctx.api('/v1/notification-channels')).channels).toEqual([]);
+    await page.getByTestId('no-channel-note').waitFor();
+    expect(await page.getByTestId('firing-table').locator('td[data-col="lastNotifiedAt"]').count()).toBe(0);
+    expect(await page.getByTestId('resolved-table').getByTestId('silence-alert').count()).toBe(0);
+    // On a phone, on call: the firing alert's rate, threshold and Silence button are on screen.
+    await page.setViewportSize(PHONE);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const card = page.getByTestId('firing-table').locator('tbody tr').first();
+    for (const el of [
+      card.getByTestId('alert-rate').first(),
+      card.getByTestId('alert-threshold').first(),
+      card.getByTestId('silence-alert'),
+    ]) {
+      const box = (await el.boundingBox()) ?? { x: -1, y: -1, width: 0, height: 0 };
+      expect([box.x, box.y]).toEqual([expect.any(Number), expect.any(Number)]);
+      expect(box.x >= 0 && box.y >= 0, 'top left on screen').toBe(true);
+      expect(
+        box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height,
+        'bottom right on screen',
+      ).toBe(true);
+    }
+    await ctx.browser.screenshot(page, 'alerts-phone-firing');
+    await page.setViewportSize(LAPTOP);
 
     await page.getByTestId('rule-optOutSpike.threshold').fill('3');
     await page.getByTestId('save-rules').click();
     await poll(() => page.getByTestId('rules-message').innerText()).toBe('Saved.');
     expect((await ctx.api('/v1/alert-rules')).rules.optOutSpike.threshold).toBe(0.03);
-    await page.getByTestId('firing-table').getByRole('button', { name: 'Silence…' }).click();
+    await page.getByTestId('firing-table').getByTestId('silence-alert').click();
     expect(await page.getByTestId('silence-id').inputValue()).toBe('flash_sale');
     await page.getByRole('button', { name: 'Silence', exact: true }).click();
     await page.getByTestId('silences-table').locator('tbody tr').waitFor();

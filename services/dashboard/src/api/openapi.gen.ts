@@ -375,6 +375,8 @@ export interface paths {
           content: {
             'application/json': {
               alerts: {
+                /** @description firing only: since when its condition has been clear; it resolves after the rule's resolveAfterSeconds */
+                clearSince: string | null;
                 dedupKey: string;
                 firedAt: string;
                 id: string;

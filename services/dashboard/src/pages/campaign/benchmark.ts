@@ -11,6 +11,7 @@ import { field, h, patch, select } from '../../ui/dom.ts';
 import { fmtPoints, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
+import { tableWrap } from '../../ui/table.ts';
 
 function figureRow(name: string, f: BenchmarkFigure): HTMLElement {
   const td = (testid: string, v: number | null, text: string) =>
@@ -132,9 +133,7 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
     field('Previous campaigns', prevInput),
     field('Early-read rate', rateSelect),
   );
-  const table = h(
-    'div',
-    { class: 'table-wrap' },
+  const table = tableWrap(
     h(
       'table',
       { 'data-testid': 'benchmark-table' },
@@ -151,6 +150,7 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
       ),
       tbody,
     ),
+    'Against previous campaigns',
   );
   const section = h(
     'section',

@@ -2,6 +2,7 @@
 import { countNotReported } from '@tally/kpi';
 import type { KpiAnswer, RateName, CountName } from '../../api/types.ts';
 import { h, type Child } from '../../ui/dom.ts';
+import { tableWrap } from '../../ui/table.ts';
 import {
   fmtBotClicks,
   fmtCount,
@@ -152,9 +153,7 @@ export function moneyTable(k: KpiAnswer): HTMLElement {
     absent
       ? h('td', { class: 'num muted', 'data-testid': testid, 'data-value': raw(v ?? 0) }, none)
       : cell(v, cur, testid);
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  return tableWrap(
     h(
       'table',
       { 'data-testid': 'money-table' },
@@ -194,6 +193,7 @@ export function moneyTable(k: KpiAnswer): HTMLElement {
         ),
       ),
     ),
+    'Money per currency',
   );
 }
 
