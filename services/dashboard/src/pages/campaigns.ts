@@ -19,6 +19,8 @@ import {
   fmtRoi,
   fmtTime,
   NOT_REPORTED,
+  rateWithSample,
+  smallSample,
 } from '../ui/format.ts';
 import { sparkline, sparkRange } from '../ui/sparkline.ts';
 import { empty, errorState } from '../ui/states.ts';
@@ -48,10 +50,24 @@ function readState(q: URLSearchParams): State {
   };
 }
 
-function rateCell(r: number | null, count: number, why?: string) {
+/** The denominator of each rate in the list, and what it counts. */
+const DENOMINATOR: Record<string, [count: 'sent' | 'delivered', words: string]> = {
+  deliveryRate: ['sent', 'sent'],
+  openRate: ['delivered', 'delivered'],
+  ctr: ['delivered', 'delivered'],
+  conversionRate: ['delivered', 'delivered'],
+  optOutRate: ['delivered', 'delivered'],
+};
+
+/** A rate with its sample on hover (and, by the column, in the cell's name); small samples marked. */
+function rateCell(r: number | null, count: number, why?: string, denominator = 0, of = 'delivered') {
+  const small = r !== null && smallSample(count, denominator);
   return h(
     'span',
-    { class: r === null ? 'muted' : '', title: r === null ? (why ?? 'denominator is 0') : `${count} · ${r}` },
+    {
+      class: r === null ? 'muted' : small ? 'small-sample' : '',
+      title: r === null ? (why ?? 'denominator is 0') : rateWithSample(r, count, denominator, of),
+    },
     fmtRate(r),
   );
 }
@@ -59,7 +75,7 @@ function rateCell(r: number | null, count: number, why?: string) {
 /** The CTR with the preview/scanner fetches it leaves out, as a muted second line. */
 function ctrCell(c: CampaignKpis) {
   const bots = c.counts.botClicks;
-  const ctr = rateCell(c.rates.ctr, c.counts.clicked);
+  const ctr = rateCell(c.rates.ctr, c.counts.clicked, undefined, c.counts.delivered);
   if (bots === 0) return ctr;
   return h(
     'span',
@@ -84,6 +100,11 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
   const status = h('div', { 'aria-live': 'polite' });
   const pageLabel = h('span', { 'data-testid': 'page-number' });
   let rows: CampaignKpis[] = [];
+  const smallLast = h('input', {
+    type: 'checkbox',
+    'data-testid': 'small-last',
+    checked: ctx.route.query.get('smallLast') === '1',
+  });
   let nextCursor: string | null = null;
 
   const alertBadge = (c: CampaignKpis) => {
@@ -111,7 +132,17 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     label,
     numeric: true,
     value: (c) => c.rates[key],
-    render: (c) => rateCell(c.rates[key], count(c), c.notReported[key]),
+    render: (c) => {
+      const [den, of] = DENOMINATOR[key] ?? ['delivered', 'delivered'];
+      return rateCell(c.rates[key], count(c), c.notReported[key], c.counts[den], of);
+    },
+    cellLabel: (c) => {
+      const [den, of] = DENOMINATOR[key] ?? ['delivered', 'delivered'];
+      const why = c.notReported[key];
+      return why
+        ? `${label}: not reported (${why})`
+        : `${label} ${rateWithSample(c.rates[key], count(c), c.counts[den], of)}`;
+    },
   });
   const columns: Column<CampaignKpis>[] = [
     {
@@ -193,6 +224,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       sync();
     },
     testid: 'campaigns-table',
+    cards: true,
     empty: empty(
       'No campaigns match',
       'Campaigns appear as soon as their first event is posted to ingest. Widen the filters, or start demo traffic with ./tally up.',
@@ -235,8 +267,18 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     },
     'Next →',
   );
+  // Small samples last (a choice, kept in the URL): within the page the server sorted, rows whose
+  // sorted rate is a small sample (format.ts smallSample) move after the others, in their order.
+  const ordered = () => {
+    const den = DENOMINATOR[s.sort.key];
+    if (!smallLast.checked || !den) return rows;
+    const key = s.sort.key as keyof CampaignKpis['rates'];
+    const num = (c: CampaignKpis) => Math.round((c.rates[key] ?? 0) * c.counts[den[0]]);
+    const isSmall = (c: CampaignKpis) => c.rates[key] !== null && smallSample(num(c), c.counts[den[0]]);
+    return [...rows.filter((c) => !isSmall(c)), ...rows.filter(isSmall)];
+  };
   const renderRows = () => {
-    table.update(rows);
+    table.update(ordered());
     prev.disabled = s.cursors.length <= 1;
     next.disabled = !nextCursor;
     pageLabel.textContent = `Page ${s.cursors.length}`;
@@ -313,14 +355,18 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     onError: (err) => patch(status, errorState(err)),
   });
 
-  function sync() {
-    replaceQuery({
+  function currentQuery() {
+    return {
       channel: s.channel || undefined,
       from: s.from || undefined,
       until: s.until || undefined,
       sort: `${s.sort.desc ? '-' : ''}${s.sort.key}`,
       limit: String(s.limit),
-    });
+      smallLast: smallLast.checked ? '1' : undefined,
+    };
+  }
+  function sync() {
+    replaceQuery(currentQuery());
     watcher.refresh();
   }
   ctx.onLeave(ctx.alerts.subscribe(() => renderRows()));
@@ -337,9 +383,14 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     });
     return el;
   };
+  smallLast.addEventListener('change', () => {
+    replaceQuery({ ...currentQuery(), smallLast: smallLast.checked ? '1' : undefined });
+    renderRows();
+  });
   const filters = h(
     'div',
     { class: 'filters', role: 'search', 'aria-label': 'Filter campaigns' },
+    h('label', { class: 'check' }, smallLast, ' Small samples last'),
     field(
       'Channel',
       select(
@@ -367,7 +418,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     h(
       'p',
       { class: 'muted' },
-      'Headline KPIs of every campaign, lifetime, live. Rates with nothing to divide by read “not reported”.',
+      'Headline KPIs of every campaign, lifetime, live. Rates with nothing to divide by read “not reported”. Hover a rate (or read its cell) for its sample; * marks a small sample: its 95 % Wilson interval is wider than 10 points.',
     ),
     filters,
     status,

@@ -3,6 +3,8 @@
  * "not reported". Counts are exact integers with separators; rates are percentages with one
  * decimal (the exact value is kept in the element's data-value and title).
  */
+import { wilsonInterval } from '@tally/kpi';
+
 export const NOT_REPORTED = 'not reported';
 
 const countFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -15,6 +17,25 @@ export function fmtCount(n: number | null | undefined): string {
 export function fmtRate(r: number | null | undefined, digits = 1): string {
   if (r === null || r === undefined || !Number.isFinite(r)) return NOT_REPORTED;
   return `${(r * 100).toFixed(digits)}%`;
+}
+
+/**
+ * The small-sample rule (documented in the dashboard README): a rate is marked "small sample"
+ * when its 95 % Wilson interval is wider than 10 percentage points — e.g. 1 opt-out in 17
+ * (5.9 %, interval 1.0–27.0 %), but not 14 in 2,000. A rate with nothing to divide by is not a
+ * sample at all (null, "not reported").
+ */
+export const SMALL_SAMPLE_WIDTH = 0.1;
+export function smallSample(numerator: number, denominator: number): boolean {
+  const i = wilsonInterval(numerator, denominator);
+  return i !== null && i.upper - i.lower > SMALL_SAMPLE_WIDTH;
+}
+
+/** A rate with its sample, for hover and screen readers: "5.9%: 1 of 17 delivered (small sample)". */
+export function rateWithSample(r: number | null, numerator: number, denominator: number, of: string): string {
+  if (r === null) return NOT_REPORTED;
+  const small = smallSample(numerator, denominator) ? ' (small sample)' : '';
+  return `${fmtRate(r)}: ${fmtCount(numerator)} of ${fmtCount(denominator)} ${of}${small}`;
 }
 
 /** A signed difference of two rates, in percentage points. */

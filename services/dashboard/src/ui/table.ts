@@ -17,6 +17,8 @@ export interface Column<R> {
   bar?: boolean;
   sortable?: boolean;
   title?: string;
+  /** The cell's accessible name, when its text alone says too little (a rate's sample). */
+  cellLabel?(row: R): string | undefined;
 }
 
 export interface Sort {
@@ -184,6 +186,7 @@ export function createTable<R>(opts: TableOptions<R>): {
                 'data-col': c.key,
                 'data-value': raw(v),
                 'data-label': opts.cards && c.label ? c.label : undefined,
+                'aria-label': c.cellLabel?.(r),
               },
               bar,
               h('span', { class: 'cell' }, content),

@@ -68,7 +68,12 @@ function heatOption(a: SendTimeAnswer) {
 function gridTable(a: SendTimeAnswer): HTMLElement {
   return h(
     'div',
-    { class: 'table-wrap' },
+    {
+      class: 'table-wrap',
+      tabindex: '0',
+      role: 'region',
+      'aria-label': 'Send-time table (may scroll sideways)',
+    },
     h(
       'table',
       { class: 'compact', 'data-testid': 'send-time-table' },
