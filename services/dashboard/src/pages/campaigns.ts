@@ -17,6 +17,7 @@ import {
   fmtPerCurrency,
   fmtRate,
   fmtRoi,
+  fmtDate,
   fmtTime,
   NOT_REPORTED,
   rateWithSample,
@@ -164,7 +165,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       value: (c) => c.firstEventAt,
       render: (c) =>
         c.firstEventAt
-          ? h('span', { title: fmtTime(c.firstEventAt) }, c.firstEventAt.slice(5, 16).replace('T', ' '))
+          ? h('span', { title: fmtTime(c.firstEventAt) }, fmtDate(c.firstEventAt))
           : NOT_REPORTED,
     },
     {

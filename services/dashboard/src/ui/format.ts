@@ -109,6 +109,22 @@ export function fmtTime(iso: string | null | undefined): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+const dateFmt = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+});
+
+/** An ISO time in the browser's locale, with the year, in UTC: "Dec 7, 2026, 02:51 AM". */
+export function fmtDate(iso: string | null | undefined): string {
+  if (!iso) return NOT_REPORTED;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+}
+
 export function fmtAgo(iso: string | null | undefined, now: number): string {
   if (!iso) return 'never';
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));

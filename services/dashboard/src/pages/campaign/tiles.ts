@@ -123,7 +123,7 @@ export function headlineTiles(k: KpiAnswer): HTMLElement {
         t.label,
         fmtRate(r),
         r,
-        [countEl, ` ${t.hint ?? ''}`, extra],
+        countWhy ? [countEl] : [countEl, ` ${t.hint ?? ''}`, extra],
         tileNote(k, t) ?? (r === null ? 'nothing to divide by yet' : null),
       );
     }),
