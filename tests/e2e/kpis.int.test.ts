@@ -147,6 +147,7 @@ describe(`scripted stream: every KPI and attribution rule (seed ${seed})`, () =>
         notReported: {
           openRate: 'SMS providers do not report opens',
           clickToOpenRate: 'SMS providers do not report opens',
+          uninstallRate: 'only push reports app uninstalls',
         },
       },
     ]);

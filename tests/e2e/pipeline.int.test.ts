@@ -176,12 +176,14 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
         conversionRate: 1 / 4,
         optOutRate: 1 / 4,
         replyRate: 0,
-        uninstallRate: 0,
+        // only push reports uninstalls (@tally/kpi applicability)
+        uninstallRate: null,
       },
     });
     expect(res.body.notReported).toEqual({
       openRate: 'SMS providers do not report opens',
       clickToOpenRate: 'SMS providers do not report opens',
+      uninstallRate: 'only push reports app uninstalls',
     });
     expect(res.body.money.cost).toEqual({ USD: 0.045 });
     expect(res.body.money.revenue).toEqual({ USD: 10 });
@@ -209,7 +211,7 @@ describe('pipeline: POST /v1/events → Kafka → aggregator → Redis → query
       uninstalls: 0,
     });
     expect(res.body.rates).toMatchObject({ deliveryRate: 3 / 4, openRate: 2 / 3, ctr: 0 });
-    expect(res.body.notReported).toEqual({});
+    expect(res.body.notReported).toEqual({ uninstallRate: 'only push reports app uninstalls' });
     expect(res.body.money).toEqual({ cost: {}, revenue: {}, costPerConversion: {}, roi: {} });
   });
 

@@ -4,7 +4,11 @@ import {
   computeRates,
   emptyCounts,
   fromMoneyUnits,
+  countNotReported,
+  NO_OPT_OUTS,
+  NO_REPLIES,
   NO_SMS_OPENS,
+  NO_UNINSTALLS,
   notReported,
   ratio,
   toMoneyUnits,
@@ -95,7 +99,11 @@ describe('computeRates', () => {
     },
   ])('$name', ({ c, want }) => {
     expect(computeRates(c, { channel: null, opened: c.opened })).toEqual(want);
-    expect(computeRates(c, { channel: 'whatsapp', opened: c.opened })).toEqual(want);
+    expect(computeRates(c, { channel: 'push', opened: c.opened })).toEqual({
+      ...want,
+      replyRate: null,
+      optOutRate: null,
+    });
   });
 });
 
@@ -107,7 +115,32 @@ describe('rates a channel cannot report (applicability)', () => {
     expect(notReported({ channel: 'sms', opened: 0 })).toEqual({
       openRate: NO_SMS_OPENS,
       clickToOpenRate: NO_SMS_OPENS,
+      uninstallRate: NO_UNINSTALLS,
     });
+  });
+  it.each([
+    ['whatsapp', { uninstallRate: NO_UNINSTALLS }],
+    ['push', { replyRate: NO_REPLIES, optOutRate: NO_OPT_OUTS }],
+    ['in_app', { replyRate: NO_REPLIES, optOutRate: NO_OPT_OUTS, uninstallRate: NO_UNINSTALLS }],
+    ['constructor', {}],
+  ] as const)('the table: %s cannot report %o, whatever arrived', (channel, want) => {
+    const c = counts({ sent: 10, delivered: 10, opened: 5, replied: 2, optOuts: 1, uninstalls: 1 });
+    expect(notReported({ channel, opened: 5 })).toEqual(want);
+    const rates = computeRates(c, { channel, opened: 5 });
+    for (const name of Object.keys(want)) expect(rates[name as keyof typeof rates]).toBeNull();
+    expect(rates.deliveryRate).toBe(1);
+  });
+  it('a count stands for its rate: not reported where the rate is not', () => {
+    const nr = notReported({ channel: 'push', opened: 0 });
+    expect([countNotReported('replied', nr), countNotReported('optOuts', nr)]).toEqual([
+      NO_REPLIES,
+      NO_OPT_OUTS,
+    ]);
+    expect([countNotReported('uninstalls', nr), countNotReported('sent', nr)]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(countNotReported('opened', notReported({ channel: 'sms', opened: 0 }))).toBe(NO_SMS_OPENS);
   });
   it.each([
     ['an SMS campaign whose provider reports reads', 'sms', { ...sms, opened: 40 }, 40, 0.01],
@@ -115,7 +148,7 @@ describe('rates a channel cannot report (applicability)', () => {
     ['a WhatsApp campaign never read', 'whatsapp', sms, 0, 0],
     ['an unknown channel', null, sms, 0, 0],
   ] as const)('%s reports its open rate', (_name, channel, c, opened, openRate) => {
-    expect(notReported({ channel, opened })).toEqual({});
+    expect(notReported({ channel, opened }).openRate).toBeUndefined();
     expect(computeRates(c, { channel, opened }).openRate).toBe(openRate);
   });
 });

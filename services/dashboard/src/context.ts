@@ -1,5 +1,6 @@
 import type { Api } from './api/client.ts';
 import type { AlertsStore } from './live/alerts-store.ts';
+import type { FiguresStore } from './live/figures.ts';
 import type { Live } from './live/live.ts';
 import type { Route } from './router.ts';
 
@@ -8,6 +9,8 @@ export interface PageContext {
   api: Api;
   live: Live;
   alerts: AlertsStore;
+  /** The visible campaigns' headline figures, pushed (one stream per tab). */
+  figures: FiguresStore;
   route: Route;
   /** Registers cleanup for when the page is left (charts, subscriptions). */
   onLeave(fn: () => void): void;

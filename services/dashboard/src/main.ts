@@ -7,6 +7,7 @@ import { createApi } from './api/client.ts';
 import { clearKey, getKey } from './auth.ts';
 import type { Page, PageContext } from './context.ts';
 import { createAlertsStore, type AlertsStore } from './live/alerts-store.ts';
+import { createFiguresStore, type FiguresStore } from './live/figures.ts';
 import { createLive } from './live/live.ts';
 import { alertsPage } from './pages/alerts.ts';
 import { audiencePage } from './pages/audience.ts';
@@ -32,7 +33,7 @@ const NAV = [
   ['deliverability', 'Deliverability'],
 ] as const;
 
-let session: { alerts: AlertsStore; stopPage(): void } | null = null;
+let session: { alerts: AlertsStore; figures: FiguresStore; stopPage(): void } | null = null;
 let signOutReason: string | null = null;
 const app = document.getElementById('app') ?? document.body;
 
@@ -40,6 +41,7 @@ function signOut(reason: string | null): void {
   clearKey();
   session?.stopPage();
   session?.alerts.stop();
+  session?.figures.stop();
   session = null;
   signOutReason = reason;
   if (parseRoute(location.hash).page !== 'sign-in') location.hash = '#/sign-in';
@@ -104,6 +106,7 @@ function render(): void {
   if (!getKey() || route.page === 'sign-in') {
     session?.stopPage();
     session?.alerts.stop();
+    session?.figures.stop();
     session = null;
     signInPage(app, {
       reason: signOutReason,
@@ -117,13 +120,15 @@ function render(): void {
   }
   session?.stopPage();
   const alerts = session?.alerts ?? createAlertsStore(api);
+  const figures = session?.figures ?? createFiguresStore(api);
   const live = createLive();
   const leave: (() => void)[] = [];
   const { main, update } = shell(alerts, route.page === 'campaign' ? 'campaigns' : route.page);
   leave.push(alerts.subscribe(update));
-  const ctx: PageContext = { api, live, alerts, route, onLeave: (fn) => leave.push(fn) };
+  const ctx: PageContext = { api, live, alerts, figures, route, onLeave: (fn) => leave.push(fn) };
   session = {
     alerts,
+    figures,
     stopPage: () => {
       live.stopAll();
       for (const fn of leave.splice(0)) fn();

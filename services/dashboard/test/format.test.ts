@@ -10,7 +10,9 @@ import {
   fmtBotClicks,
   fmtRoi,
   fmtTime,
+  rateWithSample,
   raw,
+  smallSample,
 } from '../src/ui/format.ts';
 
 const nb = (s: string) => s.replace(/\u00a0/g, ' ');
@@ -39,6 +41,7 @@ describe('format', () => {
     expect(fmtBotClicks(1)).toBe('1 preview/scanner fetch not counted');
     expect(fmtBotClicks(0)).toBe('');
     expect(fmtRoi({})).toBe('no cost');
+    expect(fmtRoi({ USD: 856.781 })).toBe('USD 85,678.1%');
     expect(fmtPoints(0.229)).toBe('+22.9 pt');
     expect(fmtPoints(-0.067)).toBe('-6.7 pt');
     expect(fmtPoints(0)).toBe('±0.0 pt');
@@ -56,6 +59,14 @@ describe('format', () => {
     expect(fmtFreshness(2500, 1200)).toBe(
       'catching up: oldest uncounted event waited 2.5 s, 1,200 events waiting',
     );
+  });
+
+  it('marks small samples by the Wilson rule, and says every rate with its sample', () => {
+    expect(smallSample(1, 17)).toBe(true);
+    expect(smallSample(14, 2000)).toBe(false);
+    expect(smallSample(0, 0)).toBe(false);
+    expect(rateWithSample(1 / 17, 1, 17, 'delivered')).toBe('5.9%: 1 of 17 delivered (small sample)');
+    expect(rateWithSample(0.007, 14, 2000, 'delivered')).toBe('0.7%: 14 of 2,000 delivered');
   });
 
   it('raw keeps exactly what the API said', () => {

@@ -7,6 +7,7 @@ import { alertsRoutes } from './routes/alerts.route.ts';
 import { attributionRoutes } from './routes/attribution.route.ts';
 import { audienceRoutes } from './routes/audience.route.ts';
 import { benchmarkRoutes } from './routes/benchmark.route.ts';
+import { campaignStreamRoutes } from './routes/campaign-stream.route.ts';
 import { campaignsRoutes } from './routes/campaigns.route.ts';
 import { experimentRoutes } from './routes/experiment.route.ts';
 import { notificationChannelsRoutes } from './routes/notification-channels.route.ts';
@@ -34,8 +35,10 @@ export async function buildApp(deps: QueryApiDeps, opts: { isShuttingDown?: () =
   // streams end before the server closes, so clients reconnect elsewhere at once
   app.addHook('preClose', (done) => {
     deps.streams.closeAll();
+    deps.figureStreams.closeAll();
     done();
   });
+  campaignStreamRoutes(app, deps);
   campaignsRoutes(app, deps);
   experimentRoutes(app, deps);
   timeseriesRoutes(app, deps);

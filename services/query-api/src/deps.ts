@@ -33,6 +33,8 @@ export interface QueryApiDeps {
   alerting: Alerting;
   /** The open alert streams (per-tenant cap, ended at shutdown). */
   streams: StreamRegistry;
+  /** The open campaign-figure streams (GET /v1/campaigns/stream; the same cap, its own count). */
+  figureStreams: StreamRegistry;
   /** How far behind accepted events the aggregation is (kpis `freshnessMs`). */
   freshness: FreshnessSource;
   closeFreshness: () => Promise<void>;
@@ -106,6 +108,7 @@ export function createDeps(config: QueryApiConfig, logger: Logger, opts: DepsOpt
     }),
     answers: createAnswerCache({ ttlMs: config.ANSWER_CACHE_MS }),
     streams: createStreamRegistry({ maxPerTenant: config.ALERT_STREAMS_PER_TENANT }),
+    figureStreams: createStreamRegistry({ maxPerTenant: config.ALERT_STREAMS_PER_TENANT }),
     alerting: createAlerting({
       config,
       pool,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignState } from '@tally/counters';
-import { emptyCounts } from '@tally/kpi';
+import { emptyCounts, NO_UNINSTALLS } from '@tally/kpi';
 import { kpiView } from './kpi-view.ts';
 
 const state = (over: Partial<CampaignState>): CampaignState => ({
@@ -22,14 +22,14 @@ describe('kpiView: what a campaign can report is decided over its lifetime', () 
     for (const window of ['all', '5m']) {
       const v = kpiView(state({}), window, now);
       expect([v.rates.openRate, v.rates.clickToOpenRate, v.rates.ctr]).toEqual([null, null, 0.25]);
-      expect(v.notReported).toEqual({ openRate: NO, clickToOpenRate: NO });
+      expect(v.notReported).toEqual({ openRate: NO, clickToOpenRate: NO, uninstallRate: NO_UNINSTALLS });
     }
   });
 
   it('an SMS campaign with opens (a provider reporting reads): a window without opens is a real 0 %', () => {
     const v = kpiView(state({ lifetimeOpened: 3 }), '5m', now);
     expect([v.rates.openRate, v.rates.clickToOpenRate]).toEqual([0, null]);
-    expect(v.notReported).toEqual({});
+    expect(v.notReported).toEqual({ uninstallRate: NO_UNINSTALLS });
   });
 
   it('money: a currency with revenue and no cost is a key of all four maps', () => {

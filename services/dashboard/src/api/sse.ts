@@ -60,7 +60,18 @@ async function readAll(res: Response, onEvent: (e: SseEvent) => void): Promise<v
   }
 }
 
-export function openAlertStream(opts: AlertStreamOptions): () => void {
+export interface EventStreamOptions {
+  api: Api;
+  /** The stream's path and query (the key goes in a header, never in it). */
+  path: string;
+  onEvent(e: SseEvent): void;
+  /** Called on every (re)connection: what was missed in between must be read again. */
+  onConnected(): void;
+  onState(state: StreamState): void;
+}
+
+/** Keeps one text/event-stream open, reconnecting with backoff (1 s doubling to 30 s); returns stop. */
+export function openEventStream(opts: EventStreamOptions): () => void {
   const abort = new AbortController();
   let delay = 1000;
   let attempts = 0;
@@ -69,13 +80,11 @@ export function openAlertStream(opts: AlertStreamOptions): () => void {
       try {
         attempts += 1;
         opts.onState(attempts === 1 ? 'connecting' : 'reconnecting');
-        const res = await opts.api.stream('/v1/alerts/stream', abort.signal);
+        const res = await opts.api.stream(opts.path, abort.signal);
         opts.onState('live');
         opts.onConnected();
         delay = 1000;
-        await readAll(res, (e) => {
-          if (e.event === 'transition') opts.onTransition(JSON.parse(e.data) as Transition);
-        });
+        await readAll(res, (e) => opts.onEvent(e));
       } catch (err) {
         if (abort.signal.aborted || (err instanceof ApiError && err.status === 401)) break;
       }
@@ -88,4 +97,16 @@ export function openAlertStream(opts: AlertStreamOptions): () => void {
   };
   void run();
   return () => abort.abort();
+}
+
+export function openAlertStream(opts: AlertStreamOptions): () => void {
+  return openEventStream({
+    api: opts.api,
+    path: '/v1/alerts/stream',
+    onEvent: (e) => {
+      if (e.event === 'transition') opts.onTransition(JSON.parse(e.data) as Transition);
+    },
+    onConnected: () => opts.onConnected(),
+    onState: (s) => opts.onState(s),
+  });
 }

@@ -2,7 +2,9 @@
  * Keeps the figures on screen fresh while staying cheap for the API: each watched resource has at
  * most one request in flight and is re-read `intervalMs` after its previous answer, only while the
  * tab is visible and (when it has an element) while that element is on screen. A hidden tab sends
- * nothing; becoming visible re-reads what is stale at once.
+ * nothing; becoming visible re-reads what is stale at once. Intervals are long (30–60 s): what
+ * moves with the campaigns is pushed by the figure stream (figures.ts), whose changes `nudge()`
+ * the resources that follow them, so an idle tab costs a few requests a minute.
  */
 import { ApiError } from '../api/client.ts';
 
@@ -13,6 +15,11 @@ export interface Resource<T> {
   intervalMs: number;
   /** Re-read only while this element intersects the viewport (first read regardless). */
   element?: Element;
+  /**
+   * Re-read on `nudge()` (the figure stream said the campaign changed) when the last read is at
+   * least this old; without it a nudge leaves the resource alone.
+   */
+  nudgeMs?: number;
 }
 
 interface Entry {
@@ -28,6 +35,8 @@ interface Entry {
 
 export interface Live {
   watch<T>(resource: Resource<T>): { refresh(): void; stop(): void };
+  /** Something changed: re-read what asked to follow changes (`nudgeMs`) and is on screen. */
+  nudge(): void;
   stopAll(): void;
 }
 
@@ -125,6 +134,13 @@ export function createLive(): Live {
           if (resource.element) observer?.unobserve(resource.element);
         },
       };
+    },
+    nudge() {
+      if (!visible()) return;
+      for (const e of entries) {
+        const ms = e.resource.nudgeMs;
+        if (ms !== undefined && e.onScreen && Date.now() - e.lastAt >= ms) run(e);
+      }
     },
     stopAll() {
       for (const e of [...entries]) {

@@ -1,7 +1,8 @@
 /**
  * One campaign: headline tiles (rate and count), funnel, money per currency, two-way and app
- * figures, freshness — from /kpis every 1.5 s for the chosen window and send filter — then the time
- * series, breakdowns and benchmark sections, each re-read only while on screen.
+ * figures, freshness — from /kpis for the chosen window and send filter, re-read when the figure
+ * stream (live/figures.ts) says the campaign moved — then the time series, breakdowns and benchmark
+ * sections, each re-read only while on screen, and then only after the campaign moved.
  */
 import { WINDOWS } from '@tally/kpi';
 import { ApiError } from '../api/client.ts';
@@ -55,8 +56,10 @@ export function campaignPage(root: HTMLElement, ctx: PageContext): void {
     segment: state.segment || undefined,
     variant: state.variant || undefined,
   });
+  // Re-read when the figure stream says the campaign moved (within about a second of it
+  // counting); otherwise every 30 s, for rolling windows that move with the clock alone.
   const w = ctx.live.watch<KpiAnswer>({
-    intervalMs: 1500,
+    intervalMs: 30_000,
     load: (signal) =>
       ctx.api.get<KpiAnswer>(`/v1/campaigns/${encodeURIComponent(id)}/kpis`, kpiParams(), signal),
     onData: (k) => {
@@ -133,6 +136,19 @@ export function campaignPage(root: HTMLElement, ctx: PageContext): void {
       () => undefined,
     );
   drawControls();
+
+  // The figure stream: the first figure is what /kpis just read; each later one is a change.
+  let seen: string | null = null;
+  ctx.onLeave(
+    ctx.figures.follow([id], (f) => {
+      const key = JSON.stringify([f.counts, f.money]);
+      if (seen !== null && key !== seen) {
+        w.refresh();
+        ctx.live.nudge();
+      }
+      seen = key;
+    }),
+  );
 
   root.replaceChildren(
     h('p', {}, h('a', { href: href('campaigns') }, '← All campaigns')),

@@ -1,8 +1,10 @@
 /**
  * Campaigns: the tenant's campaigns with headline KPIs from /v1/campaigns — filter by channel and
  * first-event date, sort on the server by any column, keyset paging, a firing-alert badge and a
- * sparkline of sends per row. The page re-reads every 1.5 s; a row's sparkline is re-read only
- * when its sent count changed, one at a time.
+ * sparkline of sends per row. The rows' figures follow the figure stream (live/figures.ts: one
+ * stream per tab, pushed within about a second of counting); the list itself is re-read every 60 s
+ * (new campaigns, the server's order); a row's sparkline is re-read only when its sent count
+ * changed, at most every 30 s, one at a time — an idle tab sends a few requests a minute.
  */
 import type { CampaignKpis, CampaignList, Timeseries } from '../api/types.ts';
 import { CHANNEL_LABEL, CHANNELS } from '../api/enums.ts';
@@ -15,14 +17,18 @@ import {
   fmtPerCurrency,
   fmtRate,
   fmtRoi,
+  fmtDate,
   fmtTime,
   NOT_REPORTED,
+  rateWithSample,
+  smallSample,
 } from '../ui/format.ts';
 import { sparkline, sparkRange } from '../ui/sparkline.ts';
 import { empty, errorState } from '../ui/states.ts';
 import { createTable, type Column, type Sort } from '../ui/table.ts';
 
 const DAY = 86_400_000;
+const SPARK_EVERY_MS = 30_000;
 
 interface State {
   channel: string;
@@ -45,10 +51,24 @@ function readState(q: URLSearchParams): State {
   };
 }
 
-function rateCell(r: number | null, count: number, why?: string) {
+/** The denominator of each rate in the list, and what it counts. */
+const DENOMINATOR: Record<string, [count: 'sent' | 'delivered', words: string]> = {
+  deliveryRate: ['sent', 'sent'],
+  openRate: ['delivered', 'delivered'],
+  ctr: ['delivered', 'delivered'],
+  conversionRate: ['delivered', 'delivered'],
+  optOutRate: ['delivered', 'delivered'],
+};
+
+/** A rate with its sample on hover (and, by the column, in the cell's name); small samples marked. */
+function rateCell(r: number | null, count: number, why?: string, denominator = 0, of = 'delivered') {
+  const small = r !== null && smallSample(count, denominator);
   return h(
     'span',
-    { class: r === null ? 'muted' : '', title: r === null ? (why ?? 'denominator is 0') : `${count} · ${r}` },
+    {
+      class: r === null ? 'muted' : small ? 'small-sample' : '',
+      title: r === null ? (why ?? 'denominator is 0') : rateWithSample(r, count, denominator, of),
+    },
     fmtRate(r),
   );
 }
@@ -56,7 +76,7 @@ function rateCell(r: number | null, count: number, why?: string) {
 /** The CTR with the preview/scanner fetches it leaves out, as a muted second line. */
 function ctrCell(c: CampaignKpis) {
   const bots = c.counts.botClicks;
-  const ctr = rateCell(c.rates.ctr, c.counts.clicked);
+  const ctr = rateCell(c.rates.ctr, c.counts.clicked, undefined, c.counts.delivered);
   if (bots === 0) return ctr;
   return h(
     'span',
@@ -77,10 +97,15 @@ function ctrCell(c: CampaignKpis) {
 
 export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
   const s = readState(ctx.route.query);
-  const sparks = new Map<string, { sent: number; values: number[] | null }>();
+  const sparks = new Map<string, { sent: number; values: number[] | null; at: number }>();
   const status = h('div', { 'aria-live': 'polite' });
   const pageLabel = h('span', { 'data-testid': 'page-number' });
   let rows: CampaignKpis[] = [];
+  const smallLast = h('input', {
+    type: 'checkbox',
+    'data-testid': 'small-last',
+    checked: ctx.route.query.get('smallLast') === '1',
+  });
   let nextCursor: string | null = null;
 
   const alertBadge = (c: CampaignKpis) => {
@@ -108,7 +133,17 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     label,
     numeric: true,
     value: (c) => c.rates[key],
-    render: (c) => rateCell(c.rates[key], count(c), c.notReported[key]),
+    render: (c) => {
+      const [den, of] = DENOMINATOR[key] ?? ['delivered', 'delivered'];
+      return rateCell(c.rates[key], count(c), c.notReported[key], c.counts[den], of);
+    },
+    cellLabel: (c) => {
+      const [den, of] = DENOMINATOR[key] ?? ['delivered', 'delivered'];
+      const why = c.notReported[key];
+      return why
+        ? `${label}: not reported (${why})`
+        : `${label} ${rateWithSample(c.rates[key], count(c), c.counts[den], of)}`;
+    },
   });
   const columns: Column<CampaignKpis>[] = [
     {
@@ -130,7 +165,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       value: (c) => c.firstEventAt,
       render: (c) =>
         c.firstEventAt
-          ? h('span', { title: fmtTime(c.firstEventAt) }, c.firstEventAt.slice(5, 16).replace('T', ' '))
+          ? h('span', { title: fmtTime(c.firstEventAt) }, fmtDate(c.firstEventAt))
           : NOT_REPORTED,
     },
     {
@@ -190,6 +225,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       sync();
     },
     testid: 'campaigns-table',
+    cards: true,
     empty: empty(
       'No campaigns match',
       'Campaigns appear as soon as their first event is posted to ingest. Widen the filters, or start demo traffic with ./tally up.',
@@ -232,8 +268,18 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     },
     'Next →',
   );
+  // Small samples last (a choice, kept in the URL): within the page the server sorted, rows whose
+  // sorted rate is a small sample (format.ts smallSample) move after the others, in their order.
+  const ordered = () => {
+    const den = DENOMINATOR[s.sort.key];
+    if (!smallLast.checked || !den) return rows;
+    const key = s.sort.key as keyof CampaignKpis['rates'];
+    const num = (c: CampaignKpis) => Math.round((c.rates[key] ?? 0) * c.counts[den[0]]);
+    const isSmall = (c: CampaignKpis) => c.rates[key] !== null && smallSample(num(c), c.counts[den[0]]);
+    return [...rows.filter((c) => !isSmall(c)), ...rows.filter(isSmall)];
+  };
   const renderRows = () => {
-    table.update(rows);
+    table.update(ordered());
     prev.disabled = s.cursors.length <= 1;
     next.disabled = !nextCursor;
     pageLabel.textContent = `Page ${s.cursors.length}`;
@@ -243,7 +289,10 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
   const pumpSparks = () => {
     if (inSpark) return;
     const now = Date.now();
-    const due = rows.find((c) => sparks.get(c.campaignId)?.sent !== c.counts.sent);
+    const due = rows.find((c) => {
+      const sp = sparks.get(c.campaignId);
+      return !sp || (sp.sent !== c.counts.sent && now - sp.at >= SPARK_EVERY_MS);
+    });
     if (!due) return;
     inSpark = true;
     const range = sparkRange(due.firstEventAt, now);
@@ -253,8 +302,13 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
         ...range,
       })
       .then(
-        (t) => sparks.set(due.campaignId, { sent: due.counts.sent, values: t.points.map((p) => p.value) }),
-        () => sparks.set(due.campaignId, { sent: due.counts.sent, values: null }),
+        (t) =>
+          sparks.set(due.campaignId, {
+            sent: due.counts.sent,
+            values: t.points.map((p) => p.value),
+            at: Date.now(),
+          }),
+        () => sparks.set(due.campaignId, { sent: due.counts.sent, values: null, at: Date.now() }),
       )
       .finally(() => {
         inSpark = false;
@@ -263,8 +317,33 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       });
   };
 
+  const sparkTimer = setInterval(pumpSparks, SPARK_EVERY_MS);
+  ctx.onLeave(() => clearInterval(sparkTimer));
+
+  // The rows on screen follow the figure stream; a pushed figure replaces its row in place.
+  let followed = '';
+  let unfollow: () => void = () => undefined;
+  ctx.onLeave(() => unfollow());
+  const follow = () => {
+    const ids = rows.map((c) => c.campaignId);
+    if (ids.join(',') === followed) return;
+    followed = ids.join(',');
+    unfollow();
+    unfollow = ctx.figures.follow(ids, (f) => {
+      const i = rows.findIndex((c) => c.campaignId === f.campaignId);
+      if (
+        i === -1 ||
+        JSON.stringify(rows[i]?.counts) + JSON.stringify(rows[i]?.money) ===
+          JSON.stringify(f.counts) + JSON.stringify(f.money)
+      )
+        return;
+      rows = rows.map((c, j) => (j === i ? f : c));
+      renderRows();
+    });
+  };
+
   const watcher = ctx.live.watch<CampaignList>({
-    intervalMs: 1500,
+    intervalMs: 60_000,
     load: (signal) => ctx.api.get<CampaignList>('/v1/campaigns', query(), signal),
     onData: (d) => {
       rows = d.campaigns;
@@ -272,18 +351,23 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       patch(status);
       renderRows();
       pumpSparks();
+      follow();
     },
     onError: (err) => patch(status, errorState(err)),
   });
 
-  function sync() {
-    replaceQuery({
+  function currentQuery() {
+    return {
       channel: s.channel || undefined,
       from: s.from || undefined,
       until: s.until || undefined,
       sort: `${s.sort.desc ? '-' : ''}${s.sort.key}`,
       limit: String(s.limit),
-    });
+      smallLast: smallLast.checked ? '1' : undefined,
+    };
+  }
+  function sync() {
+    replaceQuery(currentQuery());
     watcher.refresh();
   }
   ctx.onLeave(ctx.alerts.subscribe(() => renderRows()));
@@ -300,9 +384,14 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     });
     return el;
   };
+  smallLast.addEventListener('change', () => {
+    replaceQuery({ ...currentQuery(), smallLast: smallLast.checked ? '1' : undefined });
+    renderRows();
+  });
   const filters = h(
     'div',
     { class: 'filters', role: 'search', 'aria-label': 'Filter campaigns' },
+    h('label', { class: 'check' }, smallLast, ' Small samples last'),
     field(
       'Channel',
       select(
@@ -330,7 +419,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     h(
       'p',
       { class: 'muted' },
-      'Headline KPIs of every campaign, lifetime, live. Rates with nothing to divide by read “not reported”.',
+      'Headline KPIs of every campaign, lifetime, live. Rates with nothing to divide by read “not reported”. Hover a rate (or read its cell) for its sample; * marks a small sample: its 95 % Wilson interval is wider than 10 points.',
     ),
     filters,
     status,

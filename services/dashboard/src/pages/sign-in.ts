@@ -33,7 +33,7 @@ export function signInPage(root: HTMLElement, opts: { reason: string | null; onS
       clearKey();
       message.textContent =
         err instanceof ApiError && err.status === 401
-          ? 'That key was not accepted. Check it, or create one with `pnpm tally tenant create <id> --key …`.'
+          ? 'That key was not accepted. Check it, or create one with: pnpm tally tenant create <id> --key …'
           : 'query-api did not answer. Is the stack running (./tally up)?';
     } finally {
       submit.disabled = false;

@@ -3,6 +3,8 @@
  * "not reported". Counts are exact integers with separators; rates are percentages with one
  * decimal (the exact value is kept in the element's data-value and title).
  */
+import { wilsonInterval } from '@tally/kpi';
+
 export const NOT_REPORTED = 'not reported';
 
 const countFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -15,6 +17,25 @@ export function fmtCount(n: number | null | undefined): string {
 export function fmtRate(r: number | null | undefined, digits = 1): string {
   if (r === null || r === undefined || !Number.isFinite(r)) return NOT_REPORTED;
   return `${(r * 100).toFixed(digits)}%`;
+}
+
+/**
+ * The small-sample rule (documented in the dashboard README): a rate is marked "small sample"
+ * when its 95 % Wilson interval is wider than 10 percentage points — e.g. 1 opt-out in 17
+ * (5.9 %, interval 1.0–27.0 %), but not 14 in 2,000. A rate with nothing to divide by is not a
+ * sample at all (null, "not reported").
+ */
+export const SMALL_SAMPLE_WIDTH = 0.1;
+export function smallSample(numerator: number, denominator: number): boolean {
+  const i = wilsonInterval(numerator, denominator);
+  return i !== null && i.upper - i.lower > SMALL_SAMPLE_WIDTH;
+}
+
+/** A rate with its sample, for hover and screen readers: "5.9%: 1 of 17 delivered (small sample)". */
+export function rateWithSample(r: number | null, numerator: number, denominator: number, of: string): string {
+  if (r === null) return NOT_REPORTED;
+  const small = smallSample(numerator, denominator) ? ' (small sample)' : '';
+  return `${fmtRate(r)}: ${fmtCount(numerator)} of ${fmtCount(denominator)} ${of}${small}`;
 }
 
 /** A signed difference of two rates, in percentage points. */
@@ -46,12 +67,24 @@ export function fmtPerCurrency(
   return entries.map(([cur, v]) => fmtMoney(v, cur)).join(' · ');
 }
 
+const roiFmt = new Intl.NumberFormat(undefined, {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
+
+/** A return on investment as a percentage with the locale's separators: "85,678.1%". */
+export function fmtRoiValue(r: number | null | undefined): string {
+  if (r === null || r === undefined || !Number.isFinite(r)) return NOT_REPORTED;
+  return roiFmt.format(r);
+}
+
 /** ROI per currency; a currency's ROI is null only where it had no cost (SPEC §5). */
 export function fmtRoi(values: Record<string, number | null> | null | undefined): string {
   if (!values) return NOT_REPORTED;
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return 'no cost';
-  return entries.map(([cur, v]) => `${cur} ${v === null ? 'no cost' : fmtRate(v)}`).join(' · ');
+  return entries.map(([cur, v]) => `${cur} ${v === null ? 'no cost' : fmtRoiValue(v)}`).join(' · ');
 }
 
 /** The bot fetches beside a CTR: "37 preview/scanner fetches not counted" (empty when none). */
@@ -74,6 +107,22 @@ export function fmtTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const dateFmt = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+});
+
+/** An ISO time in the browser's locale, with the year, in UTC: "Dec 7, 2026, 02:51 AM". */
+export function fmtDate(iso: string | null | undefined): string {
+  if (!iso) return NOT_REPORTED;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
 }
 
 export function fmtAgo(iso: string | null | undefined, now: number): string {

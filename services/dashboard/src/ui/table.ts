@@ -17,6 +17,8 @@ export interface Column<R> {
   bar?: boolean;
   sortable?: boolean;
   title?: string;
+  /** The cell's accessible name, when its text alone says too little (a rate's sample). */
+  cellLabel?(row: R): string | undefined;
 }
 
 export interface Sort {
@@ -32,6 +34,11 @@ export interface TableOptions<R> {
   caption?: string;
   empty: Child;
   testid?: string;
+  /**
+   * Below ~600 px each row becomes a card (styles.css `table.cards`): every cell on its own line
+   * under its column's label, nothing off screen. For the on-call path (alerts, campaigns).
+   */
+  cards?: boolean;
 }
 
 export function compareValues(a: number | string | null, b: number | string | null, desc: boolean): number {
@@ -55,19 +62,56 @@ export function sortRows<R>(
   );
 }
 
-export function createTable<R>(opts: TableOptions<R>): { el: HTMLElement; update(rows: R[]): void } {
+/**
+ * A table's scrolling box: when its table is wider than the box it says so — a visible hint and
+ * the region's accessible name — and can be scrolled from the keyboard (tabindex).
+ */
+export function tableWrap(table: HTMLElement, label: string): HTMLElement {
+  const hint = h(
+    'p',
+    { class: 'scroll-hint', 'aria-hidden': 'true', hidden: true },
+    'Scroll sideways for more columns →',
+  );
+  const box = h('div', { class: 'table-wrap' }, table);
+  const wrap = h('div', { class: 'table-scroll' }, hint, box);
+  const check = () => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    hint.hidden = !scrolls;
+    if (scrolls) {
+      box.setAttribute('tabindex', '0');
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-label', `${label} (scrolls sideways)`);
+    } else {
+      box.removeAttribute('tabindex');
+      box.removeAttribute('role');
+      box.removeAttribute('aria-label');
+    }
+  };
+  if (typeof ResizeObserver !== 'undefined') {
+    const ro = new ResizeObserver(check);
+    ro.observe(box);
+    ro.observe(table);
+  }
+  return wrap;
+}
+
+export function createTable<R>(opts: TableOptions<R>): {
+  el: HTMLElement;
+  update(rows: R[]): void;
+  setColumns(columns: Column<R>[]): void;
+} {
   let sort = opts.sort;
   let rows: R[] = [];
   const thead = h('thead');
   const tbody = h('tbody');
   const table = h(
     'table',
-    { 'data-testid': opts.testid },
+    { 'data-testid': opts.testid, class: opts.cards ? 'cards' : undefined },
     opts.caption ? h('caption', {}, opts.caption) : null,
     thead,
     tbody,
   );
-  const wrap = h('div', { class: 'table-wrap' }, table);
+  const wrap = tableWrap(table, opts.caption ?? opts.testid?.replace(/-/g, ' ') ?? 'table');
   const emptyEl = h('div', { class: 'empty', hidden: true }, opts.empty);
   const el = h('div', {}, wrap, emptyEl);
 
@@ -137,7 +181,13 @@ export function createTable<R>(opts: TableOptions<R>): { el: HTMLElement; update
                 : null;
             return h(
               'td',
-              { class: c.numeric ? 'num' : '', 'data-col': c.key, 'data-value': raw(v) },
+              {
+                class: c.numeric ? 'num' : '',
+                'data-col': c.key,
+                'data-value': raw(v),
+                'data-label': opts.cards && c.label ? c.label : undefined,
+                'aria-label': c.cellLabel?.(r),
+              },
               bar,
               h('span', { class: 'cell' }, content),
             );
@@ -161,6 +211,11 @@ export function createTable<R>(opts: TableOptions<R>): { el: HTMLElement; update
     el,
     update(next) {
       rows = next;
+      renderBody();
+    },
+    setColumns(columns) {
+      opts.columns = columns;
+      renderHead();
       renderBody();
     },
   };

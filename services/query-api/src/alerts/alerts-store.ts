@@ -26,6 +26,11 @@ export interface AlertView {
   firedAt: string;
   resolvedAt: string | null;
   lastNotifiedAt: string;
+  /**
+   * Firing only: since when its condition has been clear (null while it breaches). It resolves once
+   * clear for the rule's `resolveAfterSeconds`: a screen can say "clearing — resolves in about N min".
+   */
+  clearSince: string | null;
   numbers: AlertNumbers;
   lastNumbers: AlertNumbers;
   dedupKey: string;
@@ -70,6 +75,7 @@ export function alertView(r: AlertRow): AlertView {
     firedAt: r.fired_at.toISOString(),
     resolvedAt: r.resolved_at?.toISOString() ?? null,
     lastNotifiedAt: r.last_notified_at.toISOString(),
+    clearSince: r.state === 'firing' ? (r.clear_since?.toISOString() ?? null) : null,
     numbers: r.numbers,
     lastNumbers: r.last_numbers,
     dedupKey: r.dedup_key,

@@ -15,6 +15,12 @@ export const alertSchema = z.object({
   firedAt: z.string(),
   resolvedAt: z.string().nullable(),
   lastNotifiedAt: z.string(),
+  clearSince: z
+    .string()
+    .nullable()
+    .describe(
+      "firing only: since when its condition has been clear; it resolves after the rule's resolveAfterSeconds",
+    ),
   numbers,
   lastNumbers: numbers,
   dedupKey: z.string(),

@@ -25,6 +25,7 @@ const t = (kind: TransitionView['kind']): TransitionView => ({
     firedAt: now.toISOString(),
     resolvedAt: null,
     lastNotifiedAt: now.toISOString(),
+    clearSince: null,
     numbers,
     lastNumbers: numbers,
     dedupKey: 'tally-a1',

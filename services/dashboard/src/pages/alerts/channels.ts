@@ -49,7 +49,12 @@ export function channelsSection(ctx: PageContext): HTMLElement {
   const table = (rows: NotificationChannel[]) =>
     h(
       'div',
-      { class: 'table-wrap' },
+      {
+        class: 'table-wrap',
+        tabindex: '0',
+        role: 'region',
+        'aria-label': 'Notification channels (may scroll sideways)',
+      },
       h(
         'table',
         { 'data-testid': 'channels-table' },

@@ -49,7 +49,7 @@ export function silencesSection(ctx: PageContext): SilencesSection {
   const table = (rows: Silence[]) =>
     h(
       'div',
-      { class: 'table-wrap' },
+      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Silences (may scroll sideways)' },
       h(
         'table',
         { 'data-testid': 'silences-table' },

@@ -61,7 +61,7 @@ export function frequencySection(ctx: PageContext): HTMLElement {
   );
   const w = ctx.live.watch<FrequencyAnswer>({
     element: section,
-    intervalMs: 10_000,
+    intervalMs: 60_000, // the Postgres snapshot behind it moves slowly
     load: (signal) => ctx.api.get('/v1/audience/frequency', { days }, signal),
     onData: (f) => {
       patch(status);

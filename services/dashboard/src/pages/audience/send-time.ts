@@ -68,7 +68,12 @@ function heatOption(a: SendTimeAnswer) {
 function gridTable(a: SendTimeAnswer): HTMLElement {
   return h(
     'div',
-    { class: 'table-wrap' },
+    {
+      class: 'table-wrap',
+      tabindex: '0',
+      role: 'region',
+      'aria-label': 'Send-time table (may scroll sideways)',
+    },
     h(
       'table',
       { class: 'compact', 'data-testid': 'send-time-table' },
@@ -155,7 +160,7 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
   );
   const w = ctx.live.watch<SendTimeAnswer>({
     element: section,
-    intervalMs: 5000,
+    intervalMs: 60_000, // the Postgres snapshot behind it moves slowly
     load: (signal) =>
       ctx.api.get('/v1/send-time', { metric: s.metric, channel: s.channel || undefined }, signal),
     onData: (a) => {

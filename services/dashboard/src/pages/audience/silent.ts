@@ -31,6 +31,12 @@ export function silentSection(ctx: PageContext): HTMLElement {
   const figures = h('div', { class: 'tiles' });
   const note = h('p', { class: 'muted' });
   const trend = createChart('Weekly trend of silent recipients');
+  // The headline and the trend count different things: said on screen, not left to guess.
+  const trendNote = h(
+    'p',
+    { class: 'muted small', 'data-testid': 'silent-trend-note' },
+    'The figures above count recipients reached at least the minimum number of times in the period with no engagement since; the trend below counts, of everyone reached in a week, those with no open, click or reply since that week began — any number of messages, so its share runs higher.',
+  );
   ctx.onLeave(() => trend.dispose());
   const table = createTable<Row>({
     columns: [
@@ -104,13 +110,14 @@ export function silentSection(ctx: PageContext): HTMLElement {
     status,
     figures,
     note,
+    trendNote,
     trend.el,
     table.el,
     h('div', { class: 'pager' }, prev, next, exportBtn),
   );
   const w = ctx.live.watch<SilentDisengagement>({
     element: section,
-    intervalMs: 5000,
+    intervalMs: 60_000, // the Postgres snapshot behind it moves slowly
     load: (signal) =>
       ctx.api.get('/v1/audience/silent-disengagement', params(s.cursors[s.cursors.length - 1]), signal),
     onData: (d) => {

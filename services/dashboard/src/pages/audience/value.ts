@@ -49,7 +49,7 @@ export function valueSection(ctx: PageContext): HTMLElement {
   );
   const w = ctx.live.watch<ValueAnswer & { globalControl?: GlobalControl | null }>({
     element: section,
-    intervalMs: 5000,
+    intervalMs: 60_000, // the Postgres snapshot behind it moves slowly
     load: (signal) => ctx.api.get('/v1/value', { channel: channel || undefined }, signal),
     onData: (v) => {
       patch(status);

@@ -1,7 +1,7 @@
 /**
  * The campaign against the tenant's previous N campaigns on its channel: each rate beside the
  * median and p25–p75 band with delta and percentile rank; and the early-read curve (+15 min, +1 h,
- * +24 h) of one rate against the same band. Re-read every 10 s (it reads minute rollups).
+ * +24 h) of one rate against the same band. Re-read every 60 s, or 30 s after the campaign's figures move.
  */
 import { RATE_LABEL } from '../../api/enums.ts';
 import { RATE_NAMES, type BenchmarkAnswer, type BenchmarkFigure } from '../../api/types.ts';
@@ -11,6 +11,7 @@ import { field, h, patch, select } from '../../ui/dom.ts';
 import { fmtPoints, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
+import { tableWrap } from '../../ui/table.ts';
 
 function figureRow(name: string, f: BenchmarkFigure): HTMLElement {
   const td = (testid: string, v: number | null, text: string) =>
@@ -35,7 +36,11 @@ function figureRow(name: string, f: BenchmarkFigure): HTMLElement {
 
 function earlyOption(b: BenchmarkAnswer, rate: string) {
   const pts = b.earlyRead;
-  const x = pts.map((p) => `+${p.at}${p.complete ? '' : ' (so far)'}`);
+  // Today's value is drawn once, at the first point not yet reached; later points stay empty
+  // (repeating it at +1 h and +24 h read as if those were measured).
+  const firstOpen = pts.findIndex((p) => !p.complete);
+  const reached = (i: number) => firstOpen === -1 || i <= firstOpen;
+  const x = pts.map((p, i) => `+${p.at}${p.complete ? '' : i === firstOpen ? ' (so far)' : ' (not yet)'}`);
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 100);
   const lower = pts.map((p) => pct(p.benchmark[rate]?.p25));
   const width = pts.map((p) => {
@@ -43,8 +48,15 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
     return f && f.p25 !== null && f.p75 !== null ? (f.p75 - f.p25) * 100 : null;
   });
   return {
-    grid: { left: 48, right: 16, top: 32, bottom: 32 },
-    legend: { top: 0, data: ['p25–p75 of previous', 'median of previous', 'this campaign'] },
+    // the legend scrolls on one line above the plot rather than wrapping over itself
+    grid: { left: 48, right: 16, top: 44, bottom: 32 },
+    legend: {
+      top: 0,
+      left: 0,
+      type: 'scroll',
+      itemGap: 16,
+      data: ['p25–p75 of previous', 'median of previous', 'this campaign'],
+    },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : `${v.toFixed(1)}%`),
@@ -80,7 +92,7 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
       {
         name: 'this campaign',
         type: 'line',
-        data: pts.map((p) => pct(p.rates[rate as keyof typeof p.rates])),
+        data: pts.map((p, i) => (reached(i) ? pct(p.rates[rate as keyof typeof p.rates]) : null)),
         lineStyle: { width: 3, color: OKABE_ITO.vermillion },
         itemStyle: { color: OKABE_ITO.vermillion },
         symbolSize: 8,
@@ -105,26 +117,23 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
     value: String(previous),
     'data-testid': 'benchmark-previous',
   });
+  const rateSelect = select(
+    { 'data-testid': 'early-rate' },
+    RATE_NAMES.map((r): [string, string] => [r, RATE_LABEL[r] ?? r]),
+    rate,
+    (v) => {
+      rate = v;
+      if (last) chart.set(earlyOption(last, rate));
+    },
+  );
+  const notReportedNote = h('p', { class: 'muted', 'data-testid': 'benchmark-not-reported' });
   const controls = h(
     'div',
     { class: 'filters' },
     field('Previous campaigns', prevInput),
-    field(
-      'Early-read rate',
-      select(
-        { 'data-testid': 'early-rate' },
-        RATE_NAMES.map((r): [string, string] => [r, RATE_LABEL[r] ?? r]),
-        rate,
-        (v) => {
-          rate = v;
-          if (last) chart.set(earlyOption(last, rate));
-        },
-      ),
-    ),
+    field('Early-read rate', rateSelect),
   );
-  const table = h(
-    'div',
-    { class: 'table-wrap' },
+  const table = tableWrap(
     h(
       'table',
       { 'data-testid': 'benchmark-table' },
@@ -141,6 +150,7 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
       ),
       tbody,
     ),
+    'Against previous campaigns',
   );
   const section = h(
     'section',
@@ -150,12 +160,14 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
     status,
     summary,
     table,
+    notReportedNote,
     h('h3', {}, 'Early read'),
     chart.el,
   );
   const w = ctx.live.watch<BenchmarkAnswer>({
     element: section,
-    intervalMs: 10_000,
+    intervalMs: 60_000,
+    nudgeMs: 30_000,
     load: (signal) =>
       ctx.api.get<BenchmarkAnswer>(`/v1/campaigns/${encodeURIComponent(id)}/benchmark`, { previous }, signal),
     onData: (b) => {
@@ -167,7 +179,8 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
           : `Compared with the ${b.previous.length} previous ${b.channel ?? ''} campaigns: ${b.previous.map((p) => p.campaignId).join(', ')}.`;
       patch(
         tbody,
-        RATE_NAMES.map((r) =>
+        // a rate the channel cannot report has no row (@tally/kpi applicability): said below
+        RATE_NAMES.filter((r) => !b.notReported[r]).map((r) =>
           figureRow(
             r,
             b.kpis[r] ?? {
@@ -182,6 +195,14 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
           ),
         ),
       );
+      const missing = Object.entries(b.notReported);
+      notReportedNote.textContent = missing.length
+        ? `Not reported on this channel: ${missing.map(([r, why]) => `${RATE_LABEL[r] ?? r} (${why})`).join('; ')}.`
+        : '';
+      if (b.notReported[rate as keyof typeof b.notReported]) {
+        rate = 'ctr';
+        rateSelect.value = rate;
+      }
       chart.set(earlyOption(b, rate));
     },
     onError: (err) => patch(status, errorState(err)),

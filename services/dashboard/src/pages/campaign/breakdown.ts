@@ -107,7 +107,8 @@ export function breakdownSection(
   );
   const w = ctx.live.watch<Breakdown>({
     element: section,
-    intervalMs: 2000,
+    intervalMs: 60_000,
+    nudgeMs: 5000,
     load: (signal) =>
       ctx.api.get<Breakdown>(`/v1/campaigns/${encodeURIComponent(id)}/breakdown`, { by }, signal),
     onData: (b) => {

@@ -78,7 +78,12 @@ function comparisonTable(cs: Comparison[], testid: string): HTMLElement {
     scales.set(unit, barScale(cs.filter((c) => c.currency === unit)));
   return h(
     'div',
-    { class: 'table-wrap' },
+    {
+      class: 'table-wrap',
+      tabindex: '0',
+      role: 'region',
+      'aria-label': 'Experiment differences (may scroll sideways)',
+    },
     h(
       'table',
       { 'data-testid': testid },
@@ -113,7 +118,12 @@ function armsTable(arms: VariantArm[]): HTMLElement {
     h('td', { class: 'num', 'data-testid': testid, 'data-value': raw(v) }, text);
   return h(
     'div',
-    { class: 'table-wrap' },
+    {
+      class: 'table-wrap',
+      tabindex: '0',
+      role: 'region',
+      'aria-label': 'Experiment arms (may scroll sideways)',
+    },
     h(
       'table',
       { 'data-testid': 'experiment-arms' },
@@ -280,7 +290,8 @@ export function experimentSection(ctx: PageContext, id: string): HTMLElement {
   );
   const w = ctx.live.watch<ExperimentAnswer>({
     element: section,
-    intervalMs: 5000,
+    intervalMs: 60_000,
+    nudgeMs: 10_000,
     load: (signal) =>
       ctx.api.get<ExperimentAnswer>(
         `/v1/campaigns/${encodeURIComponent(id)}/experiment`,

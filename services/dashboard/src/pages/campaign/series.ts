@@ -35,7 +35,8 @@ export function seriesSection(ctx: PageContext, id: string, firstEventAt: () => 
   };
   const w = ctx.live.watch<Timeseries>({
     element: section,
-    intervalMs: 2000,
+    intervalMs: 60_000,
+    nudgeMs: 5000,
     load: (signal) =>
       ctx.api.get<Timeseries>(`/v1/campaigns/${encodeURIComponent(id)}/timeseries`, params(), signal),
     onData: (t) => {

@@ -1,6 +1,8 @@
 /** The campaign's headline tiles, money per currency and the two-way / app figures (from /kpis). */
+import { countNotReported } from '@tally/kpi';
 import type { KpiAnswer, RateName, CountName } from '../../api/types.ts';
 import { h, type Child } from '../../ui/dom.ts';
+import { tableWrap } from '../../ui/table.ts';
 import {
   fmtBotClicks,
   fmtCount,
@@ -8,6 +10,7 @@ import {
   fmtMoney,
   fmtMs,
   fmtRate,
+  fmtRoiValue,
   NOT_REPORTED,
   raw,
 } from '../../ui/format.ts';
@@ -99,7 +102,13 @@ export function headlineTiles(k: KpiAnswer): HTMLElement {
     { class: 'tiles' },
     TILES.map((t) => {
       const count = k.counts[t.count];
-      const countEl = h('span', { 'data-testid': 'count', 'data-value': raw(count) }, fmtCount(count));
+      // a count the channel cannot report (@tally/kpi applicability) reads "not reported", never 0
+      const countWhy = countNotReported(t.count, k.notReported);
+      const countEl = h(
+        'span',
+        { 'data-testid': 'count', 'data-value': raw(count), class: countWhy ? 'muted' : '' },
+        countWhy ? NOT_REPORTED : fmtCount(count),
+      );
       const extra = t.extra
         ? h(
             'span',
@@ -114,7 +123,7 @@ export function headlineTiles(k: KpiAnswer): HTMLElement {
         t.label,
         fmtRate(r),
         r,
-        [countEl, ` ${t.hint ?? ''}`, extra],
+        countWhy ? [countEl] : [countEl, ` ${t.hint ?? ''}`, extra],
         tileNote(k, t) ?? (r === null ? 'nothing to divide by yet' : null),
       );
     }),
@@ -138,9 +147,13 @@ export function moneyTable(k: KpiAnswer): HTMLElement {
     );
   const cell = (v: number | null | undefined, cur: string, testid: string) =>
     h('td', { class: 'num', 'data-testid': testid, 'data-value': raw(v ?? null) }, fmtMoney(v ?? null, cur));
-  return h(
-    'div',
-    { class: 'table-wrap' },
+  // Only the parts that exist: a currency's cost is a key because it had revenue (SPEC §5: a
+  // missing side counts 0) — shown as "no cost reported", not "EUR 0.00"; likewise revenue.
+  const part = (v: number | undefined, cur: string, testid: string, none: string, absent: boolean) =>
+    absent
+      ? h('td', { class: 'num muted', 'data-testid': testid, 'data-value': raw(v ?? 0) }, none)
+      : cell(v, cur, testid);
+  return tableWrap(
     h(
       'table',
       { 'data-testid': 'money-table' },
@@ -163,19 +176,24 @@ export function moneyTable(k: KpiAnswer): HTMLElement {
             'tr',
             { 'data-row': cur },
             h('th', { scope: 'row' }, cur),
-            cell(m.cost[cur] ?? 0, cur, 'cost'),
-            cell(m.revenue[cur] ?? 0, cur, 'revenue'),
-            cell(m.costPerConversion[cur], cur, 'cpc'),
+            part(m.cost[cur], cur, 'cost', 'no cost reported', !m.cost[cur]),
+            part(m.revenue[cur], cur, 'revenue', 'no revenue', !m.revenue[cur] && !!m.cost[cur]),
+            part(m.costPerConversion[cur] ?? undefined, cur, 'cpc', '—', !m.cost[cur]),
             h(
               'td',
-              { class: 'num', 'data-testid': 'roi', 'data-value': raw(m.roi[cur] ?? null) },
+              {
+                class: `num ${m.roi[cur] === null ? 'muted' : ''}`,
+                'data-testid': 'roi',
+                'data-value': raw(m.roi[cur] ?? null),
+              },
               // every currency is a key of all four maps; ROI is null only where the cost was 0
-              m.roi[cur] === null ? 'no cost' : fmtRate(m.roi[cur] ?? null),
+              m.roi[cur] === null || m.roi[cur] === undefined ? '—' : fmtRoiValue(m.roi[cur]),
             ),
           ),
         ),
       ),
     ),
+    'Money per currency',
   );
 }
 
@@ -227,12 +245,15 @@ export function otherTiles(k: KpiAnswer): HTMLElement {
       fa?.rate ?? null,
       fa ? `${fmtCount(fa.adopters)} of ${fmtCount(fa.openers)} openers` : '',
     ),
-    tile(
-      'pushUninstalls',
-      'Push uninstalls',
-      fmtCount(k.counts.uninstalls),
-      k.counts.uninstalls,
-      `${fmtRate(k.rates.uninstallRate)} of delivered`,
-    ),
+    // push only: another channel has no uninstalls to report (@tally/kpi applicability)
+    k.notReported.uninstallRate
+      ? null
+      : tile(
+          'pushUninstalls',
+          'Push uninstalls',
+          fmtCount(k.counts.uninstalls),
+          k.counts.uninstalls,
+          `${fmtRate(k.rates.uninstallRate)} of delivered`,
+        ),
   );
 }
