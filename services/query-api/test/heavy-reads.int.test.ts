@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 const RECIPIENTS = 60_000;
 
 /** Recipients of `tenant` reached on sms today and yesterday, never engaged: silent, all of them. */
-async function seedAudience(api: Api, tenant: string, recipients = RECIPIENTS): Promise<void> {
+async function seedAudience(api: Api, tenant: string): Promise<void> {
   const today = Math.floor(Date.now() / DAY_MS);
   await api.iso.db.pool.query(
     `INSERT INTO recipient_state(tenant_id, recipient_id, state)
@@ -24,7 +24,7 @@ async function seedAudience(api: Api, tenant: string, recipients = RECIPIENTS): 
             jsonb_build_object('rd:sms', $2::int || ':3;' || ($2::int - 1) || ':2',
                                'lr:sms', ($3::bigint - g) || '|k1|m' || g, 'sub', 'in')
        FROM generate_series(1, $4::int) g`,
-    [tenant, today, Date.now(), recipients],
+    [tenant, today, Date.now(), RECIPIENTS],
   );
 }
 
@@ -171,74 +171,57 @@ describe('statement timeout and an exhausted pool', () => {
 
 describe('one tenant does not take the heavy reads of another (issue 22)', () => {
   let api: Api;
-  let loud: string;
-  let quiet: string;
 
   beforeAll(async () => {
     // 2 turns, one tenant holds at most 1; each tenant's queue 6
-    api = await startApi({
-      HEAVY_READ_CONCURRENCY: '2',
-      HEAVY_READ_QUEUE: '6',
-      HEAVY_READ_WAIT_MS: '10000',
-      HEAVY_STATEMENT_TIMEOUT_MS: '10000',
-    });
-    loud = await api.addTenant('loud');
-    quiet = await api.addTenant('quiet');
-    await seedAudience(api, 'loud');
-    await seedAudience(api, 'quiet', 10_000);
+    api = await startApi({ HEAVY_READ_CONCURRENCY: '2', HEAVY_READ_QUEUE: '6', HEAVY_READ_WAIT_MS: '10000' });
   }, 120_000);
   afterAll(() => api.stop());
 
-  const FREQUENCY = '/v1/audience/frequency?days=7';
-  /** Median latency of `n` sequential reads of the quiet tenant, and their statuses. */
-  async function quietReads(n: number): Promise<{ median: number; statuses: number[] }> {
+  // Reads through the service's own heavy-read turns and pool: the loud tenant's each hold their
+  // turn 400 ms in Postgres (pg_sleep: no CPU, so the machine's load does not blur the figure);
+  // the quiet tenant's are a trivial query, so their time is the wait for a turn and little else.
+  const LOUD_MS = 400;
+  const loudRead = () =>
+    api.deps.heavy.run('loud', () => api.deps.heavy.pool.query(`SELECT pg_sleep(${LOUD_MS / 1000})`));
+  async function quietReads(n: number): Promise<number> {
     const ms: number[] = [];
-    const statuses: number[] = [];
     for (let i = 0; i < n; i++) {
       const started = performance.now();
-      const res = await api.call(quiet, 'GET', FREQUENCY);
+      const { rows } = await api.deps.heavy.run('quiet', () => api.deps.heavy.pool.query('SELECT 1 AS one'));
+      expect(rows).toEqual([{ one: 1 }]);
       ms.push(performance.now() - started);
-      statuses.push(res.status);
-      if (res.status !== 200) console.log(`quiet read answered ${res.status}: ${JSON.stringify(res.body)}`);
-      else expect(res.body.buckets.find((b: any) => b.bucket === '4-5')?.recipients).toBe(10_000);
     }
     ms.sort((a, b) => a - b);
-    return { median: ms[Math.floor(n / 2)] ?? 0, statuses };
+    return ms[Math.floor(n / 2)] ?? 0;
   }
 
-  it("keeps the quiet tenant's reads answered, at close to their normal latency, while the loud one loops", async () => {
-    await quietReads(2); // warm
-    const alone = await quietReads(7);
-    // the loud tenant: 8 loops of different reads (no sharing), each as fast as it is answered
+  it("keeps the quiet tenant's reads at their normal latency while the loud one loops", async () => {
+    await quietReads(3); // warm the pool
+    const alone = await quietReads(9);
+    // the loud tenant: 6 loops, its turn always busy and its queue full, as a dashboard of many tabs
     let stop = false;
-    let loudAnswers = 0;
-    const loops = Array.from({ length: 8 }, async (_, k) => {
-      for (let i = 0; !stop; i++) {
-        await api.call(
-          loud,
-          'GET',
-          `/v1/audience/silent-disengagement?days=30&limit=${1 + k + 6 * (i % 10)}`,
-        );
-        loudAnswers += 1;
+    let loudDone = 0;
+    const loops = Array.from({ length: 6 }, async () => {
+      while (!stop) {
+        await loudRead();
+        loudDone += 1;
       }
     });
-    let busy: Awaited<ReturnType<typeof quietReads>>;
+    let busy: number;
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      busy = await quietReads(7);
+      await new Promise((r) => setTimeout(r, 100));
+      busy = await quietReads(9);
     } finally {
       stop = true;
       await Promise.all(loops);
     }
-    expect(loudAnswers).toBeGreaterThan(5);
-    expect(alone.statuses.every((s) => s === 200)).toBe(true);
-    // before issue 22 these waited behind the loud tenant's queue, or were refused 503
-    expect(busy.statuses).toEqual(Array.from({ length: 7 }, () => 200));
-    const ratio = busy.median / alone.median;
+    expect(loudDone).toBeGreaterThan(0);
     console.log(
-      `quiet tenant's median read: alone ${alone.median.toFixed(1)} ms, beside the loop ${busy.median.toFixed(1)} ms (×${ratio.toFixed(2)})`,
+      `quiet tenant's median heavy read: alone ${alone.toFixed(1)} ms, beside the loud loop ${busy.toFixed(1)} ms; a loud read holds its turn ${LOUD_MS} ms`,
     );
-    // stated bound: the loud tenant's one turn shares the database's CPU, nothing more
-    expect(ratio).toBeLessThan(4);
-  });
+    // stated bound, as a ratio to the loud tenant's read: with one shared limiter the quiet read
+    // waited for a loud turn to end (≥ 1 × LOUD_MS, the test fails); with a share per tenant, not at all
+    expect(busy / LOUD_MS).toBeLessThan(0.5);
+  }, 120_000);
 });
