@@ -115,6 +115,27 @@ describe('dashboard in the browser', () => {
     await page.close();
   });
 
+  it("writes figures in the reader's locale: de-DE gets its decimal comma, percent spacing and money order", async () => {
+    const page = await ctx.browser.newPage();
+    // the browser's locale for this page only (the others stay en-US, which the comparisons use)
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setLocaleOverride', { locale: 'de-DE' });
+    await signIn(page, ctx.base);
+    const api = await ctx.api('/v1/campaigns?sort=-firstEventAt&limit=25');
+    await rowsBecome(
+      page,
+      'campaigns-table',
+      api.campaigns.map((c: any) => c.campaignId),
+    );
+    const { cells } = await tableValues(page, 'campaigns-table');
+    const nb = (s: string | undefined) => s?.replace(/\u00a0|\u202f/g, ' ');
+    expect(nb(cells.spring_sale?.['revenue:text'])).toBe('80,00 EUR\n140,00 USD');
+    const spring = api.campaigns.find((c: any) => c.campaignId === 'spring_sale');
+    const de = (r: number) => `${(r * 100).toFixed(1).replace('.', ',')} %`;
+    expect(nb(cells.spring_sale?.['deliveryRate:text'])).toBe(de(spring.rates.deliveryRate));
+    await page.close();
+  });
+
   it('sorts on the server by any column, filters by channel and date, and pages with the cursor', async () => {
     const page = await ctx.browser.newPage();
     await signIn(page, ctx.base);

@@ -3,7 +3,7 @@ import type { FrequencyAnswer } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { createChart } from '../../ui/charts.ts';
 import { h, patch, segmented } from '../../ui/dom.ts';
-import { fmtCount, fmtRate } from '../../ui/format.ts';
+import { fmtCount, fmtPercentValue, fmtRate, NOT_REPORTED } from '../../ui/format.ts';
 import { errorState } from '../../ui/states.ts';
 import { createTable, type Column } from '../../ui/table.ts';
 
@@ -71,7 +71,7 @@ export function frequencySection(ctx: PageContext): HTMLElement {
         legend: { top: 0 },
         tooltip: {
           trigger: 'axis',
-          valueFormatter: (v: number | null) => (v === null ? 'not reported' : `${v.toFixed(1)}%`),
+          valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : fmtPercentValue(v)),
         },
         xAxis: {
           type: 'category',

@@ -8,7 +8,15 @@ import { RATE_NAMES, type BenchmarkAnswer, type BenchmarkFigure } from '../../ap
 import type { PageContext } from '../../context.ts';
 import { createChart } from '../../ui/charts.ts';
 import { field, h, patch, select } from '../../ui/dom.ts';
-import { fmtPoints, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
+import {
+  fmtCount,
+  fmtNumber,
+  fmtPercentValue,
+  fmtPoints,
+  fmtRate,
+  NOT_REPORTED,
+  raw,
+} from '../../ui/format.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
 import { tableWrap } from '../../ui/table.ts';
@@ -28,9 +36,9 @@ function figureRow(name: string, f: BenchmarkFigure): HTMLElement {
     td(
       'rank',
       f.percentileRank,
-      f.percentileRank === null ? NOT_REPORTED : `${f.percentileRank.toFixed(0)}th`,
+      f.percentileRank === null ? NOT_REPORTED : `${fmtNumber(f.percentileRank, 0)}th`,
     ),
-    td('sample', f.sampleSize, String(f.sampleSize)),
+    td('sample', f.sampleSize, fmtCount(f.sampleSize)),
   );
 }
 
@@ -59,7 +67,7 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
     },
     tooltip: {
       trigger: 'axis',
-      valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : `${v.toFixed(1)}%`),
+      valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : fmtPercentValue(v)),
     },
     xAxis: { type: 'category', data: x },
     yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
