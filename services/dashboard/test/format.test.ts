@@ -18,6 +18,7 @@ import {
   setLocale,
   smallSample,
 } from '../src/ui/format.ts';
+import { isSmallRate, rateSampleText } from '../src/ui/rate.ts';
 
 const nb = (s: string) => s.replace(/\u00a0/g, ' ');
 
@@ -98,5 +99,35 @@ describe('format', () => {
     expect(raw(null)).toBe('null');
     expect(raw(0.1 + 0.2)).toBe('0.30000000000000004');
     expect(raw({ USD: 1 })).toBe('{"USD":1}');
+  });
+});
+
+describe('every rate with its sample (ui/rate.ts)', () => {
+  beforeAll(() => setLocale('en-US'));
+  afterAll(() => setLocale(undefined));
+  const counts = {
+    sent: 20,
+    delivered: 17,
+    failed: 3,
+    opened: 0,
+    clicked: 4,
+    clicks: 5,
+    botClicks: 0,
+    clicksWithin10s: 0,
+    converted: 2,
+    conversions: 2,
+    optOuts: 1,
+    replied: 0,
+    uninstalls: 0,
+  };
+  it('says numerator and denominator of each rate, marks a small sample, and why a rate is missing', () => {
+    expect(rateSampleText('optOutRate', 1 / 17, counts)).toBe('5.9%: 1 of 17 delivered (small sample)');
+    expect(rateSampleText('deliveryRate', 17 / 20, counts)).toBe('85.0%: 17 of 20 sent (small sample)');
+    expect(rateSampleText('openRate', null, counts, 'SMS has no opens')).toBe(
+      'not reported (SMS has no opens)',
+    );
+    expect(isSmallRate('ctr', 4 / 17, counts)).toBe(true);
+    expect(isSmallRate('optOutRate', 14 / 2000, { ...counts, optOuts: 14, delivered: 2000 })).toBe(false);
+    expect(isSmallRate('openRate', null, counts)).toBe(false);
   });
 });

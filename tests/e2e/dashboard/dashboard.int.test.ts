@@ -16,6 +16,8 @@ import { DEMO_KEY, useDashboard } from './fixture.ts';
 import { apiKeyIn, hashBecomes, pct, raw, rowsBecome, signIn, tableValues, tile } from './screen.ts';
 
 const ctx = useDashboard('dash');
+const n = (x: number) => x.toLocaleString('en-US');
+const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const poll = <T>(probe: () => Promise<T>) => expect.poll(probe, { timeout: 10_000, interval: 200 });
 
 const TILES: [id: string, count: string, rate: string | null][] = [
@@ -235,6 +237,13 @@ describe('dashboard in the browser', () => {
       .getByTestId('cost')
       .innerText();
     expect(usdCost.replace(/\u00a0/g, ' ')).toBe('USD 0.45');
+    // every rate carries its sample: on hover and in the tile's accessible name
+    const ctrSample = `${pct(k.rates.ctr)}: ${n(k.counts.clicked)} of ${n(k.counts.delivered)} delivered`;
+    const ctrTile = page.getByTestId('tile-clicked');
+    expect(await ctrTile.getAttribute('aria-label')).toMatch(new RegExp(`^Clicked: ${esc(ctrSample)}`));
+    expect(await ctrTile.locator('.tile-value').getAttribute('title')).toMatch(
+      new RegExp(`^${esc(ctrSample)}`),
+    );
     expect(
       await page.getByTestId('tile-responseMedian').locator('.tile-value').getAttribute('data-value'),
     ).toBe(raw(k.responseTime.medianMs));
@@ -265,6 +274,16 @@ describe('dashboard in the browser', () => {
     for (const g of byCountry.groups) {
       expect(cells[g.value]?.sent).toBe(String(g.counts.sent));
       expect(cells[g.value]?.ctr).toBe(raw(g.rates.ctr));
+      const cell = page
+        .getByTestId('breakdown-table')
+        .locator(`tr[data-row="${g.value}"] td[data-col="ctr"]`);
+      if (g.rates.ctr !== null)
+        expect(await cell.getAttribute('aria-label')).toContain(
+          `${n(g.counts.clicked)} of ${n(g.counts.delivered)} delivered`,
+        );
+      // a country of a handful of sends is a small sample, and marked as one
+      if (g.counts.delivered < 20 && g.counts.clicked > 0)
+        expect(await cell.locator('.small-sample').count()).toBe(1);
     }
     await page.getByTestId('breakdown-table').locator('button[data-sort="ctr"]').click();
     const byCtr = [...byCountry.groups].sort(
@@ -292,6 +311,9 @@ describe('dashboard in the browser', () => {
       raw(bench.kpis.ctr.percentileRank),
     );
     expect(await ctrRow.getByTestId('sample').getAttribute('data-value')).toBe('3');
+    expect(await ctrRow.getByTestId('value').getAttribute('aria-label')).toContain(
+      `${n(bench.counts.clicked)} of ${n(bench.counts.delivered)} delivered`,
+    );
     await page.evaluate(() => window.scrollTo(0, 0));
     await ctx.browser.screenshot(page, 'campaign-laptop');
     await page.setViewportSize({ width: 1280, height: 1080 });
