@@ -39,7 +39,10 @@ export function frequencySection(ctx: PageContext): HTMLElement {
       render: (b) =>
         h(
           'span',
-          { class: b[rate] === null ? 'muted' : '', title: `${b[count]} of ${b.recipients}` },
+          {
+            class: b[rate] === null ? 'muted' : '',
+            title: `${fmtCount(b[count])} of ${fmtCount(b.recipients)}`,
+          },
           fmtRate(b[rate]),
         ),
     })),
@@ -75,7 +78,7 @@ export function frequencySection(ctx: PageContext): HTMLElement {
         },
         xAxis: {
           type: 'category',
-          data: f.buckets.map((b) => `${b.bucket} (n=${b.recipients})`),
+          data: f.buckets.map((b) => `${b.bucket} (n=${fmtCount(b.recipients)})`),
           name: 'messages received (sample size)',
           nameLocation: 'middle',
           nameGap: 28,
