@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { eventually } from '@tally/testing';
 import { join } from 'node:path';
-import { ARTIFACTS, LAPTOP, PHONE } from './browser.ts';
+import { ARTIFACTS, LAPTOP, PHONE, launchBrowser } from './browser.ts';
 import { spike } from './dataset.ts';
 import { DEMO_KEY, useDashboard } from './fixture.ts';
 import { apiKeyIn, hashBecomes, pct, raw, rowsBecome, signIn, tableValues, tile } from './screen.ts';
@@ -118,10 +118,10 @@ describe('dashboard in the browser', () => {
   });
 
   it("writes figures in the reader's locale: de-DE gets its decimal comma, percent spacing and money order", async () => {
-    const page = await ctx.browser.newPage();
-    // the browser's locale for this page only (the others stay en-US, which the comparisons use)
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setLocaleOverride', { locale: 'de-DE' });
+    // a browser of its own in German (the others stay en-US, which the comparisons use)
+    const german = await launchBrowser('de-DE');
+    onTestFinished(() => german.close());
+    const page = await german.newPage();
     await signIn(page, ctx.base);
     const api = await ctx.api('/v1/campaigns?sort=-firstEventAt&limit=25');
     await rowsBecome(
