@@ -24,14 +24,14 @@ const cmp = (over: Partial<Comparison>): Comparison => ({
 describe('the experiment in words', () => {
   it('not yet, with the sample still needed', () => {
     expect(verdictText(cmp({}), 0.95)).toBe(
-      'Not yet: B against A on click-through rate is +0.8 pt (95 % interval -1.2 pt to +2.8 pt); about 19,230 more deliveries would tell a change of 0.4 pt.',
+      'Not yet: B against A on click-through rate is +0.8 pt (95% interval -1.2 pt to +2.8 pt); about 19,230 more deliveries would tell a change of 0.4 pt.',
     );
   });
 
   it('better and worse; fewer opt-outs are better', () => {
     expect(
       verdictText(cmp({ verdict: 'better', difference: { estimate: 0.03, lower: 0.01, upper: 0.05 } }), 0.99),
-    ).toBe('B is better than A on click-through rate: +3.0 pt (99 % interval +1.0 pt to +5.0 pt).');
+    ).toBe('B is better than A on click-through rate: +3.0 pt (99% interval +1.0 pt to +5.0 pt).');
     expect(
       verdictText(
         cmp({
@@ -42,7 +42,7 @@ describe('the experiment in words', () => {
         }),
         0.95,
       ),
-    ).toBe('B is worse than A on opt-out rate, more: +1.0 pt (95 % interval +0.2 pt to +1.8 pt).');
+    ).toBe('B is worse than A on opt-out rate, more: +1.0 pt (95% interval +0.2 pt to +1.8 pt).');
   });
 
   it('money differences carry their currency', () => {
@@ -62,7 +62,7 @@ describe('the experiment in words', () => {
         ),
       ),
     ).toBe(
-      'messaged is better than holdout on revenue per recipient (EUR): +EUR 2.00 (95 % interval +EUR 0.50 to +EUR 3.50).',
+      'messaged is better than holdout on revenue per recipient (EUR): +EUR 2.00 (95% interval +EUR 0.50 to +EUR 3.50).',
     );
   });
 

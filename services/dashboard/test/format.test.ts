@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fmtCount,
   fmtFreshness,
@@ -10,14 +10,22 @@ import {
   fmtBotClicks,
   fmtRoi,
   fmtTime,
+  fmtDate,
+  fmtLevel,
+  fmtMean,
   rateWithSample,
   raw,
+  setLocale,
   smallSample,
 } from '../src/ui/format.ts';
+import { isSmallRate, rateSampleText } from '../src/ui/rate.ts';
 
 const nb = (s: string) => s.replace(/\u00a0/g, ' ');
 
 describe('format', () => {
+  beforeAll(() => setLocale('en-US'));
+  afterAll(() => setLocale(undefined));
+
   it('never shows an unknown figure as 0', () => {
     expect(fmtRate(null)).toBe('not reported');
     expect(fmtCount(null)).toBe('not reported');
@@ -49,7 +57,10 @@ describe('format', () => {
     expect(fmtMs(12_340)).toBe('12.3 s');
     expect(fmtMs(176_000)).toBe('2 min 56 s');
     expect(fmtMs(7_380_000)).toBe('2 h 3 min');
-    expect(fmtTime('2025-03-01T14:05:09.000Z')).toBe('2025-03-01 14:05 UTC');
+    expect(fmtTime('2025-03-01T14:05:09.000Z')).toBe('Mar 1, 2025, 02:05 PM UTC');
+    expect(fmtLevel(0.95)).toBe('95%');
+    expect(fmtLevel(0.975)).toBe('97.5%');
+    expect(fmtMean(1234.5)).toBe('1,234.50');
     expect(fmtTime(null)).toBe('not reported');
   });
 
@@ -69,9 +80,54 @@ describe('format', () => {
     expect(rateWithSample(0.007, 14, 2000, 'delivered')).toBe('0.7%: 14 of 2,000 delivered');
   });
 
+  it("formats in the reader's locale: separators, decimal mark, dates with the year", () => {
+    setLocale('de-DE');
+    try {
+      expect(fmtCount(1234567)).toBe('1.234.567');
+      expect(nb(fmtRate(0.059))).toBe('5,9 %');
+      expect(fmtPoints(0.229)).toBe('+22,9 pt');
+      expect(nb(fmtMoney(1234.5, 'EUR'))).toBe('1.234,50 EUR');
+      expect(fmtMs(12_340)).toBe('12,3 s');
+      expect(fmtDate('2025-03-01T14:05:09.000Z')).toBe('1. März 2025, 14:05');
+      expect(nb(rateWithSample(1 / 17, 1, 17, 'delivered'))).toBe('5,9 %: 1 of 17 delivered (small sample)');
+    } finally {
+      setLocale('en-US');
+    }
+  });
+
   it('raw keeps exactly what the API said', () => {
     expect(raw(null)).toBe('null');
     expect(raw(0.1 + 0.2)).toBe('0.30000000000000004');
     expect(raw({ USD: 1 })).toBe('{"USD":1}');
+  });
+});
+
+describe('every rate with its sample (ui/rate.ts)', () => {
+  beforeAll(() => setLocale('en-US'));
+  afterAll(() => setLocale(undefined));
+  const counts = {
+    sent: 20,
+    delivered: 17,
+    failed: 3,
+    opened: 0,
+    clicked: 4,
+    clicks: 5,
+    botClicks: 0,
+    clicksWithin10s: 0,
+    converted: 2,
+    conversions: 2,
+    optOuts: 1,
+    replied: 0,
+    uninstalls: 0,
+  };
+  it('says numerator and denominator of each rate, marks a small sample, and why a rate is missing', () => {
+    expect(rateSampleText('optOutRate', 1 / 17, counts)).toBe('5.9%: 1 of 17 delivered (small sample)');
+    expect(rateSampleText('deliveryRate', 17 / 20, counts)).toBe('85.0%: 17 of 20 sent (small sample)');
+    expect(rateSampleText('openRate', null, counts, 'SMS has no opens')).toBe(
+      'not reported (SMS has no opens)',
+    );
+    expect(isSmallRate('ctr', 4 / 17, counts)).toBe(true);
+    expect(isSmallRate('optOutRate', 14 / 2000, { ...counts, optOuts: 14, delivered: 2000 })).toBe(false);
+    expect(isSmallRate('openRate', null, counts)).toBe(false);
   });
 });

@@ -98,6 +98,8 @@ export async function campaignBenchmark(
     previous: previous.map((c) => ({ campaignId: c.campaignId, firstEventAt: c.firstEventAt })),
     // previous campaigns are on the same channel: a rate it cannot report is nobody's benchmark
     notReported: notReported(reporting(campaign)),
+    // the campaign's lifetime counts: each value's sample (numerator and denominator)
+    counts: campaign.counts,
     kpis: compare(
       computeRates(campaign.counts, reporting(campaign)),
       previous.map((c) => computeRates(c.counts, reporting(c))),

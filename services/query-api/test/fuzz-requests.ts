@@ -241,8 +241,19 @@ const timeseries = fc.tuple(around(3), fc.integer({ min: 0, max: 3000 })).chain(
   ),
 );
 
+/** The figure stream with a valid key only with ids it refuses (over 50, one maybe poisoned): a 400, never a stream. */
+const refusedStreamIds = fc
+  .tuple(fc.integer({ min: 51, max: 70 }), fc.option(adversarial, { nil: undefined }), fc.boolean())
+  .map(([n, x, raw]) =>
+    queryString(
+      { ids: [...Array.from({ length: n }, (_, i) => `c${i}`), ...(x === undefined ? [] : [x])].join(',') },
+      raw,
+    ),
+  );
+
 // prettier-ignore
 const ROUTES: Route[] = [
+  get(at('/v1/campaigns/stream'), refusedStreamIds),
   get(at('/v1/campaigns'), query({ channel, from: around(30), to: around(30), sort: fc.constantFrom(...SORTS), limit: str(100), cursor: fc.constant('eyJzIjoic2VudCIsInYiOjAsImlkIjoiazEifQ') })),
   get(campaign('/kpis'), query({ window: fc.constantFrom('all', '5m', '15m', '1h', '24h'), channel, segment: fc.string({ minLength: 1, maxLength: 20 }), variant: fc.constantFrom('A', 'B') })),
   get(campaign('/breakdown'), query({ by: fc.constantFrom('channel', 'segment', 'variant', 'sender', 'country', 'hour_of_day', 'day_of_week', 'error_code', 'failure_class', 'carrier') }, ['by'])),
@@ -306,7 +317,11 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
     }));
   });
 
-/** The alert stream only without a valid key: with one it stays open, which inject cannot end. */
+/** The streams without a valid key: with one they stay open, which inject cannot end. */
 export const fuzzStreamRequest: fc.Arbitrary<FuzzRequest> = fc
-  .tuple(fc.constantFrom<FuzzRequest['auth']>('invalid', 'none', 'malformed'), query({ x: adversarial }))
-  .map(([auth, q]) => ({ method: 'GET', url: `/v1/alerts/stream${q}`, auth, headers: {} }));
+  .tuple(
+    fc.constantFrom<FuzzRequest['auth']>('invalid', 'none', 'malformed'),
+    fc.constantFrom('/v1/alerts/stream', '/v1/campaigns/stream'),
+    query({ ids: fc.constantFrom('k1', 'k1,k2', 'nope'), x: adversarial }),
+  )
+  .map(([auth, path, q]) => ({ method: 'GET', url: `${path}${q}`, auth, headers: {} }));

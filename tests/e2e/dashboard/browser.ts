@@ -34,7 +34,8 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** A fresh headless Chromium; `locale` is the browser's language (what the dashboard formats in). */
+export async function launchBrowser(locale = 'en-US'): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `no Chromium at ${CHROMIUM}: install it with apt-get install -y chromium (./tally test does)`,
@@ -47,7 +48,7 @@ export async function launchBrowser(): Promise<Browser> {
     args: ARGS,
     viewport: LAPTOP,
     acceptDownloads: true,
-    locale: 'en-US',
+    locale,
     timezoneId: 'UTC',
   });
   return {

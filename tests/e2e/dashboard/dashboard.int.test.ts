@@ -7,15 +7,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { eventually } from '@tally/testing';
 import { join } from 'node:path';
-import { ARTIFACTS, LAPTOP, PHONE } from './browser.ts';
+import { ARTIFACTS, LAPTOP, PHONE, launchBrowser } from './browser.ts';
 import { spike } from './dataset.ts';
 import { DEMO_KEY, useDashboard } from './fixture.ts';
 import { apiKeyIn, hashBecomes, pct, raw, rowsBecome, signIn, tableValues, tile } from './screen.ts';
 
 const ctx = useDashboard('dash');
+const n = (x: number) => x.toLocaleString('en-US');
+const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const poll = <T>(probe: () => Promise<T>) => expect.poll(probe, { timeout: 10_000, interval: 200 });
 
 const TILES: [id: string, count: string, rate: string | null][] = [
@@ -112,6 +114,27 @@ describe('dashboard in the browser', () => {
     await ctx.browser.screenshot(page, 'campaigns-laptop');
     await page.setViewportSize(PHONE);
     await ctx.browser.screenshot(page, 'campaigns-phone');
+    await page.close();
+  });
+
+  it("writes figures in the reader's locale: de-DE gets its decimal comma, percent spacing and money order", async () => {
+    // a browser of its own in German (the others stay en-US, which the comparisons use)
+    const german = await launchBrowser('de-DE');
+    onTestFinished(() => german.close());
+    const page = await german.newPage();
+    await signIn(page, ctx.base);
+    const api = await ctx.api('/v1/campaigns?sort=-firstEventAt&limit=25');
+    await rowsBecome(
+      page,
+      'campaigns-table',
+      api.campaigns.map((c: any) => c.campaignId),
+    );
+    const { cells } = await tableValues(page, 'campaigns-table');
+    const nb = (s: string | undefined) => s?.replace(/\u00a0|\u202f/g, ' ');
+    expect(nb(cells.spring_sale?.['revenue:text'])).toBe('80,00 EUR\n140,00 USD');
+    const spring = api.campaigns.find((c: any) => c.campaignId === 'spring_sale');
+    const de = (r: number) => `${(r * 100).toFixed(1).replace('.', ',')} %`;
+    expect(nb(cells.spring_sale?.['deliveryRate:text'])).toBe(de(spring.rates.deliveryRate));
     await page.close();
   });
 
@@ -214,6 +237,13 @@ describe('dashboard in the browser', () => {
       .getByTestId('cost')
       .innerText();
     expect(usdCost.replace(/\u00a0/g, ' ')).toBe('USD 0.45');
+    // every rate carries its sample: on hover and in the tile's accessible name
+    const ctrSample = `${pct(k.rates.ctr)}: ${n(k.counts.clicked)} of ${n(k.counts.delivered)} delivered`;
+    const ctrTile = page.getByTestId('tile-clicked');
+    expect(await ctrTile.getAttribute('aria-label')).toMatch(new RegExp(`^Clicked: ${esc(ctrSample)}`));
+    expect(await ctrTile.locator('.tile-value').getAttribute('title')).toMatch(
+      new RegExp(`^${esc(ctrSample)}`),
+    );
     expect(
       await page.getByTestId('tile-responseMedian').locator('.tile-value').getAttribute('data-value'),
     ).toBe(raw(k.responseTime.medianMs));
@@ -244,6 +274,16 @@ describe('dashboard in the browser', () => {
     for (const g of byCountry.groups) {
       expect(cells[g.value]?.sent).toBe(String(g.counts.sent));
       expect(cells[g.value]?.ctr).toBe(raw(g.rates.ctr));
+      const cell = page
+        .getByTestId('breakdown-table')
+        .locator(`tr[data-row="${g.value}"] td[data-col="ctr"]`);
+      if (g.rates.ctr !== null)
+        expect(await cell.getAttribute('aria-label')).toContain(
+          `${n(g.counts.clicked)} of ${n(g.counts.delivered)} delivered`,
+        );
+      // a country of a handful of sends is a small sample, and marked as one
+      if (g.counts.delivered < 20 && g.counts.clicked > 0)
+        expect(await cell.locator('.small-sample').count()).toBe(1);
     }
     await page.getByTestId('breakdown-table').locator('button[data-sort="ctr"]').click();
     const byCtr = [...byCountry.groups].sort(
@@ -271,6 +311,9 @@ describe('dashboard in the browser', () => {
       raw(bench.kpis.ctr.percentileRank),
     );
     expect(await ctrRow.getByTestId('sample').getAttribute('data-value')).toBe('3');
+    expect(await ctrRow.getByTestId('value').getAttribute('aria-label')).toContain(
+      `${n(bench.counts.clicked)} of ${n(bench.counts.delivered)} delivered`,
+    );
     await page.evaluate(() => window.scrollTo(0, 0));
     await ctx.browser.screenshot(page, 'campaign-laptop');
     await page.setViewportSize({ width: 1280, height: 1080 });

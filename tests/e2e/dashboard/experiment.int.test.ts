@@ -97,7 +97,7 @@ describe('the Experiment panel and the lift (issue 21)', () => {
     await page.getByTestId('experiment-level').selectOption('0.99');
     await eventually(
       () => page.getByTestId('experiment-method').innerText(),
-      (t) => t.startsWith('Always-valid 99 % intervals'),
+      (t) => t.startsWith('Always-valid 99% intervals'),
       { timeoutMs: 8000, intervalMs: 200 },
     );
     const at99 = await ctx.api('/v1/campaigns/exp/experiment?level=0.99');

@@ -1132,6 +1132,22 @@ export interface paths {
               asOf: string;
               campaignId: string;
               channel: string | null;
+              /** @description the campaign's lifetime counts: the sample of each value */
+              counts: {
+                botClicks: number;
+                clicked: number;
+                clicks: number;
+                clicksWithin10s: number;
+                conversions: number;
+                converted: number;
+                delivered: number;
+                failed: number;
+                opened: number;
+                optOuts: number;
+                replied: number;
+                sent: number;
+                uninstalls: number;
+              };
               earlyRead: {
                 /** @enum {string} */
                 at: '15m' | '1h' | '24h';

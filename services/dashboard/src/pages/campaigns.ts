@@ -6,7 +6,7 @@
  * (new campaigns, the server's order); a row's sparkline is re-read only when its sent count
  * changed, at most every 30 s, one at a time — an idle tab sends a few requests a minute.
  */
-import type { CampaignKpis, CampaignList, Timeseries } from '../api/types.ts';
+import type { CampaignKpis, CampaignList, RateName, Timeseries } from '../api/types.ts';
 import { CHANNEL_LABEL, CHANNELS } from '../api/enums.ts';
 import type { PageContext } from '../context.ts';
 import { href, replaceQuery } from '../router.ts';
@@ -15,14 +15,12 @@ import {
   fmtBotClicks,
   fmtCount,
   fmtPerCurrency,
-  fmtRate,
   fmtRoi,
   fmtDate,
   fmtTime,
   NOT_REPORTED,
-  rateWithSample,
-  smallSample,
 } from '../ui/format.ts';
+import { isSmallRate, RATE_SAMPLE, rateSampleText, rateSpan } from '../ui/rate.ts';
 import { sparkline, sparkRange } from '../ui/sparkline.ts';
 import { empty, errorState } from '../ui/states.ts';
 import { createTable, type Column, type Sort } from '../ui/table.ts';
@@ -52,31 +50,10 @@ function readState(q: URLSearchParams): State {
 }
 
 /** The denominator of each rate in the list, and what it counts. */
-const DENOMINATOR: Record<string, [count: 'sent' | 'delivered', words: string]> = {
-  deliveryRate: ['sent', 'sent'],
-  openRate: ['delivered', 'delivered'],
-  ctr: ['delivered', 'delivered'],
-  conversionRate: ['delivered', 'delivered'],
-  optOutRate: ['delivered', 'delivered'],
-};
-
-/** A rate with its sample on hover (and, by the column, in the cell's name); small samples marked. */
-function rateCell(r: number | null, count: number, why?: string, denominator = 0, of = 'delivered') {
-  const small = r !== null && smallSample(count, denominator);
-  return h(
-    'span',
-    {
-      class: r === null ? 'muted' : small ? 'small-sample' : '',
-      title: r === null ? (why ?? 'denominator is 0') : rateWithSample(r, count, denominator, of),
-    },
-    fmtRate(r),
-  );
-}
-
 /** The CTR with the preview/scanner fetches it leaves out, as a muted second line. */
 function ctrCell(c: CampaignKpis) {
   const bots = c.counts.botClicks;
-  const ctr = rateCell(c.rates.ctr, c.counts.clicked, undefined, c.counts.delivered);
+  const ctr = rateSpan('ctr', c.rates.ctr, c.counts);
   if (bots === 0) return ctr;
   return h(
     'span',
@@ -124,26 +101,14 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       `${firing.length} firing`,
     );
   };
-  const rate = (
-    key: keyof CampaignKpis['rates'],
-    label: string,
-    count: (c: CampaignKpis) => number,
-  ): Column<CampaignKpis> => ({
+  // a rate with its sample on hover and in the cell's name, small samples marked (ui/rate.ts)
+  const rate = (key: RateName, label: string): Column<CampaignKpis> => ({
     key,
     label,
     numeric: true,
     value: (c) => c.rates[key],
-    render: (c) => {
-      const [den, of] = DENOMINATOR[key] ?? ['delivered', 'delivered'];
-      return rateCell(c.rates[key], count(c), c.notReported[key], c.counts[den], of);
-    },
-    cellLabel: (c) => {
-      const [den, of] = DENOMINATOR[key] ?? ['delivered', 'delivered'];
-      const why = c.notReported[key];
-      return why
-        ? `${label}: not reported (${why})`
-        : `${label} ${rateWithSample(c.rates[key], count(c), c.counts[den], of)}`;
-    },
+    render: (c) => rateSpan(key, c.rates[key], c.counts, c.notReported[key]),
+    cellLabel: (c) => `${label} ${rateSampleText(key, c.rates[key], c.counts, c.notReported[key])}`,
   });
   const columns: Column<CampaignKpis>[] = [
     {
@@ -175,11 +140,11 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
       value: (c) => c.counts.sent,
       render: (c) => fmtCount(c.counts.sent),
     },
-    rate('deliveryRate', 'Delivery', (c) => c.counts.delivered),
-    rate('openRate', 'Open', (c) => c.counts.opened),
-    { ...rate('ctr', 'CTR', (c) => c.counts.clicked), render: ctrCell },
-    rate('conversionRate', 'Conversion', (c) => c.counts.converted),
-    rate('optOutRate', 'Opt-out', (c) => c.counts.optOuts),
+    rate('deliveryRate', 'Delivery'),
+    rate('openRate', 'Open'),
+    { ...rate('ctr', 'CTR'), render: ctrCell },
+    rate('conversionRate', 'Conversion'),
+    rate('optOutRate', 'Opt-out'),
     {
       key: 'revenue',
       label: 'Revenue',
@@ -271,11 +236,9 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
   // Small samples last (a choice, kept in the URL): within the page the server sorted, rows whose
   // sorted rate is a small sample (format.ts smallSample) move after the others, in their order.
   const ordered = () => {
-    const den = DENOMINATOR[s.sort.key];
-    if (!smallLast.checked || !den) return rows;
-    const key = s.sort.key as keyof CampaignKpis['rates'];
-    const num = (c: CampaignKpis) => Math.round((c.rates[key] ?? 0) * c.counts[den[0]]);
-    const isSmall = (c: CampaignKpis) => c.rates[key] !== null && smallSample(num(c), c.counts[den[0]]);
+    const key = s.sort.key as RateName;
+    if (!smallLast.checked || !(key in RATE_SAMPLE)) return rows;
+    const isSmall = (c: CampaignKpis) => isSmallRate(key, c.rates[key], c.counts);
     return [...rows.filter((c) => !isSmall(c)), ...rows.filter(isSmall)];
   };
   const renderRows = () => {

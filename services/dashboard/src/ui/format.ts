@@ -2,21 +2,69 @@
  * How figures read on screen (pure). Nothing unknown is ever shown as 0: a null rate or figure is
  * "not reported". Counts are exact integers with separators; rates are percentages with one
  * decimal (the exact value is kept in the element's data-value and title).
+ *
+ * Every number and date on screen goes through `Intl` here, in the browser's locale (separators,
+ * decimal mark, percent sign and date order of the reader's language); no page formats a figure
+ * itself. `setLocale` pins a locale (tests); by default it is the browser's.
  */
 import { wilsonInterval } from '@tally/kpi';
 
 export const NOT_REPORTED = 'not reported';
 
-const countFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+let locale: string | undefined;
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Pin the locale every figure is formatted in (undefined: the browser's). */
+export function setLocale(l: string | undefined): void {
+  locale = l;
+  numberFormats.clear();
+  dateFormats.clear();
+}
+
+function nf(opts: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(opts);
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(locale, opts)));
+  return f;
+}
+
+function df(opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify(opts);
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale, opts)));
+  return f;
+}
+
+/** A plain number with a fixed number of decimals, in the locale: 1234.5 → "1,234.5". */
+export function fmtNumber(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return NOT_REPORTED;
+  return nf({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+}
+
+/** A value already in percent units (e.g. a benchmark's 12.5): "12.5%". */
+export function fmtPercentValue(p: number | null | undefined, digits = 1): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return NOT_REPORTED;
+  return fmtRate(p / 100, digits);
+}
+
+/** A confidence level without trailing zeros: 0.95 → "95%", 0.975 → "97.5%". */
+export function fmtLevel(level: number): string {
+  return nf({ style: 'percent', maximumFractionDigits: 1 }).format(level);
+}
 
 export function fmtCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return NOT_REPORTED;
-  return countFmt.format(n);
+  return nf({ maximumFractionDigits: 0 }).format(n);
 }
 
 export function fmtRate(r: number | null | undefined, digits = 1): string {
   if (r === null || r === undefined || !Number.isFinite(r)) return NOT_REPORTED;
-  return `${(r * 100).toFixed(digits)}%`;
+  // rounded as the API's own percentages are (r × 100 to `digits` places), then written in the locale
+  const rounded = Number((r * 100).toFixed(digits)) / 100;
+  return nf({ style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    rounded,
+  );
 }
 
 /**
@@ -41,18 +89,18 @@ export function rateWithSample(r: number | null, numerator: number, denominator:
 /** A signed difference of two rates, in percentage points. */
 export function fmtPoints(d: number | null | undefined): string {
   if (d === null || d === undefined || !Number.isFinite(d)) return NOT_REPORTED;
-  const v = (d * 100).toFixed(1);
-  return `${d > 0 ? '+' : d < 0 ? '' : '±'}${v} pt`;
+  const v = nf({ minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(
+    d * 100,
+  );
+  return `${d === 0 ? '±' : ''}${v} pt`;
 }
 
 export function fmtMoney(amount: number | null | undefined, currency: string): string {
   if (amount === null || amount === undefined || !Number.isFinite(amount)) return NOT_REPORTED;
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'code' }).format(
-      amount,
-    );
+    return nf({ style: 'currency', currency, currencyDisplay: 'code' }).format(amount);
   } catch {
-    return `${currency} ${amount.toFixed(2)}`;
+    return `${currency} ${fmtNumber(amount, 2)}`;
   }
 }
 
@@ -67,16 +115,10 @@ export function fmtPerCurrency(
   return entries.map(([cur, v]) => fmtMoney(v, cur)).join(' · ');
 }
 
-const roiFmt = new Intl.NumberFormat(undefined, {
-  style: 'percent',
-  minimumFractionDigits: 1,
-  maximumFractionDigits: 1,
-});
-
 /** A return on investment as a percentage with the locale's separators: "85,678.1%". */
 export function fmtRoiValue(r: number | null | undefined): string {
   if (r === null || r === undefined || !Number.isFinite(r)) return NOT_REPORTED;
-  return roiFmt.format(r);
+  return fmtRate(r, 1);
 }
 
 /** ROI per currency; a currency's ROI is null only where it had no cost (SPEC §5). */
@@ -96,33 +138,33 @@ export function fmtBotClicks(n: number): string {
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return NOT_REPORTED;
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 60_000) return `${fmtNumber(ms / 1000, 1)} s`;
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
-/** An ISO time as "2025-03-01 14:05 UTC" (every time on screen is UTC, like the send-time grid). */
+/** An ISO time in the locale, with the year, saying UTC (every time on screen is UTC, like the send-time grid). */
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return NOT_REPORTED;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${fmtDate(iso)} UTC`;
 }
 
-const dateFmt = new Intl.DateTimeFormat(undefined, {
+const DATE_OPTS: Intl.DateTimeFormatOptions = {
   year: 'numeric',
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
   timeZone: 'UTC',
-});
+};
 
 /** An ISO time in the browser's locale, with the year, in UTC: "Dec 7, 2026, 02:51 AM". */
 export function fmtDate(iso: string | null | undefined): string {
   if (!iso) return NOT_REPORTED;
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+  return Number.isNaN(d.getTime()) ? iso : df(DATE_OPTS).format(d);
 }
 
 export function fmtAgo(iso: string | null | undefined, now: number): string {
@@ -136,7 +178,7 @@ export function fmtAgo(iso: string | null | undefined, now: number): string {
 
 export function fmtMean(m: number | null | undefined, digits = 2): string {
   if (m === null || m === undefined || !Number.isFinite(m)) return NOT_REPORTED;
-  return m.toFixed(digits);
+  return fmtNumber(m, digits);
 }
 
 /** freshnessMs / lagEvents as one plain sentence. */

@@ -43,6 +43,7 @@ export function benchmarkRoutes(app: FastifyInstance, deps: QueryApiDeps): void 
             channel: z.string().nullable(),
             previous: z.array(z.object({ campaignId: z.string(), firstEventAt: z.string().nullable() })),
             notReported: notReportedSchema,
+            counts: countsSchema.describe("the campaign's lifetime counts: the sample of each value"),
             kpis: perRate,
             earlyRead: z.array(
               z.object({

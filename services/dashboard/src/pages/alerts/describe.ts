@@ -4,7 +4,7 @@
  * 2.0%" — never a dump of field names; and whether a firing alert is clearing.
  */
 import type { Alert } from '../../api/types.ts';
-import { fmtCount, fmtRate } from '../../ui/format.ts';
+import { fmtCount, fmtNumber, fmtRate } from '../../ui/format.ts';
 
 export const RULE_LABEL: Record<string, string> = {
   optOutSpike: 'Opt-out spike',
@@ -32,7 +32,7 @@ function limitOf(n: Numbers): { limit: number | null; words: string } {
   const baselineRate = num(n, 'baselineRate');
   const baseline = (l: number) =>
     baselineRate !== null && baselineRate > 0
-      ? ` (${(l / baselineRate).toFixed(1)}× the 7-day rate ${fmtRate(baselineRate)})`
+      ? ` (${fmtNumber(l / baselineRate, 1)}× the 7-day rate ${fmtRate(baselineRate)})`
       : ' (the 7-day baseline)';
   if (n.mode === 'baseline' && baselineLimit !== null)
     return { limit: baselineLimit, words: baseline(baselineLimit) };

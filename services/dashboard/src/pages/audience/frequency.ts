@@ -3,7 +3,7 @@ import type { FrequencyAnswer } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { createChart } from '../../ui/charts.ts';
 import { h, patch, segmented } from '../../ui/dom.ts';
-import { fmtCount, fmtRate } from '../../ui/format.ts';
+import { fmtCount, fmtPercentValue, fmtRate, NOT_REPORTED } from '../../ui/format.ts';
 import { errorState } from '../../ui/states.ts';
 import { createTable, type Column } from '../../ui/table.ts';
 
@@ -39,7 +39,10 @@ export function frequencySection(ctx: PageContext): HTMLElement {
       render: (b) =>
         h(
           'span',
-          { class: b[rate] === null ? 'muted' : '', title: `${b[count]} of ${b.recipients}` },
+          {
+            class: b[rate] === null ? 'muted' : '',
+            title: `${fmtCount(b[count])} of ${fmtCount(b.recipients)}`,
+          },
           fmtRate(b[rate]),
         ),
     })),
@@ -71,11 +74,11 @@ export function frequencySection(ctx: PageContext): HTMLElement {
         legend: { top: 0 },
         tooltip: {
           trigger: 'axis',
-          valueFormatter: (v: number | null) => (v === null ? 'not reported' : `${v.toFixed(1)}%`),
+          valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : fmtPercentValue(v)),
         },
         xAxis: {
           type: 'category',
-          data: f.buckets.map((b) => `${b.bucket} (n=${b.recipients})`),
+          data: f.buckets.map((b) => `${b.bucket} (n=${fmtCount(b.recipients)})`),
           name: 'messages received (sample size)',
           nameLocation: 'middle',
           nameGap: 28,

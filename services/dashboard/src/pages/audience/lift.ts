@@ -6,7 +6,7 @@
  */
 import type { Comparison, GlobalControl } from '../../api/experiment-types.ts';
 import { h } from '../../ui/dom.ts';
-import { fmtCount, fmtMoney, fmtRate, raw } from '../../ui/format.ts';
+import { fmtCount, fmtLevel, fmtMoney, fmtRate, raw } from '../../ui/format.ts';
 import { verdictText } from '../campaign/experiment-text.ts';
 
 function tile(testid: string, label: string, v: unknown, text: string, sub = '') {
@@ -26,7 +26,7 @@ export function liftBlock(g: GlobalControl | null | undefined): HTMLElement {
       { class: 'muted', 'data-testid': 'value-lift' },
       'No global control group: set a share (PUT /v1/experiment-settings) to measure what messaging adds over sending nothing.',
     );
-  const pct = `${+(g.level * 100).toFixed(1)} %`;
+  const pct = fmtLevel(g.level);
   const inc = g.incrementalConversions;
   return h(
     'div',

@@ -8,7 +8,7 @@ import type { SendTimeAnswer, SendTimeCell } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { createChart } from '../../ui/charts.ts';
 import { field, h, patch, select } from '../../ui/dom.ts';
-import { DAY_NAMES, fmtCount, fmtRate, raw } from '../../ui/format.ts';
+import { DAY_NAMES, fmtCount, fmtPercentValue, fmtRate, raw } from '../../ui/format.ts';
 import { VIRIDIS } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
 import { sendHourSentence, type SendHourComparison } from './lift.ts';
@@ -53,7 +53,7 @@ function heatOption(a: SendTimeAnswer) {
       top: 'middle',
       itemHeight: 160,
       inRange: { color: VIRIDIS },
-      formatter: (v: number) => `${v.toFixed(1)}%`,
+      formatter: (v: number) => fmtPercentValue(v),
     },
     series: [
       {

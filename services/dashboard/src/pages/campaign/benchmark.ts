@@ -4,33 +4,51 @@
  * +24 h) of one rate against the same band. Re-read every 60 s, or 30 s after the campaign's figures move.
  */
 import { RATE_LABEL } from '../../api/enums.ts';
-import { RATE_NAMES, type BenchmarkAnswer, type BenchmarkFigure } from '../../api/types.ts';
+import {
+  RATE_NAMES,
+  type BenchmarkAnswer,
+  type BenchmarkFigure,
+  type Counts,
+  type RateName,
+} from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { createChart } from '../../ui/charts.ts';
-import { field, h, patch, select } from '../../ui/dom.ts';
-import { fmtPoints, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
+import { field, h, patch, select, type Child } from '../../ui/dom.ts';
+import { rateSampleText, rateSpan } from '../../ui/rate.ts';
+import {
+  fmtCount,
+  fmtNumber,
+  fmtPercentValue,
+  fmtPoints,
+  fmtRate,
+  NOT_REPORTED,
+  raw,
+} from '../../ui/format.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
 import { tableWrap } from '../../ui/table.ts';
 
-function figureRow(name: string, f: BenchmarkFigure): HTMLElement {
-  const td = (testid: string, v: number | null, text: string) =>
+function figureRow(name: RateName, counts: Counts, f: BenchmarkFigure): HTMLElement {
+  const td = (testid: string, v: number | null, text: Child) =>
     h('td', { class: `num ${v === null ? 'muted' : ''}`, 'data-testid': testid, 'data-value': raw(v) }, text);
+  const sample = rateSampleText(name, f.value, counts);
+  const value = td('value', f.value, rateSpan(name, f.value, counts));
+  value.setAttribute('aria-label', `This campaign ${sample}`);
   const band = f.p25 === null || f.p75 === null ? NOT_REPORTED : `${fmtRate(f.p25)} – ${fmtRate(f.p75)}`;
   return h(
     'tr',
     { 'data-row': name },
     h('th', { scope: 'row' }, RATE_LABEL[name] ?? name),
-    td('value', f.value, fmtRate(f.value)),
+    value,
     td('median', f.median, fmtRate(f.median)),
     h('td', { class: 'num', 'data-testid': 'band', 'data-value': raw([f.p25, f.p75]) }, band),
     td('delta', f.delta, fmtPoints(f.delta)),
     td(
       'rank',
       f.percentileRank,
-      f.percentileRank === null ? NOT_REPORTED : `${f.percentileRank.toFixed(0)}th`,
+      f.percentileRank === null ? NOT_REPORTED : `${fmtNumber(f.percentileRank, 0)}th`,
     ),
-    td('sample', f.sampleSize, String(f.sampleSize)),
+    td('sample', f.sampleSize, fmtCount(f.sampleSize)),
   );
 }
 
@@ -59,7 +77,7 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
     },
     tooltip: {
       trigger: 'axis',
-      valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : `${v.toFixed(1)}%`),
+      valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : fmtPercentValue(v)),
     },
     xAxis: { type: 'category', data: x },
     yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
@@ -183,6 +201,7 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
         RATE_NAMES.filter((r) => !b.notReported[r]).map((r) =>
           figureRow(
             r,
+            b.counts,
             b.kpis[r] ?? {
               value: null,
               median: null,

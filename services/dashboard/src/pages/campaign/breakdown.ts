@@ -6,7 +6,8 @@ import { BREAKDOWN_DIMENSIONS, DIMENSION_LABEL, type Dimension } from '../../api
 import type { Breakdown, Counts, NotReported, RateName, Rates } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { h, patch, segmented } from '../../ui/dom.ts';
-import { DAY_NAMES, fmtCount, fmtRate } from '../../ui/format.ts';
+import { DAY_NAMES, fmtCount } from '../../ui/format.ts';
+import { rateSampleText, rateSpan } from '../../ui/rate.ts';
 import { empty, errorState } from '../../ui/states.ts';
 import { createTable, type Column } from '../../ui/table.ts';
 import { CLASS_LABEL } from '../deliverability.ts';
@@ -54,12 +55,9 @@ const rate = (k: RateName, label: string): Column<Group> => ({
   numeric: true,
   bar: true,
   value: (g) => g.rates[k],
-  render: (g) =>
-    h(
-      'span',
-      { class: g.rates[k] === null ? 'muted' : '', title: g.notReported[k] ?? '' },
-      fmtRate(g.rates[k]),
-    ),
+  // the rate's sample on hover and in the cell's name, small samples marked (ui/rate.ts)
+  render: (g) => rateSpan(k, g.rates[k], g.counts, g.notReported[k]),
+  cellLabel: (g) => `${label} ${rateSampleText(k, g.rates[k], g.counts, g.notReported[k])}`,
 });
 
 export function breakdownSection(

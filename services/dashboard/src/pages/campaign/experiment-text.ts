@@ -3,7 +3,7 @@
  * analyst would write, and the scale of the interval bars. No DOM here, so it is unit-tested.
  */
 import type { Comparison, Interval } from '../../api/experiment-types.ts';
-import { fmtCount, fmtMoney, fmtPoints } from '../../ui/format.ts';
+import { fmtCount, fmtLevel, fmtMoney, fmtPoints } from '../../ui/format.ts';
 
 export const METRIC_LABEL: Record<string, string> = {
   deliveryRate: 'delivery rate',
@@ -27,7 +27,7 @@ export function fmtInterval(c: Pick<Comparison, 'currency'>, iv: Interval): stri
   return `${fmtDiff(c, iv.lower)} to ${fmtDiff(c, iv.upper)}`;
 }
 
-const pct = (level: number) => `${+(level * 100).toFixed(1)} %`;
+const pct = (level: number) => fmtLevel(level);
 
 /** What the observations counted are, for "about N more …". */
 function unitOf(c: Comparison): string {

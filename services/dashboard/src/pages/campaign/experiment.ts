@@ -8,7 +8,7 @@ import type { Comparison, ExperimentAnswer, Holdout, VariantArm } from '../../ap
 import { EXPERIMENT_METRICS } from '../../api/experiment-types.ts';
 import type { PageContext } from '../../context.ts';
 import { field, h, patch, select, svg } from '../../ui/dom.ts';
-import { fmtCount, fmtMoney, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
+import { fmtCount, fmtLevel, fmtMoney, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
 import { errorState } from '../../ui/states.ts';
 import { barGeometry, barScale, fmtDiff, fmtInterval, METRIC_LABEL, verdictText } from './experiment-text.ts';
 
@@ -209,7 +209,7 @@ function holdoutBlock(hd: Holdout, level: number): HTMLElement {
         inc ? [inc.lower, inc.estimate, inc.upper] : null,
         inc ? fmtCount(Math.round(inc.estimate)) : 'not yet',
         inc
-          ? `${+(level * 100).toFixed(1)} % interval ${fmtCount(Math.round(inc.lower))} to ${fmtCount(Math.round(inc.upper))}`
+          ? `${fmtLevel(level)} interval ${fmtCount(Math.round(inc.lower))} to ${fmtCount(Math.round(inc.upper))}`
           : '',
       ),
       ...Object.entries(hd.incremental.revenue).map(([cur, iv]) =>
@@ -314,7 +314,7 @@ export function experimentSection(ctx: PageContext, id: string): HTMLElement {
         h(
           'p',
           { class: 'muted small', 'data-testid': 'experiment-method' },
-          `Always-valid ${+(x.level * 100).toFixed(1)} % intervals: they stay right however often you look. ${x.method}.`,
+          `Always-valid ${fmtLevel(x.level)} intervals: they stay right however often you look. ${x.method}.`,
         ),
         x.reason ? h('p', { 'data-testid': 'experiment-reason' }, x.reason) : null,
         x.variants.length ? armsTable(x.variants) : null,

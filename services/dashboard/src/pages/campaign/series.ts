@@ -45,7 +45,7 @@ export function seriesSection(ctx: PageContext, id: string, firstEventAt: () => 
       total.dataset.value = String(t.total);
       chart.el.setAttribute(
         'aria-label',
-        `${COUNT_LABEL[t.metric] ?? t.metric} per ${t.bucket === '1m' ? 'minute' : 'hour'}, total ${t.total}`,
+        `${COUNT_LABEL[t.metric] ?? t.metric} per ${t.bucket === '1m' ? 'minute' : 'hour'}, total ${fmtCount(t.total)}`,
       );
       chart.set({
         grid: { left: 48, right: 16, top: 16, bottom: 32 },

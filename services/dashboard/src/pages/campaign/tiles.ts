@@ -2,6 +2,7 @@
 import { countNotReported } from '@tally/kpi';
 import type { KpiAnswer, RateName, CountName } from '../../api/types.ts';
 import { h, type Child } from '../../ui/dom.ts';
+import { isSmallRate, rateSampleText } from '../../ui/rate.ts';
 import { tableWrap } from '../../ui/table.ts';
 import {
   fmtBotClicks,
@@ -118,7 +119,7 @@ export function headlineTiles(k: KpiAnswer): HTMLElement {
         : null;
       if (!t.rate) return tile(t.id, t.label, fmtCount(count), count, h('span', {}, 'messages'), null);
       const r = k.rates[t.rate];
-      return tile(
+      const el = tile(
         t.id,
         t.label,
         fmtRate(r),
@@ -126,6 +127,14 @@ export function headlineTiles(k: KpiAnswer): HTMLElement {
         countWhy ? [countEl] : [countEl, ` ${t.hint ?? ''}`, extra],
         tileNote(k, t) ?? (r === null ? 'nothing to divide by yet' : null),
       );
+      // the rate's sample on hover and in the tile's name; a small sample marked like the list's
+      const sample = rateSampleText(t.rate, r, k.counts, k.notReported[t.rate]);
+      const value = el.querySelector('.tile-value');
+      value?.setAttribute('title', sample);
+      if (isSmallRate(t.rate, r, k.counts)) value?.classList.add('small-sample');
+      el.setAttribute('role', 'group');
+      el.setAttribute('aria-label', `${t.label}: ${sample}`);
+      return el;
     }),
   );
 }
