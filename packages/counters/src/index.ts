@@ -10,5 +10,6 @@ export type { InputRecord } from './partition/batch.ts';
 export * from './partition/cuts.ts';
 export { markLost, markWhole, StateLostError, wholeEpoch } from './partition/epoch.ts';
 export { decodeRecipient, decodeMessage, splitField } from './partition/codec.ts';
+export { audienceFacts } from './state/audience.ts';
 export * from './read-experiment.ts';
 export * from './read-deliverability.ts';

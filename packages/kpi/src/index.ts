@@ -16,3 +16,4 @@ export * from './sequential.ts';
 export * from './experiment.ts';
 export * from './global-control.ts';
 export * from './send-time-test.ts';
+export * from './audience-rollup.ts';

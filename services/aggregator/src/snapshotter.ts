@@ -25,6 +25,7 @@ import {
 import { withTransaction, type Pool, type PoolClient } from '@tally/db';
 import { isStorableText } from '@tally/events';
 import type { Logger } from '@tally/logging';
+import { rollIn, storeAudienceRows } from './audience-rollups.ts';
 import { withStateLock } from './state-lock.ts';
 
 export interface SnapshotOptions {
@@ -45,6 +46,8 @@ export interface SnapshotStats {
 }
 
 const CHUNK = 2000;
+/** Rows stored before the audience rollups existed, rolled in per snapshot (audience-rollups.ts). */
+const ROLL_IN_PAGE = 5000;
 
 export function createSnapshotter(opts: SnapshotOptions) {
   const log = opts.logger.child({ component: 'snapshotter' });
@@ -276,20 +279,14 @@ export function createSnapshotter(opts: SnapshotOptions) {
     );
     // One row per recipient (the last read wins), whatever repeats across partitions.
     const byRecipient = new Map(audience.map((a) => [`${a.tenant} ${a.recipient}`, a]));
-    const rows = [...byRecipient.values()]
-      .filter(
-        (a) =>
-          storable(a.tenant, a.recipient) &&
-          Object.entries(a.row).every(([f, v]) => isStorableText(f) && isStorableText(v)),
-      )
-      .map((a): [string, string, string] => [a.tenant, a.recipient, JSON.stringify(a.row)]);
-    await storeRows(
-      client,
-      rows,
-      `INSERT INTO recipient_state(tenant_id, recipient_id, state)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
-       ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+    const rows = [...byRecipient.values()].filter(
+      (a) =>
+        storable(a.tenant, a.recipient) &&
+        Object.entries(a.row).every(([f, v]) => isStorableText(f) && isStorableText(v)),
     );
+    await storeAudienceRows(client, rows);
+    const rolled = await rollIn(client, ROLL_IN_PAGE);
+    if (rolled > 0) log.info({ rows: rolled }, 'audience_rows_rolled_in');
   }
 
   function storable(...texts: string[]): boolean {

@@ -10,6 +10,7 @@
 import { BIT } from './bits.ts';
 import type { Target } from './attribution.ts';
 import type { MessageView } from './message.ts';
+import type { AudienceFacts } from '@tally/kpi';
 import type { Audience, RecipientEv, RecipientRec } from './recipient.ts';
 
 const DAY = 86_400_000;
@@ -131,4 +132,48 @@ export function audienceRow(
   for (const [cur, u] of Object.entries(au.tr ?? {})) row[`tr:${cur}`] = String(u);
   if (au.ho) row.ho = String(au.ho);
   return row;
+}
+
+/**
+ * The rollup facts of a recipient_state row (the inverse of audienceRow's spelling, for the
+ * audience rollups of @tally/kpi audience-rollup.ts; the snapshotter reads old and new rows).
+ */
+export function audienceFacts(row: Record<string, string>): AudienceFacts {
+  const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
+  const reaches: AudienceFacts['reaches'] = {};
+  const reached = new Set<string>();
+  const conversions: Record<string, number> = {};
+  const revenue: AudienceFacts['revenue'] = {};
+  let lastClickAt: number | null = null;
+  for (const [k, v] of Object.entries(row)) {
+    const [kind, ch, cur] = k.split(':');
+    if (kind === 'rd' && ch) {
+      const days: Record<number, number> = {};
+      for (const part of v.split(';')) {
+        const [d, n] = part.split(':');
+        if (d && n) days[Number(d)] = (days[Number(d)] ?? 0) + Number(n);
+      }
+      reaches[ch] = days;
+      reached.add(ch);
+    } else if (kind === 'lr' && ch) reached.add(ch);
+    else if (kind === 'cv' && ch) conversions[ch] = Number(v);
+    else if (kind === 'cr' && ch && cur) (revenue[ch] ??= {})[cur] = Number(v);
+    else if (k === 'lc')
+      for (const mark of v.split(';')) {
+        const t = Number(mark.split('|')[0]);
+        if (Number.isFinite(t) && (lastClickAt === null || t > lastClickAt)) lastClickAt = t;
+      }
+  }
+  const out = row.sub === 'out';
+  return {
+    reaches,
+    reachedChannels: [...reached].sort(),
+    lastEngagedAt: num(row.le),
+    lastClickAt,
+    lastReplyAt: num(row.lrp),
+    subscribed: !out,
+    optedOutAt: out ? num(row.subAt) : null,
+    conversions,
+    revenue,
+  };
 }

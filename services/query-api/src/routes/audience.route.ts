@@ -2,19 +2,34 @@
  * GET /v1/audience/silent-disengagement?days=30&minMessages=3&channel= — recipients still
  * subscribed, reached at least minMessages times in the last `days` days (on the channel, or on
  * any), with no open, click or reply since the period began: count, share of the subscribed
- * audience reached in the period, a weekly trend, and a paged list of pseudonymous ids.
- * GET /v1/audience/frequency?days=7|30 — recipients by messages received in the period (1, 2, 3,
+ * audience reached in the period, a weekly trend (each week's own 7 days, the first one also
+ * before the period when `days` is not a multiple of 7), and a paged list of pseudonymous ids,
+ * longest silent first.
+ * GET /v1/audience/frequency?days=30 — recipients by messages received in the period (1, 2, 3,
  * 4–5, 6–10, 11+) with the opt-out, click, reply and engagement (open/click/reply) rate of each
- * group and its size. A period is the last `days` whole UTC days, today included; both read the
- * Postgres copy of recipient state (audience-store.ts), as of the aggregator's last snapshot.
+ * group and its size. A period is the last `days` whole UTC days, today included, `days` one of
+ * AUDIENCE_PERIODS (7, 14, 30, 60, 90); both read the rollups and recipient rows the aggregator's
+ * snapshots keep (audience-store.ts), as of its last snapshot.
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
-import { audiencePeriod, DAY_MS, FREQUENCY_BUCKETS, frequencyTable, ratio } from '@tally/kpi';
-import { frequencyRows, silentPage, silentSummary, silentTrend } from '../audience-store.ts';
+import {
+  AUDIENCE_PERIODS,
+  type AudiencePeriodDays,
+  audiencePeriod,
+  DAY_MS,
+  FREQUENCY_BUCKETS,
+  frequencyOf,
+  frequencyTable,
+  isAudiencePeriod,
+  ratio,
+  silentOf,
+  weekOf,
+} from '@tally/kpi';
+import { periodHistogram, silentPage, trendHistograms, type SilentCursor } from '../audience-store.ts';
 import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
@@ -22,12 +37,27 @@ import { errorSchema } from '../schemas.ts';
 import { tenantAuth } from '../tenant-auth.ts';
 import { cursorParam } from '../text-limits.ts';
 
-function decodeAfter(cursor: string | undefined): string | null {
+/** A page cursor: base64url of "<last engagement ms> <recipient id>" of the page's last row. */
+function decodeAfter(cursor: string | undefined): SilentCursor | null {
   if (cursor === undefined) return null;
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[\w-]{1,200}$/.test(id)) throw badParam('cursor', 'not a cursor this API issued');
-  return id;
+  const m = /^(-1|\d{1,15}) ([\w-]{1,200})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw badParam('cursor', 'not a cursor this API issued');
+  return { lastEngagedAt: Number(m[1]), recipientId: m[2] as string };
 }
+
+const encodeAfter = (r: { lastEngagedMs: number; recipientId: string }) =>
+  Buffer.from(`${r.lastEngagedMs} ${r.recipientId}`).toString('base64url');
+
+/** A period the rollups answer exactly (kpi AUDIENCE_PERIODS); any other is a 400 that names them. */
+const PERIOD_TEXT = AUDIENCE_PERIODS.join(', ');
+const periodDays = (fallback: AudiencePeriodDays) =>
+  z.coerce
+    .number()
+    .int()
+    .refine(isAudiencePeriod, {
+      message: `must be one of ${PERIOD_TEXT}: audience answers are kept for these periods only`,
+    })
+    .default(fallback);
 
 export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -39,7 +69,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         summary: 'Subscribed recipients reached repeatedly with no open, click or reply',
         security: [{ apiKey: [] }],
         querystring: z.object({
-          days: z.coerce.number().int().min(1).max(90).default(30),
+          days: periodDays(30),
           minMessages: z.coerce.number().int().min(1).max(10_000).default(3),
           channel: z.enum(CHANNELS).optional(),
           limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -86,13 +116,15 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const period = audiencePeriod(now, days);
       const q = { tenant: tenant.id, ...period, minMessages, channel: channel ?? null };
       const after = decodeAfter(cursor);
-      const [summary, rows, trend] = await Promise.all([
-        silentSummary(deps.heavy.pool, q),
+      const [histogram, rows, weeks] = await Promise.all([
+        periodHistogram(deps.heavy.pool, q),
         silentPage(deps.heavy.pool, q, after, limit + 1),
-        silentTrend(deps.heavy.pool, q, period.weekStarts),
+        trendHistograms(deps.heavy.pool, q, period.weekStarts),
       ]);
-      const recipients = rows.slice(0, limit);
-      const last = recipients[recipients.length - 1];
+      const summary = silentOf(histogram, minMessages);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const recipients = page.map(({ lastEngagedMs: _, ...r }) => r);
       return {
         days,
         minMessages,
@@ -103,10 +135,10 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         from: new Date(period.sinceMs).toISOString(),
         trend: period.weekStarts.map((day, i) => ({
           weekStart: new Date(day * DAY_MS).toISOString(),
-          ...(trend[i] ?? { reached: 0, silentSince: 0 }),
+          ...weekOf(weeks[i] ?? []),
         })),
         recipients,
-        nextCursor: rows.length > limit && last ? Buffer.from(last.recipientId).toString('base64url') : null,
+        nextCursor: rows.length > limit && last ? encodeAfter(last) : null,
         asOf: new Date(now).toISOString(),
       };
     }),
@@ -120,7 +152,7 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       schema: {
         summary: 'Opt-out, click, reply and engagement rates by messages received in the period',
         security: [{ apiKey: [] }],
-        querystring: z.object({ days: z.enum(['7', '30']).default('30') }),
+        querystring: z.object({ days: periodDays(30) }),
         response: {
           200: z.object({
             days: z.number().int(),
@@ -147,10 +179,16 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
     },
     heavy(deps, async (request) => {
       const tenant = tenantOf(request);
-      const days = Number(request.query.days);
+      const days = request.query.days;
       const now = Date.now();
       const period = audiencePeriod(now, days);
-      const rows = await frequencyRows(deps.heavy.pool, { tenant: tenant.id, ...period });
+      const histogram = await periodHistogram(deps.heavy.pool, {
+        tenant: tenant.id,
+        ...period,
+        minMessages: 1,
+        channel: null,
+      });
+      const rows = frequencyOf(histogram);
       return {
         days,
         from: new Date(period.sinceMs).toISOString(),

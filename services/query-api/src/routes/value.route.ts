@@ -16,7 +16,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listCampaigns, moneyByKind } from '@tally/counters';
 import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
-import { moneyCurrencies, ratio, type MoneyByCurrency } from '@tally/kpi';
+import { ALL_SCOPE, moneyCurrencies, ratio, type MoneyByCurrency } from '@tally/kpi';
 import { recipientValue } from '../audience-store.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
@@ -84,7 +84,7 @@ export function valueRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
         conversions += s.counts.conversions;
         converted += s.counts.converted;
       }
-      const rv = await recipientValue(deps.heavy.pool, tenant.id, channel ? [channel] : CHANNELS);
+      const rv = await recipientValue(deps.heavy.pool, tenant.id, channel ?? ALL_SCOPE);
       const cost = moneyByKind(units, 'cost');
       const currencies = moneyCurrencies(cost, moneyByKind(units, 'revenue'), rv.revenue);
       const revenue = over(currencies, moneyByKind(units, 'revenue'));

@@ -1,0 +1,41 @@
+-- Issue 22: audience answers from state kept as events arrive, not rescanned per request.
+--
+-- recipient_state gets typed columns beside its JSON (the silent list pages by index in order of
+-- last engagement) and `rolled`: whether the row's contribution is in the rollups below. Rows
+-- written before this migration are not; the snapshotter rolls them in, a page per snapshot
+-- (services/aggregator/src/audience-rollups.ts), and counts them until none is left.
+ALTER TABLE recipient_state
+  ADD COLUMN last_engaged_at bigint  NOT NULL DEFAULT -1,  -- epoch ms of the latest open/click/reply, -1 never
+  ADD COLUMN subscribed      boolean NOT NULL DEFAULT true,
+  ADD COLUMN last_reach_day  integer NOT NULL DEFAULT -1,  -- latest UTC day (days since epoch) with a reach
+  ADD COLUMN rolled          boolean NOT NULL DEFAULT false;
+
+CREATE INDEX recipient_state_silent
+  ON recipient_state (tenant_id, last_engaged_at, recipient_id) INCLUDE (last_reach_day)
+  WHERE subscribed;
+CREATE INDEX recipient_state_unrolled ON recipient_state (tenant_id, recipient_id) WHERE NOT rolled;
+
+-- Per tenant, period (days, one of @tally/kpi AUDIENCE_PERIODS), scope (a channel or 'all') and
+-- change day: how many recipients entered (+) or left (−) the tuple (reaches in the period,
+-- flags) that day. The sum over days ≤ t is the tuple histogram of the period ending on day t
+-- (@tally/kpi audience-rollup.ts explains why).
+CREATE TABLE audience_rollup (
+  tenant_id text     NOT NULL,
+  period    smallint NOT NULL,
+  scope     text     NOT NULL,
+  day       integer  NOT NULL,
+  reaches   integer  NOT NULL,
+  flags     smallint NOT NULL,
+  n         bigint   NOT NULL,
+  PRIMARY KEY (tenant_id, period, scope, day, reaches, flags)
+);
+
+-- Per tenant and scope: recipients reached, converting, converting twice or more, and revenue
+-- per currency (metric 'revenue:<CUR>', ten-thousandths): the value (CLV) figures.
+CREATE TABLE value_rollup (
+  tenant_id text   NOT NULL,
+  scope     text   NOT NULL,
+  metric    text   NOT NULL,
+  n         bigint NOT NULL,
+  PRIMARY KEY (tenant_id, scope, metric)
+);

@@ -1,0 +1,260 @@
+/**
+ * Audience rollups (issue 22): the silent-disengagement, frequency and value answers kept as
+ * counts that change as recipients change, so a read costs what its answer costs, not what the
+ * audience costs. Pure; the snapshotter applies the deltas in the transaction that writes the
+ * recipient rows (services/aggregator/src/snapshotter.ts), query-api sums them
+ * (services/query-api/src/audience-store.ts).
+ *
+ * A recipient's audience answer for a period of D days ending on day t (audience-period.ts) is
+ * its *tuple*: the messages it received in the period on a scope (one channel, or `all`) and
+ * five flags (subscribed; opened/clicked/replied, clicked, replied, opted out since the period
+ * began), or nothing when it received none. The tuple is a step function of t: it changes only
+ * where a reach day enters (t = d) or leaves (t = d + D) the period, or where a latest-engagement
+ * day x stops being inside it (t = x + D). So each recipient is stored as its *timeline*: at each
+ * change day, −1 on the tuple it leaves and +1 on the one it enters. The sum of every delta on
+ * days ≤ t, per tuple, is then exactly how many recipients have that tuple on day t — for today,
+ * and for any past day the trend asks about, with no job to run at midnight. When a recipient's
+ * row changes, its old timeline is subtracted and the new one added (most entries cancel).
+ *
+ * Periods are a documented set (AUDIENCE_PERIODS): an arbitrary period would need its own
+ * timeline; the API refuses others with a 400 naming the set. Value (CLV) figures do not depend
+ * on time: each recipient adds its reached/converting/repeat flags and revenue per scope.
+ */
+import { DAY_MS } from './audience-period.ts';
+
+/** The periods (days, today included) the audience routes answer exactly. */
+export const AUDIENCE_PERIODS = [7, 14, 30, 60, 90] as const;
+export type AudiencePeriodDays = (typeof AUDIENCE_PERIODS)[number];
+/** The trend's weeks are 7-day periods ending on each week's last day. */
+export const TREND_PERIOD: AudiencePeriodDays = 7;
+/** The scope that sums every channel. */
+export const ALL_SCOPE = 'all';
+
+export const AUDIENCE_FLAG = {
+  subscribed: 1,
+  /** opened, clicked or replied since the period began */
+  engaged: 2,
+  clicked: 4,
+  replied: 8,
+  /** opted out since the period began (and still out) */
+  optedOut: 16,
+} as const;
+
+/** What the rollups need of a recipient (parsed from its recipient_state row). */
+export interface AudienceFacts {
+  /** channel → UTC day (days since the epoch) → messages received that day. */
+  reaches: Record<string, Record<number, number>>;
+  /** Channels with a kept reach (a reach day or a latest reach): "reached" for value. */
+  reachedChannels: readonly string[];
+  lastEngagedAt: number | null;
+  lastClickAt: number | null;
+  lastReplyAt: number | null;
+  /** false after an opt-out not followed by an opt-in. */
+  subscribed: boolean;
+  /** When it opted out, if it is out. */
+  optedOutAt: number | null;
+  /** channel → attributed conversions. */
+  conversions: Record<string, number>;
+  /** channel → currency → attributed revenue (ten-thousandths). */
+  revenue: Record<string, Record<string, number>>;
+}
+
+export interface AudienceTuple {
+  reaches: number;
+  flags: number;
+}
+
+const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
+
+/** The scopes a recipient counts in: every channel it has a reach day on, and `all`. */
+function scopesOf(f: AudienceFacts): string[] {
+  const chans = Object.keys(f.reaches).filter((ch) => Object.keys(f.reaches[ch] ?? {}).length > 0);
+  return chans.length === 0 ? [] : [ALL_SCOPE, ...chans];
+}
+
+function daysOf(f: AudienceFacts, scope: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [ch, days] of Object.entries(f.reaches)) {
+    if (scope !== ALL_SCOPE && ch !== scope) continue;
+    for (const [d, n] of Object.entries(days)) out.set(Number(d), (out.get(Number(d)) ?? 0) + n);
+  }
+  return out;
+}
+
+/** A recipient's tuple for the period of `period` days ending on `day`, or null (not reached). */
+export function tupleAt(f: AudienceFacts, period: number, scope: string, day: number): AudienceTuple | null {
+  const first = day - period + 1;
+  let reaches = 0;
+  for (const [d, n] of daysOf(f, scope)) if (d >= first && d <= day) reaches += n;
+  if (reaches === 0) return null;
+  const since = first * DAY_MS;
+  const within = (t: number | null) => t !== null && t >= since;
+  let flags = 0;
+  if (f.subscribed) flags |= AUDIENCE_FLAG.subscribed;
+  if (within(f.lastEngagedAt)) flags |= AUDIENCE_FLAG.engaged;
+  if (within(f.lastClickAt)) flags |= AUDIENCE_FLAG.clicked;
+  if (within(f.lastReplyAt)) flags |= AUDIENCE_FLAG.replied;
+  if (!f.subscribed && within(f.optedOutAt)) flags |= AUDIENCE_FLAG.optedOut;
+  return { reaches, flags };
+}
+
+/** The days on which the tuple may change, ascending. */
+function changeDays(f: AudienceFacts, period: number, scope: string): number[] {
+  const out = new Set<number>();
+  for (const d of daysOf(f, scope).keys()) {
+    out.add(d);
+    out.add(d + period);
+  }
+  for (const t of [f.lastEngagedAt, f.lastClickAt, f.lastReplyAt, f.optedOutAt])
+    if (t !== null) out.add(dayOf(t) + period);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Rollup key: period, scope, day, reaches, flags (tab-separated; scope is a channel or `all`). */
+export function rollupKey(period: number, scope: string, day: number, t: AudienceTuple): string {
+  return `${period}\t${scope}\t${day}\t${t.reaches}\t${t.flags}`;
+}
+
+export function parseRollupKey(key: string): {
+  period: number;
+  scope: string;
+  day: number;
+  reaches: number;
+  flags: number;
+} {
+  const [period, scope, day, reaches, flags] = key.split('\t');
+  return {
+    period: Number(period),
+    scope: scope ?? '',
+    day: Number(day),
+    reaches: Number(reaches),
+    flags: Number(flags),
+  };
+}
+
+function addTimeline(f: AudienceFacts, sign: 1 | -1, into: Map<string, number>): void {
+  const add = (k: string, v: number) => {
+    const n = (into.get(k) ?? 0) + v;
+    if (n === 0) into.delete(k);
+    else into.set(k, n);
+  };
+  for (const scope of scopesOf(f))
+    for (const period of AUDIENCE_PERIODS) {
+      let prev = null as AudienceTuple | null;
+      for (const day of changeDays(f, period, scope)) {
+        const cur = tupleAt(f, period, scope, day);
+        if (prev?.reaches === cur?.reaches && prev?.flags === cur?.flags) continue;
+        if (prev) add(rollupKey(period, scope, day, prev), -sign);
+        if (cur) add(rollupKey(period, scope, day, cur), sign);
+        prev = cur;
+      }
+    }
+}
+
+/**
+ * The rollup deltas of a recipient changing from `before` to `after` (either null: absent),
+ * added into `into` (key → delta; zero entries removed).
+ */
+export function audienceDeltas(
+  before: AudienceFacts | null,
+  after: AudienceFacts | null,
+  into: Map<string, number> = new Map(),
+): Map<string, number> {
+  if (before) addTimeline(before, -1, into);
+  if (after) addTimeline(after, 1, into);
+  return into;
+}
+
+/** Per scope, a recipient's value contribution: metric → n (reached, converting, repeat, revenue:CUR). */
+function valueOf(f: AudienceFacts): Map<string, number> {
+  const out = new Map<string, number>();
+  const channels = new Set([...f.reachedChannels, ...Object.keys(f.conversions), ...Object.keys(f.revenue)]);
+  for (const scope of [ALL_SCOPE, ...channels]) {
+    const inScope = (ch: string) => scope === ALL_SCOPE || ch === scope;
+    const reached = f.reachedChannels.some(inScope);
+    let conversions = 0;
+    for (const [ch, n] of Object.entries(f.conversions)) if (inScope(ch)) conversions += n;
+    if (reached) out.set(`${scope}\treached`, 1);
+    if (conversions >= 1) out.set(`${scope}\tconverting`, 1);
+    if (conversions >= 2) out.set(`${scope}\trepeat`, 1);
+    for (const [ch, cur] of Object.entries(f.revenue))
+      if (inScope(ch))
+        for (const [c, units] of Object.entries(cur)) {
+          const k = `${scope}\trevenue:${c}`;
+          out.set(k, (out.get(k) ?? 0) + units);
+        }
+  }
+  return out;
+}
+
+/** Value rollup deltas (key `scope\tmetric`), like audienceDeltas. */
+export function valueDeltas(
+  before: AudienceFacts | null,
+  after: AudienceFacts | null,
+  into: Map<string, number> = new Map(),
+): Map<string, number> {
+  const add = (k: string, v: number) => {
+    const n = (into.get(k) ?? 0) + v;
+    if (n === 0) into.delete(k);
+    else into.set(k, n);
+  };
+  if (before) for (const [k, v] of valueOf(before)) add(k, -v);
+  if (after) for (const [k, v] of valueOf(after)) add(k, v);
+  return into;
+}
+
+/** One summed histogram row: recipients with this tuple on the day asked. */
+export interface HistogramRow extends AudienceTuple {
+  n: number;
+}
+
+/** Silent count and subscribed audience of a period's histogram. */
+export function silentOf(
+  rows: readonly HistogramRow[],
+  minMessages: number,
+): { silent: number; audience: number } {
+  let silent = 0;
+  let audience = 0;
+  for (const r of rows) {
+    if ((r.flags & AUDIENCE_FLAG.subscribed) === 0) continue;
+    audience += r.n;
+    if (r.reaches >= minMessages && (r.flags & AUDIENCE_FLAG.engaged) === 0) silent += r.n;
+  }
+  return { silent, audience };
+}
+
+/** The trend figures of a week (a 7-day period's histogram on its last day). */
+export function weekOf(rows: readonly HistogramRow[]): { reached: number; silentSince: number } {
+  const s = silentOf(rows, 1);
+  return { reached: s.audience, silentSince: s.silent };
+}
+
+/** Frequency input rows (kpi frequency.ts) of a period's histogram on the `all` scope. */
+export function frequencyOf(rows: readonly HistogramRow[]): {
+  messages: number;
+  recipients: number;
+  optOuts: number;
+  clickers: number;
+  repliers: number;
+  engaged: number;
+}[] {
+  const by = new Map<
+    number,
+    { recipients: number; optOuts: number; clickers: number; repliers: number; engaged: number }
+  >();
+  for (const r of rows) {
+    const s = by.get(r.reaches) ?? { recipients: 0, optOuts: 0, clickers: 0, repliers: 0, engaged: 0 };
+    s.recipients += r.n;
+    if (r.flags & AUDIENCE_FLAG.optedOut) s.optOuts += r.n;
+    if (r.flags & AUDIENCE_FLAG.clicked) s.clickers += r.n;
+    if (r.flags & AUDIENCE_FLAG.replied) s.repliers += r.n;
+    if (r.flags & AUDIENCE_FLAG.engaged) s.engaged += r.n;
+    by.set(r.reaches, s);
+  }
+  return [...by].sort((a, b) => a[0] - b[0]).map(([messages, s]) => ({ messages, ...s }));
+}
+
+/** Whether `days` is one of the periods the rollups answer. */
+export function isAudiencePeriod(days: number): days is AudiencePeriodDays {
+  return (AUDIENCE_PERIODS as readonly number[]).includes(days);
+}
