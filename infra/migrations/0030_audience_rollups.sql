@@ -39,3 +39,14 @@ CREATE TABLE value_rollup (
   n         bigint NOT NULL,
   PRIMARY KEY (tenant_id, scope, metric)
 );
+
+-- A partition's recipients whose recipient_state rows were still to be computed when its cut was
+-- stored (the `a <recipient>` marks of the dirty hash): a restore marks them due again, so a
+-- recipient changed just before a snapshot keeps its row when Redis loses its data.
+CREATE TABLE audience_due (
+  state_prefix text    NOT NULL,
+  topic        text    NOT NULL,
+  partition    integer NOT NULL,
+  field        text    NOT NULL,
+  PRIMARY KEY (state_prefix, topic, partition, field)
+);

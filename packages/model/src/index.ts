@@ -4,7 +4,9 @@
  * output shape and arbitraries.ts for the generators.
  */
 export * from './types.ts';
-export { computeModel, explainModel, streamTime, windowsFor } from './model.ts';
+export { computeAudience, computeModel, explainModel, streamTime, windowsFor } from './model.ts';
+export { frequencyAnswer, silentAnswer, valueAnswer } from './audience.ts';
+export type { AudienceRecipient, SilentAnswer } from './audience.ts';
 export { arbEventSet, seededRandom, shuffle, SPAN_MS, stripArrival, withDuplicates } from './arbitraries.ts';
 export type { EventSet, EventSetOptions } from './arbitraries.ts';
 export { lifetimeFields, TIMED_STATS, windowFields } from './windows.ts';

@@ -18,6 +18,7 @@
  * contributed to it; see types.ts for the exact types.
  */
 import { acceptEvents } from './accept.ts';
+import { audienceRecipients, type AudienceRecipient } from './audience.ts';
 import type { Ev } from './accept.ts';
 import { addType } from './accept.ts';
 import { campaignOfFate, fatesOf, holdIsVoid } from './attribution.ts';
@@ -154,4 +155,15 @@ export function explainModel(input: ModelInput): Record<string, Record<string, s
     out[tenant] = byId;
   }
   return sortKeysDeep(out);
+}
+
+/** Every tenant's recipients as the audience answers see them (audience.ts), for `now`. */
+export function computeAudience(input: ModelInput): Map<string, Map<string, AudienceRecipient>> {
+  const now = streamTime(input);
+  const out = new Map<string, Map<string, AudienceRecipient>>();
+  for (const [tenant, acc] of acceptEvents(input.events, (t) => windowsFor(input, t))) {
+    const s = tenantState(acc.events, windowsFor(input, tenant), now);
+    out.set(tenant, audienceRecipients(s.events, s.facts.messages, s.fates));
+  }
+  return out;
 }

@@ -27,6 +27,7 @@ import {
   placementOps,
   restoreKeys,
   restorePartitionMeta,
+  restoreDueAudience,
   restoreRecords,
   type RecordKind,
   type RedisKeys,
@@ -170,6 +171,17 @@ async function restorePartition(
     ]);
     n += rows.length;
   }
+  const due = await deps.pool.query<{ field: string }>(
+    'SELECT field FROM audience_due WHERE state_prefix = $1 AND topic = $2 AND partition = $3',
+    [deps.keys.prefix, topic, partition],
+  );
+  await restoreDueAudience(
+    deps.redis,
+    deps.keys,
+    topic,
+    partition,
+    due.rows.map((r) => r.field),
+  );
   await restorePartitionMeta(deps.redis, k, {
     next: Number(cut.next_offset),
     stream: Number(cut.stream_ms),

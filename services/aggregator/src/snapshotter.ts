@@ -150,6 +150,7 @@ export function createSnapshotter(opts: SnapshotOptions) {
     for (const cut of cuts) {
       await storeCut(client, cut, id);
       stats.records += await storeRecords(client, cut);
+      await storeDueAudience(client, cut);
     }
     stats.scopeKeys += await storeScopes(client, scopes, id);
     // The readable copies are for people, not for restores: if they cannot be written, the state
@@ -162,6 +163,29 @@ export function createSnapshotter(opts: SnapshotOptions) {
       await client.query('ROLLBACK TO SAVEPOINT readable');
       log.error({ err }, 'snapshot_readable_copies_failed');
     }
+  }
+
+  /**
+   * The cut's due audience marks (recipients whose rows are still to be computed) are kept with
+   * the snapshot, and the marks of rows it stores are dropped: a restore makes them due again
+   * (recovery.ts), or a recipient changed just before a snapshot would lose its row with Redis.
+   */
+  async function storeDueAudience(client: PoolClient, cut: PartitionCut): Promise<void> {
+    const rows = cut.rows.filter((r) => r.kind === 'a');
+    const due = rows.filter((r) => r.value === '').map((r) => r.field);
+    const done = rows.filter((r) => r.value !== '').map((r) => r.field);
+    const key = [opts.keys.prefix, cut.topic, cut.partition];
+    for (let i = 0; i < done.length; i += CHUNK)
+      await client.query(
+        'DELETE FROM audience_due WHERE state_prefix = $1 AND topic = $2 AND partition = $3 AND field = ANY($4::text[])',
+        [...key, done.slice(i, i + CHUNK)],
+      );
+    for (let i = 0; i < due.length; i += CHUNK)
+      await client.query(
+        `INSERT INTO audience_due(state_prefix, topic, partition, field)
+         SELECT $1, $2, $3, f FROM unnest($4::text[]) AS f ON CONFLICT DO NOTHING`,
+        [...key, due.slice(i, i + CHUNK)],
+      );
   }
 
   async function storeRecords(client: PoolClient, cut: PartitionCut): Promise<number> {

@@ -189,6 +189,10 @@ export async function runPlan(
     else await recover('lost');
   }
   steps.push(`forwarded ${forwarded()}`);
+  // The audience rows and rollups (issue 22) as a snapshot stores them: every due row written,
+  // then one snapshot (the rollups are added in its transaction).
+  for (let p = 0; p < plan.partitions; p++) await applier(p).flushAudience();
+  await snapshotter.snapshot();
   return { keys, steps };
 }
 

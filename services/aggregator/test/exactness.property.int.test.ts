@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tally/logging';
 import {
   arbEventSet,
+  computeAudience,
   computeModel,
   explainModel,
   shuffle,
@@ -21,6 +22,7 @@ import {
 import { isolate, testRedis, type Isolation } from '@tally/testing';
 import { deletePrefix, runPlan, type RunPlan } from './exactness-harness.ts';
 import { scanKeys, servedTenant } from './served.ts';
+import { expectAudience } from './served-audience.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const WEEK = 7 * 86_400_000;
@@ -80,6 +82,7 @@ describe('every KPI is a function of the set of accepted events (issue 11)', () 
             const prefix = `${iso.redisPrefix}c${(n += 1)}`;
             const windows = (t: string) =>
               set.windows[t] ?? { replyMs: 0, clickMs: 0, deliveredMs: 0, horizonMs: 0 };
+            await iso.db.pool.query('TRUNCATE recipient_state, audience_rollup, value_rollup');
             try {
               const run = await runPlan(
                 { redis, pool: iso.db.pool, logger },
@@ -109,6 +112,9 @@ describe('every KPI is a function of the set of accepted events (issue 11)', () 
                   ...want,
                 });
               }
+              const audience = computeAudience({ events: copies, windows: set.windows, now });
+              for (const [tenant, people] of audience)
+                await expectAudience(iso.db.pool, tenant, people, now, run.steps.join('; ').slice(0, 5000));
             } finally {
               await deletePrefix(redis, prefix);
             }

@@ -3,3 +3,5 @@ export { createDeps, closeDeps, type QueryApiDeps, type DepsOptions } from './de
 export { queryApiConfigSchema, type QueryApiConfig } from './config.ts';
 export type { AlertCountsSource, AlertScope, ActiveScope } from './alerts/source.ts';
 export { verifySignature, SIGNATURE_HEADER } from './alerts/signature.ts';
+export { frequency, silentDisengagement } from './audience-answers.ts';
+export { recipientValue } from './audience-store.ts';

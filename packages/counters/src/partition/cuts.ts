@@ -126,6 +126,26 @@ export async function carryDueAudience(
   for (const [err] of res) if (err) throw err;
 }
 
+/**
+ * After a restore: the recipients whose audience rows were due when the restored snapshot was
+ * taken (the snapshotter keeps them in Postgres, audience_due) are due again, so the owner
+ * computes their rows — Redis held those marks only in the dirty hash the loss took.
+ */
+export async function restoreDueAudience(
+  redis: RedisClient,
+  keys: RedisKeys,
+  topic: string,
+  partition: number,
+  fields: readonly string[],
+): Promise<void> {
+  if (fields.length === 0) return;
+  const k = keys.partition(topic, partition);
+  const pipe = redis.pipeline();
+  for (const f of fields) pipe.hsetnx(k.dirty, `a ${f}`, '');
+  const res = (await pipe.exec()) ?? [];
+  for (const [err] of res) if (err) throw err;
+}
+
 /** After the cut is stored: its cut keys go, and scopes not written since are no longer dirty. */
 export async function cleanPartition(redis: RedisClient, keys: RedisKeys, cut: PartitionCut): Promise<void> {
   const k = keys.partition(cut.topic, cut.partition);

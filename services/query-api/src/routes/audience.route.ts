@@ -16,20 +16,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CHANNELS } from '@tally/events';
 import { tenantOf } from '@tally/http';
-import {
-  AUDIENCE_PERIODS,
-  type AudiencePeriodDays,
-  audiencePeriod,
-  DAY_MS,
-  FREQUENCY_BUCKETS,
-  frequencyOf,
-  frequencyTable,
-  isAudiencePeriod,
-  ratio,
-  silentOf,
-  weekOf,
-} from '@tally/kpi';
-import { periodHistogram, silentPage, trendHistograms, type SilentCursor } from '../audience-store.ts';
+import { AUDIENCE_PERIODS, FREQUENCY_BUCKETS, isAudiencePeriod, type AudiencePeriodDays } from '@tally/kpi';
+import { frequency, silentDisengagement } from '../audience-answers.ts';
+import type { SilentCursor } from '../audience-store.ts';
 import { badParam } from '../bad-param.ts';
 import type { QueryApiDeps } from '../deps.ts';
 import { heavy } from '../heavy-reads.ts';
@@ -45,8 +34,8 @@ function decodeAfter(cursor: string | undefined): SilentCursor | null {
   return { lastEngagedAt: Number(m[1]), recipientId: m[2] as string };
 }
 
-const encodeAfter = (r: { lastEngagedMs: number; recipientId: string }) =>
-  Buffer.from(`${r.lastEngagedMs} ${r.recipientId}`).toString('base64url');
+const encodeAfter = (r: SilentCursor) =>
+  Buffer.from(`${r.lastEngagedAt} ${r.recipientId}`).toString('base64url');
 
 /** A period the rollups answer exactly (kpi AUDIENCE_PERIODS); any other is a 400 that names them. */
 const PERIOD_TEXT = AUDIENCE_PERIODS.join(', ');
@@ -113,32 +102,21 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const tenant = tenantOf(request);
       const { days, minMessages, channel, limit, cursor } = request.query;
       const now = Date.now();
-      const period = audiencePeriod(now, days);
-      const q = { tenant: tenant.id, ...period, minMessages, channel: channel ?? null };
-      const after = decodeAfter(cursor);
-      const [histogram, rows, weeks] = await Promise.all([
-        periodHistogram(deps.heavy.pool, q),
-        silentPage(deps.heavy.pool, q, after, limit + 1),
-        trendHistograms(deps.heavy.pool, q, period.weekStarts),
-      ]);
-      const summary = silentOf(histogram, minMessages);
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      const recipients = page.map(({ lastEngagedMs: _, ...r }) => r);
+      const { next, ...answer } = await silentDisengagement(deps.heavy.pool, {
+        tenant: tenant.id,
+        nowMs: now,
+        days,
+        minMessages,
+        channel: channel ?? null,
+        after: decodeAfter(cursor),
+        limit,
+      });
       return {
         days,
         minMessages,
         channel: channel ?? null,
-        count: summary.silent,
-        audience: summary.audience,
-        share: ratio(summary.silent, summary.audience),
-        from: new Date(period.sinceMs).toISOString(),
-        trend: period.weekStarts.map((day, i) => ({
-          weekStart: new Date(day * DAY_MS).toISOString(),
-          ...weekOf(weeks[i] ?? []),
-        })),
-        recipients,
-        nextCursor: rows.length > limit && last ? encodeAfter(last) : null,
+        ...answer,
+        nextCursor: next ? encodeAfter(next) : null,
         asOf: new Date(now).toISOString(),
       };
     }),
@@ -181,18 +159,11 @@ export function audienceRoutes(app: FastifyInstance, deps: QueryApiDeps): void {
       const tenant = tenantOf(request);
       const days = request.query.days;
       const now = Date.now();
-      const period = audiencePeriod(now, days);
-      const histogram = await periodHistogram(deps.heavy.pool, {
-        tenant: tenant.id,
-        ...period,
-        minMessages: 1,
-        channel: null,
-      });
-      const rows = frequencyOf(histogram);
+      const { from, buckets } = await frequency(deps.heavy.pool, tenant.id, now, days);
       return {
         days,
-        from: new Date(period.sinceMs).toISOString(),
-        buckets: frequencyTable(rows),
+        from,
+        buckets,
         asOf: new Date(now).toISOString(),
       };
     }),
