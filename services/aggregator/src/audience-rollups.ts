@@ -11,7 +11,13 @@
  */
 import { audienceFacts } from '@tally/counters';
 import type { PoolClient } from '@tally/db';
-import { audienceDeltas, parseRollupKey, valueDeltas, type AudienceFacts } from '@tally/kpi';
+import {
+  AUDIENCE_PERIODS,
+  audienceDeltas,
+  parseRollupKey,
+  valueDeltas,
+  type AudienceFacts,
+} from '@tally/kpi';
 
 export interface AudienceRow {
   tenant: string;
@@ -170,4 +176,33 @@ export async function rollIn(client: PoolClient, limit: number): Promise<number>
   );
   await deltas.store(client);
   return rows.length;
+}
+
+/**
+ * Days a read may ask about: the longest period's trend reaches AUDIENCE_PERIODS' largest
+ * period back from today; a week's margin covers a clock that is a little behind.
+ */
+export const ROLLUP_KEEP_DAYS = Math.max(...AUDIENCE_PERIODS) + 7;
+
+/**
+ * Folds every audience_rollup row older than `floorDay` into one row per tuple on `floorDay`:
+ * reads only ever sum the days ≤ t for t ≥ floorDay, and that sum is unchanged, while the rows a
+ * read scans stop growing with the history. Returns the rows folded.
+ */
+export async function compactRollups(client: PoolClient, floorDay: number): Promise<number> {
+  const { rowCount } = await client.query(
+    `WITH old AS (
+       DELETE FROM audience_rollup WHERE day < $1
+       RETURNING tenant_id, period, scope, reaches, flags, n
+     ), folded AS (
+       SELECT tenant_id, period, scope, reaches, flags, sum(n)::bigint AS n FROM old
+        GROUP BY tenant_id, period, scope, reaches, flags
+     )
+     INSERT INTO audience_rollup(tenant_id, period, scope, day, reaches, flags, n)
+     SELECT tenant_id, period, scope, $1, reaches, flags, n FROM folded WHERE n <> 0
+     ON CONFLICT (tenant_id, period, scope, day, reaches, flags) DO UPDATE SET n = audience_rollup.n + EXCLUDED.n`,
+    [floorDay],
+  );
+  await client.query('DELETE FROM audience_rollup WHERE day = $1 AND n = 0', [floorDay]);
+  return rowCount ?? 0;
 }

@@ -25,7 +25,7 @@ import {
 import { withTransaction, type Pool, type PoolClient } from '@tally/db';
 import { isStorableText } from '@tally/events';
 import type { Logger } from '@tally/logging';
-import { rollIn, storeAudienceRows } from './audience-rollups.ts';
+import { compactRollups, rollIn, ROLLUP_KEEP_DAYS, storeAudienceRows } from './audience-rollups.ts';
 import { withStateLock } from './state-lock.ts';
 
 export interface SnapshotOptions {
@@ -48,11 +48,14 @@ export interface SnapshotStats {
 const CHUNK = 2000;
 /** Rows stored before the audience rollups existed, rolled in per snapshot (audience-rollups.ts). */
 const ROLL_IN_PAGE = 5000;
+/** How often the audience rollups' old days are folded together (audience-rollups.ts). */
+const COMPACT_EVERY_MS = 3_600_000;
 
 export function createSnapshotter(opts: SnapshotOptions) {
   const log = opts.logger.child({ component: 'snapshotter' });
   let running: Promise<number> | undefined;
   let last: SnapshotStats = { records: 0, scopeKeys: 0, longestCutMs: 0 };
+  let compactedAt = 0;
 
   async function takeSnapshot(): Promise<number> {
     const result = await withStateLock(opts.pool, opts.keys.prefix, false, async () => {
@@ -311,6 +314,12 @@ export function createSnapshotter(opts: SnapshotOptions) {
     await storeAudienceRows(client, rows);
     const rolled = await rollIn(client, ROLL_IN_PAGE);
     if (rolled > 0) log.info({ rows: rolled }, 'audience_rows_rolled_in');
+    const now = Date.now();
+    if (now - compactedAt >= COMPACT_EVERY_MS) {
+      compactedAt = now;
+      const folded = await compactRollups(client, Math.floor(now / 86_400_000) - ROLLUP_KEEP_DAYS);
+      if (folded > 0) log.info({ rows: folded }, 'audience_rollups_compacted');
+    }
   }
 
   function storable(...texts: string[]): boolean {
