@@ -8,12 +8,17 @@ ALTER TABLE recipient_state
   ADD COLUMN last_engaged_at bigint  NOT NULL DEFAULT -1,  -- epoch ms of the latest open/click/reply, -1 never
   ADD COLUMN subscribed      boolean NOT NULL DEFAULT true,
   ADD COLUMN last_reach_day  integer NOT NULL DEFAULT -1,  -- latest UTC day (days since epoch) with a reach
-  ADD COLUMN rolled          boolean NOT NULL DEFAULT false;
+  ADD COLUMN rolled          boolean NOT NULL DEFAULT false,
+  -- the first 32 bits of the recipient's global-control hash (@tally/kpi global-control.ts) once
+  -- its tenant has a salt and the row is in control_rollup; NULL before
+  ADD COLUMN control_position bigint;
 
 CREATE INDEX recipient_state_silent
   ON recipient_state (tenant_id, last_engaged_at, recipient_id) INCLUDE (last_reach_day)
   WHERE subscribed;
 CREATE INDEX recipient_state_unrolled ON recipient_state (tenant_id, recipient_id) WHERE NOT rolled;
+-- the part of a control bucket a share cuts, and the rows still to roll in (NULL)
+CREATE INDEX recipient_state_control ON recipient_state (tenant_id, control_position);
 
 -- Per tenant, period (days, one of @tally/kpi AUDIENCE_PERIODS), scope (a channel or 'all') and
 -- change day: how many recipients entered (+) or left (−) the tuple (reaches in the period,
@@ -49,4 +54,16 @@ CREATE TABLE audience_due (
   partition    integer NOT NULL,
   field        text    NOT NULL,
   PRIMARY KEY (state_prefix, topic, partition, field)
+);
+
+-- Per tenant, scope and control position bucket (position >> 22): targeted recipients, converting
+-- recipients, conversions, and per currency revenue (`rev:<CUR>`) and the sum of each recipient's
+-- revenue squared (`sq:<CUR>`), ten-thousandths — the global control group's sides (issue 21).
+CREATE TABLE control_rollup (
+  tenant_id text     NOT NULL,
+  scope     text     NOT NULL,
+  bucket    smallint NOT NULL,
+  metric    text     NOT NULL,
+  n         numeric  NOT NULL,
+  PRIMARY KEY (tenant_id, scope, bucket, metric)
 );

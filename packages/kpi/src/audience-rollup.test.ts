@@ -6,6 +6,8 @@ import {
   AUDIENCE_FLAG,
   AUDIENCE_PERIODS,
   audienceDeltas,
+  controlDeltas,
+  controlMetricsOf,
   frequencyOf,
   parseRollupKey,
   silentOf,
@@ -51,6 +53,9 @@ const arbFacts: fc.Arbitrary<AudienceFacts> = fc
     ...r,
     optedOutAt: r.subscribed ? null : r.optedOutAt,
     reachedChannels: CH.filter((ch) => Object.keys(r.reaches[ch]).length > 0),
+    allConversions: r.conversions.sms + r.conversions.whatsapp,
+    allRevenue: { USD: r.revenue.sms.USD, EUR: r.revenue.whatsapp.EUR },
+    holds: r.conversions.sms % 2,
   }));
 
 /** The histogram of a rollup (key → delta) on `day`, for one period and scope. */
@@ -110,6 +115,13 @@ describe('audience rollups (timelines of tuples)', () => {
         valueDeltas(a, c, v);
         expect(v).toEqual(valueDeltas(null, c));
         expect(audienceDeltas(c, c).size).toBe(0);
+        const scopes = [ALL_SCOPE, ...CH];
+        const k = controlDeltas(null, a, 123_456_789, scopes);
+        controlDeltas(a, c, 123_456_789, scopes, k);
+        expect(k).toEqual(controlDeltas(null, c, 123_456_789, scopes));
+        // bucket 123456789 >> 22 = 29; every targeted scope counts the recipient once
+        for (const scope of scopes)
+          expect(k.get(`${scope}\t29\trecipients`)).toBe(controlMetricsOf(c, scope) ? 1n : undefined);
       }),
       { numRuns: 300 },
     );
@@ -126,6 +138,9 @@ describe('audience rollups (timelines of tuples)', () => {
       optedOutAt: null,
       conversions: {},
       revenue: {},
+      allConversions: 0,
+      allRevenue: {},
+      holds: 0,
     };
     const S = AUDIENCE_FLAG.subscribed;
     const E = AUDIENCE_FLAG.engaged | AUDIENCE_FLAG.replied;
@@ -164,6 +179,9 @@ describe('audience rollups (timelines of tuples)', () => {
       optedOutAt: null,
       conversions: { sms: 1, whatsapp: 1 },
       revenue: { sms: { USD: 100 }, whatsapp: { USD: 20, EUR: 3 } },
+      allConversions: 2,
+      allRevenue: { USD: 120, EUR: 3 },
+      holds: 0,
     };
     expect(Object.fromEntries(valueDeltas(null, f))).toEqual({
       'all\treached': 1,

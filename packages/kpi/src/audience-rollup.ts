@@ -57,6 +57,11 @@ export interface AudienceFacts {
   conversions: Record<string, number>;
   /** channel → currency → attributed revenue (ten-thousandths). */
   revenue: Record<string, Record<string, number>>;
+  /** Every conversion, attributed or not, and its revenue per currency (the global control group). */
+  allConversions: number;
+  allRevenue: Record<string, number>;
+  /** Campaigns the recipient was held out of. */
+  holds: number;
 }
 
 export interface AudienceTuple {
@@ -257,4 +262,63 @@ export function frequencyOf(rows: readonly HistogramRow[]): {
 /** Whether `days` is one of the periods the rollups answer. */
 export function isAudiencePeriod(days: number): days is AudiencePeriodDays {
   return (AUDIENCE_PERIODS as readonly number[]).includes(days);
+}
+
+/**
+ * Global control group rollups (issue 21's /v1/value `globalControl`): per scope, the targeted
+ * recipients (messaged on the scope's channels, or held out of a campaign) by control position
+ * bucket — the first 32 bits of the recipient's membership hash (global-control.ts) over 2^22,
+ * 1,024 buckets — with their conversions and revenue. A share's members are the whole buckets
+ * below it plus the part of one bucket, which a read takes from the recipient rows by index.
+ */
+export const CONTROL_BUCKET_BITS = 22;
+
+/** A recipient's control metrics on a scope, or null when it is not targeted there. */
+export function controlMetricsOf(f: AudienceFacts, scope: string): Map<string, bigint> | null {
+  const messaged = Object.entries(f.reaches).some(
+    ([ch, days]) => (scope === ALL_SCOPE || ch === scope) && Object.keys(days).length > 0,
+  );
+  if (!messaged && f.holds <= 0) return null;
+  const out = new Map<string, bigint>([['recipients', 1n]]);
+  if (f.allConversions > 0) {
+    out.set('converting', 1n);
+    out.set('conversions', BigInt(f.allConversions));
+  }
+  for (const [cur, units] of Object.entries(f.allRevenue)) {
+    if (units === 0) continue;
+    out.set(`rev:${cur}`, BigInt(units));
+    out.set(`sq:${cur}`, BigInt(units) * BigInt(units));
+  }
+  return out;
+}
+
+/**
+ * Control rollup deltas (key `scope\tbucket\tmetric`) of a recipient at control position
+ * `position` (uint32) changing from `before` to `after`, over `scopes` (ALL_SCOPE and every channel:
+ * a held-out recipient is targeted on every one).
+ */
+export function controlDeltas(
+  before: AudienceFacts | null,
+  after: AudienceFacts | null,
+  position: number,
+  scopes: readonly string[],
+  into: Map<string, bigint> = new Map(),
+): Map<string, bigint> {
+  const bucket = Math.floor(position / 2 ** CONTROL_BUCKET_BITS);
+  const add = (f: AudienceFacts | null, sign: bigint) => {
+    if (!f) return;
+    for (const scope of scopes) {
+      const m = controlMetricsOf(f, scope);
+      if (!m) continue;
+      for (const [metric, v] of m) {
+        const k = `${scope}\t${bucket}\t${metric}`;
+        const n = (into.get(k) ?? 0n) + sign * v;
+        if (n === 0n) into.delete(k);
+        else into.set(k, n);
+      }
+    }
+  };
+  add(before, -1n);
+  add(after, 1n);
+  return into;
 }

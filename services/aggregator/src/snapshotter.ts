@@ -25,7 +25,13 @@ import {
 import { withTransaction, type Pool, type PoolClient } from '@tally/db';
 import { isStorableText } from '@tally/events';
 import type { Logger } from '@tally/logging';
-import { compactRollups, rollIn, ROLLUP_KEEP_DAYS, storeAudienceRows } from './audience-rollups.ts';
+import {
+  compactRollups,
+  controlRollIn,
+  rollIn,
+  ROLLUP_KEEP_DAYS,
+  storeAudienceRows,
+} from './audience-rollups.ts';
 import { withStateLock } from './state-lock.ts';
 
 export interface SnapshotOptions {
@@ -314,6 +320,8 @@ export function createSnapshotter(opts: SnapshotOptions) {
     await storeAudienceRows(client, rows);
     const rolled = await rollIn(client, ROLL_IN_PAGE);
     if (rolled > 0) log.info({ rows: rolled }, 'audience_rows_rolled_in');
+    const control = await controlRollIn(client, ROLL_IN_PAGE);
+    if (control > 0) log.info({ rows: control }, 'control_rows_rolled_in');
     const now = Date.now();
     if (now - compactedAt >= COMPACT_EVERY_MS) {
       compactedAt = now;

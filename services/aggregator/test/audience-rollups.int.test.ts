@@ -6,10 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '@tally/db';
 import { AUDIENCE_PERIODS } from '@tally/kpi';
-import { frequency, recipientValue, silentDisengagement } from '@tally/query-api';
+import {
+  frequency,
+  globalControlFromRollups,
+  globalControlSides,
+  recipientValue,
+  silentDisengagement,
+} from '@tally/query-api';
 import { isolate, type Isolation } from '@tally/testing';
 import {
   compactRollups,
+  controlRollIn,
   rollIn,
   ROLLUP_KEEP_DAYS,
   storeAudienceRows,
@@ -38,13 +45,16 @@ function row(
 
 function dataset(tenant: string): AudienceRow[] {
   const out: AudienceRow[] = [];
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 400; i++) {
     const days = [i % 97, (i * 7) % 150, (i * 13) % 200].filter((d, k, a) => a.indexOf(d) === k);
     const extra: Record<string, string> = {};
     if (i % 5 === 0) extra.le = String((TODAY - (i % 40)) * DAY + 1000);
     if (i % 9 === 0) extra.lrp = String((TODAY - (i % 20)) * DAY);
     if (i % 11 === 0) Object.assign(extra, { sub: 'out', subAt: String((TODAY - (i % 30)) * DAY) });
     if (i % 4 === 0) Object.assign(extra, { 'cv:sms': String(1 + (i % 3)), 'cr:sms:USD': String(1000 * i) });
+    if (i % 3 === 0) Object.assign(extra, { ta: String(1 + (i % 4)), 'tr:USD': String(700 * i + 1) });
+    if (i % 7 === 0) Object.assign(extra, { 'tr:EUR': String(33 * i + 5), ta: '1' });
+    if (i % 8 === 0) extra.ho = '1';
     out.push(row(tenant, `r${String(i).padStart(3, '0')}`, days, extra));
   }
   return out;
@@ -102,7 +112,7 @@ describe('audience rollups on Postgres', () => {
     expect((await answers(iso, 'tb'))[0]).toMatchObject({ count: 0, audience: 0 });
     let n = 0;
     for (let page; (page = await withTransaction(iso.db.pool, (c) => rollIn(c, 7))) > 0;) n += page;
-    expect(n).toBe(60);
+    expect(n).toBe(400);
     const rolled = await answers(iso, 'tb');
     expect(JSON.stringify(rolled).replaceAll('tb', 'ta')).toEqual(JSON.stringify(want));
     // A later write over a rolled-in row counts its old version out, as for any other row.
@@ -123,5 +133,44 @@ describe('audience rollups on Postgres', () => {
       ['tc'],
     );
     expect(rows[0].d).toBe(TODAY - ROLLUP_KEEP_DAYS);
+  });
+
+  it('the global control group sides from the rollups equal those read from every row, before and after the salt', async () => {
+    const salt = 'pepper';
+    await iso.db.pool.query("INSERT INTO tenants(id, name) VALUES ('td', 'td'), ('te', 'te')");
+    await iso.db.pool.query(
+      'INSERT INTO tenant_experiment_settings(tenant_id, global_control_share, global_control_salt) VALUES ($1, 0.1, $2)',
+      ['td', salt],
+    );
+    await withTransaction(iso.db.pool, (c) => storeAudienceRows(c, dataset('td')));
+    // te's rows are written before its salt exists: the rollups cannot answer until they roll in.
+    await withTransaction(iso.db.pool, (c) => storeAudienceRows(c, dataset('te')));
+    await iso.db.pool.query(
+      'INSERT INTO tenant_experiment_settings(tenant_id, global_control_share, global_control_salt) VALUES ($1, 0.1, $2)',
+      ['te', salt],
+    );
+    expect(await globalControlFromRollups(iso.db.pool, 'te', 0.1, null)).toBeNull();
+    let n = 0;
+    for (let page; (page = await withTransaction(iso.db.pool, (c) => controlRollIn(c, 150))) > 0;) n += page;
+    expect(n).toBe(400);
+    const sides = [];
+    for (const tenant of ['td', 'te'])
+      for (const share of [0.001, 0.05, 0.1234, 0.25, 0.5])
+        for (const channel of [null, 'sms', 'push']) {
+          const want = await globalControlSides(
+            iso.db.pool,
+            tenant,
+            salt,
+            share,
+            channel ? [channel] : ['sms', 'whatsapp', 'push', 'in_app'],
+          );
+          const got = await globalControlFromRollups(iso.db.pool, tenant, share, channel);
+          expect(got, `${tenant} ${share} ${channel}`).toEqual(want);
+          sides.push(got);
+        }
+    // The dataset is large enough for both sides to hold recipients and revenue on most shares.
+    expect(
+      sides.filter((x) => x && x.control.recipients > 0 && x.control.revenue.USD).length,
+    ).toBeGreaterThan(15);
   });
 });

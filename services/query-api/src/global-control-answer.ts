@@ -17,7 +17,7 @@ import {
 } from '@tally/kpi';
 import type { QueryApiDeps } from './deps.ts';
 import { comparisonSchema, intervalSchema } from './experiment-schemas.ts';
-import { globalControlSides, type ControlSide } from './global-control-store.ts';
+import { globalControlFromRollups, globalControlSides, type ControlSide } from './global-control-store.ts';
 
 const sideSchema = z.object({
   recipients: z.number().int(),
@@ -64,7 +64,13 @@ export async function globalControlAnswer(
   const settings = await getExperimentSettings(deps.pool, tenant);
   const { share, salt } = settings.globalControl;
   if (!(share > 0)) return null;
-  const { control, treated } = await globalControlSides(deps.heavy.pool, tenant, salt, share, channels);
+  const { control, treated } =
+    (await globalControlFromRollups(
+      deps.heavy.pool,
+      tenant,
+      share,
+      channels.length === 1 ? (channels[0] ?? null) : null,
+    )) ?? (await globalControlSides(deps.heavy.pool, tenant, salt, share, channels));
   const o = { level: settings.level, effect: 0.1, tuneAt: DEFAULT_TUNE_AT };
   const comparisons: Comparison[] = [];
   const incrementalRevenue: Record<string, SequentialInterval> = {};

@@ -8,6 +8,8 @@
  * member's conversions have no message to be attributed to. Exact (numeric squares).
  */
 import type { Pool } from 'pg';
+import { audienceFacts } from '@tally/counters';
+import { ALL_SCOPE, CONTROL_BUCKET_BITS, controlMetricsOf } from '@tally/kpi';
 
 export interface ControlSide {
   recipients: number;
@@ -58,4 +60,81 @@ export async function globalControlSides(
     };
   };
   return { control: side(true), treated: side(false) };
+}
+
+function emptySide(): ControlSide {
+  return { recipients: 0, converting: 0, conversions: 0, revenue: {} };
+}
+
+function addMetric(side: ControlSide, metric: string, n: bigint, sign: 1n | -1n = 1n): void {
+  const v = sign * n;
+  if (metric === 'recipients') side.recipients += Number(v);
+  else if (metric === 'converting') side.converting += Number(v);
+  else if (metric === 'conversions') side.conversions += Number(v);
+  else {
+    const [kind, cur = ''] = metric.split(':');
+    const r = (side.revenue[cur] ??= { sum: 0n, sumSq: 0n });
+    if (kind === 'rev') r.sum += v;
+    else if (kind === 'sq') r.sumSq += v;
+  }
+}
+
+/**
+ * The two sides from the control rollups (issue 22): the whole position buckets below the share
+ * from control_rollup, the one bucket the share cuts from its recipient rows (by index: 1/1024 of
+ * the tenant's rows at most), treated = every bucket − control. Null while some of the tenant's
+ * rows are not in the rollups yet (written before its salt existed; the snapshotter rolls them
+ * in): the caller then reads the rows (globalControlSides).
+ */
+export async function globalControlFromRollups(
+  pool: Pool,
+  tenant: string,
+  share: number,
+  channel: string | null,
+): Promise<{ control: ControlSide; treated: ControlSide } | null> {
+  const pending = await pool.query(
+    'SELECT 1 FROM recipient_state WHERE tenant_id = $1 AND control_position IS NULL LIMIT 1',
+    [tenant],
+  );
+  if (pending.rows.length > 0) return null;
+  const scope = channel ?? ALL_SCOPE;
+  const cut = share * 2 ** 32;
+  const whole = Math.floor(cut / 2 ** CONTROL_BUCKET_BITS);
+  const { rows } = await pool.query<{ inside: boolean; metric: string; n: string }>(
+    `SELECT bucket < $3 AS inside, metric, sum(n)::text AS n FROM control_rollup
+      WHERE tenant_id = $1 AND scope = $2 GROUP BY 1, 2`,
+    [tenant, scope, whole],
+  );
+  const control = emptySide();
+  const all = emptySide();
+  for (const r of rows) {
+    const n = BigInt(r.n);
+    addMetric(all, r.metric, n);
+    if (r.inside) addMetric(control, r.metric, n);
+  }
+  const part = await pool.query<{ state: Record<string, string> }>(
+    `SELECT state FROM recipient_state
+      WHERE tenant_id = $1 AND control_position >= $2 AND control_position < $3`,
+    [tenant, whole * 2 ** CONTROL_BUCKET_BITS, Math.ceil(cut)],
+  );
+  for (const r of part.rows) {
+    const m = controlMetricsOf(audienceFacts(r.state), scope);
+    if (m) for (const [metric, n] of m) addMetric(control, metric, n);
+  }
+  const treated = emptySide();
+  for (const [metric, n] of [
+    ['recipients', all.recipients - control.recipients],
+    ['converting', all.converting - control.converting],
+    ['conversions', all.conversions - control.conversions],
+  ] as const)
+    addMetric(treated, metric, BigInt(n));
+  for (const [cur, r] of Object.entries(all.revenue)) {
+    const c = control.revenue[cur] ?? { sum: 0n, sumSq: 0n };
+    if (r.sum - c.sum !== 0n || r.sumSq - c.sumSq !== 0n)
+      treated.revenue[cur] = { sum: r.sum - c.sum, sumSq: r.sumSq - c.sumSq };
+  }
+  for (const side of [control])
+    for (const [cur, r] of Object.entries(side.revenue))
+      if (r.sum === 0n && r.sumSq === 0n) delete side.revenue[cur];
+  return { control, treated };
 }

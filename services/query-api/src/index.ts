@@ -5,3 +5,4 @@ export type { AlertCountsSource, AlertScope, ActiveScope } from './alerts/source
 export { verifySignature, SIGNATURE_HEADER } from './alerts/signature.ts';
 export { frequency, silentDisengagement } from './audience-answers.ts';
 export { recipientValue } from './audience-store.ts';
+export { globalControlFromRollups, globalControlSides } from './global-control-store.ts';

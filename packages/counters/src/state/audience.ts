@@ -144,6 +144,7 @@ export function audienceFacts(row: Record<string, string>): AudienceFacts {
   const reached = new Set<string>();
   const conversions: Record<string, number> = {};
   const revenue: AudienceFacts['revenue'] = {};
+  const allRevenue: Record<string, number> = {};
   let lastClickAt: number | null = null;
   for (const [k, v] of Object.entries(row)) {
     const [kind, ch, cur] = k.split(':');
@@ -158,6 +159,7 @@ export function audienceFacts(row: Record<string, string>): AudienceFacts {
     } else if (kind === 'lr' && ch) reached.add(ch);
     else if (kind === 'cv' && ch) conversions[ch] = Number(v);
     else if (kind === 'cr' && ch && cur) (revenue[ch] ??= {})[cur] = Number(v);
+    else if (kind === 'tr' && ch) allRevenue[ch] = Number(v);
     else if (k === 'lc')
       for (const mark of v.split(';')) {
         const t = Number(mark.split('|')[0]);
@@ -175,5 +177,8 @@ export function audienceFacts(row: Record<string, string>): AudienceFacts {
     optedOutAt: out ? num(row.subAt) : null,
     conversions,
     revenue,
+    allConversions: Number(row.ta ?? 0),
+    allRevenue,
+    holds: Number(row.ho ?? 0),
   };
 }
