@@ -12,18 +12,11 @@ import {
   type RateName,
 } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
+import { percentAxisLabel, percentValue } from '../../ui/chart-format.ts';
 import { createChart } from '../../ui/charts.ts';
 import { field, h, patch, select, type Child } from '../../ui/dom.ts';
 import { rateSampleText, rateSpan } from '../../ui/rate.ts';
-import {
-  fmtCount,
-  fmtNumber,
-  fmtPercentValue,
-  fmtPoints,
-  fmtRate,
-  NOT_REPORTED,
-  raw,
-} from '../../ui/format.ts';
+import { fmtCount, fmtNumber, fmtPoints, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
 import { tableWrap } from '../../ui/table.ts';
@@ -75,12 +68,9 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
       itemGap: 16,
       data: ['p25–p75 of previous', 'median of previous', 'this campaign'],
     },
-    tooltip: {
-      trigger: 'axis',
-      valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : fmtPercentValue(v)),
-    },
+    tooltip: { trigger: 'axis', valueFormatter: percentValue },
     xAxis: { type: 'category', data: x },
-    yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
+    yAxis: { type: 'value', axisLabel: percentAxisLabel },
     series: [
       {
         name: 'p25',

@@ -12,11 +12,9 @@ import { fmtCount, fmtLevel, fmtMoney, fmtPerCurrency, fmtRate, raw } from '../.
 import { errorState } from '../../ui/states.ts';
 import { barGeometry, barScale, fmtDiff, fmtInterval, METRIC_LABEL, verdictText } from './experiment-text.ts';
 
-const LEVELS: [string, string][] = [
+const LEVELS = (): [string, string][] => [
   ['', 'Tenant default'],
-  ['0.9', '90 %'],
-  ['0.95', '95 %'],
-  ['0.99', '99 %'],
+  ...['0.9', '0.95', '0.99'].map((l): [string, string] => [l, fmtLevel(Number(l))]),
 ];
 
 function bar(c: Comparison, scale: number): SVGElement {
@@ -259,7 +257,7 @@ export function experimentSection(ctx: PageContext, id: string): HTMLElement {
         'Confidence',
         select(
           { 'data-testid': 'experiment-level', 'data-key': 'experiment-level' },
-          LEVELS,
+          LEVELS(),
           state.level,
           (v) => {
             state.level = v;
