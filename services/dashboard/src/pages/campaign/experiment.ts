@@ -7,8 +7,9 @@
 import type { Comparison, ExperimentAnswer, Holdout, VariantArm } from '../../api/experiment-types.ts';
 import { EXPERIMENT_METRICS } from '../../api/experiment-types.ts';
 import type { PageContext } from '../../context.ts';
-import { field, h, patch, select, svg } from '../../ui/dom.ts';
+import { field, h, patch, select, svg, type Child } from '../../ui/dom.ts';
 import { fmtCount, fmtLevel, fmtMoney, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
+import { sampleSpan } from '../../ui/rate.ts';
 import { errorState } from '../../ui/states.ts';
 import { barGeometry, barScale, fmtDiff, fmtInterval, METRIC_LABEL, verdictText } from './experiment-text.ts';
 
@@ -112,8 +113,11 @@ function comparisonTable(cs: Comparison[], testid: string): HTMLElement {
 }
 
 function armsTable(arms: VariantArm[]): HTMLElement {
-  const cell = (testid: string, v: number | null, text: string) =>
+  const cell = (testid: string, v: number | null, text: Child) =>
     h('td', { class: 'num', 'data-testid': testid, 'data-value': raw(v) }, text);
+  // each arm's rates divide by its delivered messages
+  const rate = (testid: string, v: number | null, numerator: number, a: VariantArm) =>
+    cell(testid, v, sampleSpan(v, { numerator, denominator: a.counts.delivered, of: 'delivered' }));
   return h(
     'div',
     {
@@ -146,9 +150,9 @@ function armsTable(arms: VariantArm[]): HTMLElement {
             h('th', { scope: 'row' }, a.control ? `${a.variant} (control)` : a.variant),
             cell('sent', a.counts.sent, fmtCount(a.counts.sent)),
             cell('delivered', a.counts.delivered, fmtCount(a.counts.delivered)),
-            cell('ctr', a.rates.ctr, fmtRate(a.rates.ctr)),
-            cell('conversionRate', a.rates.conversionRate, fmtRate(a.rates.conversionRate)),
-            cell('optOutRate', a.rates.optOutRate, fmtRate(a.rates.optOutRate)),
+            rate('ctr', a.rates.ctr, a.counts.clicked, a),
+            rate('conversionRate', a.rates.conversionRate, a.counts.converted, a),
+            rate('optOutRate', a.rates.optOutRate, a.counts.optedOut, a),
             h(
               'td',
               { class: 'num', 'data-testid': 'revenuePerDelivered' },
@@ -164,7 +168,7 @@ function armsTable(arms: VariantArm[]): HTMLElement {
 }
 
 function holdoutBlock(hd: Holdout, level: number): HTMLElement {
-  const tile = (testid: string, label: string, v: unknown, text: string, sub = '') =>
+  const tile = (testid: string, label: string, v: unknown, text: Child, sub = '') =>
     h(
       'div',
       { class: 'tile', 'data-testid': testid },
@@ -191,14 +195,22 @@ function holdoutBlock(hd: Holdout, level: number): HTMLElement {
         'holdout-rate',
         'Held-out conversion',
         hd.conversionRate,
-        fmtRate(hd.conversionRate, 2),
+        sampleSpan(
+          hd.conversionRate,
+          { numerator: hd.converted, denominator: hd.heldOut, of: 'held out' },
+          { digits: 2 },
+        ),
         `${fmtCount(hd.converted)} converted anyway`,
       ),
       tile(
         'messaged-rate',
         'Messaged conversion',
         hd.messaged.conversionRate,
-        fmtRate(hd.messaged.conversionRate, 2),
+        sampleSpan(
+          hd.messaged.conversionRate,
+          { numerator: hd.messaged.converted, denominator: hd.messaged.sent, of: 'sent' },
+          { digits: 2 },
+        ),
         `${fmtCount(hd.messaged.sent)} sent`,
       ),
       tile(

@@ -2,7 +2,7 @@
 import { countNotReported } from '@tally/kpi';
 import type { KpiAnswer, RateName, CountName } from '../../api/types.ts';
 import { h, type Child } from '../../ui/dom.ts';
-import { isSmallRate, rateSampleText } from '../../ui/rate.ts';
+import { isSmallRate, rateSampleText, rateSpan, sampleSpan } from '../../ui/rate.ts';
 import { tableWrap } from '../../ui/table.ts';
 import {
   fmtBotClicks,
@@ -250,7 +250,7 @@ export function otherTiles(k: KpiAnswer): HTMLElement {
     tile(
       'adoption',
       'In-app feature adoption',
-      fa ? fmtRate(fa.rate) : notKept,
+      fa ? sampleSpan(fa.rate, { numerator: fa.adopters, denominator: fa.openers, of: 'openers' }) : notKept,
       fa?.rate ?? null,
       fa ? `${fmtCount(fa.adopters)} of ${fmtCount(fa.openers)} openers` : '',
     ),
@@ -262,7 +262,7 @@ export function otherTiles(k: KpiAnswer): HTMLElement {
           'Push uninstalls',
           fmtCount(k.counts.uninstalls),
           k.counts.uninstalls,
-          `${fmtRate(k.rates.uninstallRate)} of delivered`,
+          h('span', {}, rateSpan('uninstallRate', k.rates.uninstallRate, k.counts), ' of delivered'),
         ),
   );
 }
