@@ -11,6 +11,7 @@ import { field, h, patch, select } from '../../ui/dom.ts';
 import { DAY_NAMES, fmtCount, fmtLevel, fmtPercentValue, fmtRate, raw } from '../../ui/format.ts';
 import { VIRIDIS } from '../../ui/palette.ts';
 import { sampleSpan, sampleText, type Sample } from '../../ui/rate.ts';
+import { afterFirst, staticTable } from '../../ui/table.ts';
 import { errorState } from '../../ui/states.ts';
 import { sendHourSentence, type SendHourComparison } from './lift.ts';
 
@@ -74,49 +75,29 @@ function heatOption(a: SendTimeAnswer) {
 }
 
 function gridTable(a: SendTimeAnswer): HTMLElement {
-  return h(
-    'div',
-    {
-      class: 'table-wrap',
-      tabindex: '0',
-      role: 'region',
-      'aria-label': 'Send-time table (may scroll sideways)',
-    },
-    h(
-      'table',
-      { class: 'compact', 'data-testid': 'send-time-table' },
+  return staticTable({
+    label: 'Send-time table',
+    testid: 'send-time-table',
+    className: 'compact',
+    head: ['Day', ...HOURS],
+    numeric: afterFirst,
+    body: DAY_NAMES.map((d, day) =>
       h(
-        'thead',
+        'tr',
         {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'Day'),
-          HOURS.map((x) => h('th', { scope: 'col', class: 'num' }, x)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        DAY_NAMES.map((d, day) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, d),
-            a.cells
-              .filter((c) => c.dayOfWeek === day)
-              .map((c) =>
-                h(
-                  'td',
-                  { class: 'num', 'data-value': raw(c.rate) },
-                  c.rate === null ? '·' : sampleSpan(c.rate, sampleOf(c), { digits: 0 }),
-                ),
-              ),
+        h('th', { scope: 'row' }, d),
+        a.cells
+          .filter((c) => c.dayOfWeek === day)
+          .map((c) =>
+            h(
+              'td',
+              { class: 'num', 'data-value': raw(c.rate) },
+              c.rate === null ? '·' : sampleSpan(c.rate, sampleOf(c), { digits: 0 }),
+            ),
           ),
-        ),
       ),
     ),
-  );
+  });
 }
 
 export function sendTimeSection(ctx: PageContext): HTMLElement {

@@ -10,6 +10,7 @@ import type { PageContext } from '../../context.ts';
 import { field, h, patch, select, svg, type Child } from '../../ui/dom.ts';
 import { fmtCount, fmtLevel, fmtMoney, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
 import { sampleSpan } from '../../ui/rate.ts';
+import { afterFirst, staticTable } from '../../ui/table.ts';
 import { errorState } from '../../ui/states.ts';
 import { barGeometry, barScale, fmtDiff, fmtInterval, METRIC_LABEL, verdictText } from './experiment-text.ts';
 
@@ -75,41 +76,13 @@ function comparisonTable(cs: Comparison[], testid: string): HTMLElement {
   const scales = new Map<string | null, number>();
   for (const unit of new Set(cs.map((c) => c.currency)))
     scales.set(unit, barScale(cs.filter((c) => c.currency === unit)));
-  return h(
-    'div',
-    {
-      class: 'table-wrap',
-      tabindex: '0',
-      role: 'region',
-      'aria-label': 'Experiment differences (may scroll sideways)',
-    },
-    h(
-      'table',
-      { 'data-testid': testid },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [
-            'Metric',
-            'Arm',
-            'Control',
-            'Arm value',
-            'Difference (interval)',
-            'Interval against 0',
-            'Verdict',
-          ].map((t, i) => h('th', { scope: 'col', class: i >= 2 && i <= 4 ? 'num' : '' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        cs.map((c) => comparisonRow(c, scales.get(c.currency) ?? 1)),
-      ),
-    ),
-  );
+  return staticTable({
+    label: 'Experiment differences',
+    testid,
+    head: ['Metric', 'Arm', 'Control', 'Arm value', 'Difference (interval)', 'Interval against 0', 'Verdict'],
+    numeric: (i) => i >= 2 && i <= 4,
+    body: cs.map((c) => comparisonRow(c, scales.get(c.currency) ?? 1)),
+  });
 }
 
 function armsTable(arms: VariantArm[]): HTMLElement {
@@ -118,53 +91,31 @@ function armsTable(arms: VariantArm[]): HTMLElement {
   // each arm's rates divide by its delivered messages
   const rate = (testid: string, v: number | null, numerator: number, a: VariantArm) =>
     cell(testid, v, sampleSpan(v, { numerator, denominator: a.counts.delivered, of: 'delivered' }));
-  return h(
-    'div',
-    {
-      class: 'table-wrap',
-      tabindex: '0',
-      role: 'region',
-      'aria-label': 'Experiment arms (may scroll sideways)',
-    },
-    h(
-      'table',
-      { 'data-testid': 'experiment-arms' },
+  return staticTable({
+    label: 'Experiment arms',
+    testid: 'experiment-arms',
+    head: ['Variant', 'Sent', 'Delivered', 'CTR', 'Conversion', 'Opt-out', 'Revenue / delivered'],
+    numeric: afterFirst,
+    body: arms.map((a) =>
       h(
-        'thead',
-        {},
+        'tr',
+        { 'data-row': a.variant },
+        h('th', { scope: 'row' }, a.control ? `${a.variant} (control)` : a.variant),
+        cell('sent', a.counts.sent, fmtCount(a.counts.sent)),
+        cell('delivered', a.counts.delivered, fmtCount(a.counts.delivered)),
+        rate('ctr', a.rates.ctr, a.counts.clicked, a),
+        rate('conversionRate', a.rates.conversionRate, a.counts.converted, a),
+        rate('optOutRate', a.rates.optOutRate, a.counts.optedOut, a),
         h(
-          'tr',
-          {},
-          ['Variant', 'Sent', 'Delivered', 'CTR', 'Conversion', 'Opt-out', 'Revenue / delivered'].map(
-            (t, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t),
-          ),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        arms.map((a) =>
-          h(
-            'tr',
-            { 'data-row': a.variant },
-            h('th', { scope: 'row' }, a.control ? `${a.variant} (control)` : a.variant),
-            cell('sent', a.counts.sent, fmtCount(a.counts.sent)),
-            cell('delivered', a.counts.delivered, fmtCount(a.counts.delivered)),
-            rate('ctr', a.rates.ctr, a.counts.clicked, a),
-            rate('conversionRate', a.rates.conversionRate, a.counts.converted, a),
-            rate('optOutRate', a.rates.optOutRate, a.counts.optedOut, a),
-            h(
-              'td',
-              { class: 'num', 'data-testid': 'revenuePerDelivered' },
-              fmtPerCurrency(
-                Object.fromEntries(Object.entries(a.revenue).map(([cur, r]) => [cur, r.perDelivered])),
-              ),
-            ),
+          'td',
+          { class: 'num', 'data-testid': 'revenuePerDelivered' },
+          fmtPerCurrency(
+            Object.fromEntries(Object.entries(a.revenue).map(([cur, r]) => [cur, r.perDelivered])),
           ),
         ),
       ),
     ),
-  );
+  });
 }
 
 function holdoutBlock(hd: Holdout, level: number): HTMLElement {
