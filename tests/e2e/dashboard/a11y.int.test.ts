@@ -16,6 +16,7 @@ const PAGES: [name: string, hash: string, ready: string][] = [
   ['campaign', '#/campaigns/spring_sale', 'tile-sent'],
   ['alerts', '#/alerts', 'rules'],
   ['audience', '#/audience', 'silent'],
+  ['deliverability', '#/deliverability', 'deliverability-totals'],
 ];
 const LAPTOP_768 = { width: 1366, height: 768 };
 
