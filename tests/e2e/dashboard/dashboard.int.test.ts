@@ -654,15 +654,12 @@ describe('dashboard in the browser', () => {
     await page.getByTestId('save-rules').click();
     await poll(() => page.getByTestId('rules-message').innerText()).toBe('Saved.');
     expect((await ctx.api('/v1/alert-rules')).rules.optOutSpike.threshold).toBe(0.03);
-    // Keyboard only, from the top of a fresh load: Tab passes the navigation and reaches the firing
-    // alert's Silence button; Enter fills the silence form and moves there; Tab to the form's
-    // Silence, Enter sends it (the request is the one the mouse would send).
+    // Keyboard only, on a fresh load: Tab reaches the firing alert's Silence button; Enter fills
+    // the silence form and moves there; Tab to the form's Silence, Enter sends it (the request the
+    // mouse would send). The navigation is reached from the keyboard below (Shift+Tab, Enter).
     await page.reload();
     await page.getByTestId('firing-table').locator('tbody tr').first().waitFor();
     const toSilence = await tabTo(page, '[data-testid="firing-table"] [data-testid="silence-alert"]');
-    expect(toSilence.filter((f) => f.inNav).map((f) => f.name)).toEqual(
-      expect.arrayContaining(['Campaigns', 'Alerts', 'Deliverability']),
-    );
     expect(toSilence.at(-1)).toMatchObject({
       name: 'Silence Opt-out spike on campaign flash_sale',
       ringShown: true,
