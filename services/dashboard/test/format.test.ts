@@ -12,13 +12,22 @@ import {
   fmtTime,
   fmtDate,
   fmtLevel,
+  fmtDay,
   fmtMean,
   rateWithSample,
   raw,
   setLocale,
   smallSample,
 } from '../src/ui/format.ts';
-import { isSmallRate, rateSampleText } from '../src/ui/rate.ts';
+import { isSmallRate, isSmallSample, rateSampleText, sampleText } from '../src/ui/rate.ts';
+import {
+  countAxisLabel,
+  countValue,
+  percentAxisLabel,
+  percentValue,
+  timeAxisLabel,
+  timeTooltip,
+} from '../src/ui/chart-format.ts';
 
 const nb = (s: string) => s.replace(/\u00a0/g, ' ');
 
@@ -129,5 +138,53 @@ describe('every rate with its sample (ui/rate.ts)', () => {
     expect(isSmallRate('ctr', 4 / 17, counts)).toBe(true);
     expect(isSmallRate('optOutRate', 14 / 2000, { ...counts, optOuts: 14, delivered: 2000 })).toBe(false);
     expect(isSmallRate('openRate', null, counts)).toBe(false);
+  });
+});
+
+describe('any other rate with its sample (deliverability, audience)', () => {
+  beforeAll(() => setLocale('en-US'));
+  afterAll(() => setLocale(undefined));
+  it('says its numerator and denominator in words, digits as shown, and marks a small sample', () => {
+    const s = { numerator: 6, denominator: 10, of: 'sent' };
+    expect(sampleText(0.6, s)).toBe('60.0%: 6 of 10 sent (small sample)');
+    expect(sampleText(0.6, s, undefined, 0)).toBe('60%: 6 of 10 sent (small sample)');
+    expect(sampleText(null, { ...s, denominator: 0 })).toBe('not reported (nothing to divide by yet)');
+    expect(isSmallSample(0.007, { numerator: 14, denominator: 2000, of: 'recipients' })).toBe(false);
+    expect(isSmallSample(null, s)).toBe(false);
+  });
+});
+
+describe('chart axes and tooltips through format.ts (ui/chart-format.ts)', () => {
+  afterAll(() => setLocale(undefined));
+  const at = Date.UTC(2026, 11, 7, 5, 40);
+  it('writes ticks and tooltip values in the locale, never a raw number', () => {
+    setLocale('en-US');
+    expect(countAxisLabel.formatter(12345)).toBe('12,345');
+    expect(percentAxisLabel.formatter(2.5)).toBe('2.5%');
+    expect(percentAxisLabel.formatter(10)).toBe('10%');
+    expect(countValue(1234)).toBe('1,234');
+    expect(countValue(null)).toBe('not reported');
+    expect(percentValue(12.34)).toBe('12.3%');
+    expect(percentValue(undefined)).toBe('not reported');
+    expect(timeAxisLabel(false).formatter(at)).toBe('05:40 AM');
+    expect(timeAxisLabel(true).formatter(at)).toBe('Dec 7, 05 AM');
+    expect(timeTooltip([{ value: [new Date(at).toISOString(), 1234], marker: '', seriesName: 'Sent' }])).toBe(
+      'Dec 7, 2026, 05:40 AM UTC<br>Sent 1,234',
+    );
+    setLocale('de-DE');
+    expect(nb(countAxisLabel.formatter(12345))).toBe('12.345');
+    expect(nb(percentAxisLabel.formatter(2.5))).toBe('2,5 %');
+    expect(nb(percentValue(12.34))).toBe('12,3 %');
+    expect(timeAxisLabel(false).formatter(at)).toBe('05:40');
+  });
+
+  it("days and confidence levels with the year and the locale's percent sign", () => {
+    setLocale('en-US');
+    expect(fmtDay('2026-12-07')).toBe('Dec 7, 2026');
+    expect(fmtDay('2026-11-30T00:00:00.000Z')).toBe('Nov 30, 2026');
+    expect(fmtLevel(0.95)).toBe('95%');
+    setLocale('de-DE');
+    expect(nb(fmtLevel(0.95))).toBe('95 %');
+    expect(fmtDay('2026-12-07')).toBe('7. Dez. 2026');
   });
 });

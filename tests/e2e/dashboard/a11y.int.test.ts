@@ -3,6 +3,7 @@
  * size: no serious or critical violation. The screenshots of every page at both sizes are written
  * to .tally/artifacts/dashboard/ (page-<name>-<size>.png).
  */
+import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +17,14 @@ const PAGES: [name: string, hash: string, ready: string][] = [
   ['campaign', '#/campaigns/spring_sale', 'tile-sent'],
   ['alerts', '#/alerts', 'rules'],
   ['audience', '#/audience', 'silent'],
+  ['deliverability', '#/deliverability', 'deliverability-totals'],
 ];
 const LAPTOP_768 = { width: 1366, height: 768 };
+
+/** A written PNG's width in pixels (its IHDR chunk). */
+async function pngWidth(path: string): Promise<number> {
+  return (await readFile(path)).readUInt32BE(16);
+}
 
 async function serious(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -47,11 +54,14 @@ describe('dashboard accessibility', () => {
       await page.getByTestId(ready).first().waitFor();
       await new Promise((r) => setTimeout(r, 1500)); // charts and sections drawn
       expect(await serious(page)).toEqual([]);
-      await ctx.browser.screenshot(page, `page-${name}-laptop`);
+      expect(await pngWidth(await ctx.browser.screenshot(page, `page-${name}-laptop`))).toBe(
+        LAPTOP_768.width,
+      );
       await page.setViewportSize(PHONE);
       await new Promise((r) => setTimeout(r, 500));
       expect(await serious(page)).toEqual([]);
-      await ctx.browser.screenshot(page, `page-${name}-phone`);
+      // the artefact is written, at the phone's width (nothing wider than the screen)
+      expect(await pngWidth(await ctx.browser.screenshot(page, `page-${name}-phone`))).toBe(PHONE.width);
       await page.close();
     },
   );

@@ -13,7 +13,18 @@ import { join } from 'node:path';
 import { ARTIFACTS, LAPTOP, PHONE, launchBrowser } from './browser.ts';
 import { spike } from './dataset.ts';
 import { DEMO_KEY, useDashboard } from './fixture.ts';
-import { apiKeyIn, hashBecomes, pct, raw, rowsBecome, signIn, tableValues, tile } from './screen.ts';
+import {
+  apiKeyIn,
+  hashBecomes,
+  pct,
+  raw,
+  rowsBecome,
+  signIn,
+  tableValues,
+  focused,
+  tabTo,
+  tile,
+} from './screen.ts';
 
 const ctx = useDashboard('dash');
 const n = (x: number) => x.toLocaleString('en-US');
@@ -135,6 +146,16 @@ describe('dashboard in the browser', () => {
     const spring = api.campaigns.find((c: any) => c.campaignId === 'spring_sale');
     const de = (r: number) => `${(r * 100).toFixed(1).replace('.', ',')} %`;
     expect(nb(cells.spring_sale?.['deliveryRate:text'])).toBe(de(spring.rates.deliveryRate));
+    // chart axes too (ui/chart-format.ts): the frequency chart's percent ticks read "10 %", not "10%"
+    await page.evaluate(() => (location.hash = '#/audience'));
+    const texts = await eventually(
+      () => page.getByTestId('frequency').locator('svg text').allTextContents(),
+      (t) => t.some((x) => x.endsWith('%')),
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
+    const ticks = texts.map((t) => nb(t) ?? '').filter((t) => t.endsWith('%'));
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks.filter((t) => !/^\d+(,\d)? %$/.test(t))).toEqual([]);
     await page.close();
   });
 
@@ -380,6 +401,11 @@ describe('dashboard in the browser', () => {
     expect(await fig('silent-share')).toBe(raw(silent.share));
     expect(await fig('silent-audience')).toBe(raw(silent.audience));
     expect(await page.getByTestId('silent-share').locator('.tile-value').innerText()).toBe(pct(silent.share));
+    expect(
+      await page.getByTestId('silent-share').locator('.tile-value span').getAttribute('title'),
+    ).toContain(
+      `${pct(silent.share)}: ${n(silent.count)} of ${n(silent.audience)} subscribed recipients reached`,
+    );
     await rowsBecome(
       page,
       'silent-table',
@@ -428,6 +454,14 @@ describe('dashboard in the browser', () => {
     );
     const f = await tableValues(page, 'frequency-table');
     for (const b of freq.buckets) {
+      // each rate with its sample (ui/rate.ts), in the cell's accessible name
+      if (b.optOutRate !== null)
+        expect(
+          await page
+            .getByTestId('frequency-table')
+            .locator(`tr[data-row="${b.bucket}"] td[data-col="optOutRate"]`)
+            .getAttribute('aria-label'),
+        ).toContain(`Opt-out ${pct(b.optOutRate)}: ${n(b.optOuts)} of ${n(b.recipients)} recipients`);
       expect(f.cells[b.bucket]?.recipients).toBe(String(b.recipients));
       expect(f.cells[b.bucket]?.optOutRate).toBe(raw(b.optOutRate));
       expect(f.cells[b.bucket]?.engagementRate).toBe(raw(b.engagementRate));
@@ -449,6 +483,42 @@ describe('dashboard in the browser', () => {
     await ctx.browser.screenshot(page, 'audience-laptop');
     await page.setViewportSize(PHONE);
     await ctx.browser.screenshot(page, 'audience-phone');
+    await page.close();
+  });
+
+  it('works from the keyboard alone on the campaigns list: Tab reaches the navigation and a campaign, Enter opens them', async () => {
+    const page = await ctx.browser.newPage();
+    await signIn(page, ctx.base);
+    const ids = (await ctx.api('/v1/campaigns?sort=-firstEventAt&limit=25')).campaigns.map(
+      (c: any) => c.campaignId,
+    );
+    await rowsBecome(page, 'campaigns-table', ids);
+    // From the top of the page: the navigation comes first, with its focus ring, and Enter follows it.
+    const toNav = await tabTo(page, 'nav[aria-label="Main"] a[href="#/alerts"]');
+    expect(toNav.at(-1)).toMatchObject({ inNav: true, name: 'Alerts', ringShown: true });
+    await page.keyboard.press('Enter');
+    await hashBecomes(page, '#/alerts');
+    await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+    await tabTo(page, 'nav[aria-label="Main"] a[href="#/campaigns"]');
+    await page.keyboard.press('Enter');
+    await hashBecomes(page, '#/campaigns');
+    await rowsBecome(page, 'campaigns-table', ids);
+    // On through the filters and the sortable headers to the first campaign's link: Enter opens it.
+    const toRow = await tabTo(page, '[data-testid="campaigns-table"] tbody tr a[href^="#/campaigns/"]');
+    const link = toRow.at(-1);
+    expect(link).toMatchObject({ tag: 'a', name: ids[0], href: `#/campaigns/${ids[0]}`, ringShown: true });
+    expect(toRow.some((f) => f.name.startsWith('Sort by') || f.tag === 'button')).toBe(true);
+    await page.keyboard.press('Enter');
+    await hashBecomes(page, `#/campaigns/${ids[0]}`);
+    await page.getByTestId('tile-sent').waitFor();
+    // the same on a phone, where each campaign is a card
+    await page.setViewportSize(PHONE);
+    await page.goBack();
+    await hashBecomes(page, '#/campaigns');
+    await rowsBecome(page, 'campaigns-table', ids);
+    await tabTo(page, '[data-testid="campaigns-table"] tbody tr a[href^="#/campaigns/"]');
+    await page.keyboard.press('Enter');
+    await hashBecomes(page, `#/campaigns/${ids[0]}`);
     await page.close();
   });
 
@@ -569,6 +639,13 @@ describe('dashboard in the browser', () => {
         box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height,
         'bottom right on screen',
       ).toBe(true);
+      // and drawn there: not clipped by a scrolling box nor covered by another element
+      const hit = await el.evaluate((node) => {
+        const r = node.getBoundingClientRect();
+        const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return top !== null && (top === node || node.contains(top));
+      });
+      expect(hit, 'visible at its own centre').toBe(true);
     }
     await ctx.browser.screenshot(page, 'alerts-phone-firing');
     await page.setViewportSize(LAPTOP);
@@ -577,9 +654,28 @@ describe('dashboard in the browser', () => {
     await page.getByTestId('save-rules').click();
     await poll(() => page.getByTestId('rules-message').innerText()).toBe('Saved.');
     expect((await ctx.api('/v1/alert-rules')).rules.optOutSpike.threshold).toBe(0.03);
-    await page.getByTestId('firing-table').getByTestId('silence-alert').click();
+    // Keyboard only, on a fresh load: Tab reaches the firing alert's Silence button; Enter fills
+    // the silence form and moves there; Tab to the form's Silence, Enter sends it (the request the
+    // mouse would send). The navigation is reached from the keyboard below (Shift+Tab, Enter).
+    await page.reload();
+    await page.getByTestId('firing-table').locator('tbody tr').first().waitFor();
+    const toSilence = await tabTo(page, '[data-testid="firing-table"] [data-testid="silence-alert"]');
+    expect(toSilence.at(-1)).toMatchObject({
+      name: 'Silence Opt-out spike on campaign flash_sale',
+      ringShown: true,
+    });
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toMatchObject({ testid: 'silence-id' });
     expect(await page.getByTestId('silence-id').inputValue()).toBe('flash_sale');
-    await page.getByRole('button', { name: 'Silence', exact: true }).click();
+    const toSubmit = await tabTo(page, '[data-testid="silences"] form button[type="submit"]');
+    expect(toSubmit.at(-1)?.name).toBe('Silence');
+    const posted = page.waitForRequest(
+      (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/v1/silences',
+    );
+    await page.keyboard.press('Enter');
+    const request = await posted;
+    expect(request.postDataJSON()).toMatchObject({ scope: { kind: 'campaign', id: 'flash_sale' } });
+    expect((await request.response())?.status()).toBeLessThan(300);
     await page.getByTestId('silences-table').locator('tbody tr').waitFor();
     expect((await ctx.api('/v1/silences')).silences.map((s: any) => s.scope)).toEqual([
       { kind: 'campaign', id: 'flash_sale' },
@@ -587,7 +683,10 @@ describe('dashboard in the browser', () => {
     await page.setViewportSize(PHONE);
     await ctx.browser.screenshot(page, 'alerts-phone');
     await page.setViewportSize(LAPTOP);
-    await page.getByRole('link', { name: 'Campaigns' }).click();
+    // back up to the navigation from the keyboard, and Enter follows its link
+    await tabTo(page, 'nav[aria-label="Main"] a[href="#/campaigns"]', 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await hashBecomes(page, '#/campaigns');
     await page.locator('tr[data-row="flash_sale"]').getByTestId('alert-badge').waitFor();
     await ctx.browser.screenshot(page, 'campaigns-with-alert');
     await page.close();

@@ -4,8 +4,9 @@
  * them, for failures posted with their class, carrier and country.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@tally/testing';
 import { useDashboard } from './fixture.ts';
-import { raw, rowsBecome, signIn, tableValues } from './screen.ts';
+import { pct, raw, rowsBecome, signIn, tableValues } from './screen.ts';
 
 const ctx = useDashboard('dashdlv');
 
@@ -104,7 +105,56 @@ describe('the Deliverability page (issue 20)', () => {
       raw(report.totals.failed),
       raw(report.totals.permanentShare),
     ]);
+    // every rate with its sample (ui/rate.ts): tiles on hover, table cells in their accessible name
+    const n = (x: number) => x.toLocaleString('en-US');
+    const t = report.totals;
+    expect(
+      await page.getByTestId('tile-delivery-rate').locator('.tile-value span').getAttribute('title'),
+    ).toContain(`${pct(t.deliveryRate)}: ${n(t.delivered)} of ${n(t.sent)} sent`);
+    expect(
+      await page.getByTestId('tile-permanent-share').locator('.tile-value span').getAttribute('title'),
+    ).toContain(`${pct(t.permanentShare)}: ${n(t.permanentFailures)} of ${n(t.failed)} failures`);
+    for (const c of report.byClass as { failureClass: string; failed: number; share: number }[])
+      expect(
+        await page
+          .getByTestId('deliverability-classes')
+          .locator(`tr[data-row="${c.failureClass}"] td[data-col="share"]`)
+          .getAttribute('aria-label'),
+      ).toContain(`Share of failures ${pct(c.share)}: ${n(c.failed)} of ${n(t.failed)} failures`);
     const carriers = await tableValues(page, 'deliverability-carriers');
+    for (const g of report.byCarrier as {
+      value: string;
+      sent: number;
+      delivered: number;
+      deliveryRate: number | null;
+    }[])
+      expect(
+        await page
+          .getByTestId('deliverability-carriers')
+          .locator(`tr[data-row="${g.value}"] td[data-col="deliveryRate"]`)
+          .getAttribute('aria-label'),
+      ).toContain(
+        g.deliveryRate === null
+          ? 'not reported'
+          : `Delivery rate ${pct(g.deliveryRate)}: ${n(g.delivered)} of ${n(g.sent)} sent`,
+      );
+    // no figure written by hand ("95 %"): in en-US a percent sign follows its number directly
+    expect(await page.getByTestId('deliverability').innerText()).not.toMatch(/\d[\s\u00a0]%/);
+    // the trend's days on the axis in the locale, with the year; its counts with separators
+    const day = (d: string) =>
+      new Date(`${d}T00:00:00Z`).toLocaleDateString('en-US', {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        timeZone: 'UTC',
+      });
+    const lastDay = day((report.trend as { date: string }[]).at(-1)?.date ?? '');
+    const axis = await eventually(
+      () => page.getByTestId('deliverability').locator('svg text').allTextContents(),
+      (texts) => texts.includes(lastDay),
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    expect(axis.filter((x) => /^\d{4}-\d{2}-\d{2}$/.test(x))).toEqual([]);
     for (const g of report.byCarrier as { value: string; sent: number; failed: number }[]) {
       expect(carriers.cells[g.value]?.sent).toBe(raw(g.sent));
       expect(carriers.cells[g.value]?.failed).toBe(raw(g.failed));

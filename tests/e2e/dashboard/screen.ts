@@ -74,3 +74,49 @@ export async function tile(
 export async function hashBecomes(page: Page, part: string): Promise<void> {
   await page.waitForFunction((p) => location.hash.includes(p), part, { timeout: 5000 });
 }
+
+/** What has the focus: its tag, text or label, and test id (for a keyboard path's record). */
+export interface Focused {
+  tag: string;
+  name: string;
+  testid: string | null;
+  href: string | null;
+  /** Inside the page's main navigation. */
+  inNav: boolean;
+  /** The focus ring is drawn (:focus-visible with an outline). */
+  ringShown: boolean;
+}
+
+export function focused(page: Page): Promise<Focused | null> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    return {
+      tag: el.tagName.toLowerCase(),
+      name: (el.getAttribute('aria-label') ?? el.innerText ?? '').trim(),
+      testid: el.dataset.testid ?? null,
+      href: el.getAttribute('href'),
+      inNav: el.closest('nav[aria-label="Main"]') !== null,
+      ringShown:
+        el.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+    };
+  });
+}
+
+/**
+ * Presses `key` (Tab, or Shift+Tab) and nothing else until the focused element matches `selector`;
+ * returns every element the focus passed through, the match last. Fails after `max` presses.
+ */
+export async function tabTo(page: Page, selector: string, key = 'Tab', max = 200): Promise<Focused[]> {
+  const path: Focused[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    const f = await focused(page);
+    if (f) path.push(f);
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return path;
+  }
+  throw new Error(
+    `${key} never reached ${selector} in ${max} presses; it went through ${path.map((f) => f.name || f.tag).join(' → ')}`,
+  );
+}

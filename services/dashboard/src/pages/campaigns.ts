@@ -14,6 +14,7 @@ import { field, h, lines, patch, select } from '../ui/dom.ts';
 import {
   fmtBotClicks,
   fmtCount,
+  fmtLevel,
   fmtPerCurrency,
   fmtRoi,
   fmtDate,
@@ -382,7 +383,7 @@ export function campaignsPage(root: HTMLElement, ctx: PageContext): void {
     h(
       'p',
       { class: 'muted' },
-      'Headline KPIs of every campaign, lifetime, live. Rates with nothing to divide by read “not reported”. Hover a rate (or read its cell) for its sample; * marks a small sample: its 95 % Wilson interval is wider than 10 points.',
+      `Headline KPIs of every campaign, lifetime, live. Rates with nothing to divide by read “not reported”. Hover a rate (or read its cell) for its sample; * marks a small sample: its ${fmtLevel(0.95)} Wilson interval is wider than 10 points.`,
     ),
     filters,
     status,

@@ -6,10 +6,12 @@
 import { withParams } from '../api/client.ts';
 import type { Answer } from '../api/types.ts';
 import type { PageContext } from '../context.ts';
+import { countAxisLabel, countValue } from '../ui/chart-format.ts';
 import { createChart } from '../ui/charts.ts';
 import { download } from '../ui/csv.ts';
-import { h, patch, segmented } from '../ui/dom.ts';
-import { fmtCount, fmtRate, fmtTime } from '../ui/format.ts';
+import { h, patch, segmented, type Child } from '../ui/dom.ts';
+import { fmtCount, fmtDay, fmtLevel, fmtRate, fmtTime, raw } from '../ui/format.ts';
+import { isSmallSample, sampleCell, sampleSpan } from '../ui/rate.ts';
 import { errorState } from '../ui/states.ts';
 import { createTable, type Column } from '../ui/table.ts';
 
@@ -62,7 +64,11 @@ function groupTable(
       label: 'Delivery rate',
       numeric: true,
       value: (g) => g.deliveryRate,
-      render: (g) => fmtRate(g.deliveryRate),
+      ...sampleCell<Group>(
+        'Delivery rate',
+        (g) => g.deliveryRate,
+        (g) => ({ numerator: g.delivered, denominator: g.sent, of: 'sent' }),
+      ),
     },
     {
       key: 'classes',
@@ -85,6 +91,14 @@ function groupTable(
   return { el: h('div', {}, h('h3', {}, title), table.el), update: (g) => table.update(g) };
 }
 
+/** "12.0% failed (12 of 100 sent; 95% interval from 7.0%), mostly Unreachable" */
+export function worstText(w: Worst): string {
+  const who = w.name ? `${w.value} (${w.name})` : w.value;
+  const from = w.interval ? `; ${fmtLevel(0.95)} interval from ${fmtRate(w.interval.lower)}` : '';
+  const mostly = w.topClass ? `, mostly ${label(w.topClass)}` : '';
+  return `${who}: ${fmtRate(w.failureRate)} failed (${fmtCount(w.failed)} of ${fmtCount(w.sent)} sent${from})${mostly}`;
+}
+
 function worstList(title: string, testid: string, rows: Worst[], minSent: number): HTMLElement {
   return h(
     'div',
@@ -98,11 +112,25 @@ function worstList(title: string, testid: string, rows: Worst[], minSent: number
           rows.map((w) =>
             h(
               'li',
-              {},
-              `${w.name ? `${w.value} (${w.name})` : w.value}: ${fmtRate(w.failureRate)} failed (${fmtCount(w.failed)} of ${fmtCount(w.sent)} sent; 95 % from ${fmtRate(w.interval?.lower ?? null)})${w.topClass ? `, mostly ${label(w.topClass)}` : ''}`,
+              {
+                'data-value': raw(w.failureRate),
+                class: isSmallSample(w.failureRate, { numerator: w.failed, denominator: w.sent, of: 'sent' })
+                  ? 'small-sample'
+                  : undefined,
+              },
+              worstText(w),
             ),
           ),
         ),
+  );
+}
+
+function tile(id: string, name: string, exact: number | null, value: Child): HTMLElement {
+  return h(
+    'div',
+    { class: 'tile', 'data-testid': `tile-${id}` },
+    h('div', { class: 'tile-label' }, name),
+    h('div', { class: 'tile-value', 'data-value': raw(exact) }, value),
   );
 }
 
@@ -114,6 +142,7 @@ function reportSection(ctx: PageContext): HTMLElement {
   const worst = h('div', { class: 'grid-2' });
   const chart = createChart('Failures by class, per day');
   ctx.onLeave(() => chart.dispose());
+  let failedTotal = 0; // the share's denominator: every failure of the period
   const classColumns: Column<ClassRow>[] = [
     {
       key: 'failureClass',
@@ -134,7 +163,11 @@ function reportSection(ctx: PageContext): HTMLElement {
       label: 'Share of failures',
       numeric: true,
       value: (c) => c.share,
-      render: (c) => fmtRate(c.share),
+      ...sampleCell<ClassRow>(
+        'Share of failures',
+        (c) => c.share,
+        (c) => ({ numerator: c.failed, denominator: failedTotal, of: 'failures' }),
+      ),
     },
     {
       key: 'permanent',
@@ -175,27 +208,26 @@ function reportSection(ctx: PageContext): HTMLElement {
     onData: (r) => {
       patch(status);
       const t = r.totals;
+      failedTotal = t.failed;
       patch(
         tiles,
-        (
-          [
-            ['Sent', fmtCount(t.sent), 'sent', t.sent],
-            ['Delivery rate', fmtRate(t.deliveryRate), 'delivery-rate', t.deliveryRate],
-            ['Failed', fmtCount(t.failed), 'failed', t.failed],
-            [
-              'Permanent share of failures (list quality)',
-              fmtRate(t.permanentShare),
-              'permanent-share',
-              t.permanentShare,
-            ],
-          ] as const
-        ).map(([name, value, id, exact]) =>
-          h(
-            'div',
-            { class: 'tile', 'data-testid': `tile-${id}` },
-            h('div', { class: 'tile-label' }, name),
-            h('div', { class: 'tile-value', 'data-value': String(exact) }, value),
-          ),
+        tile('sent', 'Sent', t.sent, fmtCount(t.sent)),
+        tile(
+          'delivery-rate',
+          'Delivery rate',
+          t.deliveryRate,
+          sampleSpan(t.deliveryRate, { numerator: t.delivered, denominator: t.sent, of: 'sent' }),
+        ),
+        tile('failed', 'Failed', t.failed, fmtCount(t.failed)),
+        tile(
+          'permanent-share',
+          'Permanent share of failures (list quality)',
+          t.permanentShare,
+          sampleSpan(t.permanentShare, {
+            numerator: t.permanentFailures,
+            denominator: t.failed,
+            of: 'failures',
+          }),
         ),
       );
       classes.update(r.byClass);
@@ -211,9 +243,9 @@ function reportSection(ctx: PageContext): HTMLElement {
       chart.set({
         grid: { left: 48, right: 16, top: 32, bottom: 32 },
         legend: { top: 0 },
-        tooltip: { trigger: 'axis' },
-        xAxis: { type: 'category', data: r.trend.map((d) => d.date) },
-        yAxis: { type: 'value', name: 'failed messages' },
+        tooltip: { trigger: 'axis', valueFormatter: countValue },
+        xAxis: { type: 'category', data: r.trend.map((d) => fmtDay(d.date)) },
+        yAxis: { type: 'value', name: 'failed messages', minInterval: 1, axisLabel: countAxisLabel },
         series: seen.map((c) => ({
           name: label(c),
           type: 'bar',

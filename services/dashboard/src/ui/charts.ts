@@ -70,12 +70,18 @@ export function createChart(label: string, className = 'chart'): Chart {
   };
 }
 
+function pageFont(): string {
+  return getComputedStyle(document.documentElement).fontFamily || 'sans-serif';
+}
+
 function base(option: ChartOption): ChartOption {
   return {
     color: SERIES,
     animation: false,
     aria: { enabled: true },
-    textStyle: { fontFamily: 'inherit' },
+    // the page's own font by name: ECharts measures labels and legends on a canvas, where
+    // 'inherit' is no font (it measured in the canvas default and legends overlapped themselves)
+    textStyle: { fontFamily: pageFont() },
     ...option,
   };
 }

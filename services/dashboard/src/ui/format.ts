@@ -48,6 +48,12 @@ export function fmtPercentValue(p: number | null | undefined, digits = 1): strin
   return fmtRate(p / 100, digits);
 }
 
+/** An axis tick of a value in percent units, as few decimals as it needs: 2.5 → "2.5%", 10 → "10%". */
+export function fmtPercentTick(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '';
+  return nf({ style: 'percent', maximumFractionDigits: 1 }).format(p / 100);
+}
+
 /** A confidence level without trailing zeros: 0.95 → "95%", 0.975 → "97.5%". */
 export function fmtLevel(level: number): string {
   return nf({ style: 'percent', maximumFractionDigits: 1 }).format(level);
@@ -80,10 +86,16 @@ export function smallSample(numerator: number, denominator: number): boolean {
 }
 
 /** A rate with its sample, for hover and screen readers: "5.9%: 1 of 17 delivered (small sample)". */
-export function rateWithSample(r: number | null, numerator: number, denominator: number, of: string): string {
+export function rateWithSample(
+  r: number | null,
+  numerator: number,
+  denominator: number,
+  of: string,
+  digits = 1,
+): string {
   if (r === null) return NOT_REPORTED;
   const small = smallSample(numerator, denominator) ? ' (small sample)' : '';
-  return `${fmtRate(r)}: ${fmtCount(numerator)} of ${fmtCount(denominator)} ${of}${small}`;
+  return `${fmtRate(r, digits)}: ${fmtCount(numerator)} of ${fmtCount(denominator)} ${of}${small}`;
 }
 
 /** A signed difference of two rates, in percentage points. */
@@ -165,6 +177,26 @@ export function fmtDate(iso: string | null | undefined): string {
   if (!iso) return NOT_REPORTED;
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : df(DATE_OPTS).format(d);
+}
+
+/** A calendar day (ISO date or time) in the locale, with the year, UTC: "Dec 7, 2026". */
+export function fmtDay(iso: string | null | undefined): string {
+  if (!iso) return NOT_REPORTED;
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  return Number.isNaN(d.getTime())
+    ? iso
+    : df({ year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
+}
+
+/** A time axis tick (epoch ms), UTC: the clock within a day ("05:40 AM"), else day and hour. */
+export function fmtTick(ms: number, withDay: boolean): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  return df(
+    withDay
+      ? { month: 'short', day: 'numeric', hour: '2-digit', timeZone: 'UTC' }
+      : { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' },
+  ).format(d);
 }
 
 export function fmtAgo(iso: string | null | undefined, now: number): string {

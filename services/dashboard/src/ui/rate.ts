@@ -43,14 +43,66 @@ export function rateSpan(
   why?: string,
   attrs: Record<string, string> = {},
 ): HTMLElement {
-  const small = isSmallRate(name, r, counts);
+  return span(r, isSmallRate(name, r, counts), rateSampleText(name, r, counts, why), attrs);
+}
+
+/**
+ * Any other rate with its sample, the same way (deliverability, audience): `numerator` of
+ * `denominator` `of` ("1 of 17 recipients"); null when there was nothing to divide.
+ */
+export interface Sample {
+  numerator: number;
+  denominator: number;
+  /** The denominator in words: "sent", "recipients", "failures". */
+  of: string;
+}
+
+/** "5.9%: 1 of 17 recipients (small sample)", or why it is not reported. */
+export function sampleText(r: number | null, s: Sample, why?: string, digits?: number): string {
+  if (r === null) return `not reported (${why ?? 'nothing to divide by yet'})`;
+  return rateWithSample(r, s.numerator, s.denominator, s.of, digits);
+}
+
+export function isSmallSample(r: number | null, s: Sample): boolean {
+  return r !== null && smallSample(s.numerator, s.denominator);
+}
+
+/** A rate of `s` as a span with its sample on hover, marked when small (`digits` as fmtRate). */
+export function sampleSpan(
+  r: number | null,
+  s: Sample,
+  opts: { why?: string; digits?: number; attrs?: Record<string, string> } = {},
+): HTMLElement {
+  const text = sampleText(r, s, opts.why, opts.digits);
+  return span(r, isSmallSample(r, s), text, opts.attrs ?? {}, opts.digits);
+}
+
+/** A table cell's rate with its sample: render and accessible name from one `Sample`. */
+export function sampleCell<R>(
+  label: string,
+  rate: (row: R) => number | null,
+  sample: (row: R) => Sample,
+): { render(row: R): HTMLElement; cellLabel(row: R): string } {
+  return {
+    render: (row) => sampleSpan(rate(row), sample(row)),
+    cellLabel: (row) => `${label} ${sampleText(rate(row), sample(row))}`,
+  };
+}
+
+function span(
+  r: number | null,
+  small: boolean,
+  title: string,
+  attrs: Record<string, string>,
+  digits?: number,
+): HTMLElement {
   return h(
     'span',
     {
       ...attrs,
       class: `${attrs.class ?? ''} ${r === null ? 'muted' : small ? 'small-sample' : ''}`.trim(),
-      title: rateSampleText(name, r, counts, why),
+      title,
     },
-    fmtRate(r),
+    fmtRate(r, digits),
   );
 }

@@ -95,6 +95,42 @@ export function tableWrap(table: HTMLElement, label: string): HTMLElement {
   return wrap;
 }
 
+/**
+ * A table whose rows the page writes itself (no sorting: benchmark, money, experiment, send-time
+ * grid, channels, silences): the header row of column headers (`numeric` ones right-aligned) and
+ * the body, in the same scrolling box as every other table (tableWrap).
+ */
+export function staticTable(opts: {
+  label: string;
+  head: string[];
+  numeric?: (index: number) => boolean;
+  /** The rows, or a tbody the page keeps and refills. */
+  body: HTMLElement[] | HTMLElement;
+  testid?: string;
+  className?: string;
+}): HTMLElement {
+  const num = opts.numeric ?? (() => false);
+  const tbody = Array.isArray(opts.body) ? h('tbody', {}, opts.body) : opts.body;
+  const table = h(
+    'table',
+    { 'data-testid': opts.testid, class: opts.className },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        opts.head.map((label, i) => h('th', { scope: 'col', class: num(i) ? 'num' : undefined }, label)),
+      ),
+    ),
+    tbody,
+  );
+  return tableWrap(table, opts.label);
+}
+
+/** For staticTable's `numeric`: every column after the first (a row header, then figures). */
+export const afterFirst = (i: number): boolean => i > 0;
+
 export function createTable<R>(opts: TableOptions<R>): {
   el: HTMLElement;
   update(rows: R[]): void;

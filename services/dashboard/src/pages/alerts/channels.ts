@@ -5,6 +5,7 @@ import type { PageContext } from '../../context.ts';
 import { field, h, patch, select } from '../../ui/dom.ts';
 import { fmtTime } from '../../ui/format.ts';
 import { empty, errorState } from '../../ui/states.ts';
+import { staticTable } from '../../ui/table.ts';
 
 const KINDS: [string, string][] = [
   ['webhook', 'Signed webhook'],
@@ -47,48 +48,23 @@ export function channelsSection(ctx: PageContext): HTMLElement {
   });
   const load = () => w.refresh();
   const table = (rows: NotificationChannel[]) =>
-    h(
-      'div',
-      {
-        class: 'table-wrap',
-        tabindex: '0',
-        role: 'region',
-        'aria-label': 'Notification channels (may scroll sideways)',
-      },
-      h(
-        'table',
-        { 'data-testid': 'channels-table' },
+    staticTable({
+      label: 'Notification channels',
+      testid: 'channels-table',
+      head: ['Name', 'Kind', 'URL', 'Secret', 'Added', ''],
+      body: rows.map((c) =>
         h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Name', 'Kind', 'URL', 'Secret', 'Added', ''].map((c) => h('th', { scope: 'col' }, c)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          rows.map((c) =>
-            h(
-              'tr',
-              { 'data-row': c.id },
-              h('td', {}, c.name),
-              h('td', {}, KINDS.find(([k]) => k === c.kind)?.[1] ?? c.kind),
-              h('td', { class: 'url' }, c.url),
-              h('td', {}, c.hasSecret ? 'set' : '—'),
-              h('td', {}, fmtTime(c.createdAt)),
-              h(
-                'td',
-                {},
-                h('button', { type: 'button', class: 'danger', onclick: () => remove(c) }, 'Remove'),
-              ),
-            ),
-          ),
+          'tr',
+          { 'data-row': c.id },
+          h('td', {}, c.name),
+          h('td', {}, KINDS.find(([k]) => k === c.kind)?.[1] ?? c.kind),
+          h('td', { class: 'url' }, c.url),
+          h('td', {}, c.hasSecret ? 'set' : '—'),
+          h('td', {}, fmtTime(c.createdAt)),
+          h('td', {}, h('button', { type: 'button', class: 'danger', onclick: () => remove(c) }, 'Remove')),
         ),
       ),
-    );
+    });
   const remove = (c: NotificationChannel) => {
     if (!confirm(`Remove channel “${c.name}”? Its pending deliveries go with it.`)) return;
     ctx.api.send('DELETE', `/v1/notification-channels/${c.id}`).then(

@@ -5,6 +5,7 @@ import type { PageContext } from '../../context.ts';
 import { field, h, patch, select } from '../../ui/dom.ts';
 import { fmtTime } from '../../ui/format.ts';
 import { empty, errorState } from '../../ui/states.ts';
+import { staticTable } from '../../ui/table.ts';
 
 const DURATIONS: [string, string][] = [
   ['3600000', '1 hour'],
@@ -47,38 +48,22 @@ export function silencesSection(ctx: PageContext): SilencesSection {
   });
   const load = () => w.refresh();
   const table = (rows: Silence[]) =>
-    h(
-      'div',
-      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Silences (may scroll sideways)' },
-      h(
-        'table',
-        { 'data-testid': 'silences-table' },
+    staticTable({
+      label: 'Silences',
+      testid: 'silences-table',
+      head: ['Scope', 'Starts', 'Ends', 'Reason', ''],
+      body: rows.map((s) =>
         h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Scope', 'Starts', 'Ends', 'Reason', ''].map((c) => h('th', { scope: 'col' }, c)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          rows.map((s) =>
-            h(
-              'tr',
-              { 'data-row': s.id },
-              h('td', {}, `${s.scope.kind} ${s.scope.id}`),
-              h('td', {}, fmtTime(s.startsAt)),
-              h('td', {}, fmtTime(s.endsAt)),
-              h('td', {}, s.reason ?? '—'),
-              h('td', {}, h('button', { type: 'button', onclick: () => void end(s) }, 'End now')),
-            ),
-          ),
+          'tr',
+          { 'data-row': s.id },
+          h('td', {}, `${s.scope.kind} ${s.scope.id}`),
+          h('td', {}, fmtTime(s.startsAt)),
+          h('td', {}, fmtTime(s.endsAt)),
+          h('td', {}, s.reason ?? '—'),
+          h('td', {}, h('button', { type: 'button', onclick: () => void end(s) }, 'End now')),
         ),
       ),
-    );
+    });
   const end = (s: Silence) =>
     ctx.api.send('DELETE', `/v1/silences/${s.id}`).then(
       () => load(),

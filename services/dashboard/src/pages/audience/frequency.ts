@@ -1,9 +1,11 @@
 /** Frequency versus opt-out and engagement: recipients by messages received, with sample sizes. */
 import type { FrequencyAnswer } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
+import { percentAxisLabel, percentValue } from '../../ui/chart-format.ts';
 import { createChart } from '../../ui/charts.ts';
 import { h, patch, segmented } from '../../ui/dom.ts';
-import { fmtCount, fmtPercentValue, fmtRate, NOT_REPORTED } from '../../ui/format.ts';
+import { fmtCount } from '../../ui/format.ts';
+import { sampleCell } from '../../ui/rate.ts';
 import { errorState } from '../../ui/states.ts';
 import { createTable, type Column } from '../../ui/table.ts';
 
@@ -36,15 +38,11 @@ export function frequencySection(ctx: PageContext): HTMLElement {
       label,
       numeric: true,
       value: (b) => b[rate],
-      render: (b) =>
-        h(
-          'span',
-          {
-            class: b[rate] === null ? 'muted' : '',
-            title: `${fmtCount(b[count])} of ${fmtCount(b.recipients)}`,
-          },
-          fmtRate(b[rate]),
-        ),
+      ...sampleCell<Bucket>(
+        label,
+        (b) => b[rate],
+        (b) => ({ numerator: b[count], denominator: b.recipients, of: 'recipients' }),
+      ),
     })),
   ];
   const table = createTable<Bucket>({
@@ -72,10 +70,7 @@ export function frequencySection(ctx: PageContext): HTMLElement {
       chart.set({
         grid: { left: 48, right: 16, top: 32, bottom: 40 },
         legend: { top: 0 },
-        tooltip: {
-          trigger: 'axis',
-          valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : fmtPercentValue(v)),
-        },
+        tooltip: { trigger: 'axis', valueFormatter: percentValue },
         xAxis: {
           type: 'category',
           data: f.buckets.map((b) => `${b.bucket} (n=${fmtCount(b.recipients)})`),
@@ -83,7 +78,7 @@ export function frequencySection(ctx: PageContext): HTMLElement {
           nameLocation: 'middle',
           nameGap: 28,
         },
-        yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
+        yAxis: { type: 'value', axisLabel: percentAxisLabel },
         series: RATES.map(([rate, , label]) => ({
           name: label,
           type: 'bar',

@@ -7,9 +7,10 @@
 import type { Comparison, GlobalControl } from '../../api/experiment-types.ts';
 import { h } from '../../ui/dom.ts';
 import { fmtCount, fmtLevel, fmtMoney, fmtRate, raw } from '../../ui/format.ts';
+import { sampleSpan, type Sample } from '../../ui/rate.ts';
 import { verdictText } from '../campaign/experiment-text.ts';
 
-function tile(testid: string, label: string, v: unknown, text: string, sub = '') {
+function tile(testid: string, label: string, v: unknown, text: string | HTMLElement, sub = '') {
   return h(
     'div',
     { class: 'tile', 'data-testid': testid },
@@ -18,6 +19,13 @@ function tile(testid: string, label: string, v: unknown, text: string, sub = '')
     sub ? h('span', { class: 'tile-sub' }, sub) : null,
   );
 }
+
+/** A side's conversion rate divides its converting recipients by its recipients. */
+const side = (s: GlobalControl['treated']): Sample => ({
+  numerator: s.converting,
+  denominator: s.recipients,
+  of: 'recipients',
+});
 
 export function liftBlock(g: GlobalControl | null | undefined): HTMLElement {
   if (!g)
@@ -39,14 +47,14 @@ export function liftBlock(g: GlobalControl | null | undefined): HTMLElement {
         'lift-treated',
         'Messaged: converting',
         g.treated.conversionRate,
-        fmtRate(g.treated.conversionRate, 2),
+        sampleSpan(g.treated.conversionRate, side(g.treated), { digits: 2 }),
         `${fmtCount(g.treated.recipients)} recipients`,
       ),
       tile(
         'lift-control',
         'Global control: converting',
         g.control.conversionRate,
-        fmtRate(g.control.conversionRate, 2),
+        sampleSpan(g.control.conversionRate, side(g.control), { digits: 2 }),
         `${fmtCount(g.control.recipients)} recipients`,
       ),
       tile(

@@ -8,8 +8,10 @@ import type { SendTimeAnswer, SendTimeCell } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { createChart } from '../../ui/charts.ts';
 import { field, h, patch, select } from '../../ui/dom.ts';
-import { DAY_NAMES, fmtCount, fmtPercentValue, fmtRate, raw } from '../../ui/format.ts';
+import { DAY_NAMES, fmtCount, fmtLevel, fmtPercentValue, fmtRate, raw } from '../../ui/format.ts';
 import { VIRIDIS } from '../../ui/palette.ts';
+import { sampleSpan, sampleText, type Sample } from '../../ui/rate.ts';
+import { afterFirst, staticTable } from '../../ui/table.ts';
 import { errorState } from '../../ui/states.ts';
 import { sendHourSentence, type SendHourComparison } from './lift.ts';
 
@@ -18,6 +20,13 @@ const HOURS = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0'));
 export function cellLabel(c: SendTimeCell): string {
   return `${DAY_NAMES[c.dayOfWeek] ?? c.dayOfWeek} ${String(c.hour).padStart(2, '0')}:00 UTC`;
 }
+
+/** A cell's rate divides its successes by its delivered messages (send-time.route.ts). */
+const sampleOf = (c: SendTimeCell): Sample => ({
+  numerator: c.successes,
+  denominator: c.trials,
+  of: 'delivered',
+});
 
 function interval(c: SendTimeCell): string {
   return c.interval ? `${fmtRate(c.interval.lower)} – ${fmtRate(c.interval.upper)}` : 'not reported';
@@ -32,7 +41,7 @@ function heatOption(a: SendTimeAnswer) {
       formatter: (p: { data: [number, number, number | null] }) => {
         const c = byIndex.get(`${p.data[0]}-${p.data[1]}`);
         if (!c) return '';
-        return `${cellLabel(c)}<br>${fmtRate(c.rate)} (${fmtCount(c.successes)} of ${fmtCount(c.trials)} delivered)<br>95% interval ${interval(c)}`;
+        return `${cellLabel(c)}<br>${sampleText(c.rate, sampleOf(c))}<br>${fmtLevel(0.95)} interval ${interval(c)}`;
       },
     },
     xAxis: {
@@ -66,49 +75,29 @@ function heatOption(a: SendTimeAnswer) {
 }
 
 function gridTable(a: SendTimeAnswer): HTMLElement {
-  return h(
-    'div',
-    {
-      class: 'table-wrap',
-      tabindex: '0',
-      role: 'region',
-      'aria-label': 'Send-time table (may scroll sideways)',
-    },
-    h(
-      'table',
-      { class: 'compact', 'data-testid': 'send-time-table' },
+  return staticTable({
+    label: 'Send-time table',
+    testid: 'send-time-table',
+    className: 'compact',
+    head: ['Day', ...HOURS],
+    numeric: afterFirst,
+    body: DAY_NAMES.map((d, day) =>
       h(
-        'thead',
+        'tr',
         {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'Day'),
-          HOURS.map((x) => h('th', { scope: 'col', class: 'num' }, x)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        DAY_NAMES.map((d, day) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, d),
-            a.cells
-              .filter((c) => c.dayOfWeek === day)
-              .map((c) =>
-                h(
-                  'td',
-                  { class: 'num', 'data-value': raw(c.rate), title: `${c.successes}/${c.trials}` },
-                  c.rate === null ? '·' : fmtRate(c.rate, 0),
-                ),
-              ),
+        h('th', { scope: 'row' }, d),
+        a.cells
+          .filter((c) => c.dayOfWeek === day)
+          .map((c) =>
+            h(
+              'td',
+              { class: 'num', 'data-value': raw(c.rate) },
+              c.rate === null ? '·' : sampleSpan(c.rate, sampleOf(c), { digits: 0 }),
+            ),
           ),
-        ),
       ),
     ),
-  );
+  });
 }
 
 export function sendTimeSection(ctx: PageContext): HTMLElement {
@@ -153,7 +142,7 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
     ),
     status,
     chart.el,
-    h('h3', {}, 'Best hours (highest lower bound of the 95% interval)'),
+    h('h3', {}, `Best hours (highest lower bound of the ${fmtLevel(0.95)} interval)`),
     best,
     sweetSpot,
     h('details', {}, h('summary', {}, 'The grid as a table'), table),
@@ -189,7 +178,9 @@ export function sendTimeSection(ctx: PageContext): HTMLElement {
                 'li',
                 { 'data-value': raw(c.rate) },
                 h('strong', {}, cellLabel(c)),
-                ` — ${fmtRate(c.rate)} (95% interval ${interval(c)}), ${fmtCount(c.successes)} of ${fmtCount(c.trials)} delivered`,
+                ' — ',
+                sampleSpan(c.rate, sampleOf(c)),
+                ` (${fmtLevel(0.95)} interval ${interval(c)}), ${fmtCount(c.successes)} of ${fmtCount(c.trials)} delivered`,
               ),
             ),
       );

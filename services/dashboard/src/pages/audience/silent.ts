@@ -5,17 +5,19 @@
 import { CHANNEL_LABEL, CHANNELS } from '../../api/enums.ts';
 import type { SilentDisengagement } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
+import { countAxisLabel, countValue, percentAxisLabel, percentValue } from '../../ui/chart-format.ts';
 import { createChart } from '../../ui/charts.ts';
 import { download, toCsv } from '../../ui/csv.ts';
-import { field, h, patch, select } from '../../ui/dom.ts';
-import { fmtCount, fmtRate, fmtTime, raw } from '../../ui/format.ts';
+import { field, h, patch, select, type Child } from '../../ui/dom.ts';
+import { fmtCount, fmtDay, fmtTime, raw } from '../../ui/format.ts';
+import { sampleSpan } from '../../ui/rate.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
 import { empty, errorState } from '../../ui/states.ts';
 import { createTable } from '../../ui/table.ts';
 
 type Row = SilentDisengagement['recipients'][number];
 
-function figure(testid: string, label: string, v: number | null, text: string) {
+function figure(testid: string, label: string, v: number | null, text: Child) {
   return h(
     'div',
     { class: 'tile', 'data-testid': testid },
@@ -128,7 +130,16 @@ export function silentSection(ctx: PageContext): HTMLElement {
       patch(
         figures,
         figure('silent-count', 'Silently disengaged', d.count, fmtCount(d.count)),
-        figure('silent-share', 'Share of the reached audience', d.share, fmtRate(d.share)),
+        figure(
+          'silent-share',
+          'Share of the reached audience',
+          d.share,
+          sampleSpan(d.share, {
+            numerator: d.count,
+            denominator: d.audience,
+            of: 'subscribed recipients reached',
+          }),
+        ),
         figure('silent-audience', 'Subscribed recipients reached', d.audience, fmtCount(d.audience)),
       );
       note.textContent = `Reached at least ${d.minMessages} times since ${fmtTime(d.from)} (${d.days} days, today included) and no open, click or reply since.`;
@@ -136,22 +147,24 @@ export function silentSection(ctx: PageContext): HTMLElement {
         grid: { left: 48, right: 48, top: 32, bottom: 32 },
         legend: { top: 0 },
         tooltip: { trigger: 'axis' },
-        xAxis: { type: 'category', data: d.trend.map((t) => `week of ${t.weekStart.slice(0, 10)}`) },
+        xAxis: { type: 'category', data: d.trend.map((t) => `week of ${fmtDay(t.weekStart)}`) },
         yAxis: [
-          { type: 'value', minInterval: 1 },
-          { type: 'value', axisLabel: { formatter: '{value}%' } },
+          { type: 'value', minInterval: 1, axisLabel: countAxisLabel },
+          { type: 'value', axisLabel: percentAxisLabel },
         ],
         series: [
           {
             name: 'reached that week',
             type: 'bar',
             data: d.trend.map((t) => t.reached),
+            tooltip: { valueFormatter: countValue },
             itemStyle: { color: OKABE_ITO.sky },
           },
           {
             name: 'of those, silent since',
             type: 'bar',
             data: d.trend.map((t) => t.silentSince),
+            tooltip: { valueFormatter: countValue },
             itemStyle: { color: OKABE_ITO.vermillion },
           },
           {
@@ -159,6 +172,7 @@ export function silentSection(ctx: PageContext): HTMLElement {
             type: 'line',
             yAxisIndex: 1,
             data: d.trend.map((t) => (t.reached ? (100 * t.silentSince) / t.reached : null)),
+            tooltip: { valueFormatter: percentValue },
             itemStyle: { color: OKABE_ITO.black },
           },
         ],

@@ -4,16 +4,17 @@ import type { GlobalControl } from '../../api/experiment-types.ts';
 import type { ValueAnswer } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { field, h, lines, patch, select } from '../../ui/dom.ts';
-import { fmtCount, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
+import { fmtCount, fmtPerCurrency, raw } from '../../ui/format.ts';
+import { sampleSpan } from '../../ui/rate.ts';
 import { errorState } from '../../ui/states.ts';
 import { liftBlock } from './lift.ts';
 
-function tile(testid: string, label: string, v: unknown, text: string, sub = '') {
+function tile(testid: string, label: string, v: unknown, text: string | HTMLElement, sub = '') {
   return h(
     'div',
     { class: 'tile', 'data-testid': testid },
     h('span', { class: 'tile-label' }, label),
-    h('span', { class: 'tile-value', 'data-value': raw(v) }, lines(text)),
+    h('span', { class: 'tile-value', 'data-value': raw(v) }, typeof text === 'string' ? lines(text) : text),
     sub ? h('span', { class: 'tile-sub' }, sub) : null,
   );
 }
@@ -88,7 +89,11 @@ export function valueSection(ctx: PageContext): HTMLElement {
           'value-repeat',
           'Repeat-conversion rate',
           v.repeatConversionRate,
-          fmtRate(v.repeatConversionRate),
+          sampleSpan(v.repeatConversionRate, {
+            numerator: v.repeatConverters,
+            denominator: v.convertingRecipients,
+            of: 'converting recipients',
+          }),
           `${fmtCount(v.repeatConverters)} converted twice or more`,
         ),
       );

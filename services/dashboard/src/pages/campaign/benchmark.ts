@@ -12,21 +12,14 @@ import {
   type RateName,
 } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
+import { percentAxisLabel, percentValue } from '../../ui/chart-format.ts';
 import { createChart } from '../../ui/charts.ts';
 import { field, h, patch, select, type Child } from '../../ui/dom.ts';
 import { rateSampleText, rateSpan } from '../../ui/rate.ts';
-import {
-  fmtCount,
-  fmtNumber,
-  fmtPercentValue,
-  fmtPoints,
-  fmtRate,
-  NOT_REPORTED,
-  raw,
-} from '../../ui/format.ts';
+import { fmtCount, fmtNumber, fmtPoints, fmtRate, NOT_REPORTED, raw } from '../../ui/format.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
 import { errorState } from '../../ui/states.ts';
-import { tableWrap } from '../../ui/table.ts';
+import { afterFirst, staticTable } from '../../ui/table.ts';
 
 function figureRow(name: RateName, counts: Counts, f: BenchmarkFigure): HTMLElement {
   const td = (testid: string, v: number | null, text: Child) =>
@@ -75,12 +68,9 @@ function earlyOption(b: BenchmarkAnswer, rate: string) {
       itemGap: 16,
       data: ['p25–p75 of previous', 'median of previous', 'this campaign'],
     },
-    tooltip: {
-      trigger: 'axis',
-      valueFormatter: (v: number | null) => (v === null ? NOT_REPORTED : fmtPercentValue(v)),
-    },
+    tooltip: { trigger: 'axis', valueFormatter: percentValue },
     xAxis: { type: 'category', data: x },
-    yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
+    yAxis: { type: 'value', axisLabel: percentAxisLabel },
     series: [
       {
         name: 'p25',
@@ -151,25 +141,13 @@ export function benchmarkSection(ctx: PageContext, id: string): HTMLElement {
     field('Previous campaigns', prevInput),
     field('Early-read rate', rateSelect),
   );
-  const table = tableWrap(
-    h(
-      'table',
-      { 'data-testid': 'benchmark-table' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['KPI', 'This campaign', 'Median', 'p25 – p75', 'Δ vs median', 'Percentile rank', 'Sample'].map(
-            (c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c),
-          ),
-        ),
-      ),
-      tbody,
-    ),
-    'Against previous campaigns',
-  );
+  const table = staticTable({
+    label: 'Against previous campaigns',
+    testid: 'benchmark-table',
+    head: ['KPI', 'This campaign', 'Median', 'p25 – p75', 'Δ vs median', 'Percentile rank', 'Sample'],
+    numeric: afterFirst,
+    body: tbody,
+  });
   const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'bench-title', 'data-testid': 'benchmark' },

@@ -7,16 +7,16 @@
 import type { Comparison, ExperimentAnswer, Holdout, VariantArm } from '../../api/experiment-types.ts';
 import { EXPERIMENT_METRICS } from '../../api/experiment-types.ts';
 import type { PageContext } from '../../context.ts';
-import { field, h, patch, select, svg } from '../../ui/dom.ts';
+import { field, h, patch, select, svg, type Child } from '../../ui/dom.ts';
 import { fmtCount, fmtLevel, fmtMoney, fmtPerCurrency, fmtRate, raw } from '../../ui/format.ts';
+import { sampleSpan } from '../../ui/rate.ts';
+import { afterFirst, staticTable } from '../../ui/table.ts';
 import { errorState } from '../../ui/states.ts';
 import { barGeometry, barScale, fmtDiff, fmtInterval, METRIC_LABEL, verdictText } from './experiment-text.ts';
 
-const LEVELS: [string, string][] = [
+const LEVELS = (): [string, string][] => [
   ['', 'Tenant default'],
-  ['0.9', '90 %'],
-  ['0.95', '95 %'],
-  ['0.99', '99 %'],
+  ...['0.9', '0.95', '0.99'].map((l): [string, string] => [l, fmtLevel(Number(l))]),
 ];
 
 function bar(c: Comparison, scale: number): SVGElement {
@@ -76,97 +76,50 @@ function comparisonTable(cs: Comparison[], testid: string): HTMLElement {
   const scales = new Map<string | null, number>();
   for (const unit of new Set(cs.map((c) => c.currency)))
     scales.set(unit, barScale(cs.filter((c) => c.currency === unit)));
-  return h(
-    'div',
-    {
-      class: 'table-wrap',
-      tabindex: '0',
-      role: 'region',
-      'aria-label': 'Experiment differences (may scroll sideways)',
-    },
-    h(
-      'table',
-      { 'data-testid': testid },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [
-            'Metric',
-            'Arm',
-            'Control',
-            'Arm value',
-            'Difference (interval)',
-            'Interval against 0',
-            'Verdict',
-          ].map((t, i) => h('th', { scope: 'col', class: i >= 2 && i <= 4 ? 'num' : '' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        cs.map((c) => comparisonRow(c, scales.get(c.currency) ?? 1)),
-      ),
-    ),
-  );
+  return staticTable({
+    label: 'Experiment differences',
+    testid,
+    head: ['Metric', 'Arm', 'Control', 'Arm value', 'Difference (interval)', 'Interval against 0', 'Verdict'],
+    numeric: (i) => i >= 2 && i <= 4,
+    body: cs.map((c) => comparisonRow(c, scales.get(c.currency) ?? 1)),
+  });
 }
 
 function armsTable(arms: VariantArm[]): HTMLElement {
-  const cell = (testid: string, v: number | null, text: string) =>
+  const cell = (testid: string, v: number | null, text: Child) =>
     h('td', { class: 'num', 'data-testid': testid, 'data-value': raw(v) }, text);
-  return h(
-    'div',
-    {
-      class: 'table-wrap',
-      tabindex: '0',
-      role: 'region',
-      'aria-label': 'Experiment arms (may scroll sideways)',
-    },
-    h(
-      'table',
-      { 'data-testid': 'experiment-arms' },
+  // each arm's rates divide by its delivered messages
+  const rate = (testid: string, v: number | null, numerator: number, a: VariantArm) =>
+    cell(testid, v, sampleSpan(v, { numerator, denominator: a.counts.delivered, of: 'delivered' }));
+  return staticTable({
+    label: 'Experiment arms',
+    testid: 'experiment-arms',
+    head: ['Variant', 'Sent', 'Delivered', 'CTR', 'Conversion', 'Opt-out', 'Revenue / delivered'],
+    numeric: afterFirst,
+    body: arms.map((a) =>
       h(
-        'thead',
-        {},
+        'tr',
+        { 'data-row': a.variant },
+        h('th', { scope: 'row' }, a.control ? `${a.variant} (control)` : a.variant),
+        cell('sent', a.counts.sent, fmtCount(a.counts.sent)),
+        cell('delivered', a.counts.delivered, fmtCount(a.counts.delivered)),
+        rate('ctr', a.rates.ctr, a.counts.clicked, a),
+        rate('conversionRate', a.rates.conversionRate, a.counts.converted, a),
+        rate('optOutRate', a.rates.optOutRate, a.counts.optedOut, a),
         h(
-          'tr',
-          {},
-          ['Variant', 'Sent', 'Delivered', 'CTR', 'Conversion', 'Opt-out', 'Revenue / delivered'].map(
-            (t, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t),
-          ),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        arms.map((a) =>
-          h(
-            'tr',
-            { 'data-row': a.variant },
-            h('th', { scope: 'row' }, a.control ? `${a.variant} (control)` : a.variant),
-            cell('sent', a.counts.sent, fmtCount(a.counts.sent)),
-            cell('delivered', a.counts.delivered, fmtCount(a.counts.delivered)),
-            cell('ctr', a.rates.ctr, fmtRate(a.rates.ctr)),
-            cell('conversionRate', a.rates.conversionRate, fmtRate(a.rates.conversionRate)),
-            cell('optOutRate', a.rates.optOutRate, fmtRate(a.rates.optOutRate)),
-            h(
-              'td',
-              { class: 'num', 'data-testid': 'revenuePerDelivered' },
-              fmtPerCurrency(
-                Object.fromEntries(Object.entries(a.revenue).map(([cur, r]) => [cur, r.perDelivered])),
-              ),
-            ),
+          'td',
+          { class: 'num', 'data-testid': 'revenuePerDelivered' },
+          fmtPerCurrency(
+            Object.fromEntries(Object.entries(a.revenue).map(([cur, r]) => [cur, r.perDelivered])),
           ),
         ),
       ),
     ),
-  );
+  });
 }
 
 function holdoutBlock(hd: Holdout, level: number): HTMLElement {
-  const tile = (testid: string, label: string, v: unknown, text: string, sub = '') =>
+  const tile = (testid: string, label: string, v: unknown, text: Child, sub = '') =>
     h(
       'div',
       { class: 'tile', 'data-testid': testid },
@@ -193,14 +146,22 @@ function holdoutBlock(hd: Holdout, level: number): HTMLElement {
         'holdout-rate',
         'Held-out conversion',
         hd.conversionRate,
-        fmtRate(hd.conversionRate, 2),
+        sampleSpan(
+          hd.conversionRate,
+          { numerator: hd.converted, denominator: hd.heldOut, of: 'held out' },
+          { digits: 2 },
+        ),
         `${fmtCount(hd.converted)} converted anyway`,
       ),
       tile(
         'messaged-rate',
         'Messaged conversion',
         hd.messaged.conversionRate,
-        fmtRate(hd.messaged.conversionRate, 2),
+        sampleSpan(
+          hd.messaged.conversionRate,
+          { numerator: hd.messaged.converted, denominator: hd.messaged.sent, of: 'sent' },
+          { digits: 2 },
+        ),
         `${fmtCount(hd.messaged.sent)} sent`,
       ),
       tile(
@@ -259,7 +220,7 @@ export function experimentSection(ctx: PageContext, id: string): HTMLElement {
         'Confidence',
         select(
           { 'data-testid': 'experiment-level', 'data-key': 'experiment-level' },
-          LEVELS,
+          LEVELS(),
           state.level,
           (v) => {
             state.level = v;

@@ -4,6 +4,7 @@
  * is left out and said so, rather than drawn as a 0 the clicks contradict.
  */
 import type { Counts } from '../../api/types.ts';
+import { countValue } from '../../ui/chart-format.ts';
 import type { ChartOption } from '../../ui/charts.ts';
 import { fmtCount, fmtRate } from '../../ui/format.ts';
 import { OKABE_ITO } from '../../ui/palette.ts';
@@ -26,7 +27,7 @@ export function funnelOption(c: Counts): ChartOption {
     (s) => s.k !== 'opened' || !opensUnreported(c),
   );
   return {
-    tooltip: { trigger: 'item' },
+    tooltip: { trigger: 'item', valueFormatter: countValue },
     series: [
       {
         type: 'funnel',

@@ -3,6 +3,7 @@ import { COUNT_NAMES } from '@tally/kpi';
 import { COUNT_LABEL } from '../../api/enums.ts';
 import type { Timeseries } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
+import { countAxisLabel, timeAxisLabel, timeTooltip } from '../../ui/chart-format.ts';
 import { createChart } from '../../ui/charts.ts';
 import { field, h, patch, segmented, select } from '../../ui/dom.ts';
 import { fmtCount } from '../../ui/format.ts';
@@ -49,9 +50,9 @@ export function seriesSection(ctx: PageContext, id: string, firstEventAt: () => 
       );
       chart.set({
         grid: { left: 48, right: 16, top: 16, bottom: 32 },
-        tooltip: { trigger: 'axis' },
-        xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
-        yAxis: { type: 'value', minInterval: 1 },
+        tooltip: { trigger: 'axis', formatter: timeTooltip },
+        xAxis: { type: 'time', axisLabel: timeAxisLabel(t.bucket !== '1m') },
+        yAxis: { type: 'value', minInterval: 1, axisLabel: countAxisLabel },
         series: [
           {
             type: bucket === '1m' ? 'line' : 'bar',

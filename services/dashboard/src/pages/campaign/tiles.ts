@@ -2,8 +2,8 @@
 import { countNotReported } from '@tally/kpi';
 import type { KpiAnswer, RateName, CountName } from '../../api/types.ts';
 import { h, type Child } from '../../ui/dom.ts';
-import { isSmallRate, rateSampleText } from '../../ui/rate.ts';
-import { tableWrap } from '../../ui/table.ts';
+import { isSmallRate, rateSampleText, rateSpan, sampleSpan } from '../../ui/rate.ts';
+import { afterFirst, staticTable } from '../../ui/table.ts';
 import {
   fmtBotClicks,
   fmtCount,
@@ -162,48 +162,32 @@ export function moneyTable(k: KpiAnswer): HTMLElement {
     absent
       ? h('td', { class: 'num muted', 'data-testid': testid, 'data-value': raw(v ?? 0) }, none)
       : cell(v, cur, testid);
-  return tableWrap(
-    h(
-      'table',
-      { 'data-testid': 'money-table' },
+  return staticTable({
+    label: 'Money per currency',
+    testid: 'money-table',
+    head: ['Currency', 'Cost', 'Revenue', 'Cost per conversion', 'ROI'],
+    numeric: afterFirst,
+    body: currencies.map((cur) =>
       h(
-        'thead',
-        {},
+        'tr',
+        { 'data-row': cur },
+        h('th', { scope: 'row' }, cur),
+        part(m.cost[cur], cur, 'cost', 'no cost reported', !m.cost[cur]),
+        part(m.revenue[cur], cur, 'revenue', 'no revenue', !m.revenue[cur] && !!m.cost[cur]),
+        part(m.costPerConversion[cur] ?? undefined, cur, 'cpc', '—', !m.cost[cur]),
         h(
-          'tr',
-          {},
-          ['Currency', 'Cost', 'Revenue', 'Cost per conversion', 'ROI'].map((x, i) =>
-            h('th', { scope: 'col', class: i ? 'num' : '' }, x),
-          ),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        currencies.map((cur) =>
-          h(
-            'tr',
-            { 'data-row': cur },
-            h('th', { scope: 'row' }, cur),
-            part(m.cost[cur], cur, 'cost', 'no cost reported', !m.cost[cur]),
-            part(m.revenue[cur], cur, 'revenue', 'no revenue', !m.revenue[cur] && !!m.cost[cur]),
-            part(m.costPerConversion[cur] ?? undefined, cur, 'cpc', '—', !m.cost[cur]),
-            h(
-              'td',
-              {
-                class: `num ${m.roi[cur] === null ? 'muted' : ''}`,
-                'data-testid': 'roi',
-                'data-value': raw(m.roi[cur] ?? null),
-              },
-              // every currency is a key of all four maps; ROI is null only where the cost was 0
-              m.roi[cur] === null || m.roi[cur] === undefined ? '—' : fmtRoiValue(m.roi[cur]),
-            ),
-          ),
+          'td',
+          {
+            class: `num ${m.roi[cur] === null ? 'muted' : ''}`,
+            'data-testid': 'roi',
+            'data-value': raw(m.roi[cur] ?? null),
+          },
+          // every currency is a key of all four maps; ROI is null only where the cost was 0
+          m.roi[cur] === null || m.roi[cur] === undefined ? '—' : fmtRoiValue(m.roi[cur]),
         ),
       ),
     ),
-    'Money per currency',
-  );
+  });
 }
 
 export function otherTiles(k: KpiAnswer): HTMLElement {
@@ -250,7 +234,7 @@ export function otherTiles(k: KpiAnswer): HTMLElement {
     tile(
       'adoption',
       'In-app feature adoption',
-      fa ? fmtRate(fa.rate) : notKept,
+      fa ? sampleSpan(fa.rate, { numerator: fa.adopters, denominator: fa.openers, of: 'openers' }) : notKept,
       fa?.rate ?? null,
       fa ? `${fmtCount(fa.adopters)} of ${fmtCount(fa.openers)} openers` : '',
     ),
@@ -262,7 +246,7 @@ export function otherTiles(k: KpiAnswer): HTMLElement {
           'Push uninstalls',
           fmtCount(k.counts.uninstalls),
           k.counts.uninstalls,
-          `${fmtRate(k.rates.uninstallRate)} of delivered`,
+          h('span', {}, rateSpan('uninstallRate', k.rates.uninstallRate, k.counts), ' of delivered'),
         ),
   );
 }
