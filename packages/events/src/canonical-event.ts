@@ -151,12 +151,19 @@ const LATEST_MS = Date.parse(LIMITS.latest);
  */
 export const timestampSchema = z.iso
   .datetime({ offset: true })
-  .refine((s) => {
-    const t = Date.parse(s);
-    // Not a time at all is the format check's to report.
-    return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
-  }, 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z')
-  .transform((s) => new Date(s).toISOString());
+  .refine(isWithinEventYears, 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z')
+  .transform(toUtcIso);
+
+/** True when the time `s` says is in [2000-01-01, 2100-01-01); not a time at all is the format check's to report. */
+export function isWithinEventYears(s: string): boolean {
+  const t = Date.parse(s);
+  return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
+}
+
+/** A valid timestamp normalized to UTC milliseconds (`2026-12-07T06:00:00.000Z`). */
+export function toUtcIso(s: string): string {
+  return new Date(s).toISOString();
+}
 
 /** How far after its receipt an event may say it happened (clock skew between sources). */
 export const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
@@ -167,6 +174,16 @@ export function isTooFarInFuture(occurredAt: string, receivedAt: Date): boolean 
 }
 
 const label = () => storableText(LIMITS.label);
+
+/**
+ * A tracked link: http(s), ≤ 2048 characters, storable. zod trims it and drops tabs and newlines
+ * before the other checks (and in its output), so the generated validator hands this one field to
+ * zod rather than copying that rule.
+ */
+export const urlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(LIMITS.url)
+  .refine(isStorableText, 'must not contain control characters or unpaired surrogates');
 
 const eventFields = {
   eventId: idSchema,
@@ -187,11 +204,7 @@ const eventFields = {
   errorCode: storableText(LIMITS.errorCode).optional(),
   cost: moneySchema.optional(),
   value: moneySchema.optional(),
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(LIMITS.url)
-    .refine(isStorableText, 'must not contain control characters or unpaired surrogates')
-    .optional(),
+  url: urlSchema.optional(),
   feature: label().optional(),
   score: z.number().int().min(1).max(5).optional(),
   clickClass: clickClassSchema.optional(),
@@ -200,7 +213,8 @@ const eventFields = {
   carrier: carrierSchema.optional(),
 };
 
-function crossFieldRules(
+/** The rules between fields of an event; an issue on `ctx` for each one broken. */
+export function crossFieldRules(
   e: {
     type: EventType;
     score?: number | undefined;
