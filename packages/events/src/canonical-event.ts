@@ -154,15 +154,24 @@ export const timestampSchema = z.iso
   .refine(isWithinEventYears, 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z')
   .transform(toUtcIso);
 
+/**
+ * A timestamp already in the form `toISOString` gives (UTC, milliseconds, a four-digit year): what
+ * ingest publishes, so nearly every record on the topic. For such a string that passed the format
+ * check, the time is its text: the year range is a comparison of the first four digits and the
+ * normalization returns it unchanged, without building a Date (1.3 µs of the 4 µs a record cost).
+ */
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** True when the time `s` says is in [2000-01-01, 2100-01-01); not a time at all is the format check's to report. */
 export function isWithinEventYears(s: string): boolean {
+  if (CANONICAL_UTC.test(s) && s >= '2000' && s < '2100') return true;
   const t = Date.parse(s);
   return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
 }
 
 /** A valid timestamp normalized to UTC milliseconds (`2026-12-07T06:00:00.000Z`). */
 export function toUtcIso(s: string): string {
-  return new Date(s).toISOString();
+  return CANONICAL_UTC.test(s) ? s : new Date(s).toISOString();
 }
 
 /** How far after its receipt an event may say it happened (clock skew between sources). */
