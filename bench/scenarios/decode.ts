@@ -46,7 +46,12 @@ const jsonOnly: Decoder = (m) => {
 };
 
 function median(xs: number[]): number | undefined {
-  return xs.length > 0 ? percentile([...xs].sort((a, b) => a - b), 50) : undefined;
+  return xs.length > 0
+    ? percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      )
+    : undefined;
 }
 
 export function decode(mode: 'quick' | 'full', notes: string[]): Promise<Figure[]> {
@@ -62,7 +67,8 @@ export function decode(mode: 'quick' | 'full', notes: string[]): Promise<Figure[
   const times = new Map<string, number[]>(decoders.map(([name]) => [name, []]));
   for (let r = 0; r < rounds; r++) for (const [name, d] of decoders) times.get(name)?.push(pass(d, ms));
   const [zod, generated, json] = ['zod', 'generated', 'json'].map((k) => median(times.get(k) ?? []));
-  if (zod === undefined || generated === undefined || json === undefined) throw new Error('decode: no rounds');
+  if (zod === undefined || generated === undefined || json === undefined)
+    throw new Error('decode: no rounds');
   notes.push(
     `decode: ${n.toLocaleString('en-US')} records of the bench mix, ${rounds} alternating rounds, median; zod = JSON.parse + canonicalEventSchema.safeParse (the aggregator's decoder before issue 25), generated = JSON.parse + the validator generated from the same schema (the event is the parsed object, normalized in place).`,
   );
