@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { aggregator } from './scenarios/aggregator.ts';
+import { decode } from './scenarios/decode.ts';
 import { alertLatency } from './scenarios/alert-latency.ts';
 import { exactness } from './scenarios/exactness.ts';
 import { freshness } from './scenarios/freshness.ts';
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'ingest-events': ingestEvents,
   'ingest-mix': ingestMix,
   aggregator,
+  decode,
   freshness,
   'query-api': queryApi,
   'alert-latency': alertLatency,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalEventSchema,
@@ -6,8 +7,10 @@ import {
   hasMoneyPrecision,
   inboundEventSchema,
   isTooFarInFuture,
+  isWithinEventYears,
   moneyUnits,
   roundAmount,
+  toUtcIso,
   topicNames,
 } from './index.ts';
 
@@ -175,5 +178,43 @@ describe('canonicalEventSchema', () => {
   it('names the topics, with a suffix for a test of its own', () => {
     expect(topicNames()).toEqual({ events: 'tally.events.v1', eventsDeadLetter: 'tally.events.dlq.v1' });
     expect(topicNames('t1').events).toBe('tally.events.v1.t1');
+  });
+});
+
+describe('the timestamp rule’s shortcut for times already in UTC milliseconds', () => {
+  // The definitions without the shortcut: what the schema said before it.
+  const within = (s: string) => {
+    const t = Date.parse(s);
+    return (
+      Number.isNaN(t) || (t >= Date.parse('2000-01-01T00:00:00Z') && t < Date.parse('2100-01-01T00:00:00Z'))
+    );
+  };
+  const digits = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
+  const canonicalShaped = fc
+    .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), digits(3))
+    .map(([y, mo, d, h, mi, s, ms]) => `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
+  const times = fc.oneof(
+    fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    canonicalShaped,
+    fc.constantFrom('2026-11-26T10:00:00Z', '2026-11-26T10:00:00.000+01:00', '1999-12-31T23:59:59.999Z'),
+  );
+
+  it('decides the year range as Date.parse does, valid time or not', () => {
+    fc.assert(
+      fc.property(times, (s) => {
+        expect(isWithinEventYears(s)).toBe(within(s));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('normalizes every valid time as new Date(s).toISOString() does', () => {
+    fc.assert(
+      fc.property(times, (s) => {
+        if (canonicalEventSchema.shape.occurredAt.safeParse(s).success)
+          expect(toUtcIso(s)).toBe(new Date(s).toISOString());
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -151,12 +151,28 @@ const LATEST_MS = Date.parse(LIMITS.latest);
  */
 export const timestampSchema = z.iso
   .datetime({ offset: true })
-  .refine((s) => {
-    const t = Date.parse(s);
-    // Not a time at all is the format check's to report.
-    return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
-  }, 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z')
-  .transform((s) => new Date(s).toISOString());
+  .refine(isWithinEventYears, 'must be between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z')
+  .transform(toUtcIso);
+
+/**
+ * A timestamp already in the form `toISOString` gives (UTC, milliseconds, a four-digit year): what
+ * ingest publishes, so nearly every record on the topic. For such a string that passed the format
+ * check, the time is its text: the year range is a comparison of the first four digits and the
+ * normalization returns it unchanged, without building a Date (1.3 µs of the 4 µs a record cost).
+ */
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** True when the time `s` says is in [2000-01-01, 2100-01-01); not a time at all is the format check's to report. */
+export function isWithinEventYears(s: string): boolean {
+  if (CANONICAL_UTC.test(s) && s >= '2000' && s < '2100') return true;
+  const t = Date.parse(s);
+  return Number.isNaN(t) || (t >= EARLIEST_MS && t < LATEST_MS);
+}
+
+/** A valid timestamp normalized to UTC milliseconds (`2026-12-07T06:00:00.000Z`). */
+export function toUtcIso(s: string): string {
+  return CANONICAL_UTC.test(s) ? s : new Date(s).toISOString();
+}
 
 /** How far after its receipt an event may say it happened (clock skew between sources). */
 export const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
@@ -167,6 +183,16 @@ export function isTooFarInFuture(occurredAt: string, receivedAt: Date): boolean 
 }
 
 const label = () => storableText(LIMITS.label);
+
+/**
+ * A tracked link: http(s), ≤ 2048 characters, storable. zod trims it and drops tabs and newlines
+ * before the other checks (and in its output), so the generated validator hands this one field to
+ * zod rather than copying that rule.
+ */
+export const urlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(LIMITS.url)
+  .refine(isStorableText, 'must not contain control characters or unpaired surrogates');
 
 const eventFields = {
   eventId: idSchema,
@@ -187,11 +213,7 @@ const eventFields = {
   errorCode: storableText(LIMITS.errorCode).optional(),
   cost: moneySchema.optional(),
   value: moneySchema.optional(),
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(LIMITS.url)
-    .refine(isStorableText, 'must not contain control characters or unpaired surrogates')
-    .optional(),
+  url: urlSchema.optional(),
   feature: label().optional(),
   score: z.number().int().min(1).max(5).optional(),
   clickClass: clickClassSchema.optional(),
@@ -200,7 +222,8 @@ const eventFields = {
   carrier: carrierSchema.optional(),
 };
 
-function crossFieldRules(
+/** The rules between fields of an event; an issue on `ctx` for each one broken. */
+export function crossFieldRules(
   e: {
     type: EventType;
     score?: number | undefined;

@@ -4,3 +4,4 @@ export * from './dead-letter.ts';
 export * from './issues.ts';
 export * from './text.ts';
 export * from './control-record.ts';
+export * from './validators.gen.ts';
