@@ -3,7 +3,7 @@
  * into a browser bundle: CHANNELS (@tally/events), BREAKDOWN_DIMENSIONS (@tally/counters),
  * test/pure.test.ts checks each copy against its owner.
  */
-import type { RateName } from '@tally/kpi';
+import type { AudiencePeriodDays, RateName } from '@tally/kpi';
 
 export const CHANNELS = ['sms', 'whatsapp', 'push', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -71,3 +71,6 @@ export const COUNT_LABEL: Record<string, string> = {
   optOuts: 'Opt-outs',
   uninstalls: 'Uninstalls',
 };
+
+/** The periods the audience routes answer (@tally/kpi AUDIENCE_PERIODS; a value outside it does not compile). */
+export const AUDIENCE_PERIOD_DAYS: readonly AudiencePeriodDays[] = [7, 14, 30, 60, 90];

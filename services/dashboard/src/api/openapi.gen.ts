@@ -643,7 +643,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          days?: '7' | '30';
+          days?: number;
         };
         header?: never;
         path?: never;

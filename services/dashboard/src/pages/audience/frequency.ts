@@ -1,4 +1,5 @@
 /** Frequency versus opt-out and engagement: recipients by messages received, with sample sizes. */
+import { AUDIENCE_PERIOD_DAYS } from '../../api/enums.ts';
 import type { FrequencyAnswer } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { percentAxisLabel, percentValue } from '../../ui/chart-format.ts';
@@ -93,10 +94,7 @@ export function frequencySection(ctx: PageContext): HTMLElement {
       switcher,
       segmented(
         'Period',
-        [
-          ['7', 'Last 7 days'],
-          ['30', 'Last 30 days'],
-        ],
+        AUDIENCE_PERIOD_DAYS.map((d): [string, string] => [String(d), `${d} days`]),
         days,
         (v) => {
           days = v;

@@ -2,7 +2,7 @@
  * Silent disengagement: subscribed recipients reached ≥ minMessages times in the period with no
  * open, click or reply — count, share, weekly trend, the pseudonymous list (paged) and its CSV.
  */
-import { CHANNEL_LABEL, CHANNELS } from '../../api/enums.ts';
+import { AUDIENCE_PERIOD_DAYS, CHANNEL_LABEL, CHANNELS } from '../../api/enums.ts';
 import type { SilentDisengagement } from '../../api/types.ts';
 import type { PageContext } from '../../context.ts';
 import { countAxisLabel, countValue, percentAxisLabel, percentValue } from '../../ui/chart-format.ts';
@@ -208,7 +208,7 @@ export function silentSection(ctx: PageContext): HTMLElement {
       exportBtn.disabled = false;
     }
   };
-  const numberInput = (key: 'days' | 'minMessages', min: number, max: number) => {
+  const numberInput = (key: 'minMessages', min: number, max: number) => {
     const el = h('input', {
       type: 'number',
       min: String(min),
@@ -227,7 +227,19 @@ export function silentSection(ctx: PageContext): HTMLElement {
     return el;
   };
   section.querySelector('.filters')?.append(
-    field('Days', numberInput('days', 1, 90)),
+    field(
+      'Period',
+      select(
+        { 'data-testid': 'silent-days' },
+        AUDIENCE_PERIOD_DAYS.map((d): [string, string] => [String(d), `Last ${d} days`]),
+        String(s.days),
+        (v) => {
+          s.days = Number(v);
+          s.cursors = [null];
+          w.refresh();
+        },
+      ),
+    ),
     field('At least … messages', numberInput('minMessages', 1, 10_000)),
     field(
       'Channel',
