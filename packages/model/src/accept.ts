@@ -38,8 +38,16 @@ export interface Accepted {
   late: TypeCounts;
 }
 
+/** Semantics §0: B, the backfill window of imported events, 90 days unless the tenant sets it. */
+export const DEFAULT_BACKFILL_MS = 90 * 24 * 3_600_000;
+
+/** How long after it happened an event may arrive: H, or max(H, B) for an imported one. */
+function allowedDelay(e: Ev, w: TenantWindows): number {
+  return e.importId === undefined ? w.horizonMs : Math.max(w.horizonMs, w.backfillMs ?? DEFAULT_BACKFILL_MS);
+}
+
 function lateByTime(e: Ev, w: TenantWindows): boolean {
-  return e.arrivalMs - e.t > w.horizonMs || e.t - e.arrivalMs > FUTURE_LIMIT_MS;
+  return e.arrivalMs - e.t > allowedDelay(e, w) || e.t - e.arrivalMs > FUTURE_LIMIT_MS;
 }
 
 /**
@@ -49,6 +57,8 @@ function lateByTime(e: Ev, w: TenantWindows): boolean {
  * message's newest event among those that arrived before it (input order breaks arrival ties). An
  * event after retirement is late; the "remembered for another H, then a new message" tail of §8 is
  * outside the contract's bounds and not modelled (every later event stays late).
+ * DECISION (issue 22): an imported event arrives while its tenant's import is open, when state is
+ * kept for max(H, B) instead of H; so the retirement it can find is judged with that.
  */
 function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
   const byMessage = new Map<string, Ev[]>();
@@ -58,14 +68,14 @@ function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
     list.push(e);
     byMessage.set(e.messageId, list);
   }
-  const limit = maxWindow(w) + w.horizonMs;
   for (const list of byMessage.values()) {
     const inArrivalOrder = list
       .map((e, i) => ({ e, i }))
       .sort((x, y) => x.e.arrivalMs - y.e.arrivalMs || x.i - y.i);
     let newest: number | undefined;
     for (const { e } of inArrivalOrder) {
-      if (newest !== undefined && e.arrivalMs - newest > limit) {
+      // An imported event arrives while its tenant's import is open: the state is kept for B then.
+      if (newest !== undefined && e.arrivalMs - newest > maxWindow(w) + allowedDelay(e, w)) {
         isLate.add(e);
         continue;
       }

@@ -19,7 +19,16 @@ import {
 } from '../state/count-cluster.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { BatchDelta } from '../state/delta.ts';
-import { idhOf, isLate, toEv, type Ev, type TenantWindows } from '../state/event.ts';
+import {
+  idhOf,
+  isLate,
+  keepHorizonMs,
+  lateAfterMs,
+  toEv,
+  type Ev,
+  type TenantWindows,
+} from '../state/event.ts';
+import { importProgressSuffix } from '../keys.ts';
 import { mergeOwnEvent, newMessage, viewOf, type MessageView } from '../state/message.ts';
 import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
 import { fieldOf, splitField, type StoredLoose, type StoredMessage } from './codec.ts';
@@ -228,6 +237,16 @@ export class BatchRun {
       ? this.handover(r.control)
       : this.route(ev ?? toEv(r.event, r.timestamp), r.event);
     this.result.outcomes[outcome] += 1;
+    // An import's progress (GET /v1/imports/:id): what its events did, in the same fenced commit
+    // as their effect, so each record is counted once. A forwarded one is counted where it lands.
+    const importId = r.event?.importId;
+    if (importId !== undefined && outcome !== 'forwarded')
+      this.result.delta.addCell(
+        scopeId({ kind: 't', tenant: r.event?.tenantId ?? '' }),
+        importProgressSuffix(importId),
+        outcome,
+        1,
+      );
     return outcome;
   }
 
@@ -279,7 +298,8 @@ export class BatchRun {
   private late(e: Ev): RecordOutcome {
     const field = fieldOf(e.tenant, `late:${idhOf(e)}`);
     if (this.cache.looseEvent(field)) return 'duplicate';
-    const until = e.arrival + this.ctx.windows(e.tenant).horizonMs;
+    const w = this.ctx.windows(e.tenant);
+    const until = e.arrival + Math.max(lateAfterMs(e, w), keepHorizonMs(w));
     this.cache.setLoose(field, { late: { y: e.type, until } });
     this.result.changes.loose.add(field);
     this.result.delta.addCell(scopeId({ kind: 't', tenant: e.tenant }), 'late', e.type, 1);
