@@ -16,7 +16,13 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { describeIssues, importIdSchema, inboundEventSchema, type CanonicalEvent } from '@tally/events';
+import {
+  describeIssues,
+  importIdSchema,
+  inboundEventSchema,
+  isStorableText,
+  type CanonicalEvent,
+} from '@tally/events';
 import { withTransaction } from '@tally/db';
 import { AppError, bearerAuth, errorResponseSchema as errorSchema, tenantOf } from '@tally/http';
 import type { IngestDeps } from '../deps.ts';
@@ -67,6 +73,16 @@ const progress = z.object({
 });
 type Progress = z.infer<typeof progress>;
 
+/** A line issue as storable text (it is kept in Postgres jsonb: no NUL, no lone surrogate), ≤ 200 chars. */
+function storableIssue(line: number, x: { path: string; message: string }): LineIssue {
+  const clean = (v: string) =>
+    [...v.toWellFormed()]
+      .map((ch) => (isStorableText(ch) ? ch : '?'))
+      .join('')
+      .slice(0, 200);
+  return { line, path: clean(x.path), message: clean(x.message) };
+}
+
 /** The part's lines as finished canonical events of the import, and the lines refused. */
 export function parseLines(
   deps: IngestDeps,
@@ -92,14 +108,14 @@ export function parseLines(
     }
     const parsed = inboundEventSchema.safeParse(json);
     if (!parsed.success) {
-      for (const x of describeIssues(parsed.error)) issues.push({ line, ...x });
+      for (const x of describeIssues(parsed.error)) issues.push(storableIssue(line, x));
       return;
     }
     const { recipientId, ...rest } = parsed.data;
     const draft = { ...rest, recipient: recipientId, provider: rest.provider ?? ('api' as const), importId };
     const r = finalizeEvent(tenantId, draft, deps.pseudonymizer, receivedAt);
     if (r.ok) events.push(r.event);
-    else for (const x of r.issues) issues.push({ line, ...x });
+    else for (const x of r.issues) issues.push(storableIssue(line, x));
   });
   return { events, issues, lines };
 }
