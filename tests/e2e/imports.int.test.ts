@@ -15,6 +15,7 @@ import type { RedisClient } from '@tally/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeModel, type ArrivedEvent } from '@tally/model';
 import { RedisKeys } from '@tally/counters';
+import { TOPICS } from '@tally/events';
 import { beforeRun, redisOfEnv } from '@tally/testing';
 import { runImport, type ImportSummary } from '../../services/cli/src/import.ts';
 import { scanKeys, servedTenant } from '../../services/aggregator/test/served.ts';
@@ -108,6 +109,25 @@ function history(messages: number, seed: number): Posted[] {
   return out;
 }
 
+/** The tenant's partition state in Redis: records per hash, and the hashes' bytes (MEMORY USAGE). */
+async function stateSize(redis: RedisClient, prefix: string, topic: string) {
+  const keys = new RedisKeys(prefix);
+  const out = { recipients: 0, messages: 0, tombstones: 0, loose: 0, bytes: 0 };
+  for (let n = 0; n < TOPICS.events.partitions; n++) {
+    const pk = keys.partition(topic, n);
+    for (const [name, key] of [
+      ['recipients', pk.recipients],
+      ['messages', pk.messages],
+      ['tombstones', pk.tombstones],
+      ['loose', pk.loose],
+    ] as const) {
+      out[name] += await redis.hlen(key);
+      out.bytes += Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
+    }
+  }
+  return out;
+}
+
 describe('a 60-day history through the import route (issue 22)', () => {
   let p: Pipeline;
   let redis: RedisClient;
@@ -120,12 +140,20 @@ describe('a 60-day history through the import route (issue 22)', () => {
   const events = history(1000, 22);
   const runs: Record<string, ImportSummary> = {};
   const logs: string[] = [];
+  const sizes: Record<string, Awaited<ReturnType<typeof stateSize>>> = {};
+  const size = () => stateSize(redis, p.iso.redisPrefix, p.aggregatorDeps.topics.events);
+  const sweeps = () => new Promise((r) => setTimeout(r, 2000));
 
   const importFile = (importId: string, close: boolean) =>
     runImport({ file, key, url, importId, partSize: 400, close, log: (l) => logs.push(l), waitMs: 120_000 });
 
   beforeAll(async () => {
-    p = await startPipeline('imports', { SWEEP_INTERVAL_MS: '200' }, { maxAgeMs: 61 * DAY });
+    // Sweeps every 200 ms, settings re-read every 500 ms: retirement acts at once on what it may.
+    p = await startPipeline(
+      'imports',
+      { SWEEP_INTERVAL_MS: '200', TENANT_SETTINGS_TTL_MS: '500' },
+      { maxAgeMs: 61 * DAY },
+    );
     redis = redisOfEnv(p.iso.env);
     tenant = `hist${p.iso.id}`;
     liveTenant = `live${p.iso.id}`;
@@ -138,8 +166,12 @@ describe('a 60-day history through the import route (issue 22)', () => {
     // The import, left open; the same history under a second id (a re-sent import); the first
     // import's file again under its id (every part recorded: nothing published), then both closed.
     runs.first = await importFile('first', false);
+    await sweeps();
+    sizes.open = await size();
     runs.again = await importFile('again', true);
     runs.replay = await importFile('first', true);
+    await sweeps();
+    sizes.closed = await size();
     // The same history as live traffic, for another fresh tenant.
     for (let i = 0; i < events.length; i += 500) {
       const res = await p.postEvents(liveKey, events.slice(i, i + 500));
@@ -171,6 +203,25 @@ describe('a 60-day history through the import route (issue 22)', () => {
       state: 'closed',
     });
     expect(logs.filter((l) => l.includes('(already recorded)'))).toHaveLength(Math.ceil(events.length / 400));
+  });
+
+  it('keeps the whole history while the import is open, and retires it by the horizon once closed', () => {
+    const newest = new Map<string, number>();
+    for (const e of events) {
+      const m = typeof e.messageId === 'string' ? e.messageId : '';
+      if (m) newest.set(m, Math.max(newest.get(m) ?? 0, Date.parse(e.occurredAt)));
+    }
+    // Kept after the close: a message whose newest event is within max(windows) + H = 12 days.
+    const young = [...newest.values()].filter((t) => Date.now() - t < 12 * DAY - 3600_000).length;
+    const old = [...newest.values()].filter((t) => Date.now() - t > 12 * DAY + 3600_000).length;
+    console.log(
+      `[imports] state while open ${JSON.stringify(sizes.open)}, after close ${JSON.stringify(sizes.closed)}`,
+    );
+    expect(sizes.open).toMatchObject({ messages: 1000, tombstones: 0, recipients: 400 });
+    expect(sizes.closed?.messages).toBeGreaterThanOrEqual(young);
+    expect(sizes.closed?.messages).toBeLessThanOrEqual(1000 - old);
+    expect(sizes.closed?.tombstones).toBe(1000 - (sizes.closed?.messages ?? 0));
+    expect(sizes.closed?.bytes).toBeLessThan(sizes.open?.bytes ?? 0);
   });
 
   it('serves every figure the reference model computes, with nothing late', async () => {
