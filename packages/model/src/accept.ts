@@ -87,20 +87,32 @@ function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
 /**
  * Deduplicates, splits off late events, and groups what is accepted by tenant.
  * DECISION: the late rule is applied to the copy that wins deduplication (the first in the input);
- * a later copy of an event never re-decides it, so an event is late or accepted once.
+ * a later copy of an event never re-decides it, so an event is late or accepted once — except an
+ * imported copy of an event late by time (below).
  */
 export function acceptEvents(
   input: readonly ArrivedEvent[],
   windowsOf: (tenant: string) => TenantWindows,
 ): Map<string, Accepted> {
-  const seen = new Set<string>();
+  const seen = new Map<string, { list: Ev[]; i: number }>();
   const byTenant = new Map<string, Ev[]>();
   for (const raw of input) {
     const key = `${raw.tenantId}\0${raw.eventId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const e: Ev = { ...raw, t: Date.parse(raw.occurredAt) };
+    const kept = seen.get(key);
+    if (kept) {
+      // DECISION (issue 22): an imported copy of an event whose kept copy was late by time (and
+      // is not late itself) replaces it: the import brings that history in time, and the late
+      // figure no longer counts it. (The aggregator forgets a late copy H after its arrival; a
+      // rescue after that is outside the contract's bounds, like §8's tombstone tail.)
+      const w = windowsOf(raw.tenantId);
+      const old = kept.list[kept.i];
+      if (old && e.importId !== undefined && lateByTime(old, w) && !lateByTime(e, w)) kept.list[kept.i] = e;
+      continue;
+    }
     const list = byTenant.get(raw.tenantId) ?? [];
-    list.push({ ...raw, t: Date.parse(raw.occurredAt) });
+    seen.set(key, { list, i: list.length });
+    list.push(e);
     byTenant.set(raw.tenantId, list);
   }
   const out = new Map<string, Accepted>();
