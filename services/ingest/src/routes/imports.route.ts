@@ -141,6 +141,8 @@ async function readProgress(
 
 export async function importsRoute(app: FastifyInstance, deps: IngestDeps): Promise<void> {
   await app.register((scope, _opts, done) => {
+    // NDJSON only: any other media type is 415 (a JSON body is not an import part).
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       NDJSON,
       { parseAs: 'string', bodyLimit: deps.config.IMPORT_BODY_LIMIT_BYTES },
