@@ -4,7 +4,15 @@ export { RebuildingError, readWhole } from './whole-read.ts';
 export * from './scope-windows.ts';
 export * from './read-tuples.ts';
 export { BIT, OWN_BITS, ATTACHED_BITS, effectiveBits } from './state/bits.ts';
-export { DEFAULT_TENANT_WINDOWS, FUTURE_SKEW_MS, type TenantWindows } from './state/event.ts';
+export {
+  backfillMs,
+  DEFAULT_BACKFILL_MS,
+  DEFAULT_TENANT_WINDOWS,
+  FUTURE_SKEW_MS,
+  isLate,
+  keepHorizonMs,
+  type TenantWindows,
+} from './state/event.ts';
 export { PartitionApplier, type ApplierDeps, type ApplyOutcome } from './partition/applier.ts';
 export type { InputRecord } from './partition/batch.ts';
 export * from './partition/cuts.ts';

@@ -47,6 +47,8 @@
  *                                less message counts once, as type "message")
  *   P:t:{T}:unattributed  hash   <type> → events without recipient and campaign
  *   P:t:{T}:late          hash   <type> → events beyond the tenant's late-data horizon
+ *   P:t:{T}:imp:<import>  hash   applied / duplicate / late → records of that import the aggregator
+ *                                applied (issue 22: an import's progress; the id is `importIdSchema`)
  *   P:t:{T}:dl:<day>      hash   deliverability (issue 20): "status\0channel\0provider\0country\0carrier
  *                                \0failureClass\0permanent" → messages whose first sent / delivered /
  *                                failed is on that UTC day (count-message.ts deliverabilityField)
@@ -63,6 +65,11 @@
  */
 import type { Scope } from './state/contribution.ts';
 import { slotOf } from '@tally/redis';
+
+/** The tenant-scope key suffix of an import's progress (a delta's cell key, see importProgress). */
+export function importProgressSuffix(importId: string): string {
+  return `imp:${importId}`;
+}
 
 export interface PartitionKeys {
   /** The partition as a field name: "<topic>:<n>" (fences, offsets). */
@@ -171,6 +178,10 @@ export class RedisKeys {
   }
   late(tenant: string): string {
     return `${this.tenantTag(tenant)}:late`;
+  }
+  /** An import's progress as the aggregator applied it (written as a tenant-scope delta). */
+  importProgress(tenant: string, importId: string): string {
+    return `${this.tenantTag(tenant)}:${importProgressSuffix(importId)}`;
   }
   /** A tenant's deliverability cells of one UTC day (day = epoch ms / 86 400 000). */
   deliverability(tenant: string, day: number): string {

@@ -175,6 +175,14 @@ describe('canonicalEventSchema', () => {
     expect(issuesOf(valid, inboundEventSchema)).toEqual(['(root)']);
   });
 
+  it('carries an import id on the topic, set by ingest, never from a sender', () => {
+    expect(canonicalEventSchema.parse({ ...valid, importId: 'hist-2026_q4' }).importId).toBe('hist-2026_q4');
+    expect(issuesOf({ ...valid, importId: 'has space' })).toEqual(['importId']);
+    expect(issuesOf({ ...valid, importId: 'x'.repeat(65) })).toEqual(['importId']);
+    const { tenantId: _t, ...inbound } = valid;
+    expect(issuesOf({ ...inbound, importId: 'hist' }, inboundEventSchema)).toEqual(['(root)']);
+  });
+
   it('names the topics, with a suffix for a test of its own', () => {
     expect(topicNames()).toEqual({ events: 'tally.events.v1', eventsDeadLetter: 'tally.events.dlq.v1' });
     expect(topicNames('t1').events).toBe('tally.events.v1.t1');

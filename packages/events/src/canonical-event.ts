@@ -302,11 +302,22 @@ function heldOutRules(
 }
 
 /**
+ * An import's id (issue 22, `PUT /v1/imports/:importId/parts/:part`): chosen by the sender, so a
+ * retried upload names the same import. Letters, digits, `_` and `-`, 1–64 characters (it becomes
+ * part of a Redis key and a Postgres key).
+ */
+export const importIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
+
+/**
  * What travels on the events topic: tenantId is set by ingest, recipientId is already pseudonymized
- * (an id: printable ASCII, ≤ 200). Limits: `LIMITS` above.
+ * (an id: printable ASCII, ≤ 200). Limits: `LIMITS` above. `importId` is set by ingest, only on the
+ * events of an import (never from a sender's body): the aggregator judges an imported event late
+ * by the tenant's backfill window instead of its horizon (docs/semantics.md §0).
  */
 export const canonicalEventSchema = z
-  .strictObject({ ...eventFields, tenantId: idSchema })
+  .strictObject({ ...eventFields, tenantId: idSchema, importId: importIdSchema.optional() })
   .superRefine(crossFieldRules);
 export type CanonicalEvent = z.infer<typeof canonicalEventSchema>;
 

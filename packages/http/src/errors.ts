@@ -15,6 +15,10 @@ export const ERROR_STATUS = {
   not_found: 404,
   /** The request was not received within the server's headers or request timeout. */
   request_timeout: 408,
+  /** A part sent to an import that is closed (issue 22): open a new import. */
+  import_closed: 409,
+  /** An import asked to close before the aggregator applied every event it published: retry. */
+  import_pending: 409,
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,

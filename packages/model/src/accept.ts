@@ -38,8 +38,16 @@ export interface Accepted {
   late: TypeCounts;
 }
 
+/** Semantics §0: B, the backfill window of imported events, 90 days unless the tenant sets it. */
+export const DEFAULT_BACKFILL_MS = 90 * 24 * 3_600_000;
+
+/** How long after it happened an event may arrive: H, or max(H, B) for an imported one. */
+function allowedDelay(e: Ev, w: TenantWindows): number {
+  return e.importId === undefined ? w.horizonMs : Math.max(w.horizonMs, w.backfillMs ?? DEFAULT_BACKFILL_MS);
+}
+
 function lateByTime(e: Ev, w: TenantWindows): boolean {
-  return e.arrivalMs - e.t > w.horizonMs || e.t - e.arrivalMs > FUTURE_LIMIT_MS;
+  return e.arrivalMs - e.t > allowedDelay(e, w) || e.t - e.arrivalMs > FUTURE_LIMIT_MS;
 }
 
 /**
@@ -49,6 +57,8 @@ function lateByTime(e: Ev, w: TenantWindows): boolean {
  * message's newest event among those that arrived before it (input order breaks arrival ties). An
  * event after retirement is late; the "remembered for another H, then a new message" tail of §8 is
  * outside the contract's bounds and not modelled (every later event stays late).
+ * DECISION (issue 22): an imported event arrives while its tenant's import is open, when state is
+ * kept for max(H, B) instead of H; so the retirement it can find is judged with that.
  */
 function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
   const byMessage = new Map<string, Ev[]>();
@@ -58,14 +68,14 @@ function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
     list.push(e);
     byMessage.set(e.messageId, list);
   }
-  const limit = maxWindow(w) + w.horizonMs;
   for (const list of byMessage.values()) {
     const inArrivalOrder = list
       .map((e, i) => ({ e, i }))
       .sort((x, y) => x.e.arrivalMs - y.e.arrivalMs || x.i - y.i);
     let newest: number | undefined;
     for (const { e } of inArrivalOrder) {
-      if (newest !== undefined && e.arrivalMs - newest > limit) {
+      // An imported event arrives while its tenant's import is open: the state is kept for B then.
+      if (newest !== undefined && e.arrivalMs - newest > maxWindow(w) + allowedDelay(e, w)) {
         isLate.add(e);
         continue;
       }
@@ -77,20 +87,32 @@ function markRetired(events: Ev[], w: TenantWindows, isLate: Set<Ev>): void {
 /**
  * Deduplicates, splits off late events, and groups what is accepted by tenant.
  * DECISION: the late rule is applied to the copy that wins deduplication (the first in the input);
- * a later copy of an event never re-decides it, so an event is late or accepted once.
+ * a later copy of an event never re-decides it, so an event is late or accepted once — except an
+ * imported copy of an event late by time (below).
  */
 export function acceptEvents(
   input: readonly ArrivedEvent[],
   windowsOf: (tenant: string) => TenantWindows,
 ): Map<string, Accepted> {
-  const seen = new Set<string>();
+  const seen = new Map<string, { list: Ev[]; i: number }>();
   const byTenant = new Map<string, Ev[]>();
   for (const raw of input) {
     const key = `${raw.tenantId}\0${raw.eventId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const e: Ev = { ...raw, t: Date.parse(raw.occurredAt) };
+    const kept = seen.get(key);
+    if (kept) {
+      // DECISION (issue 22): an imported copy of an event whose kept copy was late by time (and
+      // is not late itself) replaces it: the import brings that history in time, and the late
+      // figure no longer counts it. (The aggregator forgets a late copy H after its arrival; a
+      // rescue after that is outside the contract's bounds, like §8's tombstone tail.)
+      const w = windowsOf(raw.tenantId);
+      const old = kept.list[kept.i];
+      if (old && e.importId !== undefined && lateByTime(old, w) && !lateByTime(e, w)) kept.list[kept.i] = e;
+      continue;
+    }
     const list = byTenant.get(raw.tenantId) ?? [];
-    list.push({ ...raw, t: Date.parse(raw.occurredAt) });
+    seen.set(key, { list, i: list.length });
+    list.push(e);
     byTenant.set(raw.tenantId, list);
   }
   const out = new Map<string, Accepted>();

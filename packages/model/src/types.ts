@@ -17,6 +17,11 @@ export interface TenantWindows {
   clickMs: number;
   deliveredMs: number;
   horizonMs: number;
+  /**
+   * The backfill window B (issue 22): an imported event (one with `importId`) is late only when it
+   * arrived more than max(H, B) after it happened. Default 90 days.
+   */
+  backfillMs?: number;
 }
 
 const HOUR = 3_600_000;

@@ -89,7 +89,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         topic,
         partition,
         minuteTtlSeconds: cfg.MINUTE_BUCKET_TTL_SECONDS,
-        windows: (tenants) => windows.forTenants(tenants, Date.now()),
+        windows: (tenants, refresh) => windows.forTenants(tenants, Date.now(), refresh),
         now: () => Date.now(),
         cacheLimit: cfg.CACHE_RECORDS_PER_PARTITION,
         commitRecords: cfg.COMMIT_MAX_RECORDS,

@@ -15,13 +15,19 @@
  *                                             for the grace period (default 24h, 0 = at once).
  *                                             Setting the values already stored changes nothing.
  *
- * Reads DATABASE_URL. --key installs a known key (the demo seed); otherwise a random one is made.
+ *   import <file.ndjson> --key K [--url U] [--id I] [--part-size N] [--no-close]
+ *                                             a tenant's history through ingest's import route
+ *                                             (import.ts; U defaults to INGEST_URL, else
+ *                                             http://127.0.0.1:3001); progress on stdout
+ *
+ * Reads DATABASE_URL (not for import). --key installs a known key (the demo seed); otherwise a random one is made.
  * Changes to tenants, keys and credentials are audited in Postgres (admin_audit) under --actor,
  * else TALLY_ACTOR, else user@host; never the key itself.
  */
 import { parseArgs } from 'node:util';
 import { isUnchanged } from './credentials-diff.ts';
 import { parseFieldArgs } from './field-args.ts';
+import { runImport } from './import.ts';
 import { actorOf, keyList, keyRevoke, keyRotate, tenantList } from './keys.ts';
 import { z } from 'zod';
 import { loadConfig, postgresEnv } from '@tally/config';
@@ -44,6 +50,7 @@ const USAGE = `usage:
   pnpm tally key revoke <tenant> <key id>... | --all
   pnpm tally key rotate <tenant> [<key id>...] [--grace 24h]
   (every change is audited under --actor <who>, else TALLY_ACTOR, else user@host)
+  pnpm tally import <file.ndjson> --key <api key> [--url <ingest url>] [--id <import id>] [--part-size 5000] [--no-close]
   pnpm tally credentials set <tenant> <provider> --<field> <value> ... [--grace 24h]
     twilio:   --auth-token
     whatsapp: --app-secret --verify-token
@@ -90,6 +97,7 @@ async function setProviderCredentials(
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'credentials') return credentialsCommand(argv);
+  if (argv[0] === 'import') return importCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -172,6 +180,41 @@ function auditKeyCreated(
     keyId: added.id ?? null,
     detail: { prefix: added.key.slice(0, 8) },
   });
+}
+
+async function importCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      key: { type: 'string' },
+      url: { type: 'string' },
+      id: { type: 'string' },
+      'part-size': { type: 'string' },
+      'no-close': { type: 'boolean' },
+    },
+  });
+  const file = positionals[0];
+  const key = values.key ?? process.env.TALLY_API_KEY;
+  const partSize = Number(values['part-size'] ?? 5000);
+  if (!file || !key || !Number.isInteger(partSize) || partSize < 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const s = await runImport({
+    file,
+    key,
+    url: (values.url ?? process.env.INGEST_URL ?? 'http://127.0.0.1:3001').replace(/\/+$/, ''),
+    importId: values.id,
+    partSize,
+    close: !values['no-close'],
+    log: (line) => console.log(line),
+  });
+  console.log(
+    `${s.importId}: ${s.accepted} accepted, ${s.rejected} rejected, ${s.published} published; ` +
+      `${s.applied ?? '?'} applied, ${s.duplicate ?? '?'} duplicate, ${s.late ?? '?'} late; ${s.state}`,
+  );
+  return s.rejected > 0 ? 1 : 0;
 }
 
 /** `credentials set` takes provider-specific --field options. */

@@ -1,6 +1,7 @@
 import { createBaseApp } from '@tally/http';
 import type { IngestDeps } from './deps.ts';
 import { eventsRoute } from './routes/events.route.ts';
+import { importsRoute } from './routes/imports.route.ts';
 import { globalControlRoute } from './routes/global-control.route.ts';
 import { suppressionRoute } from './routes/suppression.route.ts';
 import { linksRoute } from './routes/links.route.ts';
@@ -24,6 +25,7 @@ export async function buildApp(deps: IngestDeps, opts: BuildAppOptions = {}) {
   globalControlRoute(app, deps);
   suppressionRoute(app, deps);
   linksRoute(app, deps);
+  await importsRoute(app, deps);
   await registerWebhooks(app, deps);
   return app;
 }

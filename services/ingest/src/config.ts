@@ -19,6 +19,9 @@ export const ingestConfigSchema = z.object({
   PUBLISH_TIMEOUT_MS: positiveInt.default(5000),
   MAX_BATCH_EVENTS: positiveInt.max(10_000).default(1000),
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+  /** One part of an import (PUT /v1/imports/:id/parts/:n): NDJSON lines and bytes at most. */
+  IMPORT_PART_MAX_EVENTS: positiveInt.max(50_000).default(10_000),
+  IMPORT_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
   /** Largest provider webhook body (a WhatsApp POST may carry 1000 updates). */
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(2 * 1024 * 1024),
   /**

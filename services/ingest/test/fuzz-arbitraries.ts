@@ -230,6 +230,52 @@ export function eventsRequests(key: string): fc.Arbitrary<Req> {
 }
 
 /**
+ * The import routes (issue 22): PUT /v1/imports/:id/parts/:n with NDJSON parts (events, junk
+ * lines, blank lines, raw bytes), odd ids and part numbers, other content types; GET the progress
+ * and POST close of known and unknown imports.
+ */
+export function importsRequests(key: string): fc.Arbitrary<Req> {
+  const id = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('hist', 'hist-2', 'q4_2026') },
+    { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 80 }).map(encodeURIComponent) },
+    { weight: 1, arbitrary: fc.constantFrom('x'.repeat(65), 'a%20b', '..', '%2F') },
+  );
+  const part = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 20 }).map(String) },
+    { weight: 1, arbitrary: fc.constantFrom('-1', '1.5', '1e3', 'x', '99999999999', '0x1') },
+  );
+  const line = fc.oneof(
+    { weight: 6, arbitrary: eventLike.map(json) },
+    { weight: 1, arbitrary: fc.oneof(anyString, anyValue.map(json)) },
+    { weight: 1, arbitrary: fc.constantFrom('', '   ', '{', 'null', '[]') },
+  );
+  const ndjson = fc.oneof(
+    { weight: 6, arbitrary: fc.array(line, { minLength: 0, maxLength: 5 }).map((l) => l.join('\n')) },
+    { weight: 1, arbitrary: rawBody },
+  );
+  const type = fc.oneof(
+    { weight: 6, arbitrary: fc.constant('application/x-ndjson') },
+    { weight: 1, arbitrary: contentType },
+  );
+  const auth = fc.oneof(
+    { weight: 8, arbitrary: fc.constant(`Bearer ${key}`) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'Bearer tly_nope', `Basic ${key}`) },
+  );
+  const put = fc.record({ id, part, body: ndjson, type, auth }).map((r): Req => ({
+    method: 'PUT',
+    url: `/v1/imports/${r.id}/parts/${r.part}`,
+    headers: { 'content-type': r.type, ...(r.auth ? { authorization: r.auth } : {}) },
+    payload: r.body,
+  }));
+  const other = fc.record({ id, auth, close: fc.boolean() }).map((r): Req => ({
+    method: r.close ? 'POST' : 'GET',
+    url: r.close ? `/v1/imports/${r.id}/close` : `/v1/imports/${r.id}`,
+    headers: r.auth ? { authorization: r.auth } : {},
+  }));
+  return fc.oneof({ weight: 4, arbitrary: put }, { weight: 1, arbitrary: other });
+}
+
+/**
  * POST /v1/global-control/check (issue 21) and POST /v1/suppression/check (issue 20), which take
  * the same body: addresses that are numbers, junk, too many, none.
  */

@@ -2,7 +2,7 @@
  * The ingest fuzz suite (issue 12): fast-check over every ingest route — POST /v1/events, the four
  * webhooks (signed with the test tenant's credentials, so random bodies reach the parsers and
  * normalizers, and with wrong or missing signatures), the WhatsApp handshake, POST /v1/links and
- * GET /c/:code, plus stray paths — with random and adversarial bodies, headers and parameters
+ * GET /c/:code, the import routes (issue 22), plus stray paths — with random and adversarial bodies, headers and parameters
  * (fuzz-arbitraries.ts). Every answer is below 500; every 4xx is SPEC §6's
  * `{ error: { code, message } }` (the one exception: the human 404 page of an unknown link, asked
  * for by a browser); every tracked link that was minted redirects to a header-safe Location;
@@ -26,6 +26,7 @@ import {
   eventsRequests,
   globalControlRequests,
   handshakeRequests,
+  importsRequests,
   infobipRequests,
   linkCodes,
   linkRequests,
@@ -113,6 +114,7 @@ describe('ingest under fuzzing', () => {
   const routes: [string, () => fc.Arbitrary<Req>][] = [
     ['POST /v1/events', () => eventsRequests(key)],
     ['POST /v1/global-control/check', () => globalControlRequests(key)],
+    ['PUT /v1/imports/:id/parts/:n, GET /v1/imports/:id, POST …/close', () => importsRequests(key)],
     ['POST /v1/suppression/check', () => globalControlRequests(key, '/v1/suppression/check')],
     ['POST /webhooks/twilio (signed and not)', () => twilioRequests('acme')],
     ['POST /webhooks/whatsapp (signed and not)', () => whatsappRequests('acme')],

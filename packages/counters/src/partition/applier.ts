@@ -34,8 +34,11 @@ export interface ApplierDeps {
   topic: string;
   partition: number;
   minuteTtlSeconds: number;
-  /** Per-tenant windows and horizon for the tenants of a batch. */
-  windows(tenants: string[]): Promise<(tenant: string) => TenantWindows>;
+  /**
+   * Per-tenant windows and horizon for the tenants of a batch; `refresh`: tenants whose settings
+   * must be read again now (a cache may hold them from before their import opened).
+   */
+  windows(tenants: string[], refresh?: string[]): Promise<(tenant: string) => TenantWindows>;
   now(): number;
   cacheLimit?: number;
   /**
@@ -215,6 +218,21 @@ export class PartitionApplier {
   }
 
   /**
+   * The batch's context. A tenant with imported events in the batch whose settings say it has no
+   * open import is read again first: its import opened after they were cached, and retirement
+   * must keep the tenant's state for the backfill window from the first imported event on.
+   */
+  private async batchContext(records: InputRecord[]): Promise<CountContext> {
+    const tenants = [...new Set(records.map((r) => r.event?.tenantId ?? r.control?.tenantId ?? ''))];
+    const ctx = await this.context(tenants);
+    const stale = [
+      ...new Set(records.filter((r) => r.event?.importId !== undefined).map((r) => r.event?.tenantId ?? '')),
+    ].filter((t) => ctx.windows(t).importing !== true);
+    if (stale.length === 0) return ctx;
+    return { ...ctx, windows: await this.deps.windows(tenants, stale) };
+  }
+
+  /**
    * Applies the records of the batch that spans offsets [first, last] (the records of that range
    * not given — dead-lettered ones — are done too: the partition moves past `last`).
    */
@@ -266,9 +284,7 @@ export class PartitionApplier {
 
   /** Load → fold → commit. */
   private async applyFresh(records: InputRecord[], meta: PartitionMeta, last: number): Promise<ApplyOutcome> {
-    const ctx = await this.context([
-      ...new Set(records.map((r) => r.event?.tenantId ?? r.control?.tenantId ?? '')),
-    ]);
+    const ctx = await this.batchContext(records);
     const evs = records.map((r) => (r.event ? toEv(r.event, r.timestamp) : undefined));
     const cache = this.store.records;
     // load

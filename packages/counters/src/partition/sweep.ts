@@ -8,7 +8,7 @@
 import type { RedisClient } from '@tally/redis';
 import type { PartitionKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
-import { FUTURE_SKEW_MS, messageRetentionMs, type TenantWindows } from '../state/event.ts';
+import { FUTURE_SKEW_MS, keepHorizonMs, messageRetentionMs, type TenantWindows } from '../state/event.ts';
 import { retireCluster } from '../state/retire.ts';
 import { fieldOf, splitField, type StoredMessage } from './codec.ts';
 import { noChanges, type Changes, type PartitionStore } from './store.ts';
@@ -59,7 +59,7 @@ export async function sweepPage(
   if (at.phase === 'r') await sweepRecipients(ctx, fields, windows, out);
   if (at.phase === 'm') await sweepHeld(ctx, fields, windows, out);
   if (at.phase === 'e') await sweepLoose(ctx, fields, windows, out);
-  if (at.phase === 'x') sweepTombstones(ctx, flat, out);
+  if (at.phase === 'x') sweepTombstones(ctx, flat, windows, out);
   return next === '0' ? { phase: NEXT[at.phase], cursor: '0' } : { phase: at.phase, cursor: next };
 }
 
@@ -83,7 +83,7 @@ async function sweepRecipients(
     const before = JSON.stringify(rec);
     const was = new Map([...messages].map(([id, m]) => [id, JSON.stringify(m)]));
     const gone = retireCluster({ rec, messages }, ctx.streamTime, count, ctx.recipientTtlMs);
-    const horizon = windows(rec.tn).horizonMs;
+    const horizon = keepHorizonMs(windows(rec.tn));
     for (const m of gone.messages) {
       const mf = fieldOf(rec.tn, m.m);
       cache.setMessage(mf, null);
@@ -121,8 +121,8 @@ async function sweepHeld(
     cache.setMessage(field, null);
     out.changes.messages.add(field);
     out.changes.holds.set(field, false);
-    out.changes.tombstones.set(field, ctx.streamTime + w.horizonMs);
-    cache.setTombstone(field, ctx.streamTime + w.horizonMs);
+    out.changes.tombstones.set(field, ctx.streamTime + keepHorizonMs(w));
+    cache.setTombstone(field, ctx.streamTime + keepHorizonMs(w));
     out.retired += 1;
   }
 }
@@ -139,8 +139,8 @@ async function sweepLoose(
     const l = cache.looseEvent(field);
     if (!l) continue;
     // A late marker lives a horizon past the late event's arrival; a loose event a horizon past its
-    // time (any retry arriving later is late itself).
-    const until = l.late ? l.late.until : l.ev.t + windows(l.ev.tn).horizonMs + FUTURE_SKEW_MS;
+    // time (any retry arriving later is late itself) — the backfill window while its tenant imports.
+    const until = l.late ? l.late.until : l.ev.t + keepHorizonMs(windows(l.ev.tn)) + FUTURE_SKEW_MS;
     if (ctx.streamTime <= until) continue;
     cache.setLoose(field, null);
     out.changes.loose.add(field);
@@ -148,11 +148,21 @@ async function sweepLoose(
   }
 }
 
-function sweepTombstones(ctx: SweepContext, flat: string[], out: Swept): void {
+/**
+ * A tombstone goes when stream time passes it — but not while its tenant imports: a tombstone
+ * written before the import opened (for H) must still turn the import's events of that retired
+ * message late rather than new.
+ */
+function sweepTombstones(
+  ctx: SweepContext,
+  flat: string[],
+  windows: (tenant: string) => TenantWindows,
+  out: Swept,
+): void {
   const cache = ctx.store.records;
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i] ?? '';
-    if (ctx.streamTime <= Number(flat[i + 1])) continue;
+    if (ctx.streamTime <= Number(flat[i + 1]) || windows(splitField(field)[0]).importing) continue;
     out.changes.tombstones.set(field, null);
     cache.setTombstone(field, null);
     out.retired += 1;

@@ -43,6 +43,8 @@ export interface Ev {
   score?: number | undefined;
   /** A `clicked` classified `bot` (a preview, scanner, HEAD or prefetch): counted apart. */
   bot?: true | undefined;
+  /** The import that carried it (issue 22): late by the tenant's backfill window, not its horizon. */
+  importId?: string | undefined;
 }
 
 export function digest(id: string): string {
@@ -77,6 +79,7 @@ export function toEv(e: CanonicalEvent, arrival: number): Ev {
     value: e.type === 'converted' ? money(e.value) : undefined,
     score: e.score,
     bot: e.clickClass === 'bot' ? true : undefined,
+    importId: e.importId,
   };
 }
 
@@ -92,6 +95,16 @@ export interface TenantWindows {
   clickMs: number;
   deliveredMs: number;
   horizonMs: number;
+  /**
+   * The backfill window B (issue 22, `tenant_attribution.backfill_s`, default 90 days): an
+   * imported event is late only when it arrived more than B after it happened. Never below H.
+   */
+  backfillMs?: number | undefined;
+  /**
+   * True while the tenant has an open import: its state is then kept for B instead of H
+   * (retention, tombstones, late markers), so no imported event finds its message retired.
+   */
+  importing?: boolean | undefined;
 }
 
 export const DEFAULT_TENANT_WINDOWS: TenantWindows = {
@@ -101,14 +114,39 @@ export const DEFAULT_TENANT_WINDOWS: TenantWindows = {
   horizonMs: 7 * 86_400_000,
 };
 
+/** The default backfill window: 90 days (within the 92 days a recipient record is kept). */
+export const DEFAULT_BACKFILL_MS = 90 * 86_400_000;
+
 /** How long an event may arrive after it happened, or before (clock skew), and still count. */
 export const FUTURE_SKEW_MS = 86_400_000;
 
-export function isLate(e: Pick<Ev, 't' | 'arrival'>, w: TenantWindows): boolean {
-  return e.arrival - e.t > w.horizonMs || e.t - e.arrival > FUTURE_SKEW_MS;
+/** B: the tenant's backfill window, never shorter than its horizon. */
+export function backfillMs(w: TenantWindows): number {
+  return Math.max(w.horizonMs, w.backfillMs ?? DEFAULT_BACKFILL_MS);
 }
 
-/** How long after its newest event a message's state is kept: every window, plus the horizon. */
+/**
+ * How long after it happened an event may arrive: H, or B for an imported one. A function of the
+ * event and the tenant's settings only (not of whether an import is open when it is applied), so
+ * a replay after a rebuild decides it the same way.
+ */
+export function lateAfterMs(e: Pick<Ev, 'importId'>, w: TenantWindows): number {
+  return e.importId === undefined ? w.horizonMs : backfillMs(w);
+}
+
+export function isLate(e: Pick<Ev, 't' | 'arrival' | 'importId'>, w: TenantWindows): boolean {
+  return e.arrival - e.t > lateAfterMs(e, w) || e.t - e.arrival > FUTURE_SKEW_MS;
+}
+
+/**
+ * The horizon retirement keeps state for: H, or B while the tenant has an open import (what an
+ * imported event may still touch must not retire under it).
+ */
+export function keepHorizonMs(w: TenantWindows): number {
+  return w.importing ? backfillMs(w) : w.horizonMs;
+}
+
+/** How long after its newest event a message's state is kept: every window, plus the kept horizon. */
 export function messageRetentionMs(w: TenantWindows): number {
-  return Math.max(w.replyMs, w.clickMs, w.deliveredMs) + w.horizonMs;
+  return Math.max(w.replyMs, w.clickMs, w.deliveredMs) + keepHorizonMs(w);
 }

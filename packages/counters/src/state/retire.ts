@@ -10,13 +10,15 @@
  *   every window plus `H`). A frozen event's attachment moves onto its message (`ab`, `ar`, `ac`,
  *   `av`), its membership into `fz`, its audience figures into `au`.
  * - A recipient record with nothing live retires RECIPIENT_TTL after its newest event.
+ * - While the tenant has an open import, `H` above is the backfill window B (event.ts
+ *   keepHorizonMs): nothing an imported event may still touch retires under it.
  */
 import { attachedBitsOf } from './bits.ts';
 import type { Target } from './attribution.ts';
 import { foldEvent, foldMessage } from './audience.ts';
 import { attachments, type Cluster } from './count-cluster.ts';
 import type { CountContext } from './count-message.ts';
-import { messageRetentionMs } from './event.ts';
+import { keepHorizonMs, messageRetentionMs } from './event.ts';
 import { holdsOf, type HoldStatus } from './holdout.ts';
 import { viewOf, type MessageRec, type MessageView } from './message.ts';
 import type { Frozen, RecipientEv, RecipientRec } from './recipient.ts';
@@ -116,7 +118,7 @@ export function retireCluster(
     const target = targets.get(e);
     // A person's click and a hold are candidates of the conversion rule: kept as long as a
     // message is; a bot click is none.
-    const keep = (e.y === 'clicked' && !e.bt) || e.y === 'held_out' ? keepMessage : w.horizonMs;
+    const keep = (e.y === 'clicked' && !e.bt) || e.y === 'held_out' ? keepMessage : keepHorizonMs(w);
     if (streamTime > e.t + keep || (target?.m !== undefined && dueMessages.has(target.m))) {
       freezeEvent(rec, e, target, views, holds);
       frozen.push(e);
