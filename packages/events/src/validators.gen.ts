@@ -46,6 +46,7 @@ const KEYS1 = new Set<string>([
   'permanent',
   'carrier',
   'tenantId',
+  'importId',
 ]);
 const PATTERN4 = /^[\x21-\x7e]+$/;
 const ONE_OF6 = new Set<unknown>([
@@ -84,7 +85,8 @@ const ONE_OF40 = new Set<unknown>([
   'other',
 ]);
 const PATTERN43 = /^\d{5,6}$/;
-const KEYS45 = new Set<string>(['control', 'tenantId', 'messageId', 'partition']);
+const PATTERN46 = /^[A-Za-z0-9_-]{1,64}$/;
+const KEYS47 = new Set<string>(['control', 'tenantId', 'messageId', 'partition']);
 
 /** `value` itself, checked and normalized in place, when `canonicalEventSchema` accepts it; else `undefined`. */
 export function validateCanonicalEvent(value: unknown): CanonicalEvent | undefined {
@@ -233,6 +235,11 @@ export function validateCanonicalEvent(value: unknown): CanonicalEvent | undefin
   if (f44.length < 1) return undefined;
   if (f44.length > 200) return undefined;
   if (!PATTERN4.test(f44)) return undefined;
+  const f45 = o2['importId'];
+  if (f45 !== undefined) {
+    if (typeof f45 !== 'string') return undefined;
+    if (!PATTERN46.test(f45)) return undefined;
+  }
   o2['occurredAt'] = toUtcIso(f7);
   if (f32 !== undefined) o2['url'] = d34;
   refused = false;
@@ -244,24 +251,24 @@ export function validateCanonicalEvent(value: unknown): CanonicalEvent | undefin
 /** `value` itself, checked and normalized in place, when `handoverSchema` accepts it; else `undefined`. */
 export function validateHandover(value: unknown): Handover | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const o46 = value as Record<string, unknown>;
-  for (const k in o46) if (!KEYS45.has(k)) return undefined;
-  const f47 = o46['control'];
-  if (!(f47 === 'handover')) return undefined;
-  const f48 = o46['tenantId'];
-  if (typeof f48 !== 'string') return undefined;
-  if (f48.length < 1) return undefined;
-  if (f48.length > 200) return undefined;
-  if (!PATTERN4.test(f48)) return undefined;
-  const f49 = o46['messageId'];
-  if (typeof f49 !== 'string') return undefined;
-  if (f49.length < 1) return undefined;
-  if (f49.length > 200) return undefined;
-  if (!PATTERN4.test(f49)) return undefined;
-  const f50 = o46['partition'];
-  if (typeof f50 !== 'number' || !Number.isFinite(f50)) return undefined;
-  if (!Number.isSafeInteger(f50)) return undefined;
-  if (!(f50 >= 0)) return undefined;
-  if (!(f50 <= 100000)) return undefined;
+  const o48 = value as Record<string, unknown>;
+  for (const k in o48) if (!KEYS47.has(k)) return undefined;
+  const f49 = o48['control'];
+  if (!(f49 === 'handover')) return undefined;
+  const f50 = o48['tenantId'];
+  if (typeof f50 !== 'string') return undefined;
+  if (f50.length < 1) return undefined;
+  if (f50.length > 200) return undefined;
+  if (!PATTERN4.test(f50)) return undefined;
+  const f51 = o48['messageId'];
+  if (typeof f51 !== 'string') return undefined;
+  if (f51.length < 1) return undefined;
+  if (f51.length > 200) return undefined;
+  if (!PATTERN4.test(f51)) return undefined;
+  const f52 = o48['partition'];
+  if (typeof f52 !== 'number' || !Number.isFinite(f52)) return undefined;
+  if (!Number.isSafeInteger(f52)) return undefined;
+  if (!(f52 >= 0)) return undefined;
+  if (!(f52 <= 100000)) return undefined;
   return value as Handover;
 }
