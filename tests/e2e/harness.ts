@@ -84,6 +84,8 @@ export async function startPipeline(
         env.KAFKA_BROKERS?.split(',') ?? [],
         iso.groupId,
         aggregatorDeps.topics.events,
+        // A loaded CI machine has been seen to take over 30 s for the group's first commit.
+        90_000,
       );
     },
     async stop() {

@@ -63,7 +63,7 @@ export function useDashboard(label: string): DashboardContext {
     await p.query.listen({ port: 0, host: '127.0.0.1' });
     ctx.base = `http://127.0.0.1:${(p.query.server.address() as AddressInfo).port}`;
     ctx.browser = await launchBrowser();
-  });
+  }, 300_000);
   afterAll(async () => {
     await ctx.browser?.close();
     await ctx.p?.stop();
