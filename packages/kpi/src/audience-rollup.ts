@@ -21,6 +21,7 @@
  * on time: each recipient adds its reached/converting/repeat flags and revenue per scope.
  */
 import { DAY_MS } from './audience-period.ts';
+import type { FrequencyInput } from './frequency.ts';
 
 /** The periods (days, today included) the audience routes answer exactly. */
 export const AUDIENCE_PERIODS = [7, 14, 30, 60, 90] as const;
@@ -235,18 +236,8 @@ export function weekOf(rows: readonly HistogramRow[]): { reached: number; silent
 }
 
 /** Frequency input rows (kpi frequency.ts) of a period's histogram on the `all` scope. */
-export function frequencyOf(rows: readonly HistogramRow[]): {
-  messages: number;
-  recipients: number;
-  optOuts: number;
-  clickers: number;
-  repliers: number;
-  engaged: number;
-}[] {
-  const by = new Map<
-    number,
-    { recipients: number; optOuts: number; clickers: number; repliers: number; engaged: number }
-  >();
+export function frequencyOf(rows: readonly HistogramRow[]): FrequencyInput[] {
+  const by = new Map<number, Omit<FrequencyInput, 'messages'>>();
   for (const r of rows) {
     const s = by.get(r.reaches) ?? { recipients: 0, optOuts: 0, clickers: 0, repliers: 0, engaged: 0 };
     s.recipients += r.n;

@@ -19,7 +19,7 @@
  *              conversions attributed to a message or campaign (the event's channel), with revenue
  * Period answers use the period of `days` ending on `today` (kpi audiencePeriod's definition).
  */
-import { toMoneyUnits } from '@tally/kpi';
+import { toMoneyUnits, type FrequencyInput } from '@tally/kpi';
 import type { Ev } from './accept.ts';
 import type { Fate } from './attribution.ts';
 import { isHumanClick } from './messages.ts';
@@ -209,20 +209,10 @@ export function frequencyAnswer(
   people: ReadonlyMap<string, AudienceRecipient>,
   today: number,
   days: number,
-): {
-  messages: number;
-  recipients: number;
-  optOuts: number;
-  clickers: number;
-  repliers: number;
-  engaged: number;
-}[] {
+): FrequencyInput[] {
   const first = today - days + 1;
   const since = first * DAY;
-  const by = new Map<
-    number,
-    { recipients: number; optOuts: number; clickers: number; repliers: number; engaged: number }
-  >();
+  const by = new Map<number, Omit<FrequencyInput, 'messages'>>();
   for (const r of people.values()) {
     const n = inPeriod(r, null, first, today);
     if (n === 0) continue;
