@@ -104,18 +104,6 @@ export function tupleAt(f: AudienceFacts, period: number, scope: string, day: nu
   return { reaches, flags };
 }
 
-/** The days on which the tuple may change, ascending. */
-function changeDays(f: AudienceFacts, period: number, scope: string): number[] {
-  const out = new Set<number>();
-  for (const d of daysOf(f, scope).keys()) {
-    out.add(d);
-    out.add(d + period);
-  }
-  for (const t of [f.lastEngagedAt, f.lastClickAt, f.lastReplyAt, f.optedOutAt])
-    if (t !== null) out.add(dayOf(t) + period);
-  return [...out].sort((a, b) => a - b);
-}
-
 /** Rollup key: period, scope, day, reaches, flags (tab-separated; scope is a channel or `all`). */
 export function rollupKey(period: number, scope: string, day: number, t: AudienceTuple): string {
   return `${period}\t${scope}\t${day}\t${t.reaches}\t${t.flags}`;
@@ -138,23 +126,118 @@ export function parseRollupKey(key: string): {
   };
 }
 
-function addTimeline(f: AudienceFacts, sign: 1 | -1, into: Map<string, number>): void {
-  const add = (k: string, v: number) => {
-    const n = (into.get(k) ?? 0) + v;
-    if (n === 0) into.delete(k);
-    else into.set(k, n);
-  };
-  for (const scope of scopesOf(f))
-    for (const period of AUDIENCE_PERIODS) {
-      let prev = null as AudienceTuple | null;
-      for (const day of changeDays(f, period, scope)) {
-        const cur = tupleAt(f, period, scope, day);
-        if (prev?.reaches === cur?.reaches && prev?.flags === cur?.flags) continue;
-        if (prev) add(rollupKey(period, scope, day, prev), -sign);
-        if (cur) add(rollupKey(period, scope, day, cur), sign);
+/**
+ * One scope of a recipient, evaluated fast: its reach days sorted with prefix sums, so the
+ * messages of a period are two binary searches (tupleAt, the definition, rescans every day and is
+ * what the tests compare this with), and the days its tuple may change on per period.
+ */
+class ScopeTimeline {
+  private readonly days: number[];
+  private readonly prefix: number[];
+  private readonly flagDays: number[];
+
+  constructor(
+    private readonly f: AudienceFacts,
+    scope: string,
+  ) {
+    const entries = [...daysOf(f, scope)].sort((a, b) => a[0] - b[0]);
+    this.days = entries.map(([d]) => d);
+    this.prefix = [0];
+    for (const [, n] of entries) this.prefix.push((this.prefix[this.prefix.length - 1] ?? 0) + n);
+    this.flagDays = [];
+    for (const t of [f.lastEngagedAt, f.lastClickAt, f.lastReplyAt, f.optedOutAt])
+      if (t !== null) this.flagDays.push(dayOf(t));
+  }
+
+  /** Index of the first reach day > d. */
+  private upper(d: number): number {
+    let lo = 0;
+    let hi = this.days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.days[mid] ?? 0) <= d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Days the tuple of `period` may change on, ascending (changeDays). */
+  changes(period: number): number[] {
+    const out = new Set<number>();
+    for (const d of this.days) {
+      out.add(d);
+      out.add(d + period);
+    }
+    for (const d of this.flagDays) out.add(d + period);
+    return [...out].sort((a, b) => a - b);
+  }
+
+  /** tupleAt(f, period, scope, day), packed: reaches × 32 + flags, or −1 for none. */
+  at(period: number, day: number): number {
+    const f = this.f;
+    const first = day - period + 1;
+    const reaches = (this.prefix[this.upper(day)] ?? 0) - (this.prefix[this.upper(first - 1)] ?? 0);
+    if (reaches === 0) return -1;
+    const since = first * DAY_MS;
+    let flags = f.subscribed ? AUDIENCE_FLAG.subscribed : 0;
+    if (f.lastEngagedAt !== null && f.lastEngagedAt >= since) flags |= AUDIENCE_FLAG.engaged;
+    if (f.lastClickAt !== null && f.lastClickAt >= since) flags |= AUDIENCE_FLAG.clicked;
+    if (f.lastReplyAt !== null && f.lastReplyAt >= since) flags |= AUDIENCE_FLAG.replied;
+    if (!f.subscribed && f.optedOutAt !== null && f.optedOutAt >= since) flags |= AUDIENCE_FLAG.optedOut;
+    return reaches * 32 + flags;
+  }
+}
+
+/**
+ * Adds ±1 per change of a recipient's timelines into `acc`: scope → packed key (period index, day,
+ * tuple) → delta, so the old and new timelines cancel before any key text is made.
+ */
+function addTimeline(f: AudienceFacts, sign: 1 | -1, acc: Map<string, Map<number, number>>): void {
+  for (const scope of scopesOf(f)) {
+    const line = new ScopeTimeline(f, scope);
+    const m = acc.get(scope) ?? new Map<number, number>();
+    acc.set(scope, m);
+    const add = (pi: number, day: number, packed: number, v: number) => {
+      // day < 2^21, period index < 8, packed tuple < 2^24 (reaches < 2^19): exact below 2^53
+      const k = (day * 8 + pi) * 2 ** 24 + packed;
+      const n = (m.get(k) ?? 0) + v;
+      if (n === 0) m.delete(k);
+      else m.set(k, n);
+    };
+    AUDIENCE_PERIODS.forEach((period, pi) => {
+      let prev = -1;
+      for (const day of line.changes(period)) {
+        const cur = line.at(period, day);
+        if (cur === prev) continue;
+        if (prev >= 0) add(pi, day, prev, -sign);
+        if (cur >= 0) add(pi, day, cur, sign);
         prev = cur;
       }
-    }
+    });
+  }
+}
+
+/** Whether two versions of a recipient have the same timelines (a change elsewhere in its row). */
+function sameTimelines(a: AudienceFacts, b: AudienceFacts): boolean {
+  if (
+    a.lastEngagedAt !== b.lastEngagedAt ||
+    a.lastClickAt !== b.lastClickAt ||
+    a.lastReplyAt !== b.lastReplyAt ||
+    a.subscribed !== b.subscribed ||
+    a.optedOutAt !== b.optedOutAt
+  )
+    return false;
+  const ca = Object.keys(a.reaches);
+  if (ca.length !== Object.keys(b.reaches).length) return false;
+  for (const ch of ca) {
+    const x = a.reaches[ch] ?? {};
+    const y = b.reaches[ch];
+    if (!y) return false;
+    const dx = Object.keys(x);
+    if (dx.length !== Object.keys(y).length) return false;
+    for (const d of dx) if (x[Number(d)] !== y[Number(d)]) return false;
+  }
+  return true;
 }
 
 /**
@@ -166,8 +249,23 @@ export function audienceDeltas(
   after: AudienceFacts | null,
   into: Map<string, number> = new Map(),
 ): Map<string, number> {
-  if (before) addTimeline(before, -1, into);
-  if (after) addTimeline(after, 1, into);
+  if (before && after && sameTimelines(before, after)) return into;
+  const acc = new Map<string, Map<number, number>>();
+  if (before) addTimeline(before, -1, acc);
+  if (after) addTimeline(after, 1, acc);
+  for (const [scope, m] of acc)
+    for (const [k, v] of m) {
+      const packed = k % 2 ** 24;
+      const dayPi = Math.floor(k / 2 ** 24);
+      const period = AUDIENCE_PERIODS[dayPi % 8] ?? 0;
+      const key = rollupKey(period, scope, Math.floor(dayPi / 8), {
+        reaches: Math.floor(packed / 32),
+        flags: packed % 32,
+      });
+      const n = (into.get(key) ?? 0) + v;
+      if (n === 0) into.delete(key);
+      else into.set(key, n);
+    }
   return into;
 }
 
