@@ -282,7 +282,7 @@ export class BatchRun {
     if (e.recipient) return this.toCluster(e, e.recipient);
     if (msgField !== undefined) {
       const stored = this.cache.message(msgField);
-      const r = stored && !stored.anon ? stored.rec.r?.[1] : undefined;
+      const r = stored && !stored.anon ? stored.rec.recipient?.[1] : undefined;
       if (r !== undefined) return this.toCluster(e, r);
       if (stored) return this.toAnonymous(e, msgField, stored, raw);
       const there = this.cache.directoryEntry(msgField);
@@ -438,7 +438,7 @@ export class BatchRun {
 
 function viewsOf(messages: Map<string, StoredMessage['rec']>): Map<string, MessageView> {
   const out = new Map<string, MessageView>();
-  for (const m of messages.values()) out.set(m.m, viewOf(m));
+  for (const m of messages.values()) out.set(m.messageId, viewOf(m));
   return out;
 }
 

@@ -182,9 +182,9 @@ export class PartitionCache {
       }
       for (const f of m) {
         const msg = this.messages.get(f);
-        const rid = msg && !msg.anon ? msg.rec.r?.[1] : undefined;
-        if (msg && rid !== undefined && !seenR.has(fieldOf(msg.rec.tn, rid)))
-          nextR.add(fieldOf(msg.rec.tn, rid));
+        const rid = msg && !msg.anon ? msg.rec.recipient?.[1] : undefined;
+        if (msg && rid !== undefined && !seenR.has(fieldOf(msg.rec.tenant, rid)))
+          nextR.add(fieldOf(msg.rec.tenant, rid));
       }
       r = [...nextR];
       m = [...nextM];

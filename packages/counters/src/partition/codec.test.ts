@@ -43,18 +43,18 @@ describe('record codec', () => {
           }
         }
         for (const m of messages.values()) {
-          m.ab = 32;
-          m.ar = [m.ch[0] + 5];
-          if (m.m.endsWith('1')) {
-            m.ao = 1;
-            m.avu = [
+          m.frozenBits = 32;
+          m.frozenReplies = [m.channel[0] + 5];
+          if (m.messageId.endsWith('1')) {
+            m.frozenOptOut = 1;
+            m.frozenRevenue = [
               ['EUR', 120_000],
               ['USD', 5],
             ];
           }
-          const field = `${m.tn} ${m.m}`;
+          const field = `${m.tenant} ${m.messageId}`;
           expect(decodeMessage(field, encodeMessage({ rec: m }))).toEqual({ rec: m });
-          expect(placementOf(encodeMessage({ rec: m }))).toBe(m.r ? 'placed' : 'none');
+          expect(placementOf(encodeMessage({ rec: m }))).toBe(m.recipient ? 'placed' : 'none');
           expect(placementOf(encodeMessage({ rec: m, anon: [] }))).toBe('held');
           expect(decodeMessage(field, encodeMessage({ rec: m, anon: [[1, '{}']] }))).toEqual({
             rec: m,
@@ -62,7 +62,7 @@ describe('record codec', () => {
           });
         }
         // bot clicks are kept apart from people's, and come back as they went
-        const kinds = [...messages.values()].flatMap((m) => [m.clk ? 'clk' : '', m.bk ? 'bk' : '']);
+        const kinds = [...messages.values()].flatMap((m) => [m.clicks ? 'clk' : '', m.botClicks ? 'bk' : '']);
         if (set.events.some((e) => e.messageId && e.clickClass === 'bot')) expect(kinds).toContain('bk');
         for (const r of recipients.values())
           expect(decodeRecipient(`${r.tn} ${r.r}`, encodeRecipient(r))).toEqual(r);
@@ -87,11 +87,11 @@ describe('record codec', () => {
     expect(decodeLoose('t b', encodeLoose(bot))).toEqual(bot);
     // a record written before bot clicks existed decodes as before (no new positions)
     expect(decodeMessage('t m', '[2,1,1000,0]').rec).toEqual({
-      tn: 't',
-      m: 'm',
-      b: 1,
-      ch: [1000, 'sms'],
-      nw: 1000,
+      tenant: 't',
+      messageId: 'm',
+      ownBits: 1,
+      channel: [1000, 'sms'],
+      newestAt: 1000,
     });
     expect(decodeLoose('t late:x', encodeLoose({ late: { y: 'opened', until: 9 } }))).toEqual({
       late: { y: 'opened', until: 9 },

@@ -110,43 +110,43 @@ function relPair(p: [number, string] | undefined, base: number): J[] | null {
 
 export function encodeMessage(m: StoredMessage): string {
   const r = m.rec;
-  const base = r.ch[0];
+  const base = r.channel[0];
   return JSON.stringify(
     trim([
       V,
-      r.b,
+      r.ownBits,
       base,
-      chCode(r.ch[1]),
-      rel(r.nw, base),
-      relPair(r.r, base),
-      r.c ? [r.c[0], r.c[1] - base, r.c[2]] : null,
-      rel(r.ts, base),
-      rel(r.tf, base),
-      rel(r.td, base),
-      rel(r.to, base),
-      rel(r.tfl, base),
-      relPair(r.ec, base),
-      relPair(r.sn, base),
-      relPair(r.tp, base),
+      chCode(r.channel[1]),
+      rel(r.newestAt, base),
+      relPair(r.recipient, base),
+      r.campaign ? [r.campaign[0], r.campaign[1] - base, r.campaign[2]] : null,
+      rel(r.sendAt, base),
+      rel(r.firstStatusAt, base),
+      rel(r.deliveredAt, base),
+      rel(r.openedAt, base),
+      rel(r.failedAt, base),
+      relPair(r.errorCode, base),
+      relPair(r.sender, base),
+      relPair(r.sendTuple, base),
       r.cost ? [r.cost[0] - base, r.cost[1], r.cost[2]] : null,
-      r.clk?.map(([h, t]) => [h, t - base]) ?? null,
-      r.rpl?.map((t) => t - base) ?? null,
-      r.cnv?.map(([h, t, u, c]) => [h, t - base, u, c]) ?? null,
-      r.srv?.map(([h, t, sc]) => [h, t - base, sc]) ?? null,
-      r.set?.map(([h, y, t]) => [h, SETS.indexOf(y), t - base]) ?? null,
-      r.ab ?? null,
-      r.ar?.map((t) => t - base) ?? null,
-      rel(r.ac, base),
-      rel(r.av, base),
+      r.clicks?.map(([h, t]) => [h, t - base]) ?? null,
+      r.replies?.map((t) => t - base) ?? null,
+      r.conversions?.map(([h, t, u, c]) => [h, t - base, u, c]) ?? null,
+      r.surveys?.map(([h, t, sc]) => [h, t - base, sc]) ?? null,
+      r.setEvents?.map(([h, y, t]) => [h, SETS.indexOf(y), t - base]) ?? null,
+      r.frozenBits ?? null,
+      r.frozenReplies?.map((t) => t - base) ?? null,
+      rel(r.frozenFirstClickAt, base),
+      rel(r.frozenFirstConversionAt, base),
       m.anon ?? null,
-      r.bk?.map(([h, t]) => [h, t - base]) ?? null,
-      r.ao ?? null,
-      r.avu ?? null,
+      r.botClicks?.map(([h, t]) => [h, t - base]) ?? null,
+      r.frozenOptOut ?? null,
+      r.frozenRevenue ?? null,
       // issue 20, appended: the failure (code, class, permanent), the carrier, the provider
-      relPair(r.fc, base),
-      relPair(r.cr, base),
-      relPair(r.pv, base),
-      relPair(r.cy, base),
+      relPair(r.failure, base),
+      relPair(r.carrier, base),
+      relPair(r.provider, base),
+      relPair(r.country, base),
     ]),
   );
 }
@@ -160,81 +160,87 @@ export function decodeMessage(field: string, s: string): StoredMessage {
     const p = arr(x);
     return p ? [Number(p[0]) + base, str(p[1])] : undefined;
   };
-  const rec: MessageRec = { tn, m, b: Number(a[1]), ch: [base, chOf(a[3])], nw: abs(a[4]) ?? base };
+  const rec: MessageRec = {
+    tenant: tn,
+    messageId: m,
+    ownBits: Number(a[1]),
+    channel: [base, chOf(a[3])],
+    newestAt: abs(a[4]) ?? base,
+  };
   const put = <K extends keyof MessageRec>(k: K, v: MessageRec[K] | undefined) => {
     if (v !== undefined) rec[k] = v;
   };
-  put('r', pair(a[5]));
+  put('recipient', pair(a[5]));
   const c = arr(a[6]);
-  if (c) rec.c = [Number(c[0]), Number(c[1]) + base, str(c[2])];
-  put('ts', abs(a[7]));
-  put('tf', abs(a[8]));
-  put('td', abs(a[9]));
-  put('to', abs(a[10]));
-  put('tfl', abs(a[11]));
-  put('ec', pair(a[12]));
-  put('sn', pair(a[13]));
-  put('tp', pair(a[14]));
+  if (c) rec.campaign = [Number(c[0]), Number(c[1]) + base, str(c[2])];
+  put('sendAt', abs(a[7]));
+  put('firstStatusAt', abs(a[8]));
+  put('deliveredAt', abs(a[9]));
+  put('openedAt', abs(a[10]));
+  put('failedAt', abs(a[11]));
+  put('errorCode', pair(a[12]));
+  put('sender', pair(a[13]));
+  put('sendTuple', pair(a[14]));
   const cost = arr(a[15]);
   if (cost) rec.cost = [Number(cost[0]) + base, Number(cost[1]), str(cost[2])];
   put(
-    'clk',
+    'clicks',
     arr(a[16])?.map((x) => {
       const y = x as J[];
       return [str(y[0]), Number(y[1]) + base] as [string, number];
     }),
   );
   put(
-    'rpl',
+    'replies',
     arr(a[17])?.map((t) => Number(t) + base),
   );
   put(
-    'cnv',
+    'conversions',
     arr(a[18])?.map((x) => {
       const y = x as J[];
       return [str(y[0]), Number(y[1]) + base, Number(y[2]), str(y[3])] as [string, number, number, string];
     }),
   );
   put(
-    'srv',
+    'surveys',
     arr(a[19])?.map((x) => {
       const y = x as J[];
       return [str(y[0]), Number(y[1]) + base, Number(y[2])] as [string, number, number];
     }),
   );
   put(
-    'set',
+    'setEvents',
     arr(a[20])?.map((x) => {
       const y = x as J[];
       return [str(y[0]), SETS[Number(y[1])] ?? 'opted_out', Number(y[2]) + base] as [string, SetType, number];
     }),
   );
-  put('ab', num(a[21]));
+  put('frozenBits', num(a[21]));
   put(
-    'ar',
+    'frozenReplies',
     arr(a[22])?.map((t) => Number(t) + base),
   );
-  put('ac', abs(a[23]));
-  put('av', abs(a[24]));
+  put('frozenFirstClickAt', abs(a[23]));
+  put('frozenFirstConversionAt', abs(a[24]));
   put(
-    'bk',
+    'botClicks',
     arr(a[26])?.map((x) => {
       const y = x as J[];
       return [str(y[0]), Number(y[1]) + base] as [string, number];
     }),
   );
-  if (a[27] === 1) rec.ao = 1;
+  if (a[27] === 1) rec.frozenOptOut = 1;
   put(
-    'avu',
+    'frozenRevenue',
     arr(a[28])?.map((x) => {
       const y = x as J[];
       return [str(y[0]), Number(y[1])] as [string, number];
     }),
   );
-  put('fc', pair(a[29]));
-  put('cr', pair(a[30]));
-  put('pv', pair(a[31]));
-  put('cy', pair(a[32]));
+  put('failure', pair(a[29]));
+  put('carrier', pair(a[30]));
+  put('provider', pair(a[31]));
+  put('country', pair(a[32]));
   const anon = arr(a[25]) as [number, string][] | undefined;
   return anon ? { rec, anon } : { rec };
 }

@@ -85,13 +85,13 @@ async function sweepRecipients(
     const gone = retireCluster({ rec, messages }, ctx.streamTime, count, ctx.recipientTtlMs);
     const horizon = keepHorizonMs(windows(rec.tn));
     for (const m of gone.messages) {
-      const mf = fieldOf(rec.tn, m.m);
+      const mf = fieldOf(rec.tn, m.messageId);
       cache.setMessage(mf, null);
       out.changes.messages.add(mf);
       out.changes.holds.set(mf, false);
       out.changes.tombstones.set(mf, ctx.streamTime + horizon);
       cache.setTombstone(mf, ctx.streamTime + horizon);
-      const home = ctx.messageHome(rec.tn, m.m);
+      const home = ctx.messageHome(rec.tn, m.messageId);
       if (home !== ctx.partition) out.forget.push({ home, field: mf });
     }
     // Messages that stay may have taken frozen attachments of retired events.
@@ -116,8 +116,8 @@ async function sweepHeld(
   for (const field of fields) {
     const m = cache.message(field);
     if (!m?.anon) continue;
-    const w = windows(m.rec.tn);
-    if (ctx.streamTime <= m.rec.nw + messageRetentionMs(w)) continue;
+    const w = windows(m.rec.tenant);
+    if (ctx.streamTime <= m.rec.newestAt + messageRetentionMs(w)) continue;
     cache.setMessage(field, null);
     out.changes.messages.add(field);
     out.changes.holds.set(field, false);

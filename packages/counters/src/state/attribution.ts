@@ -51,9 +51,9 @@ export function replyTarget(e: RecipientEv, views: MessageView[], w: TenantWindo
   const v = latest(
     pool,
     (x) => x.reachAt ?? 0,
-    (x) => x.rec.m,
+    (x) => x.rec.messageId,
   );
-  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.m };
+  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.messageId };
 }
 
 interface Click {
@@ -69,7 +69,7 @@ export function clicksOf(views: MessageView[], placed: Map<RecipientEv, Target>)
   const out: Click[] = [];
   for (const v of views) {
     if (v.campaign === undefined) continue;
-    for (const [, t] of v.rec.clk ?? []) out.push({ t, target: { c: v.campaign, m: v.rec.m } });
+    for (const [, t] of v.rec.clicks ?? []) out.push({ t, target: { c: v.campaign, m: v.rec.messageId } });
   }
   for (const [e, target] of placed) if (e.y === 'clicked' && !e.bt) out.push({ t: e.t, target });
   return out;
@@ -103,7 +103,7 @@ export function conversionTarget(
   const v = latest(
     delivered,
     (x) => x.deliveredAt ?? 0,
-    (x) => x.rec.m,
+    (x) => x.rec.messageId,
   );
   const hold = latest(
     holds.filter((h) => h.t <= e.t && e.t - h.t <= w.deliveredMs),
@@ -111,7 +111,7 @@ export function conversionTarget(
     (h) => holdKey(h.campaign),
   );
   if (hold && (v?.deliveredAt === undefined || hold.t > v.deliveredAt)) return { c: hold.campaign, h: true };
-  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.m };
+  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.messageId };
 }
 
 /**

@@ -42,25 +42,25 @@ function latest3(list: Mark[], mark: Mark): Mark[] {
 /** Folds a message's audience figures into `au` (mutates). */
 export function foldMessage(au: Audience, v: MessageView): void {
   const r = v.rec;
-  if ((r.b & BIT.sent) !== 0) {
-    const day = String(Math.floor((v.sendAt ?? v.firstStatusAt ?? r.ch[0]) / DAY));
+  if ((r.ownBits & BIT.sent) !== 0) {
+    const day = String(Math.floor((v.sendAt ?? v.firstStatusAt ?? r.channel[0]) / DAY));
     au.rd ??= {};
     const days = (au.rd[v.channel] ??= {});
     days[day] = (days[day] ?? 0) + 1;
     au.n = (au.n ?? 0) + 1;
   }
-  let le = r.to;
-  for (const k of r.clk ?? []) if (le === undefined || k[1] > le) le = k[1];
-  for (const t of r.rpl ?? []) if (le === undefined || t > le) le = t;
+  let le = r.openedAt;
+  for (const k of r.clicks ?? []) if (le === undefined || k[1] > le) le = k[1];
+  for (const t of r.replies ?? []) if (le === undefined || t > le) le = t;
   if (le !== undefined) au.le = Math.max(au.le ?? -1, le);
-  for (const t of r.rpl ?? []) au.lrp = Math.max(au.lrp ?? -1, t);
+  for (const t of r.replies ?? []) au.lrp = Math.max(au.lrp ?? -1, t);
   const c = v.campaign ?? '';
-  for (const k of r.clk ?? []) au.lc = latest3(au.lc ?? [], [k[1], c, r.m]);
+  for (const k of r.clicks ?? []) au.lc = latest3(au.lc ?? [], [k[1], c, r.messageId]);
   if (v.reachAt !== undefined) {
     au.lr ??= {};
-    au.lr[v.channel] = latest3(au.lr[v.channel] ?? [], [v.reachAt, c, r.m]);
+    au.lr[v.channel] = latest3(au.lr[v.channel] ?? [], [v.reachAt, c, r.messageId]);
   }
-  for (const [, , u, cur] of r.cnv ?? []) {
+  for (const [, , u, cur] of r.conversions ?? []) {
     conversion(au, v.channel, u, cur);
     anyConversion(au, u, cur);
   }

@@ -84,7 +84,7 @@ describe('retirement while importing', () => {
   it('retires it with the normal horizon once the import is closed', () => {
     const c = history();
     const gone = retireCluster(c, T0, ctx(W), 92 * DAY);
-    expect(gone.messages.map((m) => m.m)).toEqual(['m1']);
+    expect(gone.messages.map((m) => m.messageId)).toEqual(['m1']);
     expect(gone.events).toBe(1);
     expect(c.messages.size).toBe(0);
   });
@@ -92,6 +92,6 @@ describe('retirement while importing', () => {
   it('retires what is older than B even while importing', () => {
     const c = history();
     const gone = retireCluster(c, T0 + 36 * DAY, ctx(IMPORTING), 92 * DAY);
-    expect(gone.messages.map((m) => m.m)).toEqual(['m1']);
+    expect(gone.messages.map((m) => m.messageId)).toEqual(['m1']);
   });
 });

@@ -78,9 +78,9 @@ function collectMembers(
   };
   for (const v of views.values()) {
     if (v.campaign === undefined) continue;
-    for (const [, type, t] of v.rec.set ?? []) note(type, v.campaign, t, v.rec.m);
-    if (v.channel === 'in_app' && (v.rec.b & BIT.opened) !== 0 && v.rec.to !== undefined)
-      members.add('in_app_open', v.campaign, v.rec.to);
+    for (const [, type, t] of v.rec.setEvents ?? []) note(type, v.campaign, t, v.rec.messageId);
+    if (v.channel === 'in_app' && (v.rec.ownBits & BIT.opened) !== 0 && v.rec.openedAt !== undefined)
+      members.add('in_app_open', v.campaign, v.rec.openedAt);
   }
   for (const [e, target] of targets) {
     if (target && e.y in SET_COUNT) note(e.y as SetType, target.c, e.t, target.m);
@@ -131,9 +131,9 @@ export function countClusterWith(
   const out = new Contribution();
   const { rec } = cluster;
   const views = new Map<string, MessageView>();
-  for (const m of cluster.messages.values()) views.set(m.m, viewOf(m));
+  for (const m of cluster.messages.values()) views.set(m.messageId, viewOf(m));
   const { targets, byMessage } = attachments(rec, [...views.values()], ctx);
-  for (const v of views.values()) countMessagePart(out, ctx, v, byMessage.get(v.rec.m) ?? []);
+  for (const v of views.values()) countMessagePart(out, ctx, v, byMessage.get(v.rec.messageId) ?? []);
   countRecipientPart(out, ctx, rec, views, targets);
   return { out, views, targets };
 }
@@ -186,12 +186,16 @@ export function countRecipientPart(
 export function hasRecipientPart(rec: RecipientRec, messages: Iterable<MessageRec>): boolean {
   if (rec.ev.length > 0 || rec.fz) return true;
   for (const m of messages)
-    if (m.set?.length || (m.ch[1] === 'in_app' && (m.b & BIT.opened) !== 0)) return true;
+    if (m.setEvents?.length || (m.channel[1] === 'in_app' && (m.ownBits & BIT.opened) !== 0)) return true;
   return false;
 }
 
 function countPendingMessage(out: CountSink, m: MessageRec): void {
-  out.add(scopeId({ kind: 't', tenant: m.tn }), 'pending', pendingField('message', m.tf ?? m.ch[0]));
+  out.add(
+    scopeId({ kind: 't', tenant: m.tenant }),
+    'pending',
+    pendingField('message', m.firstStatusAt ?? m.channel[0]),
+  );
 }
 
 /** A message without a known recipient: its own counts; its set events are their own members. */
@@ -202,14 +206,14 @@ export function countAnonymous(out: CountSink, m: MessageRec, ctx: CountContext)
     return;
   }
   countMessage(out, ctx, v, []);
-  const c = scopeId({ kind: 'c', tenant: m.tn, id: v.campaign });
-  for (const [, type, t] of m.set ?? []) {
+  const c = scopeId({ kind: 'c', tenant: m.tenant, id: v.campaign });
+  for (const [, type, t] of m.setEvents ?? []) {
     out.add(c, 'counts', SET_COUNT[type]);
     addMinute(out, ctx, c, 'w', t, SET_COUNT[type]);
   }
-  if (v.channel === 'in_app' && (m.b & BIT.opened) !== 0 && m.to !== undefined) {
+  if (v.channel === 'in_app' && (m.ownBits & BIT.opened) !== 0 && m.openedAt !== undefined) {
     out.add(c, 'counts', 'inAppOpeners');
-    addMinute(out, ctx, c, 'w', m.to, 'inAppOpeners');
+    addMinute(out, ctx, c, 'w', m.openedAt, 'inAppOpeners');
   }
 }
 

@@ -28,7 +28,7 @@ export const EXPERIMENT_KEY = 'x';
 
 /** The arm of a sent message: its variant (from the send tuple), or `u` without a tuple. */
 function armOf(v: MessageView): string {
-  const tp = v.rec.tp?.[1];
+  const tp = v.rec.sendTuple?.[1];
   if (tp === undefined) return 'u';
   return `v:${tp.split(SEP)[1] ?? ''}`;
 }
@@ -55,22 +55,22 @@ export function countMessageArm(
   if (v.campaign === undefined || !has(bits, 'sent')) return;
   const r = v.rec;
   // Runs for every counted message: most have neither an opt-out nor revenue, and write nothing.
-  let optedOut = r.ao === 1;
-  if (!optedOut && r.set) for (const x of r.set) if (x[1] === 'opted_out') optedOut = true;
+  let optedOut = r.frozenOptOut === 1;
+  if (!optedOut && r.setEvents) for (const x of r.setEvents) if (x[1] === 'opted_out') optedOut = true;
   let revenue: Map<string, number> | undefined;
   const add = (cur: string, u: number) => {
     if (!cur) return;
     revenue ??= new Map();
     revenue.set(cur, (revenue.get(cur) ?? 0) + u);
   };
-  for (const [, , u, cur] of r.cnv ?? []) add(cur, u);
+  for (const [, , u, cur] of r.conversions ?? []) add(cur, u);
   for (const e of attached) {
     if (e.y === 'opted_out') optedOut = true;
     else if (e.y === 'converted' && e.v) add(e.v[1], e.v[0]);
   }
-  for (const [cur, u] of r.avu ?? []) add(cur, u);
+  for (const [cur, u] of r.frozenRevenue ?? []) add(cur, u);
   if (!optedOut && revenue === undefined) return;
-  const c = scopeId({ kind: 'c', tenant: r.tn, id: v.campaign });
+  const c = scopeId({ kind: 'c', tenant: r.tenant, id: v.campaign });
   const arm = armOf(v);
   if (optedOut) out.add(c, EXPERIMENT_KEY, `${arm}${SEP}optedOut`);
   if (revenue) moneyMoments(out, c, arm, revenue);

@@ -76,12 +76,12 @@ interface Times {
 function times(v: MessageView, attached: RecipientEv[]): Times {
   const r = v.rec;
   let reply: number | undefined;
-  for (const t of r.rpl ?? []) reply = min2(reply, t);
-  for (const t of r.ar ?? []) reply = min2(reply, t);
-  let click: number | undefined = r.ac;
-  for (const c of r.clk ?? []) click = min2(click, c[1]);
-  let conv: number | undefined = r.av;
-  for (const c of r.cnv ?? []) conv = min2(conv, c[1]);
+  for (const t of r.replies ?? []) reply = min2(reply, t);
+  for (const t of r.frozenReplies ?? []) reply = min2(reply, t);
+  let click: number | undefined = r.frozenFirstClickAt;
+  for (const c of r.clicks ?? []) click = min2(click, c[1]);
+  let conv: number | undefined = r.frozenFirstConversionAt;
+  for (const c of r.conversions ?? []) conv = min2(conv, c[1]);
   let firstAttached: number | undefined;
   for (const e of attached) {
     firstAttached = min2(firstAttached, e.t);
@@ -105,9 +105,9 @@ function firstOccurrence(name: StatusName, v: MessageView, t: Times): number | u
     case 'delivered':
       return t.delivered;
     case 'failed':
-      return v.rec.tfl;
+      return v.rec.failedAt;
     case 'opened':
-      return v.rec.to;
+      return v.rec.openedAt;
     case 'clicked':
       return t.click;
     case 'replied':
@@ -134,8 +134,8 @@ export function dayOf(ms: number): number {
 
 /** The message's earliest failure: its code, class and whether it is permanent. */
 export function failureOf(v: MessageView): { code: string; failureClass: string; permanent: boolean } {
-  const [code = 'none', failureClass = 'other', p = '0'] = (v.rec.fc?.[1] ?? '').split(SEP);
-  return { code: code || (v.rec.ec?.[1] ?? 'none'), failureClass, permanent: p === '1' };
+  const [code = 'none', failureClass = 'other', p = '0'] = (v.rec.failure?.[1] ?? '').split(SEP);
+  return { code: code || (v.rec.errorCode?.[1] ?? 'none'), failureClass, permanent: p === '1' };
 }
 
 /**
@@ -153,9 +153,9 @@ export function deliverabilityField(
   return [
     status,
     v.channel,
-    v.rec.pv?.[1] ?? '',
-    v.rec.cy?.[1] ?? '',
-    v.rec.cr?.[1] ?? '',
+    v.rec.provider?.[1] ?? '',
+    v.rec.country?.[1] ?? '',
+    v.rec.carrier?.[1] ?? '',
     failed ? failure.failureClass : '',
     failed ? (failure.permanent ? '1' : '0') : '',
   ].join(SEP);
@@ -193,13 +193,15 @@ export function hygieneField(
   permanent: boolean,
   v: MessageView | undefined,
 ): string {
-  return [recipient, t, kind, permanent ? '1' : '0', v?.rec.m ?? '', v?.rec.pv?.[1] ?? ''].join(SEP);
+  return [recipient, t, kind, permanent ? '1' : '0', v?.rec.messageId ?? '', v?.rec.provider?.[1] ?? ''].join(
+    SEP,
+  );
 }
 
 /** The message's send tuple id (its spelling registered with the campaign), if it has a send. */
 function tupleOf(out: CountSink, c: string, v: MessageView): string | undefined {
-  if (!v.rec.tp) return undefined;
-  const tuple = tupleKey(v.channel, v.rec.tp, v.sender);
+  if (!v.rec.sendTuple) return undefined;
+  const tuple = tupleKey(v.channel, v.rec.sendTuple, v.sender);
   const id = tupleIdOf(tuple);
   out.tuple(c, id, tuple);
   return id;
@@ -213,12 +215,12 @@ function countStatuses(
   t: Times,
   tupleId: string | undefined,
 ): void {
-  const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
-  const s = v.sender === undefined ? undefined : scopeId({ kind: 's', tenant: v.rec.tn, id: v.sender });
-  const ec = v.rec.ec?.[1] ?? 'none';
+  const c = scopeId({ kind: 'c', tenant: v.rec.tenant, id: v.campaign ?? '' });
+  const s = v.sender === undefined ? undefined : scopeId({ kind: 's', tenant: v.rec.tenant, id: v.sender });
+  const ec = v.rec.errorCode?.[1] ?? 'none';
   const failure = failureOf(v);
-  const carrier = v.rec.cr?.[1];
-  const tenant = scopeId({ kind: 't', tenant: v.rec.tn });
+  const carrier = v.rec.carrier?.[1];
+  const tenant = scopeId({ kind: 't', tenant: v.rec.tenant });
   for (const name of STATUS_NAMES) {
     if ((bits & BIT[name]) === 0) continue;
     const at = firstOccurrence(name, v, t);
@@ -233,7 +235,7 @@ function countStatuses(
     if (carrier !== undefined) out.add(c, 'bd:carrier', `${carrier}${SEP}${name}`);
     if (at !== undefined && DELIVERABILITY_STATUSES.has(name)) {
       out.add(tenant, `dl:${dayOf(at)}`, deliverabilityField(v, name, failure));
-      for (const field of dimensionFields(name, carrier, v.rec.cy?.[1], failure.failureClass)) {
+      for (const field of dimensionFields(name, carrier, v.rec.country?.[1], failure.failureClass)) {
         addMinute(out, ctx, c, 'wd', at, field);
         if (s !== undefined) addMinute(out, ctx, s, 'wd', at, field);
       }
@@ -338,21 +340,21 @@ function countClicks(
       addMinute(out, ctx, c, 'wt', t, `${tupleId}${SEP}${f}`);
     }
   };
-  for (const [, t] of v.rec.clk ?? []) one(t, false, true);
-  for (const [, t] of v.rec.bk ?? []) one(t, true, true);
+  for (const [, t] of v.rec.clicks ?? []) one(t, false, true);
+  for (const [, t] of v.rec.botClicks ?? []) one(t, true, true);
   for (const e of attached) if (e.y === 'clicked') one(e.t, e.bt === 1, false);
 }
 
 function countTwoWay(out: CountSink, v: MessageView, bits: number, t: Times, attached: RecipientEv[]): void {
-  const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign ?? '' });
+  const c = scopeId({ kind: 'c', tenant: v.rec.tenant, id: v.campaign ?? '' });
   const ref = v.deliveredAt ?? v.sendAt ?? v.firstStatusAt;
   if ((bits & BIT.replied) !== 0 && t.reply !== undefined && ref !== undefined)
     out.add(c, 'rt', String(bucketOf(Math.max(0, t.reply - ref))));
   if (v.channel !== 'whatsapp' || v.refAt === undefined) return;
   const from = v.refAt;
   const inbound = [
-    ...(v.rec.rpl ?? []),
-    ...(v.rec.ar ?? []),
+    ...(v.rec.replies ?? []),
+    ...(v.rec.frozenReplies ?? []),
     ...attached.filter((e) => e.y === 'replied').map((e) => e.t),
   ].filter((x) => x >= from && x <= from + DAY);
   if (inbound.length === 0) return;
@@ -368,28 +370,29 @@ export function countMessage(
   attached: RecipientEv[],
 ): void {
   if (v.campaign === undefined) return;
-  const c = scopeId({ kind: 'c', tenant: v.rec.tn, id: v.campaign });
-  let bits = v.rec.b | (v.rec.ab ?? 0);
+  const c = scopeId({ kind: 'c', tenant: v.rec.tenant, id: v.campaign });
+  let bits = v.rec.ownBits | (v.rec.frozenBits ?? 0);
   for (const e of attached) bits |= attachedBitsOf(e.y, e.bt);
   bits = effectiveBits(bits);
   const t = times(v, attached);
   const tupleId = tupleOf(out, c, v);
   countStatuses(out, ctx, v, bits, t, tupleId);
   countClicks(out, ctx, c, v, attached, tupleId);
-  for (const [, at, u, cur] of v.rec.cnv ?? [])
+  for (const [, at, u, cur] of v.rec.conversions ?? [])
     countPerEvent(out, ctx, c, { y: 'converted', t: at, v: [u, cur] });
-  for (const [, at, sc] of v.rec.srv ?? []) countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });
+  for (const [, at, sc] of v.rec.surveys ?? [])
+    countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });
   if (v.rec.cost) moneyAt(out, ctx, c, v.rec.cost[0], `cost:${v.rec.cost[2]}`, v.rec.cost[1]);
   countTwoWay(out, v, bits, t, attached);
   if (v.recipient !== undefined)
-    for (const [, type, at] of v.rec.set ?? [])
+    for (const [, type, at] of v.rec.setEvents ?? [])
       if (type === 'opted_out')
         out.add(
-          scopeId({ kind: 't', tenant: v.rec.tn }),
+          scopeId({ kind: 't', tenant: v.rec.tenant }),
           `hy:${dayOf(at)}`,
           hygieneField(v.recipient, at, 'opted_out', true, v),
         );
   countMessageArm(out, v, bits, attached);
-  out.seen(c, v.rec.ch[0], v.channel);
+  out.seen(c, v.rec.channel[0], v.channel);
   for (const e of attached) out.seen(c, e.t, e.ch);
 }

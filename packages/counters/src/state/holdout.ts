@@ -28,7 +28,7 @@ export function maxWindowMs(w: TenantWindows): number {
 
 function messagedAround(c: string, t: number, views: readonly MessageView[], within: number): boolean {
   for (const v of views) {
-    if (v.campaign !== c || (v.rec.b & BIT.sent) === 0 || v.refAt === undefined) continue;
+    if (v.campaign !== c || (v.rec.ownBits & BIT.sent) === 0 || v.refAt === undefined) continue;
     if (Math.abs(v.refAt - t) <= within) return true;
   }
   return false;

@@ -76,12 +76,12 @@ function freezeEvent(
   if (!m) return;
   if (e.y === 'opted_out' && m.sender !== undefined) addFrozen(rec.fz, 'so', m.sender);
   const r = m.rec;
-  r.ab = (r.ab ?? 0) | attachedBitsOf(e.y, e.bt);
-  if (e.y === 'replied') r.ar = [...(r.ar ?? []), e.t].sort((a, b) => a - b);
-  if (e.y === 'clicked' && !e.bt) r.ac = Math.min(r.ac ?? e.t, e.t);
-  if (e.y === 'converted') r.av = Math.min(r.av ?? e.t, e.t);
-  if (e.y === 'opted_out') r.ao = 1;
-  if (e.y === 'converted' && e.v?.[1]) r.avu = addUnits(r.avu, e.v[1], e.v[0]);
+  r.frozenBits = (r.frozenBits ?? 0) | attachedBitsOf(e.y, e.bt);
+  if (e.y === 'replied') r.frozenReplies = [...(r.frozenReplies ?? []), e.t].sort((a, b) => a - b);
+  if (e.y === 'clicked' && !e.bt) r.frozenFirstClickAt = Math.min(r.frozenFirstClickAt ?? e.t, e.t);
+  if (e.y === 'converted') r.frozenFirstConversionAt = Math.min(r.frozenFirstConversionAt ?? e.t, e.t);
+  if (e.y === 'opted_out') r.frozenOptOut = 1;
+  if (e.y === 'converted' && e.v?.[1]) r.frozenRevenue = addUnits(r.frozenRevenue, e.v[1], e.v[0]);
 }
 
 function retireMessage(rec: RecipientRec, v: MessageView): void {
@@ -89,11 +89,11 @@ function retireMessage(rec: RecipientRec, v: MessageView): void {
   foldMessage(rec.au, v);
   if (v.campaign === undefined) return;
   rec.fz ??= {};
-  for (const [, type] of v.rec.set ?? []) {
+  for (const [, type] of v.rec.setEvents ?? []) {
     addFrozen(rec.fz, FROZEN_KEY[type], v.campaign);
     if (type === 'opted_out' && v.sender !== undefined) addFrozen(rec.fz, 'so', v.sender);
   }
-  if (v.channel === 'in_app' && v.rec.to !== undefined) addFrozen(rec.fz, 'io', v.campaign);
+  if (v.channel === 'in_app' && v.rec.openedAt !== undefined) addFrozen(rec.fz, 'io', v.campaign);
 }
 
 /** Retires what is due in the cluster (mutates it) and says what went. */
@@ -107,9 +107,9 @@ export function retireCluster(
   const w = ctx.windows(rec.tn);
   const keepMessage = messageRetentionMs(w);
   const views = new Map<string, MessageView>();
-  for (const m of cluster.messages.values()) views.set(m.m, viewOf(m));
+  for (const m of cluster.messages.values()) views.set(m.messageId, viewOf(m));
   const dueMessages = new Set(
-    [...views.values()].filter((v) => streamTime > v.rec.nw + keepMessage).map((v) => v.rec.m),
+    [...views.values()].filter((v) => streamTime > v.rec.newestAt + keepMessage).map((v) => v.rec.messageId),
   );
   const { targets } = attachments(rec, [...views.values()], ctx);
   const holds = holdsOf(rec.ev, [...views.values()], w, rec.fz);
