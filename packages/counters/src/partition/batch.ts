@@ -309,7 +309,7 @@ export class BatchRun {
     if (!marker) return;
     this.cache.setLoose(field, null);
     this.result.changes.loose.add(field);
-    this.result.delta.addCell(scopeId({ kind: 't', tenant: e.tenant }), 'late', marker.y, -1);
+    this.result.delta.addCell(scopeId({ kind: 't', tenant: e.tenant }), 'late', marker.type, -1);
   }
 
   private late(e: Ev): RecordOutcome {
@@ -317,7 +317,7 @@ export class BatchRun {
     if (this.cache.looseEvent(field)) return 'duplicate';
     const w = this.ctx.windows(e.tenant);
     const until = e.arrival + Math.max(lateAfterMs(e, w), keepHorizonMs(w));
-    this.cache.setLoose(field, { late: { y: e.type, until } });
+    this.cache.setLoose(field, { late: { type: e.type, until } });
     this.result.changes.loose.add(field);
     this.result.delta.addCell(scopeId({ kind: 't', tenant: e.tenant }), 'late', e.type, 1);
     return 'late';
@@ -378,13 +378,13 @@ export class BatchRun {
   private toLoose(e: Ev): RecordOutcome {
     const field = fieldOf(e.tenant, idhOf(e));
     if (this.cache.looseEvent(field)) return 'duplicate';
-    const ev: LooseEv = { tn: e.tenant, h: idhOf(e), y: e.type, t: e.t, ch: e.channel };
+    const ev: LooseEv = { tenant: e.tenant, digest: idhOf(e), type: e.type, t: e.t, channel: e.channel };
     const extra: Partial<RecipientEv> = {};
-    if (e.campaign) extra.c = e.campaign;
-    if (e.value) extra.v = [e.value.u, e.value.cur];
-    if (e.cost) extra.co = [e.cost.u, e.cost.cur];
-    if (e.score !== undefined) extra.sc = e.score;
-    if (e.bot) extra.bt = 1;
+    if (e.campaign) extra.campaign = e.campaign;
+    if (e.value) extra.value = [e.value.u, e.value.cur];
+    if (e.cost) extra.cost = [e.cost.u, e.cost.cur];
+    if (e.score !== undefined) extra.score = e.score;
+    if (e.bot) extra.bot = 1;
     const stored: StoredLoose = { ev: { ...ev, ...extra } };
     this.touched.set(`e ${field}`, { kind: 'loose', field });
     this.cache.setLoose(field, stored);
@@ -444,7 +444,7 @@ function viewsOf(messages: Map<string, StoredMessage['rec']>): Map<string, Messa
 
 /** Which events are attached to a message, to tell whether its attachments moved. */
 function signature(list: RecipientEv[] | undefined): string {
-  return list === undefined ? '' : list.map((e) => e.h).join(' ');
+  return list === undefined ? '' : list.map((e) => e.digest).join(' ');
 }
 
 /**

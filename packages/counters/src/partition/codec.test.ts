@@ -71,18 +71,26 @@ describe('record codec', () => {
     );
     const loose = {
       ev: {
-        tn: 't',
-        h: 'abc',
-        y: 'converted' as const,
+        tenant: 't',
+        digest: 'abc',
+        type: 'converted' as const,
         t: 5,
-        ch: 'push' as const,
-        c: 'c1',
-        v: [10, 'EUR'] as [number, string],
+        channel: 'push' as const,
+        campaign: 'c1',
+        value: [10, 'EUR'] as [number, string],
       },
     };
     expect(decodeLoose('t abc', encodeLoose(loose))).toEqual(loose);
     const bot = {
-      ev: { tn: 't', h: 'b', y: 'clicked' as const, t: 5, ch: 'sms' as const, c: 'c1', bt: 1 as const },
+      ev: {
+        tenant: 't',
+        digest: 'b',
+        type: 'clicked' as const,
+        t: 5,
+        channel: 'sms' as const,
+        campaign: 'c1',
+        bot: 1 as const,
+      },
     };
     expect(decodeLoose('t b', encodeLoose(bot))).toEqual(bot);
     // a record written before bot clicks existed decodes as before (no new positions)
@@ -93,8 +101,8 @@ describe('record codec', () => {
       channel: [1000, 'sms'],
       newestAt: 1000,
     });
-    expect(decodeLoose('t late:x', encodeLoose({ late: { y: 'opened', until: 9 } }))).toEqual({
-      late: { y: 'opened', until: 9 },
+    expect(decodeLoose('t late:x', encodeLoose({ late: { type: 'opened', until: 9 } }))).toEqual({
+      late: { type: 'opened', until: 9 },
     });
   });
 });

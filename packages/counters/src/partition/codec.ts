@@ -42,26 +42,26 @@ const str = (x: J): string => (typeof x === 'string' ? x : '');
 
 function encodeEv(e: RecipientEv): J[] {
   return trim([
-    e.h,
-    tyCode(e.y),
+    e.digest,
+    tyCode(e.type),
     e.t,
-    chCode(e.ch),
-    e.sn ?? null,
-    e.c ?? null,
-    e.v ?? null,
-    e.co ?? null,
-    e.sc ?? null,
-    e.bt ?? null,
+    chCode(e.channel),
+    e.sender ?? null,
+    e.campaign ?? null,
+    e.value ?? null,
+    e.cost ?? null,
+    e.score ?? null,
+    e.bot ?? null,
   ]);
 }
 function decodeEv(a: J[]): RecipientEv {
-  const e: RecipientEv = { h: str(a[0]), y: tyOf(a[1]), t: Number(a[2]), ch: chOf(a[3]) };
-  if (typeof a[4] === 'string') e.sn = a[4];
-  if (typeof a[5] === 'string') e.c = a[5];
-  if (arr(a[6])) e.v = a[6] as [number, string];
-  if (arr(a[7])) e.co = a[7] as [number, string];
-  if (typeof a[8] === 'number') e.sc = a[8];
-  if (a[9] === 1) e.bt = 1;
+  const e: RecipientEv = { digest: str(a[0]), type: tyOf(a[1]), t: Number(a[2]), channel: chOf(a[3]) };
+  if (typeof a[4] === 'string') e.sender = a[4];
+  if (typeof a[5] === 'string') e.campaign = a[5];
+  if (arr(a[6])) e.value = a[6] as [number, string];
+  if (arr(a[7])) e.cost = a[7] as [number, string];
+  if (typeof a[8] === 'number') e.score = a[8];
+  if (a[9] === 1) e.bot = 1;
   return e;
 }
 
@@ -258,17 +258,17 @@ export function placementOf(s: string): 'held' | 'placed' | 'none' {
 // ---- loose events and late markers ------------------------------------------------------------
 
 /** An event without recipient or message, or a late event kept to deduplicate it. */
-export type StoredLoose = { ev: LooseEv; late?: undefined } | { late: { y: string; until: number } };
+export type StoredLoose = { ev: LooseEv; late?: undefined } | { late: { type: string; until: number } };
 
 export function encodeLoose(l: StoredLoose): string {
-  if (l.late) return JSON.stringify([V, 1, l.late.y, l.late.until]);
-  const { tn: _tn, ...ev } = l.ev;
+  if (l.late) return JSON.stringify([V, 1, l.late.type, l.late.until]);
+  const { tenant: _tn, ...ev } = l.ev;
   return JSON.stringify([V, 0, ...encodeEv(ev)]);
 }
 
 export function decodeLoose(field: string, s: string): StoredLoose {
   const [tn] = splitField(field);
   const a = JSON.parse(s) as J[];
-  if (a[1] === 1) return { late: { y: str(a[2]), until: Number(a[3]) } };
-  return { ev: { ...decodeEv(a.slice(2)), tn } };
+  if (a[1] === 1) return { late: { type: str(a[2]), until: Number(a[3]) } };
+  return { ev: { ...decodeEv(a.slice(2)), tenant: tn } };
 }

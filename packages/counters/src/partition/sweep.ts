@@ -140,7 +140,7 @@ async function sweepLoose(
     if (!l) continue;
     // A late marker lives a horizon past the late event's arrival; a loose event a horizon past its
     // time (any retry arriving later is late itself) — the backfill window while its tenant imports.
-    const until = l.late ? l.late.until : l.ev.t + keepHorizonMs(windows(l.ev.tn)) + FUTURE_SKEW_MS;
+    const until = l.late ? l.late.until : l.ev.t + keepHorizonMs(windows(l.ev.tenant)) + FUTURE_SKEW_MS;
     if (ctx.streamTime <= until) continue;
     cache.setLoose(field, null);
     out.changes.loose.add(field);

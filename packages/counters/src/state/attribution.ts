@@ -41,11 +41,12 @@ function latest<T>(items: T[], time: (x: T) => number, key: (x: T) => string): T
 /** The reply rule: the latest reach of the recipient on the event's channel within Wr before it. */
 export function replyTarget(e: RecipientEv, views: MessageView[], w: TenantWindows): Target | undefined {
   const reaches = views.filter(
-    (v) => v.reachAt !== undefined && v.channel === e.ch && v.reachAt <= e.t && e.t - v.reachAt <= w.replyMs,
+    (v) =>
+      v.reachAt !== undefined && v.channel === e.channel && v.reachAt <= e.t && e.t - v.reachAt <= w.replyMs,
   );
   let pool = reaches;
-  if (e.sn !== undefined) {
-    pool = reaches.filter((v) => v.sender === e.sn);
+  if (e.sender !== undefined) {
+    pool = reaches.filter((v) => v.sender === e.sender);
     if (pool.length === 0) pool = reaches.filter((v) => v.sender === undefined);
   }
   const v = latest(
@@ -71,7 +72,7 @@ export function clicksOf(views: MessageView[], placed: Map<RecipientEv, Target>)
     if (v.campaign === undefined) continue;
     for (const [, t] of v.rec.clicks ?? []) out.push({ t, target: { c: v.campaign, m: v.rec.messageId } });
   }
-  for (const [e, target] of placed) if (e.y === 'clicked' && !e.bt) out.push({ t: e.t, target });
+  for (const [e, target] of placed) if (e.type === 'clicked' && !e.bot) out.push({ t: e.t, target });
   return out;
 }
 
@@ -128,19 +129,19 @@ export function attributeAll(
   if (events.length === 0) return out;
   const placed = new Map<RecipientEv, Target>();
   for (const e of events) {
-    if (e.c !== undefined) {
-      out.set(e, { c: e.c });
-      placed.set(e, { c: e.c });
-    } else if (REPLY_RULE.has(e.y)) {
+    if (e.campaign !== undefined) {
+      out.set(e, { c: e.campaign });
+      placed.set(e, { c: e.campaign });
+    } else if (REPLY_RULE.has(e.type)) {
       const target = replyTarget(e, views, w);
       out.set(e, target);
       if (target) placed.set(e, target);
-    } else if (e.y !== 'converted') out.set(e, undefined);
+    } else if (e.type !== 'converted') out.set(e, undefined);
   }
   const clicks = clicksOf(views, placed);
   let holds: HoldCandidate[] | undefined;
   for (const e of events) {
-    if (e.y !== 'converted' || e.c !== undefined) continue;
+    if (e.type !== 'converted' || e.campaign !== undefined) continue;
     holds ??= holdCandidates(holdsOf(events, views, w, fz));
     out.set(e, conversionTarget(e, views, clicks, w, holds));
   }

@@ -87,14 +87,15 @@ function conversion(au: Audience, channel: string, units: number, cur: string): 
 /** Folds a recipient-level event's audience figures into `au` (mutates). */
 export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefined): void {
   // A bot click (a preview or scanner) is nobody's engagement.
-  const click = e.y === 'clicked' && !e.bt;
-  if (click || e.y === 'replied') au.le = Math.max(au.le ?? -1, e.t);
-  if (e.y === 'replied') au.lrp = Math.max(au.lrp ?? -1, e.t);
+  const click = e.type === 'clicked' && !e.bot;
+  if (click || e.type === 'replied') au.le = Math.max(au.le ?? -1, e.t);
+  if (e.type === 'replied') au.lrp = Math.max(au.lrp ?? -1, e.t);
   if (click && target) au.lc = latest3(au.lc ?? [], [e.t, target.c, target.m ?? '']);
   // A control-arm conversion (a held-out recipient's) is not messaging's: not in cv/cr.
-  if (e.y === 'converted' && target && !target.h) conversion(au, e.ch, e.v?.[0] ?? 0, e.v?.[1] ?? '');
-  if (e.y === 'converted') anyConversion(au, e.v?.[0] ?? 0, e.v?.[1] ?? '');
-  if (e.y === 'held_out') au.ho = (au.ho ?? 0) + 1;
+  if (e.type === 'converted' && target && !target.h)
+    conversion(au, e.channel, e.value?.[0] ?? 0, e.value?.[1] ?? '');
+  if (e.type === 'converted') anyConversion(au, e.value?.[0] ?? 0, e.value?.[1] ?? '');
+  if (e.type === 'held_out') au.ho = (au.ho ?? 0) + 1;
 }
 
 /** The recipient_state row: field → string, in the spelling audience-store.ts reads. */

@@ -68,7 +68,7 @@ describe('retirement while importing', () => {
       c.messages.set('m1', m);
       addMessageId(c.rec, 'm1', e.t);
     }
-    c.rec.ev.push({ h: 'rp', y: 'replied', t: T0 - 60 * DAY + 2 * H, ch: 'sms' });
+    c.rec.ev.push({ digest: 'rp', type: 'replied', t: T0 - 60 * DAY + 2 * H, channel: 'sms' });
     return c;
   }
   const ctx = (w: TenantWindows): CountContext => ({ now: T0, minuteTtlSeconds: 0, windows: () => w });

@@ -83,7 +83,7 @@ function collectMembers(
       members.add('in_app_open', v.campaign, v.rec.openedAt);
   }
   for (const [e, target] of targets) {
-    if (target && e.y in SET_COUNT) note(e.y as SetType, target.c, e.t, target.m);
+    if (target && e.type in SET_COUNT) note(e.type as SetType, target.c, e.t, target.m);
   }
   return { members, senders };
 }
@@ -167,16 +167,20 @@ export function countRecipientPart(
   const tenant = scopeId({ kind: 't', tenant: rec.tn });
   for (const [e, target] of targets) {
     // The list-hygiene feed names every opt-out (and the opt-in that undoes it) of a known person.
-    if (e.y === 'opted_out' || e.y === 'opted_in')
-      out.add(tenant, `hy:${dayOf(e.t)}`, hygieneField(rec.r, e.t, e.y, e.y === 'opted_out', undefined));
+    if (e.type === 'opted_out' || e.type === 'opted_in')
+      out.add(
+        tenant,
+        `hy:${dayOf(e.t)}`,
+        hygieneField(rec.r, e.t, e.type, e.type === 'opted_out', undefined),
+      );
     if (!target) {
-      out.add(tenant, 'pending', pendingField(e.y, e.t));
+      out.add(tenant, 'pending', pendingField(e.type, e.t));
       continue;
     }
     const c = scopeId({ kind: 'c', tenant: rec.tn, id: target.c });
     // A control-arm conversion is the campaign's, but not its effect: counted apart (holdouts).
     if (!target.h) countPerEvent(out, ctx, c, e);
-    out.seen(c, e.t, e.ch);
+    out.seen(c, e.t, e.channel);
   }
   countMembers(out, ctx, rec, views, targets);
   countHoldouts(out, ctx, rec, views, targets);
@@ -219,20 +223,21 @@ export function countAnonymous(out: CountSink, m: MessageRec, ctx: CountContext)
 
 /** An event without recipient or message (kept for deduplication). */
 export interface LooseEv extends RecipientEv {
-  tn: string;
+  /** The tenant it belongs to (a recipient-level event's tenant is its recipient's). */
+  tenant: string;
 }
 
 export function countLoose(out: CountSink, e: LooseEv, ctx: CountContext): void {
-  if (e.c === undefined) {
-    if (e.y !== 'opted_in') out.add(scopeId({ kind: 't', tenant: e.tn }), 'unattributed', e.y);
+  if (e.campaign === undefined) {
+    if (e.type !== 'opted_in') out.add(scopeId({ kind: 't', tenant: e.tenant }), 'unattributed', e.type);
     return;
   }
-  const c = scopeId({ kind: 'c', tenant: e.tn, id: e.c });
+  const c = scopeId({ kind: 'c', tenant: e.tenant, id: e.campaign });
   countPerEvent(out, ctx, c, e);
-  if (e.y in SET_COUNT) {
-    const field = SET_COUNT[e.y as SetType];
+  if (e.type in SET_COUNT) {
+    const field = SET_COUNT[e.type as SetType];
     out.add(c, 'counts', field);
     addMinute(out, ctx, c, 'w', e.t, field);
   }
-  out.seen(c, e.t, e.ch);
+  out.seen(c, e.t, e.channel);
 }

@@ -65,8 +65,8 @@ export function countMessageArm(
   };
   for (const [, , u, cur] of r.conversions ?? []) add(cur, u);
   for (const e of attached) {
-    if (e.y === 'opted_out') optedOut = true;
-    else if (e.y === 'converted' && e.v) add(e.v[1], e.v[0]);
+    if (e.type === 'opted_out') optedOut = true;
+    else if (e.type === 'converted' && e.value) add(e.value[1], e.value[0]);
   }
   for (const [cur, u] of r.frozenRevenue ?? []) add(cur, u);
   if (!optedOut && revenue === undefined) return;
@@ -85,7 +85,7 @@ export function countHoldouts(
   targets: Map<RecipientEv, Target | undefined>,
 ): void {
   const fz = rec.fz;
-  if (!fz?.ho && !fz?.hx && !fz?.hc && !rec.ev.some((e) => e.y === 'held_out')) return;
+  if (!fz?.ho && !fz?.hx && !fz?.hc && !rec.ev.some((e) => e.type === 'held_out')) return;
   const status = holdsOf(rec.ev, [...views.values()], ctx.windows(rec.tn), fz);
   const conversions = new Map<string, RecipientEv[]>();
   for (const [e, target] of targets) {
@@ -105,7 +105,7 @@ export function countHoldouts(
     out.add(c, EXPERIMENT_KEY, `h${SEP}converted`);
     if (live.length > 0) out.add(c, EXPERIMENT_KEY, `h${SEP}conversions`, live.length);
     const revenue = new Map<string, number>();
-    for (const e of live) if (e.v) addRevenue(revenue, e.v[1], e.v[0]);
+    for (const e of live) if (e.value) addRevenue(revenue, e.value[1], e.value[0]);
     // The sum counts live events only (a frozen one's stays counted); the square is the whole
     // recipient's, frozen revenue included.
     const whole = new Map(revenue);

@@ -85,9 +85,9 @@ function times(v: MessageView, attached: RecipientEv[]): Times {
   let firstAttached: number | undefined;
   for (const e of attached) {
     firstAttached = min2(firstAttached, e.t);
-    if (e.y === 'replied') reply = min2(reply, e.t);
-    else if (e.y === 'clicked' && !e.bt) click = min2(click, e.t);
-    else if (e.y === 'converted') conv = min2(conv, e.t);
+    if (e.type === 'replied') reply = min2(reply, e.t);
+    else if (e.type === 'clicked' && !e.bot) click = min2(click, e.t);
+    else if (e.type === 'converted') conv = min2(conv, e.t);
   }
   return {
     reply,
@@ -267,31 +267,31 @@ export function countPerEvent(
   ctx: CountContext,
   c: string,
   e: {
-    y: string;
+    type: string;
     t: number;
-    v?: [number, string] | undefined;
-    sc?: number | undefined;
-    co?: [number, string] | undefined;
-    bt?: 1 | undefined;
+    value?: [number, string] | undefined;
+    score?: number | undefined;
+    cost?: [number, string] | undefined;
+    bot?: 1 | undefined;
   },
 ): void {
-  if (e.y === 'clicked') {
-    const field = e.bt ? 'botClicks' : 'clicks';
+  if (e.type === 'clicked') {
+    const field = e.bot ? 'botClicks' : 'clicks';
     out.add(c, 'counts', field);
     addMinute(out, ctx, c, 'w', e.t, field);
   }
-  if (e.y === 'converted') {
+  if (e.type === 'converted') {
     out.add(c, 'counts', 'conversions');
     addMinute(out, ctx, c, 'w', e.t, 'conversions');
-    if (e.v && e.v[1]) moneyAt(out, ctx, c, e.t, `revenue:${e.v[1]}`, e.v[0]);
+    if (e.value && e.value[1]) moneyAt(out, ctx, c, e.t, `revenue:${e.value[1]}`, e.value[0]);
   }
-  if (e.y === 'survey_answered' && e.sc !== undefined) {
+  if (e.type === 'survey_answered' && e.score !== undefined) {
     out.add(c, 'counts', 'surveys');
-    out.add(c, 'counts', 'scoreSum', e.sc);
+    out.add(c, 'counts', 'scoreSum', e.score);
     addMinute(out, ctx, c, 'w', e.t, 'surveys');
-    addMinute(out, ctx, c, 'w', e.t, 'scoreSum', e.sc);
+    addMinute(out, ctx, c, 'w', e.t, 'scoreSum', e.score);
   }
-  if (e.co) moneyAt(out, ctx, c, e.t, `cost:${e.co[1]}`, e.co[0]);
+  if (e.cost) moneyAt(out, ctx, c, e.t, `cost:${e.cost[1]}`, e.cost[0]);
 }
 
 function moneyAt(
@@ -328,7 +328,7 @@ function countClicks(
 ): void {
   const one = (t: number, bot: boolean, own: boolean): void => {
     const field = bot ? 'botClicks' : 'clicks';
-    if (own) countPerEvent(out, ctx, c, { y: 'clicked', t, bt: bot ? 1 : undefined });
+    if (own) countPerEvent(out, ctx, c, { type: 'clicked', t, bot: bot ? 1 : undefined });
     const near = !bot && v.deliveredAt !== undefined && Math.abs(t - v.deliveredAt) <= NEAR_DELIVERY_MS;
     if (near) {
       out.add(c, 'counts', 'clicksWithin10s');
@@ -342,7 +342,7 @@ function countClicks(
   };
   for (const [, t] of v.rec.clicks ?? []) one(t, false, true);
   for (const [, t] of v.rec.botClicks ?? []) one(t, true, true);
-  for (const e of attached) if (e.y === 'clicked') one(e.t, e.bt === 1, false);
+  for (const e of attached) if (e.type === 'clicked') one(e.t, e.bot === 1, false);
 }
 
 function countTwoWay(out: CountSink, v: MessageView, bits: number, t: Times, attached: RecipientEv[]): void {
@@ -355,7 +355,7 @@ function countTwoWay(out: CountSink, v: MessageView, bits: number, t: Times, att
   const inbound = [
     ...(v.rec.replies ?? []),
     ...(v.rec.frozenReplies ?? []),
-    ...attached.filter((e) => e.y === 'replied').map((e) => e.t),
+    ...attached.filter((e) => e.type === 'replied').map((e) => e.t),
   ].filter((x) => x >= from && x <= from + DAY);
   if (inbound.length === 0) return;
   out.add(c, 'counts', 'engN');
@@ -372,16 +372,16 @@ export function countMessage(
   if (v.campaign === undefined) return;
   const c = scopeId({ kind: 'c', tenant: v.rec.tenant, id: v.campaign });
   let bits = v.rec.ownBits | (v.rec.frozenBits ?? 0);
-  for (const e of attached) bits |= attachedBitsOf(e.y, e.bt);
+  for (const e of attached) bits |= attachedBitsOf(e.type, e.bot);
   bits = effectiveBits(bits);
   const t = times(v, attached);
   const tupleId = tupleOf(out, c, v);
   countStatuses(out, ctx, v, bits, t, tupleId);
   countClicks(out, ctx, c, v, attached, tupleId);
   for (const [, at, u, cur] of v.rec.conversions ?? [])
-    countPerEvent(out, ctx, c, { y: 'converted', t: at, v: [u, cur] });
+    countPerEvent(out, ctx, c, { type: 'converted', t: at, value: [u, cur] });
   for (const [, at, sc] of v.rec.surveys ?? [])
-    countPerEvent(out, ctx, c, { y: 'survey_answered', t: at, sc });
+    countPerEvent(out, ctx, c, { type: 'survey_answered', t: at, score: sc });
   if (v.rec.cost) moneyAt(out, ctx, c, v.rec.cost[0], `cost:${v.rec.cost[2]}`, v.rec.cost[1]);
   countTwoWay(out, v, bits, t, attached);
   if (v.recipient !== undefined)
@@ -394,5 +394,5 @@ export function countMessage(
         );
   countMessageArm(out, v, bits, attached);
   out.seen(c, v.rec.channel[0], v.channel);
-  for (const e of attached) out.seen(c, e.t, e.ch);
+  for (const e of attached) out.seen(c, e.t, e.channel);
 }

@@ -47,11 +47,11 @@ export function holdsOf(
   const out = new Map<string, HoldStatus>();
   const within = maxWindowMs(w);
   for (const e of events) {
-    if (e.y !== 'held_out' || e.c === undefined) continue;
-    let s = out.get(e.c);
-    if (!s) out.set(e.c, (s = { holds: [], conflict: fz?.hx?.includes(e.c) ?? false }));
+    if (e.type !== 'held_out' || e.campaign === undefined) continue;
+    let s = out.get(e.campaign);
+    if (!s) out.set(e.campaign, (s = { holds: [], conflict: fz?.hx?.includes(e.campaign) ?? false }));
     s.holds.push(e);
-    if (!s.conflict && messagedAround(e.c, e.t, views, within)) s.conflict = true;
+    if (!s.conflict && messagedAround(e.campaign, e.t, views, within)) s.conflict = true;
   }
   for (const c of fz?.ho ?? []) if (!out.has(c)) out.set(c, { holds: [], conflict: false });
   for (const c of fz?.hx ?? []) if (!out.has(c)) out.set(c, { holds: [], conflict: true });

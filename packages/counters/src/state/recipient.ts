@@ -10,20 +10,26 @@ import { idhOf, type Ev } from './event.ts';
 
 /** A recipient-level event as kept: digest, type, time, channel and what attribution reads. */
 export interface RecipientEv {
-  h: string;
-  y: EventType;
+  /** The event's digest (event.ts `digest`): its identity for deduplication. */
+  digest: string;
+  /** The event type. */
+  type: EventType;
+  /** When it happened (epoch ms). */
   t: number;
-  ch: Channel;
+  /** The channel it came on. */
+  channel: Channel;
   /** The number the reply was addressed to (the sender rule). */
-  sn?: string;
+  sender?: string;
   /** An explicit campaign: no attribution needed. */
-  c?: string;
-  /** Conversion value or event cost: units, currency. */
-  v?: [number, string];
-  co?: [number, string];
-  sc?: number;
+  campaign?: string;
+  /** A conversion's value: (units, currency). */
+  value?: [number, string];
+  /** The event's cost: (units, currency). */
+  cost?: [number, string];
+  /** A survey answer's score. */
+  score?: number;
   /** A bot click (preview, scanner, HEAD, prefetch): attributed like a click, counted apart. */
-  bt?: 1;
+  bot?: 1;
 }
 
 /** Memberships of retired events (campaign ids; `so` sender ids) that must not count again. */
@@ -94,14 +100,14 @@ export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
   // An opt-in only changes the subscription; one that names a campaign is kept too, since naming a
   // campaign makes it the tenant's (docs/semantics.md §3, campaigns).
   if (e.type === 'opted_in' && e.campaign === undefined) return before !== rec.sub;
-  if (rec.ev.some((x) => x.h === idhOf(e))) return false;
-  const x: RecipientEv = { h: idhOf(e), y: e.type, t: e.t, ch: e.channel };
-  if (e.sender) x.sn = e.sender;
-  if (e.campaign) x.c = e.campaign;
-  if (e.value) x.v = [e.value.u, e.value.cur];
-  if (e.cost) x.co = [e.cost.u, e.cost.cur];
-  if (e.score !== undefined) x.sc = e.score;
-  if (e.bot) x.bt = 1;
+  if (rec.ev.some((x) => x.digest === idhOf(e))) return false;
+  const x: RecipientEv = { digest: idhOf(e), type: e.type, t: e.t, channel: e.channel };
+  if (e.sender) x.sender = e.sender;
+  if (e.campaign) x.campaign = e.campaign;
+  if (e.value) x.value = [e.value.u, e.value.cur];
+  if (e.cost) x.cost = [e.cost.u, e.cost.cur];
+  if (e.score !== undefined) x.score = e.score;
+  if (e.bot) x.bot = 1;
   rec.ev.push(x);
   return true;
 }

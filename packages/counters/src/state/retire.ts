@@ -47,12 +47,12 @@ function addUnits(list: [string, number][] | undefined, cur: string, units: numb
 
 /** A hold or a control-arm conversion leaves its holdout status (holdout.ts, count-experiment.ts). */
 function freezeHoldout(fz: Frozen, e: RecipientEv, target: Target, holds: Map<string, HoldStatus>): void {
-  if (e.y === 'held_out') addFrozen(fz, holds.get(target.c)?.conflict ? 'hx' : 'ho', target.c);
-  if (e.y === 'converted' && target.h) {
+  if (e.type === 'held_out') addFrozen(fz, holds.get(target.c)?.conflict ? 'hx' : 'ho', target.c);
+  if (e.type === 'converted' && target.h) {
     addFrozen(fz, 'hc', target.c);
-    if (e.v?.[1]) {
+    if (e.value?.[1]) {
       const byCur = ((fz.hv ??= {})[target.c] ??= {});
-      byCur[e.v[1]] = (byCur[e.v[1]] ?? 0) + e.v[0];
+      byCur[e.value[1]] = (byCur[e.value[1]] ?? 0) + e.value[0];
     }
   }
 }
@@ -68,20 +68,21 @@ function freezeEvent(
   foldEvent(rec.au, e, target);
   if (!target) return;
   rec.fz ??= {};
-  const kind = FROZEN_KEY[e.y as keyof typeof FROZEN_KEY] as
+  const kind = FROZEN_KEY[e.type as keyof typeof FROZEN_KEY] as
     (typeof FROZEN_KEY)[keyof typeof FROZEN_KEY] | undefined;
   if (kind) addFrozen(rec.fz, kind, target.c);
   freezeHoldout(rec.fz, e, target, holds);
   const m = target.m === undefined ? undefined : views.get(target.m);
   if (!m) return;
-  if (e.y === 'opted_out' && m.sender !== undefined) addFrozen(rec.fz, 'so', m.sender);
+  if (e.type === 'opted_out' && m.sender !== undefined) addFrozen(rec.fz, 'so', m.sender);
   const r = m.rec;
-  r.frozenBits = (r.frozenBits ?? 0) | attachedBitsOf(e.y, e.bt);
-  if (e.y === 'replied') r.frozenReplies = [...(r.frozenReplies ?? []), e.t].sort((a, b) => a - b);
-  if (e.y === 'clicked' && !e.bt) r.frozenFirstClickAt = Math.min(r.frozenFirstClickAt ?? e.t, e.t);
-  if (e.y === 'converted') r.frozenFirstConversionAt = Math.min(r.frozenFirstConversionAt ?? e.t, e.t);
-  if (e.y === 'opted_out') r.frozenOptOut = 1;
-  if (e.y === 'converted' && e.v?.[1]) r.frozenRevenue = addUnits(r.frozenRevenue, e.v[1], e.v[0]);
+  r.frozenBits = (r.frozenBits ?? 0) | attachedBitsOf(e.type, e.bot);
+  if (e.type === 'replied') r.frozenReplies = [...(r.frozenReplies ?? []), e.t].sort((a, b) => a - b);
+  if (e.type === 'clicked' && !e.bot) r.frozenFirstClickAt = Math.min(r.frozenFirstClickAt ?? e.t, e.t);
+  if (e.type === 'converted') r.frozenFirstConversionAt = Math.min(r.frozenFirstConversionAt ?? e.t, e.t);
+  if (e.type === 'opted_out') r.frozenOptOut = 1;
+  if (e.type === 'converted' && e.value?.[1])
+    r.frozenRevenue = addUnits(r.frozenRevenue, e.value[1], e.value[0]);
 }
 
 function retireMessage(rec: RecipientRec, v: MessageView): void {
@@ -118,7 +119,7 @@ export function retireCluster(
     const target = targets.get(e);
     // A person's click and a hold are candidates of the conversion rule: kept as long as a
     // message is; a bot click is none.
-    const keep = (e.y === 'clicked' && !e.bt) || e.y === 'held_out' ? keepMessage : keepHorizonMs(w);
+    const keep = (e.type === 'clicked' && !e.bot) || e.type === 'held_out' ? keepMessage : keepHorizonMs(w);
     if (streamTime > e.t + keep || (target?.m !== undefined && dueMessages.has(target.m))) {
       freezeEvent(rec, e, target, views, holds);
       frozen.push(e);
