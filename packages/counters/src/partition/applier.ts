@@ -157,8 +157,8 @@ export class PartitionApplier {
       const rec = records.recipient(f);
       if (!rec) continue;
       const views: MessageView[] = [];
-      for (const id of rec.ms) {
-        const m = records.message(fieldOf(rec.tn, id));
+      for (const id of rec.messageIds) {
+        const m = records.message(fieldOf(rec.tenant, id));
         if (m && !m.anon) views.push(viewOf(m.rec));
       }
       const { targets } = attachments(rec, views, ctx);

@@ -195,7 +195,7 @@ export class BatchRun {
     const rec = this.cache.recipient(field) ?? newRecipient(tenant, recipient, t);
     this.cache.setRecipient(field, rec);
     const messages = new Map<string, StoredMessage['rec']>();
-    for (const id of rec.ms) {
+    for (const id of rec.messageIds) {
       const m = this.cache.message(fieldOf(tenant, id));
       if (m) messages.set(id, m.rec);
     }

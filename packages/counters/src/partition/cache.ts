@@ -175,8 +175,8 @@ export class PartitionCache {
       const nextM = new Set<string>();
       for (const f of r) {
         const rec = this.recipients.get(f);
-        for (const id of rec?.ms ?? []) {
-          const mf = fieldOf(rec?.tn ?? '', id);
+        for (const id of rec?.messageIds ?? []) {
+          const mf = fieldOf(rec?.tenant ?? '', id);
           if (!seenM.has(mf)) nextM.add(mf);
         }
       }

@@ -30,14 +30,21 @@ describe('record codec', () => {
             const r = recipients.get(e.recipient) ?? newRecipient(e.tenant, e.recipient, e.t);
             addRecipientEvent(r, e);
             for (const id of messages.keys()) addMessageId(r, id, e.t);
-            r.fz = { oo: ['c1'], so: ['+1'], ho: ['c2'], hx: ['c3'], hc: ['c2'], hv: { c2: { EUR: 5 } } };
-            r.au = {
-              n: 3,
-              rd: { sms: { '20000': 2 } },
-              lc: [[e.t, 'c1', 'm1']],
-              ta: 2,
-              tr: { EUR: 7 },
-              ho: 1,
+            r.frozen = {
+              optedOutOf: ['c1'],
+              optedOutOfSenders: ['+1'],
+              heldOutOf: ['c2'],
+              heldOutConflicts: ['c3'],
+              controlConversionsIn: ['c2'],
+              controlRevenue: { c2: { EUR: 5 } },
+            };
+            r.audience = {
+              received: 3,
+              receivedByDay: { sms: { '20000': 2 } },
+              lastClicks: [[e.t, 'c1', 'm1']],
+              allConversions: 2,
+              allRevenue: { EUR: 7 },
+              holds: 1,
             };
             recipients.set(e.recipient, r);
           }
@@ -65,7 +72,7 @@ describe('record codec', () => {
         const kinds = [...messages.values()].flatMap((m) => [m.clicks ? 'clk' : '', m.botClicks ? 'bk' : '']);
         if (set.events.some((e) => e.messageId && e.clickClass === 'bot')) expect(kinds).toContain('bk');
         for (const r of recipients.values())
-          expect(decodeRecipient(`${r.tn} ${r.r}`, encodeRecipient(r))).toEqual(r);
+          expect(decodeRecipient(`${r.tenant} ${r.recipientId}`, encodeRecipient(r))).toEqual(r);
       }),
       { numRuns: 100 },
     );

@@ -9,7 +9,7 @@ import type { Channel, EventType } from '@tally/events';
 import { CHANNELS, EVENT_TYPES } from '@tally/events';
 import type { LooseEv } from '../state/count-cluster.ts';
 import type { MessageRec, SetType } from '../state/message.ts';
-import type { RecipientEv, RecipientRec } from '../state/recipient.ts';
+import type { Audience, Frozen, RecipientEv, RecipientRec } from '../state/recipient.ts';
 
 export const fieldOf = (tenant: string, id: string): string => `${tenant} ${id}`;
 
@@ -67,23 +67,77 @@ function decodeEv(a: J[]): RecipientEv {
 
 // ---- recipients -------------------------------------------------------------------------------
 
+/**
+ * The stored keys of a recipient's frozen memberships and audience figures: objects stored as
+ * JSON, so each readable key is written under its compact one (and read back) in the order the
+ * record holds them. Values are stored as they are.
+ */
+const FROZEN_KEYS: Readonly<Record<keyof Frozen, string>> = {
+  optedOutOf: 'oo',
+  uninstalledFrom: 'un',
+  adoptedFeatureIn: 'fa',
+  inAppOpenedIn: 'io',
+  optedOutOfSenders: 'so',
+  heldOutOf: 'ho',
+  heldOutConflicts: 'hx',
+  controlConversionsIn: 'hc',
+  controlRevenue: 'hv',
+};
+const AUDIENCE_KEYS: Readonly<Record<keyof Audience, string>> = {
+  receivedByDay: 'rd',
+  received: 'n',
+  lastEngagedAt: 'le',
+  lastReplyAt: 'lrp',
+  lastClicks: 'lc',
+  lastReaches: 'lr',
+  conversions: 'cv',
+  revenue: 'cr',
+  allConversions: 'ta',
+  allRevenue: 'tr',
+  holds: 'ho',
+};
+const FROZEN_STORED = new Map(Object.entries(FROZEN_KEYS));
+const AUDIENCE_STORED = new Map(Object.entries(AUDIENCE_KEYS));
+const FROZEN_READ = new Map(Object.entries(FROZEN_KEYS).map(([k, v]) => [v, k]));
+const AUDIENCE_READ = new Map(Object.entries(AUDIENCE_KEYS).map(([k, v]) => [v, k]));
+
+/** The object with its keys respelled by `names`, in its own order (keys not named are dropped). */
+function respell(o: object, names: ReadonlyMap<string, string>): Record<string, J> {
+  const out: Record<string, J> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const to = names.get(k);
+    if (to !== undefined && v !== undefined) out[to] = v;
+  }
+  return out;
+}
+
 export function encodeRecipient(r: RecipientRec): string {
-  return JSON.stringify(trim([V, r.la, r.ms, r.ev.map(encodeEv), r.sub ?? null, r.fz ?? null, r.au ?? null]));
+  return JSON.stringify(
+    trim([
+      V,
+      r.newestAt,
+      r.messageIds,
+      r.events.map(encodeEv),
+      r.subscription ?? null,
+      r.frozen ? respell(r.frozen, FROZEN_STORED) : null,
+      r.audience ? respell(r.audience, AUDIENCE_STORED) : null,
+    ]),
+  );
 }
 
 export function decodeRecipient(field: string, s: string): RecipientRec {
-  const [tn, r] = splitField(field);
+  const [tenant, recipientId] = splitField(field);
   const a = JSON.parse(s) as J[];
   const rec: RecipientRec = {
-    tn,
-    r,
-    la: Number(a[1]),
-    ms: (arr(a[2]) ?? []).map(String),
-    ev: (arr(a[3]) ?? []).map((x) => decodeEv(x as J[])),
+    tenant,
+    recipientId,
+    newestAt: Number(a[1]),
+    messageIds: (arr(a[2]) ?? []).map(String),
+    events: (arr(a[3]) ?? []).map((x) => decodeEv(x as J[])),
   };
-  if (arr(a[4])) rec.sub = a[4] as RecipientRec['sub'];
-  if (a[5] && typeof a[5] === 'object') rec.fz = a[5];
-  if (a[6] && typeof a[6] === 'object') rec.au = a[6];
+  if (arr(a[4])) rec.subscription = a[4] as RecipientRec['subscription'];
+  if (a[5] && typeof a[5] === 'object') rec.frozen = respell(a[5], FROZEN_READ);
+  if (a[6] && typeof a[6] === 'object') rec.audience = respell(a[6], AUDIENCE_READ);
   return rec;
 }
 

@@ -76,27 +76,27 @@ async function sweepRecipients(
     const rec = cache.recipient(field);
     if (!rec) continue;
     const messages = new Map<string, StoredMessage['rec']>();
-    for (const id of rec.ms) {
-      const m = cache.message(fieldOf(rec.tn, id));
+    for (const id of rec.messageIds) {
+      const m = cache.message(fieldOf(rec.tenant, id));
       if (m && !m.anon) messages.set(id, m.rec);
     }
     const before = JSON.stringify(rec);
     const was = new Map([...messages].map(([id, m]) => [id, JSON.stringify(m)]));
     const gone = retireCluster({ rec, messages }, ctx.streamTime, count, ctx.recipientTtlMs);
-    const horizon = keepHorizonMs(windows(rec.tn));
+    const horizon = keepHorizonMs(windows(rec.tenant));
     for (const m of gone.messages) {
-      const mf = fieldOf(rec.tn, m.messageId);
+      const mf = fieldOf(rec.tenant, m.messageId);
       cache.setMessage(mf, null);
       out.changes.messages.add(mf);
       out.changes.holds.set(mf, false);
       out.changes.tombstones.set(mf, ctx.streamTime + horizon);
       cache.setTombstone(mf, ctx.streamTime + horizon);
-      const home = ctx.messageHome(rec.tn, m.messageId);
+      const home = ctx.messageHome(rec.tenant, m.messageId);
       if (home !== ctx.partition) out.forget.push({ home, field: mf });
     }
     // Messages that stay may have taken frozen attachments of retired events.
     for (const [id, m] of messages)
-      if (was.get(id) !== JSON.stringify(m)) out.changes.messages.add(fieldOf(rec.tn, id));
+      if (was.get(id) !== JSON.stringify(m)) out.changes.messages.add(fieldOf(rec.tenant, id));
     out.retired += gone.messages.length + gone.events;
     if (gone.recipient) {
       cache.setRecipient(field, null);

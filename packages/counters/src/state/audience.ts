@@ -44,21 +44,21 @@ export function foldMessage(au: Audience, v: MessageView): void {
   const r = v.rec;
   if ((r.ownBits & BIT.sent) !== 0) {
     const day = String(Math.floor((v.sendAt ?? v.firstStatusAt ?? r.channel[0]) / DAY));
-    au.rd ??= {};
-    const days = (au.rd[v.channel] ??= {});
+    au.receivedByDay ??= {};
+    const days = (au.receivedByDay[v.channel] ??= {});
     days[day] = (days[day] ?? 0) + 1;
-    au.n = (au.n ?? 0) + 1;
+    au.received = (au.received ?? 0) + 1;
   }
   let le = r.openedAt;
   for (const k of r.clicks ?? []) if (le === undefined || k[1] > le) le = k[1];
   for (const t of r.replies ?? []) if (le === undefined || t > le) le = t;
-  if (le !== undefined) au.le = Math.max(au.le ?? -1, le);
-  for (const t of r.replies ?? []) au.lrp = Math.max(au.lrp ?? -1, t);
+  if (le !== undefined) au.lastEngagedAt = Math.max(au.lastEngagedAt ?? -1, le);
+  for (const t of r.replies ?? []) au.lastReplyAt = Math.max(au.lastReplyAt ?? -1, t);
   const c = v.campaign ?? '';
-  for (const k of r.clicks ?? []) au.lc = latest3(au.lc ?? [], [k[1], c, r.messageId]);
+  for (const k of r.clicks ?? []) au.lastClicks = latest3(au.lastClicks ?? [], [k[1], c, r.messageId]);
   if (v.reachAt !== undefined) {
-    au.lr ??= {};
-    au.lr[v.channel] = latest3(au.lr[v.channel] ?? [], [v.reachAt, c, r.messageId]);
+    au.lastReaches ??= {};
+    au.lastReaches[v.channel] = latest3(au.lastReaches[v.channel] ?? [], [v.reachAt, c, r.messageId]);
   }
   for (const [, , u, cur] of r.conversions ?? []) {
     conversion(au, v.channel, u, cur);
@@ -68,19 +68,19 @@ export function foldMessage(au: Audience, v: MessageView): void {
 
 /** Every conversion of the recipient, attributed or not (the global control group, /v1/value). */
 function anyConversion(au: Audience, units: number, cur: string): void {
-  au.ta = (au.ta ?? 0) + 1;
+  au.allConversions = (au.allConversions ?? 0) + 1;
   if (cur && units !== 0) {
-    au.tr ??= {};
-    au.tr[cur] = (au.tr[cur] ?? 0) + units;
+    au.allRevenue ??= {};
+    au.allRevenue[cur] = (au.allRevenue[cur] ?? 0) + units;
   }
 }
 
 function conversion(au: Audience, channel: string, units: number, cur: string): void {
-  au.cv ??= {};
-  au.cv[channel] = (au.cv[channel] ?? 0) + 1;
+  au.conversions ??= {};
+  au.conversions[channel] = (au.conversions[channel] ?? 0) + 1;
   if (cur && units !== 0) {
-    au.cr ??= {};
-    au.cr[`${channel}:${cur}`] = (au.cr[`${channel}:${cur}`] ?? 0) + units;
+    au.revenue ??= {};
+    au.revenue[`${channel}:${cur}`] = (au.revenue[`${channel}:${cur}`] ?? 0) + units;
   }
 }
 
@@ -88,14 +88,14 @@ function conversion(au: Audience, channel: string, units: number, cur: string): 
 export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefined): void {
   // A bot click (a preview or scanner) is nobody's engagement.
   const click = e.type === 'clicked' && !e.bot;
-  if (click || e.type === 'replied') au.le = Math.max(au.le ?? -1, e.t);
-  if (e.type === 'replied') au.lrp = Math.max(au.lrp ?? -1, e.t);
-  if (click && target) au.lc = latest3(au.lc ?? [], [e.t, target.c, target.m ?? '']);
+  if (click || e.type === 'replied') au.lastEngagedAt = Math.max(au.lastEngagedAt ?? -1, e.t);
+  if (e.type === 'replied') au.lastReplyAt = Math.max(au.lastReplyAt ?? -1, e.t);
+  if (click && target) au.lastClicks = latest3(au.lastClicks ?? [], [e.t, target.c, target.m ?? '']);
   // A control-arm conversion (a held-out recipient's) is not messaging's: not in cv/cr.
   if (e.type === 'converted' && target && !target.h)
     conversion(au, e.channel, e.value?.[0] ?? 0, e.value?.[1] ?? '');
   if (e.type === 'converted') anyConversion(au, e.value?.[0] ?? 0, e.value?.[1] ?? '');
-  if (e.type === 'held_out') au.ho = (au.ho ?? 0) + 1;
+  if (e.type === 'held_out') au.holds = (au.holds ?? 0) + 1;
 }
 
 /** The recipient_state row: field → string, in the spelling audience-store.ts reads. */
@@ -105,11 +105,11 @@ export function audienceRow(
   targets: Map<RecipientEv, Target | undefined>,
   keepDays: number,
 ): Record<string, string> {
-  const au: Audience = rec.au ? structuredClone(rec.au) : {};
+  const au: Audience = rec.audience ? structuredClone(rec.audience) : {};
   for (const v of views) foldMessage(au, v);
   for (const [e, target] of targets) foldEvent(au, e, target);
   const row: Record<string, string> = {};
-  for (const [ch, days] of Object.entries(au.rd ?? {})) {
+  for (const [ch, days] of Object.entries(au.receivedByDay ?? {})) {
     const list = Object.entries(days)
       .map(([d, n]) => [Number(d), n] as const)
       .sort((a, b) => a[0] - b[0]);
@@ -117,21 +117,21 @@ export function audienceRow(
     const kept = list.filter(([d]) => d > newest - keepDays);
     if (kept.length > 0) row[`rd:${ch}`] = kept.map(([d, n]) => `${d}:${n}`).join(';');
   }
-  if (au.n) row.n = String(au.n);
-  if (au.le !== undefined && au.le >= 0) row.le = String(au.le);
-  if (au.lrp !== undefined && au.lrp >= 0) row.lrp = String(au.lrp);
+  if (au.received) row.n = String(au.received);
+  if (au.lastEngagedAt !== undefined && au.lastEngagedAt >= 0) row.le = String(au.lastEngagedAt);
+  if (au.lastReplyAt !== undefined && au.lastReplyAt >= 0) row.lrp = String(au.lastReplyAt);
   const marks = (l: Mark[]) => l.map(([t, c, m]) => `${t}|${c}|${m}`).join(';');
-  if (au.lc?.length) row.lc = marks(au.lc);
-  for (const [ch, l] of Object.entries(au.lr ?? {})) row[`lr:${ch}`] = marks(l);
-  if (rec.sub) {
-    row.sub = rec.sub[1];
-    row.subAt = String(rec.sub[0]);
+  if (au.lastClicks?.length) row.lc = marks(au.lastClicks);
+  for (const [ch, l] of Object.entries(au.lastReaches ?? {})) row[`lr:${ch}`] = marks(l);
+  if (rec.subscription) {
+    row.sub = rec.subscription[1];
+    row.subAt = String(rec.subscription[0]);
   }
-  for (const [ch, n] of Object.entries(au.cv ?? {})) row[`cv:${ch}`] = String(n);
-  for (const [k, u] of Object.entries(au.cr ?? {})) row[`cr:${k}`] = String(u);
-  if (au.ta) row.ta = String(au.ta);
-  for (const [cur, u] of Object.entries(au.tr ?? {})) row[`tr:${cur}`] = String(u);
-  if (au.ho) row.ho = String(au.ho);
+  for (const [ch, n] of Object.entries(au.conversions ?? {})) row[`cv:${ch}`] = String(n);
+  for (const [k, u] of Object.entries(au.revenue ?? {})) row[`cr:${k}`] = String(u);
+  if (au.allConversions) row.ta = String(au.allConversions);
+  for (const [cur, u] of Object.entries(au.allRevenue ?? {})) row[`tr:${cur}`] = String(u);
+  if (au.holds) row.ho = String(au.holds);
   return row;
 }
 

@@ -68,7 +68,7 @@ describe('retirement while importing', () => {
       c.messages.set('m1', m);
       addMessageId(c.rec, 'm1', e.t);
     }
-    c.rec.ev.push({ digest: 'rp', type: 'replied', t: T0 - 60 * DAY + 2 * H, channel: 'sms' });
+    c.rec.events.push({ digest: 'rp', type: 'replied', t: T0 - 60 * DAY + 2 * H, channel: 'sms' });
     return c;
   }
   const ctx = (w: TenantWindows): CountContext => ({ now: T0, minuteTtlSeconds: 0, windows: () => w });
@@ -78,7 +78,7 @@ describe('retirement while importing', () => {
     const gone = retireCluster(c, T0, ctx(IMPORTING), 92 * DAY);
     expect(gone).toEqual({ messages: [], events: 0, recipient: false });
     expect(c.messages.has('m1')).toBe(true);
-    expect(c.rec.ev).toHaveLength(1);
+    expect(c.rec.events).toHaveLength(1);
   });
 
   it('retires it with the normal horizon once the import is closed', () => {

@@ -27,7 +27,11 @@ const SET_COUNT: Record<SetType, 'optOuts' | 'uninstalls' | 'featureAdopters'> =
   uninstalled: 'uninstalls',
   feature_adopted: 'featureAdopters',
 };
-const FROZEN_KEY = { opted_out: 'oo', uninstalled: 'un', feature_adopted: 'fa' } as const;
+const FROZEN_KEY = {
+  opted_out: 'optedOutOf',
+  uninstalled: 'uninstalledFrom',
+  feature_adopted: 'adoptedFeatureIn',
+} as const;
 
 /** Per set kind, campaign → earliest live time; plus senders of opt-outs. */
 class Members {
@@ -53,7 +57,7 @@ export function attachments(
   views: MessageView[],
   ctx: CountContext,
 ): { targets: Map<RecipientEv, Target | undefined>; byMessage: Map<string, RecipientEv[]> } {
-  const targets = attributeAll(rec.ev, views, ctx.windows(rec.tn), rec.fz);
+  const targets = attributeAll(rec.events, views, ctx.windows(rec.tenant), rec.frozen);
   const byMessage = new Map<string, RecipientEv[]>();
   for (const [e, target] of targets) {
     if (!target?.m) continue;
@@ -100,22 +104,22 @@ function countMembers(
     ...(Object.keys(SET_COUNT) as SetType[]).map((k): [string, string, string[] | undefined] => [
       k,
       SET_COUNT[k],
-      rec.fz?.[FROZEN_KEY[k]],
+      rec.frozen?.[FROZEN_KEY[k]],
     ]),
-    ['in_app_open', 'inAppOpeners', rec.fz?.io],
+    ['in_app_open', 'inAppOpeners', rec.frozen?.inAppOpenedIn],
   ];
   for (const [kind, field, frozen] of kinds) {
     const live = members.byKind.get(kind) ?? new Map<string, number>();
     for (const c of new Set([...live.keys(), ...(frozen ?? [])])) {
-      const scope = scopeId({ kind: 'c', tenant: rec.tn, id: c });
+      const scope = scopeId({ kind: 'c', tenant: rec.tenant, id: c });
       out.add(scope, 'counts', field);
       const t = live.get(c);
       if (t !== undefined && !frozen?.includes(c)) addMinute(out, ctx, scope, 'w', t, field);
     }
   }
   for (const [s, t] of senders) {
-    if (rec.fz?.so?.includes(s)) continue;
-    addMinute(out, ctx, scopeId({ kind: 's', tenant: rec.tn, id: s }), 'w', t, 'optOuts');
+    if (rec.frozen?.optedOutOfSenders?.includes(s)) continue;
+    addMinute(out, ctx, scopeId({ kind: 's', tenant: rec.tenant, id: s }), 'w', t, 'optOuts');
   }
 }
 
@@ -164,20 +168,20 @@ export function countRecipientPart(
   views: Map<string, MessageView>,
   targets: Map<RecipientEv, Target | undefined>,
 ): void {
-  const tenant = scopeId({ kind: 't', tenant: rec.tn });
+  const tenant = scopeId({ kind: 't', tenant: rec.tenant });
   for (const [e, target] of targets) {
     // The list-hygiene feed names every opt-out (and the opt-in that undoes it) of a known person.
     if (e.type === 'opted_out' || e.type === 'opted_in')
       out.add(
         tenant,
         `hy:${dayOf(e.t)}`,
-        hygieneField(rec.r, e.t, e.type, e.type === 'opted_out', undefined),
+        hygieneField(rec.recipientId, e.t, e.type, e.type === 'opted_out', undefined),
       );
     if (!target) {
       out.add(tenant, 'pending', pendingField(e.type, e.t));
       continue;
     }
-    const c = scopeId({ kind: 'c', tenant: rec.tn, id: target.c });
+    const c = scopeId({ kind: 'c', tenant: rec.tenant, id: target.c });
     // A control-arm conversion is the campaign's, but not its effect: counted apart (holdouts).
     if (!target.h) countPerEvent(out, ctx, c, e);
     out.seen(c, e.t, e.channel);
@@ -188,7 +192,7 @@ export function countRecipientPart(
 
 /** Whether the recipient part can be non-empty (else a batch can skip it, and its views). */
 export function hasRecipientPart(rec: RecipientRec, messages: Iterable<MessageRec>): boolean {
-  if (rec.ev.length > 0 || rec.fz) return true;
+  if (rec.events.length > 0 || rec.frozen) return true;
   for (const m of messages)
     if (m.setEvents?.length || (m.channel[1] === 'in_app' && (m.ownBits & BIT.opened) !== 0)) return true;
   return false;

@@ -135,7 +135,11 @@ describe('experiment figures of a cluster', () => {
     const retired = apply(fresh(), early);
     const gone = retireCluster(retired, T0 + 9 * H + 1, ctx, 92 * 24 * H);
     expect(gone.events).toBe(2);
-    expect(retired.rec.fz).toMatchObject({ ho: ['H'], hc: ['H'], hv: { H: { USD: 10_000 } } });
+    expect(retired.rec.frozen).toMatchObject({
+      heldOutOf: ['H'],
+      controlConversionsIn: ['H'],
+      controlRevenue: { H: { USD: 10_000 } },
+    });
     const rBefore = x(countCluster(retired, ctx), 'H');
     apply(whole, later);
     apply(retired, later);

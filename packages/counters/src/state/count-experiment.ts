@@ -84,9 +84,15 @@ export function countHoldouts(
   views: Map<string, MessageView>,
   targets: Map<RecipientEv, Target | undefined>,
 ): void {
-  const fz = rec.fz;
-  if (!fz?.ho && !fz?.hx && !fz?.hc && !rec.ev.some((e) => e.type === 'held_out')) return;
-  const status = holdsOf(rec.ev, [...views.values()], ctx.windows(rec.tn), fz);
+  const fz = rec.frozen;
+  if (
+    !fz?.heldOutOf &&
+    !fz?.heldOutConflicts &&
+    !fz?.controlConversionsIn &&
+    !rec.events.some((e) => e.type === 'held_out')
+  )
+    return;
+  const status = holdsOf(rec.events, [...views.values()], ctx.windows(rec.tenant), fz);
   const conversions = new Map<string, RecipientEv[]>();
   for (const [e, target] of targets) {
     if (!target?.h) continue;
@@ -95,12 +101,12 @@ export function countHoldouts(
     conversions.set(target.c, list);
   }
   for (const [campaign, s] of status) {
-    const c = scopeId({ kind: 'c', tenant: rec.tn, id: campaign });
+    const c = scopeId({ kind: 'c', tenant: rec.tenant, id: campaign });
     out.add(c, EXPERIMENT_KEY, `h${SEP}${s.conflict ? 'conflicts' : 'heldOut'}`);
   }
-  const campaigns = new Set([...conversions.keys(), ...(rec.fz?.hc ?? [])]);
+  const campaigns = new Set([...conversions.keys(), ...(rec.frozen?.controlConversionsIn ?? [])]);
   for (const campaign of campaigns) {
-    const c = scopeId({ kind: 'c', tenant: rec.tn, id: campaign });
+    const c = scopeId({ kind: 'c', tenant: rec.tenant, id: campaign });
     const live = conversions.get(campaign) ?? [];
     out.add(c, EXPERIMENT_KEY, `h${SEP}converted`);
     if (live.length > 0) out.add(c, EXPERIMENT_KEY, `h${SEP}conversions`, live.length);
@@ -109,7 +115,8 @@ export function countHoldouts(
     // The sum counts live events only (a frozen one's stays counted); the square is the whole
     // recipient's, frozen revenue included.
     const whole = new Map(revenue);
-    for (const [cur, u] of Object.entries(rec.fz?.hv?.[campaign] ?? {})) addRevenue(whole, cur, u);
+    for (const [cur, u] of Object.entries(rec.frozen?.controlRevenue?.[campaign] ?? {}))
+      addRevenue(whole, cur, u);
     for (const [cur, units] of revenue) out.addMoney(c, EXPERIMENT_KEY, `h${SEP}revenue:${cur}`, units);
     for (const [cur, units] of whole) {
       const u = BigInt(units);

@@ -49,12 +49,13 @@ export function holdsOf(
   for (const e of events) {
     if (e.type !== 'held_out' || e.campaign === undefined) continue;
     let s = out.get(e.campaign);
-    if (!s) out.set(e.campaign, (s = { holds: [], conflict: fz?.hx?.includes(e.campaign) ?? false }));
+    if (!s)
+      out.set(e.campaign, (s = { holds: [], conflict: fz?.heldOutConflicts?.includes(e.campaign) ?? false }));
     s.holds.push(e);
     if (!s.conflict && messagedAround(e.campaign, e.t, views, within)) s.conflict = true;
   }
-  for (const c of fz?.ho ?? []) if (!out.has(c)) out.set(c, { holds: [], conflict: false });
-  for (const c of fz?.hx ?? []) if (!out.has(c)) out.set(c, { holds: [], conflict: true });
+  for (const c of fz?.heldOutOf ?? []) if (!out.has(c)) out.set(c, { holds: [], conflict: false });
+  for (const c of fz?.heldOutConflicts ?? []) if (!out.has(c)) out.set(c, { holds: [], conflict: true });
   return out;
 }
 

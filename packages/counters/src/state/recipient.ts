@@ -32,75 +32,101 @@ export interface RecipientEv {
   bot?: 1;
 }
 
-/** Memberships of retired events (campaign ids; `so` sender ids) that must not count again. */
+/**
+ * Memberships that retired events and messages left behind, so they are not counted again: each a
+ * list of campaign ids (sender ids for `optedOutOfSenders`).
+ */
 export interface Frozen {
-  oo?: string[];
-  un?: string[];
-  fa?: string[];
-  io?: string[];
-  so?: string[];
-  /**
-   * Holdouts (holdout.ts): campaigns R was held out of by frozen holds (`ho`), or held out of and
-   * messaged by (`hx`, a conflict); campaigns whose control arm R converted in (`hc`) by frozen
-   * conversions, and their revenue (`hv`: campaign → currency → units).
-   */
-  ho?: string[];
-  hx?: string[];
-  hc?: string[];
-  hv?: Record<string, Record<string, number>>;
+  /** Campaigns the recipient opted out of. */
+  optedOutOf?: string[];
+  /** Campaigns the recipient uninstalled after. */
+  uninstalledFrom?: string[];
+  /** Campaigns the recipient adopted the feature in. */
+  adoptedFeatureIn?: string[];
+  /** Campaigns whose in-app message the recipient opened (an in-app opener). */
+  inAppOpenedIn?: string[];
+  /** Senders the recipient opted out of (the sender scope of alerts). */
+  optedOutOfSenders?: string[];
+  /** Campaigns the recipient was held out of by frozen holds (holdout.ts). */
+  heldOutOf?: string[];
+  /** Campaigns the recipient was held out of and messaged by: a conflict (holdout.ts). */
+  heldOutConflicts?: string[];
+  /** Campaigns whose control arm the recipient converted in, by frozen conversions. */
+  controlConversionsIn?: string[];
+  /** Their revenue: campaign → currency → units. */
+  controlRevenue?: Record<string, Record<string, number>>;
 }
 
-/** Audience figures of retired messages and events (recipient_state, docs/api.md). */
+/**
+ * Audience figures of retired messages and events (the recipient_state row, audience.ts): the
+ * live ones are added to them when the row is written.
+ */
 export interface Audience {
-  /** Messages received per channel and UTC day. */
-  rd?: Record<string, Record<string, number>>;
-  n?: number;
-  le?: number;
-  lrp?: number;
-  /** Latest clicks / reaches per channel: [t, campaign, message]. */
-  lc?: [number, string, string][];
-  lr?: Record<string, [number, string, string][]>;
-  cv?: Record<string, number>;
-  cr?: Record<string, number>;
-  /** Every conversion (attributed or not) and its revenue per currency; holds (global control). */
-  ta?: number;
-  tr?: Record<string, number>;
-  ho?: number;
+  /** Messages received per channel and UTC day number: channel → day → count. */
+  receivedByDay?: Record<string, Record<string, number>>;
+  /** Messages received in all. */
+  received?: number;
+  /** Latest engagement (an open, a person's click or a reply). */
+  lastEngagedAt?: number;
+  /** Latest reply. */
+  lastReplyAt?: number;
+  /** The three latest clicks: [t, campaign, message], newest first. */
+  lastClicks?: [number, string, string][];
+  /** The three latest reaches per channel: channel → [t, campaign, message], newest first. */
+  lastReaches?: Record<string, [number, string, string][]>;
+  /** Attributed conversions per channel. */
+  conversions?: Record<string, number>;
+  /** Attributed revenue units per "channel:currency". */
+  revenue?: Record<string, number>;
+  /** Every conversion, attributed or not (the global control group, /v1/value). */
+  allConversions?: number;
+  /** Their revenue units per currency. */
+  allRevenue?: Record<string, number>;
+  /** Holds of the recipient (held_out events). */
+  holds?: number;
 }
 
+/** A recipient's state, in memory; partition/codec.ts alone knows its stored spelling. */
 export interface RecipientRec {
-  tn: string;
-  r: string;
-  ms: string[];
-  ev: RecipientEv[];
-  fz?: Frozen;
-  sub?: [number, 'in' | 'out'];
-  au?: Audience;
+  /** The tenant the recipient belongs to. */
+  tenant: string;
+  /** The recipient's id (unique within its tenant). */
+  recipientId: string;
+  /** Ids of its live messages (their records live in the same partition). */
+  messageIds: string[];
+  /** Its live recipient-level events (no message id). */
+  events: RecipientEv[];
+  /** What retired events and messages left of its memberships. */
+  frozen?: Frozen;
+  /** The latest opt-in or opt-out: (t, 'in' | 'out'). */
+  subscription?: [number, 'in' | 'out'];
+  /** What retired events and messages left of its audience figures. */
+  audience?: Audience;
   /** Newest event time of anything of this recipient (record retention). */
-  la: number;
+  newestAt: number;
 }
 
 export function newRecipient(tenant: string, recipient: string, t: number): RecipientRec {
-  return { tn: tenant, r: recipient, ms: [], ev: [], la: t };
+  return { tenant, recipientId: recipient, messageIds: [], events: [], newestAt: t };
 }
 
 function subscription(rec: RecipientRec, e: Ev): void {
   if (e.type !== 'opted_out' && e.type !== 'opted_in') return;
   const next: [number, 'in' | 'out'] = [e.t, e.type === 'opted_in' ? 'in' : 'out'];
-  const cur = rec.sub;
+  const cur = rec.subscription;
   // Latest wins; at the same instant an opt-out wins over an opt-in (the safer reading).
-  if (!cur || e.t > cur[0] || (e.t === cur[0] && next[1] === 'out')) rec.sub = next;
+  if (!cur || e.t > cur[0] || (e.t === cur[0] && next[1] === 'out')) rec.subscription = next;
 }
 
 /** Folds a recipient-level event in (mutates rec). False when it was already there. */
 export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
-  rec.la = Math.max(rec.la, e.t);
-  const before = rec.sub;
+  rec.newestAt = Math.max(rec.newestAt, e.t);
+  const before = rec.subscription;
   subscription(rec, e);
   // An opt-in only changes the subscription; one that names a campaign is kept too, since naming a
   // campaign makes it the tenant's (docs/semantics.md §3, campaigns).
-  if (e.type === 'opted_in' && e.campaign === undefined) return before !== rec.sub;
-  if (rec.ev.some((x) => x.digest === idhOf(e))) return false;
+  if (e.type === 'opted_in' && e.campaign === undefined) return before !== rec.subscription;
+  if (rec.events.some((x) => x.digest === idhOf(e))) return false;
   const x: RecipientEv = { digest: idhOf(e), type: e.type, t: e.t, channel: e.channel };
   if (e.sender) x.sender = e.sender;
   if (e.campaign) x.campaign = e.campaign;
@@ -108,13 +134,13 @@ export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
   if (e.cost) x.cost = [e.cost.u, e.cost.cur];
   if (e.score !== undefined) x.score = e.score;
   if (e.bot) x.bot = 1;
-  rec.ev.push(x);
+  rec.events.push(x);
   return true;
 }
 
 export function addMessageId(rec: RecipientRec, messageId: string, t: number): boolean {
-  rec.la = Math.max(rec.la, t);
-  if (rec.ms.includes(messageId)) return false;
-  rec.ms.push(messageId);
+  rec.newestAt = Math.max(rec.newestAt, t);
+  if (rec.messageIds.includes(messageId)) return false;
+  rec.messageIds.push(messageId);
   return true;
 }

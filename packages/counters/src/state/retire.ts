@@ -30,9 +30,13 @@ export interface Retired {
   recipient: boolean;
 }
 
-const FROZEN_KEY = { opted_out: 'oo', uninstalled: 'un', feature_adopted: 'fa' } as const;
+const FROZEN_KEY = {
+  opted_out: 'optedOutOf',
+  uninstalled: 'uninstalledFrom',
+  feature_adopted: 'adoptedFeatureIn',
+} as const;
 
-function addFrozen(fz: Frozen, key: Exclude<keyof Frozen, 'hv'>, value: string): void {
+function addFrozen(fz: Frozen, key: Exclude<keyof Frozen, 'controlRevenue'>, value: string): void {
   const list = (fz[key] ??= []);
   if (!list.includes(value)) list.push(value);
 }
@@ -47,11 +51,12 @@ function addUnits(list: [string, number][] | undefined, cur: string, units: numb
 
 /** A hold or a control-arm conversion leaves its holdout status (holdout.ts, count-experiment.ts). */
 function freezeHoldout(fz: Frozen, e: RecipientEv, target: Target, holds: Map<string, HoldStatus>): void {
-  if (e.type === 'held_out') addFrozen(fz, holds.get(target.c)?.conflict ? 'hx' : 'ho', target.c);
+  if (e.type === 'held_out')
+    addFrozen(fz, holds.get(target.c)?.conflict ? 'heldOutConflicts' : 'heldOutOf', target.c);
   if (e.type === 'converted' && target.h) {
-    addFrozen(fz, 'hc', target.c);
+    addFrozen(fz, 'controlConversionsIn', target.c);
     if (e.value?.[1]) {
-      const byCur = ((fz.hv ??= {})[target.c] ??= {});
+      const byCur = ((fz.controlRevenue ??= {})[target.c] ??= {});
       byCur[e.value[1]] = (byCur[e.value[1]] ?? 0) + e.value[0];
     }
   }
@@ -64,17 +69,17 @@ function freezeEvent(
   views: Map<string, MessageView>,
   holds: Map<string, HoldStatus>,
 ): void {
-  rec.au ??= {};
-  foldEvent(rec.au, e, target);
+  rec.audience ??= {};
+  foldEvent(rec.audience, e, target);
   if (!target) return;
-  rec.fz ??= {};
+  rec.frozen ??= {};
   const kind = FROZEN_KEY[e.type as keyof typeof FROZEN_KEY] as
     (typeof FROZEN_KEY)[keyof typeof FROZEN_KEY] | undefined;
-  if (kind) addFrozen(rec.fz, kind, target.c);
-  freezeHoldout(rec.fz, e, target, holds);
+  if (kind) addFrozen(rec.frozen, kind, target.c);
+  freezeHoldout(rec.frozen, e, target, holds);
   const m = target.m === undefined ? undefined : views.get(target.m);
   if (!m) return;
-  if (e.type === 'opted_out' && m.sender !== undefined) addFrozen(rec.fz, 'so', m.sender);
+  if (e.type === 'opted_out' && m.sender !== undefined) addFrozen(rec.frozen, 'optedOutOfSenders', m.sender);
   const r = m.rec;
   r.frozenBits = (r.frozenBits ?? 0) | attachedBitsOf(e.type, e.bot);
   if (e.type === 'replied') r.frozenReplies = [...(r.frozenReplies ?? []), e.t].sort((a, b) => a - b);
@@ -86,15 +91,16 @@ function freezeEvent(
 }
 
 function retireMessage(rec: RecipientRec, v: MessageView): void {
-  rec.au ??= {};
-  foldMessage(rec.au, v);
+  rec.audience ??= {};
+  foldMessage(rec.audience, v);
   if (v.campaign === undefined) return;
-  rec.fz ??= {};
+  rec.frozen ??= {};
   for (const [, type] of v.rec.setEvents ?? []) {
-    addFrozen(rec.fz, FROZEN_KEY[type], v.campaign);
-    if (type === 'opted_out' && v.sender !== undefined) addFrozen(rec.fz, 'so', v.sender);
+    addFrozen(rec.frozen, FROZEN_KEY[type], v.campaign);
+    if (type === 'opted_out' && v.sender !== undefined) addFrozen(rec.frozen, 'optedOutOfSenders', v.sender);
   }
-  if (v.channel === 'in_app' && v.rec.openedAt !== undefined) addFrozen(rec.fz, 'io', v.campaign);
+  if (v.channel === 'in_app' && v.rec.openedAt !== undefined)
+    addFrozen(rec.frozen, 'inAppOpenedIn', v.campaign);
 }
 
 /** Retires what is due in the cluster (mutates it) and says what went. */
@@ -105,7 +111,7 @@ export function retireCluster(
   recipientTtlMs: number,
 ): Retired {
   const { rec } = cluster;
-  const w = ctx.windows(rec.tn);
+  const w = ctx.windows(rec.tenant);
   const keepMessage = messageRetentionMs(w);
   const views = new Map<string, MessageView>();
   for (const m of cluster.messages.values()) views.set(m.messageId, viewOf(m));
@@ -113,9 +119,9 @@ export function retireCluster(
     [...views.values()].filter((v) => streamTime > v.rec.newestAt + keepMessage).map((v) => v.rec.messageId),
   );
   const { targets } = attachments(rec, [...views.values()], ctx);
-  const holds = holdsOf(rec.ev, [...views.values()], w, rec.fz);
+  const holds = holdsOf(rec.events, [...views.values()], w, rec.frozen);
   const frozen: RecipientEv[] = [];
-  for (const e of rec.ev) {
+  for (const e of rec.events) {
     const target = targets.get(e);
     // A person's click and a hold are candidates of the conversion rule: kept as long as a
     // message is; a bot click is none.
@@ -125,7 +131,7 @@ export function retireCluster(
       frozen.push(e);
     }
   }
-  rec.ev = rec.ev.filter((e) => !frozen.includes(e));
+  rec.events = rec.events.filter((e) => !frozen.includes(e));
   const messages: MessageRec[] = [];
   for (const id of dueMessages) {
     const v = views.get(id);
@@ -134,7 +140,7 @@ export function retireCluster(
     messages.push(v.rec);
     cluster.messages.delete(id);
   }
-  rec.ms = rec.ms.filter((id) => !dueMessages.has(id));
-  const empty = rec.ms.length === 0 && rec.ev.length === 0;
-  return { messages, events: frozen.length, recipient: empty && streamTime > rec.la + recipientTtlMs };
+  rec.messageIds = rec.messageIds.filter((id) => !dueMessages.has(id));
+  const empty = rec.messageIds.length === 0 && rec.events.length === 0;
+  return { messages, events: frozen.length, recipient: empty && streamTime > rec.newestAt + recipientTtlMs };
 }
