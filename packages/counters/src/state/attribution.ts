@@ -10,14 +10,14 @@ import { holdCandidates, holdKey, holdsOf, type HoldCandidate } from './holdout.
 import type { MessageView } from './message.ts';
 import type { Frozen, RecipientEv } from './recipient.ts';
 
-/**
- * Where an event counts: a campaign, through one of its messages when `m` is set; `h` marks a
- * conversion attributed to the campaign's control arm (a hold, holdout.ts), counted apart.
- */
+/** Where an event counts (attribution's answer). */
 export interface Target {
-  c: string;
-  m?: string;
-  h?: true;
+  /** The campaign it counts for. */
+  campaign: string;
+  /** The message it counts through, when it is attributed to one. */
+  messageId?: string;
+  /** Set when a conversion is attributed to the campaign's control arm (a hold, holdout.ts): counted apart. */
+  controlArm?: true;
 }
 
 const REPLY_RULE = new Set([
@@ -54,7 +54,7 @@ export function replyTarget(e: RecipientEv, views: MessageView[], w: TenantWindo
     (x) => x.reachAt ?? 0,
     (x) => x.rec.messageId,
   );
-  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.messageId };
+  return v?.campaign === undefined ? undefined : { campaign: v.campaign, messageId: v.rec.messageId };
 }
 
 interface Click {
@@ -70,7 +70,8 @@ export function clicksOf(views: MessageView[], placed: Map<RecipientEv, Target>)
   const out: Click[] = [];
   for (const v of views) {
     if (v.campaign === undefined) continue;
-    for (const [, t] of v.rec.clicks ?? []) out.push({ t, target: { c: v.campaign, m: v.rec.messageId } });
+    for (const [, t] of v.rec.clicks ?? [])
+      out.push({ t, target: { campaign: v.campaign, messageId: v.rec.messageId } });
   }
   for (const [e, target] of placed) if (e.type === 'clicked' && !e.bot) out.push({ t: e.t, target });
   return out;
@@ -91,7 +92,7 @@ export function conversionTarget(
   const click = latest(
     inClick,
     (k) => k.t,
-    (k) => k.target.m ?? `c:${k.target.c}`,
+    (k) => k.target.messageId ?? `c:${k.target.campaign}`,
   );
   if (click) return click.target;
   const delivered = views.filter(
@@ -111,8 +112,9 @@ export function conversionTarget(
     (h) => h.t,
     (h) => holdKey(h.campaign),
   );
-  if (hold && (v?.deliveredAt === undefined || hold.t > v.deliveredAt)) return { c: hold.campaign, h: true };
-  return v?.campaign === undefined ? undefined : { c: v.campaign, m: v.rec.messageId };
+  if (hold && (v?.deliveredAt === undefined || hold.t > v.deliveredAt))
+    return { campaign: hold.campaign, controlArm: true };
+  return v?.campaign === undefined ? undefined : { campaign: v.campaign, messageId: v.rec.messageId };
 }
 
 /**
@@ -130,8 +132,8 @@ export function attributeAll(
   const placed = new Map<RecipientEv, Target>();
   for (const e of events) {
     if (e.campaign !== undefined) {
-      out.set(e, { c: e.campaign });
-      placed.set(e, { c: e.campaign });
+      out.set(e, { campaign: e.campaign });
+      placed.set(e, { campaign: e.campaign });
     } else if (REPLY_RULE.has(e.type)) {
       const target = replyTarget(e, views, w);
       out.set(e, target);

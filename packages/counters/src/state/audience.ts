@@ -90,9 +90,10 @@ export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefin
   const click = e.type === 'clicked' && !e.bot;
   if (click || e.type === 'replied') au.lastEngagedAt = Math.max(au.lastEngagedAt ?? -1, e.t);
   if (e.type === 'replied') au.lastReplyAt = Math.max(au.lastReplyAt ?? -1, e.t);
-  if (click && target) au.lastClicks = latest3(au.lastClicks ?? [], [e.t, target.c, target.m ?? '']);
+  if (click && target)
+    au.lastClicks = latest3(au.lastClicks ?? [], [e.t, target.campaign, target.messageId ?? '']);
   // A control-arm conversion (a held-out recipient's) is not messaging's: not in cv/cr.
-  if (e.type === 'converted' && target && !target.h)
+  if (e.type === 'converted' && target && !target.controlArm)
     conversion(au, e.channel, e.value?.[0] ?? 0, e.value?.[1] ?? '');
   if (e.type === 'converted') anyConversion(au, e.value?.[0] ?? 0, e.value?.[1] ?? '');
   if (e.type === 'held_out') au.holds = (au.holds ?? 0) + 1;

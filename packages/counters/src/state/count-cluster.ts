@@ -60,10 +60,10 @@ export function attachments(
   const targets = attributeAll(rec.events, views, ctx.windows(rec.tenant), rec.frozen);
   const byMessage = new Map<string, RecipientEv[]>();
   for (const [e, target] of targets) {
-    if (!target?.m) continue;
-    const list = byMessage.get(target.m) ?? [];
+    if (!target?.messageId) continue;
+    const list = byMessage.get(target.messageId) ?? [];
     list.push(e);
-    byMessage.set(target.m, list);
+    byMessage.set(target.messageId, list);
   }
   return { targets, byMessage };
 }
@@ -87,7 +87,7 @@ function collectMembers(
       members.add('in_app_open', v.campaign, v.rec.openedAt);
   }
   for (const [e, target] of targets) {
-    if (target && e.type in SET_COUNT) note(e.type as SetType, target.c, e.t, target.m);
+    if (target && e.type in SET_COUNT) note(e.type as SetType, target.campaign, e.t, target.messageId);
   }
   return { members, senders };
 }
@@ -181,9 +181,9 @@ export function countRecipientPart(
       out.add(tenant, 'pending', pendingField(e.type, e.t));
       continue;
     }
-    const c = scopeId({ kind: 'c', tenant: rec.tenant, id: target.c });
+    const c = scopeId({ kind: 'c', tenant: rec.tenant, id: target.campaign });
     // A control-arm conversion is the campaign's, but not its effect: counted apart (holdouts).
-    if (!target.h) countPerEvent(out, ctx, c, e);
+    if (!target.controlArm) countPerEvent(out, ctx, c, e);
     out.seen(c, e.t, e.channel);
   }
   countMembers(out, ctx, rec, views, targets);

@@ -95,10 +95,10 @@ export function countHoldouts(
   const status = holdsOf(rec.events, [...views.values()], ctx.windows(rec.tenant), fz);
   const conversions = new Map<string, RecipientEv[]>();
   for (const [e, target] of targets) {
-    if (!target?.h) continue;
-    const list = conversions.get(target.c) ?? [];
+    if (!target?.controlArm) continue;
+    const list = conversions.get(target.campaign) ?? [];
     list.push(e);
-    conversions.set(target.c, list);
+    conversions.set(target.campaign, list);
   }
   for (const [campaign, s] of status) {
     const c = scopeId({ kind: 'c', tenant: rec.tenant, id: campaign });

@@ -52,11 +52,11 @@ function addUnits(list: [string, number][] | undefined, cur: string, units: numb
 /** A hold or a control-arm conversion leaves its holdout status (holdout.ts, count-experiment.ts). */
 function freezeHoldout(fz: Frozen, e: RecipientEv, target: Target, holds: Map<string, HoldStatus>): void {
   if (e.type === 'held_out')
-    addFrozen(fz, holds.get(target.c)?.conflict ? 'heldOutConflicts' : 'heldOutOf', target.c);
-  if (e.type === 'converted' && target.h) {
-    addFrozen(fz, 'controlConversionsIn', target.c);
+    addFrozen(fz, holds.get(target.campaign)?.conflict ? 'heldOutConflicts' : 'heldOutOf', target.campaign);
+  if (e.type === 'converted' && target.controlArm) {
+    addFrozen(fz, 'controlConversionsIn', target.campaign);
     if (e.value?.[1]) {
-      const byCur = ((fz.controlRevenue ??= {})[target.c] ??= {});
+      const byCur = ((fz.controlRevenue ??= {})[target.campaign] ??= {});
       byCur[e.value[1]] = (byCur[e.value[1]] ?? 0) + e.value[0];
     }
   }
@@ -75,9 +75,9 @@ function freezeEvent(
   rec.frozen ??= {};
   const kind = FROZEN_KEY[e.type as keyof typeof FROZEN_KEY] as
     (typeof FROZEN_KEY)[keyof typeof FROZEN_KEY] | undefined;
-  if (kind) addFrozen(rec.frozen, kind, target.c);
+  if (kind) addFrozen(rec.frozen, kind, target.campaign);
   freezeHoldout(rec.frozen, e, target, holds);
-  const m = target.m === undefined ? undefined : views.get(target.m);
+  const m = target.messageId === undefined ? undefined : views.get(target.messageId);
   if (!m) return;
   if (e.type === 'opted_out' && m.sender !== undefined) addFrozen(rec.frozen, 'optedOutOfSenders', m.sender);
   const r = m.rec;
@@ -126,7 +126,7 @@ export function retireCluster(
     // A person's click and a hold are candidates of the conversion rule: kept as long as a
     // message is; a bot click is none.
     const keep = (e.type === 'clicked' && !e.bot) || e.type === 'held_out' ? keepMessage : keepHorizonMs(w);
-    if (streamTime > e.t + keep || (target?.m !== undefined && dueMessages.has(target.m))) {
+    if (streamTime > e.t + keep || (target?.messageId !== undefined && dueMessages.has(target.messageId))) {
       freezeEvent(rec, e, target, views, holds);
       frozen.push(e);
     }
