@@ -4,6 +4,10 @@
  * already names tenant and id, so neither is repeated in the value; a message's times are stored
  * relative to its first event; channels and event types are one-character codes; trailing empty
  * positions are dropped. The first element is the format version.
+ *
+ * This file is the only place that knows that spelling: in memory the records use words
+ * (`sendAt`, `frozen.heldOutOf`, …), and encode/decode map each to its position or compact key
+ * here. The bytes are what Redis and the Postgres snapshots hold: codec.golden.test.ts pins them.
  */
 import type { Channel, EventType } from '@tally/events';
 import { CHANNELS, EVENT_TYPES } from '@tally/events';

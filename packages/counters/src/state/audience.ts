@@ -5,7 +5,7 @@
  * conversions and revenue per channel (a control-arm conversion is not attributed to messaging),
  * and for the global control group (issue 21) every conversion of the recipient, attributed or not
  * (`ta`, `tr:<CUR>`), and its holds (`ho`). Live messages and events are summed with what retired
- * ones left in `au`, so the figures do not shrink when state is retired.
+ * ones left in the record's `audience`, so the figures do not shrink when state is retired.
  */
 import { BIT } from './bits.ts';
 import type { Target } from './attribution.ts';

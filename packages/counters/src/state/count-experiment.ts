@@ -76,7 +76,7 @@ export function countMessageArm(
   if (revenue) moneyMoments(out, c, arm, revenue);
 }
 
-/** The recipient's part: its holdouts and the control-arm conversions (targets with `h`). */
+/** The recipient's part: its holdouts and the control-arm conversions (targets with `controlArm`). */
 export function countHoldouts(
   out: CountSink,
   ctx: CountContext,

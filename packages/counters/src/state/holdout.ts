@@ -8,7 +8,8 @@
  * the hold (a message of C with a send, or any status, at most that far before or after it): R
  * counts once, in the messaged arm, and under C's `conflicts`. The window keeps the rule inside
  * what the state remembers: such messages and holds are both still live when the other arrives.
- * Frozen holds (retire.ts) leave their status in the recipient's `fz.ho` / `fz.hx`.
+ * Frozen holds (retire.ts) leave their status in the recipient's `frozen.heldOutOf` /
+ * `frozen.heldOutConflicts`.
  */
 import { BIT } from './bits.ts';
 import type { TenantWindows } from './event.ts';

@@ -7,8 +7,9 @@
  * - A message retires when stream time passes its newest own event by every window plus the
  *   horizon; events attributed to it freeze with it.
  * - A recipient-level event freezes `H` after it happened (a click, a candidate itself, after
- *   every window plus `H`). A frozen event's attachment moves onto its message (`ab`, `ar`, `ac`,
- *   `av`), its membership into `fz`, its audience figures into `au`.
+ *   every window plus `H`). A frozen event's attachment moves onto its message (`frozenBits`,
+ *   `frozenReplies`, `frozenFirstClickAt`, …), its membership into `frozen`, its audience figures
+ *   into `audience`.
  * - A recipient record with nothing live retires RECIPIENT_TTL after its newest event.
  * - While the tenant has an open import, `H` above is the backfill window B (event.ts
  *   keepHorizonMs): nothing an imported event may still touch retires under it.
