@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { aggregator } from './scenarios/aggregator.ts';
+import { audience } from './scenarios/audience.ts';
 import { alertLatency } from './scenarios/alert-latency.ts';
 import { exactness } from './scenarios/exactness.ts';
 import { freshness } from './scenarios/freshness.ts';
@@ -29,6 +30,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'query-api': queryApi,
   'alert-latency': alertLatency,
   exactness,
+  audience,
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
