@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { aggregator } from './scenarios/aggregator.ts';
+import { audience } from './scenarios/audience.ts';
 import { decode } from './scenarios/decode.ts';
 import { alertLatency } from './scenarios/alert-latency.ts';
 import { exactness } from './scenarios/exactness.ts';
@@ -31,6 +32,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'query-api': queryApi,
   'alert-latency': alertLatency,
   exactness,
+  audience,
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });

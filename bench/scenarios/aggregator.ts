@@ -130,7 +130,7 @@ function longestOf(m: Map<string, number>, names?: string[]): { ms: number; what
 }
 
 /** A gauge or counter of a service's /metrics, summed over its series. */
-async function metric(port: number, name: string): Promise<number> {
+export async function metric(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return text
     .split('\n')

@@ -21,13 +21,16 @@ export interface Pipeline {
   iso: Isolation;
   ingest: Awaited<ReturnType<typeof ingestSvc.buildApp>>;
   query: Awaited<ReturnType<typeof querySvc.buildApp>>;
+  /** Ingest's deps: its pseudonymizer gives the ids a test's raw recipients get. */
+  ingestDeps: ingestSvc.IngestDeps;
   aggregator: aggregatorSvc.Aggregator;
   aggregatorDeps: aggregatorSvc.AggregatorDeps;
   queryDeps: querySvc.QueryApiDeps;
   addTenant(id: string): Promise<string>;
   postEvents(key: string, events: unknown[]): Promise<{ status: number; body: unknown }>;
   getJson(key: string, url: string): Promise<{ status: number; body: any }>;
-  settle(): Promise<void>;
+  /** Until the aggregator's group has committed every offset (timeoutMs: 90 s by default). */
+  settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function startPipeline(
     iso,
     ingest,
     query,
+    ingestDeps,
     aggregator,
     aggregatorDeps,
     queryDeps,
@@ -79,13 +83,13 @@ export async function startPipeline(
       const res = await query.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
       return { status: res.statusCode, body: res.json() };
     },
-    async settle() {
+    async settle(timeoutMs) {
       await waitForConsumerCaughtUp(
         env.KAFKA_BROKERS?.split(',') ?? [],
         iso.groupId,
         aggregatorDeps.topics.events,
         // A loaded CI machine has been seen to take over 30 s for the group's first commit.
-        90_000,
+        timeoutMs ?? 90_000,
       );
     },
     async stop() {
