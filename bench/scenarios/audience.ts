@@ -3,15 +3,17 @@
  * pipeline. For each size N (quick: 20,000 recipients; full: BENCH_AUDIENCE_POINTS or 100,000,
  * 300,000 and 1,000,000), in a database, topic and Redis prefix of its own, with the aggregator,
  * ingest and query-api as their own processes:
- *  - load: N recipients posted to ingest's POST /v1/events, each one SMS sent on one of the last
- *    89 days and delivered; a fifth clicked, a tenth replied, one in twenty opted out (the issue's
- *    shape). The tenant's late-data horizon (tenant_attribution) is 120 days, so all of it counts;
+ *  - load: N recipients brought as a history import (ingest's PUT /v1/imports/:id/parts/:n, the
+ *    backfill path), each one SMS sent on one of the last 89 days and delivered; a fifth clicked,
+ *    a tenth replied, one in twenty opted out (the issue's shape). Imported events are late only
+ *    beyond the tenant's backfill limit (90 days by default), so all of it counts; the import is
+ *    closed once the aggregator applied it;
  *  - settled: every offset applied and a snapshot holding every recipient (the frequency answer
  *    over 90 days counts N), then one more snapshot;
  *  - cost of keeping the answers current: the aggregator's process CPU (its /metrics) from before
  *    the first event to the settled snapshot, per event posted;
  *  - Postgres bytes per recipient: pg_total_relation_size of recipient_state + audience_rollup +
- *    value_rollup (the run's own database, one tenant) / N;
+ *    value_rollup + control_rollup (the run's own database, one tenant) / N;
  *  - read latency, p50 and p99 over REQUESTS sequential requests each: the silent-disengagement
  *    summary and first page (days=30, minMessages=1, 50 rows), frequency (days=30), /v1/value, and
  *    the send-time heat map.
@@ -87,32 +89,57 @@ const ROUTES: [string, string][] = [
   ['send-time heat map', '/v1/send-time'],
 ];
 
-async function post(port: number, key: string, events: Ev[]): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${port}/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ events }),
+/** One part of the tenant's history import (PUT /v1/imports/:id/parts/:n, NDJSON). */
+async function putPart(
+  port: number,
+  key: string,
+  importId: string,
+  part: number,
+  events: Ev[],
+): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/v1/imports/${importId}/parts/${part}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+    body: events.map((e) => JSON.stringify(e)).join('\n'),
   });
-  if (res.status !== 202) throw new Error(`audience: ingest answered ${res.status}: ${await res.text()}`);
+  if (!res.ok) throw new Error(`audience: ingest answered ${res.status}: ${await res.text()}`);
 }
 
-/** Posts every recipient's events, IN_FLIGHT batches at a time; returns the events posted. */
-async function load(port: number, key: string, n: number): Promise<number> {
+/**
+ * Brings every recipient's 89 days as a history import (issue 22's backfill path, docs/api.md
+ * "Imports"), IN_FLIGHT parts at a time; returns the events sent.
+ */
+async function load(port: number, key: string, n: number, importId: string): Promise<number> {
   const today = Math.floor(Date.now() / DAY);
   let next = 0;
+  let part = 0;
   let events = 0;
   const worker = async () => {
     for (;;) {
       const batch: Ev[] = [];
-      // a recipient has at most 5 events: a batch stays within ingest's 1,000
+      // a recipient has at most 5 events
       while (batch.length <= BATCH - 5 && next < n) batch.push(...recipientEvents(today, next++));
       if (batch.length === 0) return;
       events += batch.length;
-      await post(port, key, batch);
+      await putPart(port, key, importId, (part += 1), batch);
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return events;
+}
+
+/** Closes the import once the aggregator applied it (409 import_pending until then). */
+async function closeImport(port: number, key: string, importId: string): Promise<void> {
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/imports/${importId}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+    });
+    if (res.ok) return;
+    if (res.status !== 409)
+      throw new Error(`audience: closing the import answered ${res.status}: ${await res.text()}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function getJson(port: number, key: string, path: string): Promise<unknown> {
@@ -146,7 +173,7 @@ async function audienceBytes(env: BenchEnv): Promise<number> {
   try {
     const { rows } = await pool.query<{ bytes: string }>(
       `SELECT pg_total_relation_size('recipient_state') + pg_total_relation_size('audience_rollup')
-            + pg_total_relation_size('value_rollup') AS bytes`,
+            + pg_total_relation_size('value_rollup') + pg_total_relation_size('control_rollup') AS bytes`,
     );
     return Number(rows[0]?.bytes ?? 0);
   } finally {
@@ -173,12 +200,6 @@ async function latencies(port: number, key: string): Promise<Point['latency']> {
 async function measure(n: number): Promise<Point> {
   const env = { ...(await benchEnv('aud')), SNAPSHOT_INTERVAL_MS: '5000' };
   const key = await benchTenant(env, TENANT);
-  const pool = createPool({ connectionString: env.DATABASE_URL, max: 1 });
-  await pool.query('INSERT INTO tenant_attribution(tenant_id, horizon_s) VALUES ($1, $2)', [
-    TENANT,
-    120 * 86_400,
-  ]);
-  await pool.end();
   const [aggregator, ingest, api] = (await startAll([
     { script: 'services/aggregator/dist/main.js', env },
     { script: 'services/ingest/dist/main.js', env },
@@ -187,7 +208,9 @@ async function measure(n: number): Promise<Point> {
   try {
     const cpu0 = await metric(aggregator.port, 'process_cpu_seconds_total');
     const t0 = performance.now();
-    const events = await load(ingest.port, key, n);
+    const importId = `history-${n}`;
+    const events = await load(ingest.port, key, n, importId);
+    await closeImport(ingest.port, key, importId);
     await settled(api, aggregator, key, n);
     const loadS = (performance.now() - t0) / 1000;
     const cpu = (await metric(aggregator.port, 'process_cpu_seconds_total')) - cpu0;
@@ -265,7 +288,7 @@ export async function audience(mode: 'quick' | 'full', notes: string[]): Promise
   const points: Point[] = [];
   for (const n of sizes) points.push(await measure(n));
   notes.push(
-    `audience: N recipients through ingest (one SMS each, sent and delivered over the last 89 days; a fifth clicked, a tenth replied, one in twenty opted out), measured at ${sizes.map(count).join(', ')}. Latencies: ${REQUESTS} sequential requests per route after one warm-up, on the settled state. CPU per event: the aggregator process (its process_cpu_seconds_total) from before the first event to the snapshot holding every recipient, over the events posted — applying, keeping the audience rows and rollups and snapshotting them. Bytes per recipient: recipient_state + audience_rollup + value_rollup, tables and indexes. Rows marked EXTRAPOLATED are not measured: the largest point carried to 10M along the power law fitted over the measured points (exponent shown; p99 of 50 requests is noisy on a shared machine, so a fitted exponent below 0 is read as flat).`,
+    `audience: N recipients brought through ingest as a history import (one SMS each, sent and delivered over the last 89 days; a fifth clicked, a tenth replied, one in twenty opted out), measured at ${sizes.map(count).join(', ')}. Latencies: ${REQUESTS} sequential requests per route after one warm-up, on the settled state. CPU per event: the aggregator process (its process_cpu_seconds_total) from before the first event to the snapshot holding every recipient, over the events posted — applying, keeping the audience rows and rollups and snapshotting them. Bytes per recipient: recipient_state + audience_rollup + value_rollup + control_rollup, tables and indexes. Rows marked EXTRAPOLATED are not measured: the largest point carried to 10M along the power law fitted over the measured points (exponent shown; p99 of 50 requests is noisy on a shared machine, so a fitted exponent below 0 is read as flat).`,
   );
   return [
     ...series(points, 'load to settled snapshot', 's', (p) => p.loadS),
@@ -277,13 +300,13 @@ export async function audience(mode: 'quick' | 'full', notes: string[]): Promise
     ),
     ...series(
       points,
-      'Postgres bytes per recipient (recipient_state + audience_rollup + value_rollup)',
+      'Postgres bytes per recipient (recipient_state + audience_rollup + value_rollup + control_rollup)',
       'B',
       (p) => p.bytesPerRecipient,
     ),
     ...series(
       points,
-      'Postgres total for the tenant (recipient_state + audience_rollup + value_rollup)',
+      'Postgres total for the tenant (recipient_state + audience_rollup + value_rollup + control_rollup)',
       'GiB',
       (p) => (p.bytesPerRecipient * p.n) / 2 ** 30,
     ),
