@@ -5,7 +5,7 @@
  * Postgres, the dashboard served — and stop cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,22 @@ describe('the production tree of the image', () => {
         dev,
       ).toEqual([]);
     expect(installed.some((p) => p.startsWith('fastify@'))).toBe(true);
+  });
+
+  it('declares every workspace package its compiled code imports as a production dependency', () => {
+    // a @tally import kept in devDependencies builds and tests fine, then fails at start in the image
+    const undeclared: string[] = [];
+    for (const { dir } of runtimePackages()) {
+      const pkg = JSON.parse(readFileSync(join(out, dir, 'package.json'), 'utf8')) as {
+        name: string;
+        dependencies?: Record<string, string>;
+      };
+      const declared = new Set([pkg.name, ...Object.keys(pkg.dependencies ?? {})]);
+      for (const f of files(join(out, dir)).filter((x) => x.endsWith('.js')))
+        for (const m of readFileSync(join(out, dir, f), 'utf8').matchAll(/from ['"](@tally\/[a-z-]+)/g))
+          if (!declared.has(m[1] ?? '')) undeclared.push(`${dir}/${f} imports ${m[1]}`);
+    }
+    expect(undeclared).toEqual([]);
   });
 
   it('starts the three services, ready and serving, and stops them cleanly on SIGTERM', async () => {

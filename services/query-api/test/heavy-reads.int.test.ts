@@ -10,21 +10,48 @@
  * at most HEAVY_READ_TENANT_CONCURRENCY turns and freed turns go to the tenants in rotation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audienceDeltas, parseRollupKey, type AudienceFacts } from '@tally/kpi';
 import { startApi, type Api } from './api-fixture.ts';
 
 const DAY_MS = 86_400_000;
 const RECIPIENTS = 60_000;
 
-/** Recipients of `tenant` reached on sms today and yesterday, never engaged: silent, all of them. */
+/**
+ * Recipients of `tenant` reached on sms today (3) and yesterday (2), never engaged: silent, all of
+ * them. The rows and the rollups are written as the snapshotter writes them (typed columns,
+ * rolled; one recipient's rollup deltas times RECIPIENTS), so the reads cost what they cost live.
+ */
 async function seedAudience(api: Api, tenant: string): Promise<void> {
   const today = Math.floor(Date.now() / DAY_MS);
   await api.iso.db.pool.query(
-    `INSERT INTO recipient_state(tenant_id, recipient_id, state)
+    `INSERT INTO recipient_state(tenant_id, recipient_id, state, last_reach_day, rolled)
      SELECT $1, 'r' || lpad(g::text, 6, '0'),
             jsonb_build_object('rd:sms', $2::int || ':3;' || ($2::int - 1) || ':2',
-                               'lr:sms', ($3::bigint - g) || '|k1|m' || g, 'sub', 'in')
+                               'lr:sms', ($3::bigint - g) || '|k1|m' || g, 'sub', 'in'),
+            $2::int, true
        FROM generate_series(1, $4::int) g`,
     [tenant, today, Date.now(), RECIPIENTS],
+  );
+  const facts: AudienceFacts = {
+    reaches: { sms: { [today]: 3, [today - 1]: 2 } },
+    reachedChannels: ['sms'],
+    lastEngagedAt: null,
+    lastClickAt: null,
+    lastReplyAt: null,
+    subscribed: true,
+    optedOutAt: null,
+    conversions: {},
+    revenue: {},
+    allConversions: 0,
+    allRevenue: {},
+    holds: 0,
+  };
+  const rows = [...audienceDeltas(null, facts)].map(([k, n]) => ({ ...parseRollupKey(k), n: n * RECIPIENTS }));
+  await api.iso.db.pool.query(
+    `INSERT INTO audience_rollup(tenant_id, period, scope, day, reaches, flags, n)
+     SELECT $1, r.period, r.scope, r.day, r.reaches, r.flags, r.n
+       FROM jsonb_to_recordset($2::jsonb) AS r(period int, scope text, day int, reaches int, flags int, n bigint)`,
+    [tenant, JSON.stringify(rows)],
   );
 }
 
