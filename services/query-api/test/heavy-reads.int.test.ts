@@ -46,7 +46,10 @@ async function seedAudience(api: Api, tenant: string): Promise<void> {
     allRevenue: {},
     holds: 0,
   };
-  const rows = [...audienceDeltas(null, facts)].map(([k, n]) => ({ ...parseRollupKey(k), n: n * RECIPIENTS }));
+  const rows = [...audienceDeltas(null, facts)].map(([k, n]) => ({
+    ...parseRollupKey(k),
+    n: n * RECIPIENTS,
+  }));
   await api.iso.db.pool.query(
     `INSERT INTO audience_rollup(tenant_id, period, scope, day, reaches, flags, n)
      SELECT $1, r.period, r.scope, r.day, r.reaches, r.flags, r.n
