@@ -265,8 +265,19 @@ export class BatchRun {
       return 'duplicate';
     }
     this.touchAnon(field, held);
-    for (const [timestamp, value] of held.anon)
+    for (const [timestamp, value] of held.anon) {
       this.result.forwards.push({ partition: h.partition, value, timestamp });
+      // A held imported event was counted `applied` here; it is counted again where it lands, so
+      // its import's progress takes this count back (each published record counted once).
+      const importId = value.includes('"importId"') ? importIdOf(value) : undefined;
+      if (importId !== undefined)
+        this.result.delta.addCell(
+          scopeId({ kind: 't', tenant: h.tenantId }),
+          importProgressSuffix(importId),
+          'applied',
+          -1,
+        );
+    }
     this.cache.setMessage(field, null);
     this.result.changes.messages.add(field);
     this.result.changes.holds.set(field, false);
@@ -464,4 +475,10 @@ export function handoverForward(field: string, home: number, holder: number, now
 export function releaseUnneeded(claimed: string[], res: BatchResult, cache: PartitionCache): void {
   for (const f of claimed)
     if (!res.changes.holds.has(f) && cache.directoryEntry(f) === undefined) res.changes.holds.set(f, false);
+}
+
+/** The import id of a held event's raw JSON, if it has one. */
+function importIdOf(value: string): string | undefined {
+  const id = (JSON.parse(value) as { importId?: unknown }).importId;
+  return typeof id === 'string' ? id : undefined;
 }
