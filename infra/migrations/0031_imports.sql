@@ -24,7 +24,8 @@ CREATE TABLE imports (
 );
 CREATE INDEX imports_open ON imports (tenant_id) WHERE state = 'open';
 
--- Each part once: a retried upload of a recorded part is answered from here and publishes nothing.
+-- Each part once: a retried upload of a recorded part is answered from here and publishes nothing;
+-- `digest` (sha256 of the body) tells a retry from a different body under a recorded number (409).
 CREATE TABLE import_parts (
   tenant_id    text NOT NULL,
   import_id    text NOT NULL,
@@ -33,6 +34,7 @@ CREATE TABLE import_parts (
   rejected     integer NOT NULL,
   published    integer NOT NULL,
   issues       jsonb NOT NULL DEFAULT '[]',
+  digest       text NOT NULL,
   received_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, import_id, part),
   FOREIGN KEY (tenant_id, import_id) REFERENCES imports (tenant_id, import_id) ON DELETE CASCADE

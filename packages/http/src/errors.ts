@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   import_closed: 409,
   /** An import asked to close before the aggregator applied every event it published: retry. */
   import_pending: 409,
+  /** A part number already recorded with another body: a retry must send the same bytes. */
+  part_conflict: 409,
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,

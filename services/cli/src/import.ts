@@ -3,9 +3,12 @@
  * as POST /v1/events takes them) to ingest's import route in parts, shows progress, waits until the
  * aggregator applied everything, and closes the import (docs/api.md "Imports").
  *
- * The import id defaults to a digest of the file, so running the same file again names the same
- * import: parts already recorded are answered as they were and publish nothing; a part answered
- * 503 or lost on the network is retried with backoff. Only ingest's HTTP API is used (no database).
+ * The import id defaults to a digest of the file and the part size, so running the same command
+ * again names the same import with the same parts: parts already recorded are answered as they
+ * were and publish nothing; a part answered 503 or lost on the network is retried with backoff.
+ * Ingest refuses a recorded part number sent with another body (409 part_conflict), so a second
+ * file under one id (`--id`, `--no-close` on the first) must start after the first's parts
+ * (`--first-part`). Only ingest's HTTP API is used (no database).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -18,6 +21,8 @@ export interface ImportOptions {
   url: string;
   importId?: string | undefined;
   partSize: number;
+  /** The first part's number (default 0): a further file under the same id starts after the last. */
+  firstPart?: number;
   /** Close the import once applied; false leaves it open (more files follow under the same id). */
   close: boolean;
   log: (line: string) => void;
@@ -45,26 +50,38 @@ interface Progress extends ImportSummary {
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The parts of an NDJSON file: `size` non-blank lines each, streamed (the file is never read whole). */
-export async function* partsOf(file: string, size: number): AsyncGenerator<string[]> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  let part: string[] = [];
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
-    part.push(line);
-    if (part.length >= size) {
-      yield part;
-      part = [];
-    }
-  }
-  if (part.length > 0) yield part;
+/** A part of an NDJSON file: its non-blank lines and, for each, its line number in the file. */
+export interface FilePart {
+  lines: string[];
+  fileLines: number[];
 }
 
-/** A stable id for a file's content: the same file is the same import. */
-export async function fileImportId(file: string): Promise<string> {
+/** The parts of an NDJSON file: `size` non-blank lines each, streamed (the file is never read whole). */
+export async function* partsOf(file: string, size: number): AsyncGenerator<FilePart> {
+  const input = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let part: FilePart = { lines: [], fileLines: [] };
+  let n = 0;
+  for await (const line of input) {
+    n += 1;
+    if (line.trim() === '') continue;
+    part.lines.push(line);
+    part.fileLines.push(n);
+    if (part.lines.length >= size) {
+      yield part;
+      part = { lines: [], fileLines: [] };
+    }
+  }
+  if (part.lines.length > 0) yield part;
+}
+
+/**
+ * A stable id for a file's content cut in parts of `partSize`: the same command is the same
+ * import; another part size is another import (its parts hold other lines).
+ */
+export async function fileImportId(file: string, partSize: number): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return `file-${h.digest('hex').slice(0, 24)}`;
+  return `file-${h.digest('hex').slice(0, 24)}-p${partSize}`;
 }
 
 async function call(
@@ -100,12 +117,12 @@ function failure(status: number, json: unknown): Error {
 
 export async function runImport(o: ImportOptions): Promise<ImportSummary> {
   const sleep = o.sleep ?? defaultSleep;
-  const importId = o.importId ?? (await fileImportId(o.file));
+  const importId = o.importId ?? (await fileImportId(o.file, o.partSize));
   const base = `/v1/imports/${encodeURIComponent(importId)}`;
   o.log(`import ${importId}: ${o.file} in parts of ${o.partSize}`);
-  let n = 0;
+  let n = o.firstPart ?? 0;
   let sent = 0;
-  for await (const lines of partsOf(o.file, o.partSize)) {
+  for await (const { lines, fileLines } of partsOf(o.file, o.partSize)) {
     const r = await call(o, 'PUT', `${base}/parts/${n}`, lines.join('\n'));
     if (r.status !== 200) throw failure(r.status, r.json);
     const a = r.json as {
@@ -118,7 +135,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
     o.log(
       `part ${n}: ${a.accepted} accepted, ${a.rejected} rejected${a.replayed ? ' (already recorded)' : ''} — ${sent} lines sent`,
     );
-    for (const x of a.issues.slice(0, 5)) o.log(`  line ${o.partSize * n + x.line}: ${x.path} ${x.message}`);
+    for (const x of a.issues.slice(0, 5))
+      o.log(`  line ${fileLines[x.line - 1] ?? '?'}: ${x.path} ${x.message}`);
     n += 1;
   }
   const deadline = Date.now() + (o.waitMs ?? 30 * 60_000);

@@ -15,7 +15,7 @@
  *                                             for the grace period (default 24h, 0 = at once).
  *                                             Setting the values already stored changes nothing.
  *
- *   import <file.ndjson> --key K [--url U] [--id I] [--part-size N] [--no-close]
+ *   import <file.ndjson> --key K [--url U] [--id I] [--part-size N] [--first-part N] [--no-close]
  *                                             a tenant's history through ingest's import route
  *                                             (import.ts; U defaults to INGEST_URL, else
  *                                             http://127.0.0.1:3001); progress on stdout
@@ -24,6 +24,7 @@
  * Changes to tenants, keys and credentials are audited in Postgres (admin_audit) under --actor,
  * else TALLY_ACTOR, else user@host; never the key itself.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isUnchanged } from './credentials-diff.ts';
 import { parseFieldArgs } from './field-args.ts';
@@ -50,7 +51,7 @@ const USAGE = `usage:
   pnpm tally key revoke <tenant> <key id>... | --all
   pnpm tally key rotate <tenant> [<key id>...] [--grace 24h]
   (every change is audited under --actor <who>, else TALLY_ACTOR, else user@host)
-  pnpm tally import <file.ndjson> --key <api key> [--url <ingest url>] [--id <import id>] [--part-size 5000] [--no-close]
+  pnpm tally import <file.ndjson> --key <api key> [--url <ingest url>] [--id <import id>] [--part-size 5000] [--first-part 0] [--no-close]
   pnpm tally credentials set <tenant> <provider> --<field> <value> ... [--grace 24h]
     twilio:   --auth-token
     whatsapp: --app-secret --verify-token
@@ -191,13 +192,24 @@ async function importCommand(argv: string[]): Promise<number> {
       url: { type: 'string' },
       id: { type: 'string' },
       'part-size': { type: 'string' },
+      'first-part': { type: 'string' },
       'no-close': { type: 'boolean' },
     },
   });
-  const file = positionals[0];
+  // ./tally runs from the repository: a relative path is the caller's
+  const file =
+    positionals[0] === undefined ? undefined : resolve(process.env.TALLY_CALLER_DIR ?? '.', positionals[0]);
   const key = values.key ?? process.env.TALLY_API_KEY;
   const partSize = Number(values['part-size'] ?? 5000);
-  if (!file || !key || !Number.isInteger(partSize) || partSize < 1) {
+  const firstPart = Number(values['first-part'] ?? 0);
+  if (
+    !file ||
+    !key ||
+    !Number.isInteger(partSize) ||
+    partSize < 1 ||
+    !Number.isInteger(firstPart) ||
+    firstPart < 0
+  ) {
     console.error(USAGE);
     return 2;
   }
@@ -207,6 +219,7 @@ async function importCommand(argv: string[]): Promise<number> {
     url: (values.url ?? process.env.INGEST_URL ?? 'http://127.0.0.1:3001').replace(/\/+$/, ''),
     importId: values.id,
     partSize,
+    firstPart,
     close: !values['no-close'],
     log: (line) => console.log(line),
   });

@@ -1,9 +1,10 @@
 /**
  * The import routes (issue 22) against real Postgres and Kafka, without an aggregator: a part's
  * valid lines are published marked with the import id and its invalid lines named; a part is
- * published once however often it is sent (concurrently too); close waits for the aggregator
- * (409 import_pending while nothing applied them); the wrong media type, too many lines, an empty
- * part and another tenant's import are clear 4xx.
+ * published once however often it is sent (concurrently too), and another body under its number is
+ * 409 part_conflict; close waits for the aggregator (409 import_pending while nothing applied
+ * them) unless forced; the wrong media type, too many lines, an empty part and another tenant's
+ * import are clear 4xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addApiKey, createTenant } from '@tally/db';
@@ -57,15 +58,20 @@ describe('the import routes', () => {
       [2, '(line)'],
       [3, 'type'],
     ]);
-    const again = await put('h1', 0, [line(7), line(8)].join('\n'));
+    expect(answers.filter((a) => a.json().replayed)).toHaveLength(2);
+    const again = await put('h1', 0, body);
     expect(again.json()).toMatchObject({ replayed: true, accepted: 2, published: 2 });
+    // another body under a recorded part number is refused, not silently dropped
+    const other = await put('h1', 0, [line(7), line(8)].join('\n'));
+    expect([other.statusCode, other.json().error.code]).toEqual([409, 'part_conflict']);
     await eventually(
       () => Promise.resolve(h.reader.seen.filter((e) => e.tenantId === 'acme').length),
       (n) => n >= 2,
     );
-    // Concurrent uploads of one part may both publish (the aggregator dedupes): never more than that.
+    await new Promise((r) => setTimeout(r, 500));
+    // concurrent uploads of one part take turns: the part is published once
     const seen = h.reader.seen.filter((e) => e.tenantId === 'acme');
-    expect(new Set(seen.map((e) => e.eventId)).size).toBe(2);
+    expect(seen.map((e) => e.eventId).sort()).toEqual(['e1', 'e3']);
     expect(new Set(seen.map((e) => e.importId))).toEqual(new Set(['h1']));
     expect((await get('h1')).json()).toMatchObject({
       state: 'open',
@@ -92,6 +98,20 @@ describe('the import routes', () => {
     });
     expect(closed.json()).toMatchObject({ state: 'closed', done: true, applied: 1, duplicate: 1, late: 0 });
     expect((await put('h1', 1, line(9))).json().error.code).toBe('import_closed');
+  });
+
+  it('closes an import that cannot finish when forced', async () => {
+    expect((await put('h3', 0, line(11))).statusCode).toBe(200);
+    const close = (q = '') =>
+      h.app.inject({
+        method: 'POST',
+        url: `/v1/imports/h3/close${q}`,
+        headers: { authorization: `Bearer ${key}` },
+      });
+    expect((await close()).statusCode).toBe(409);
+    expect((await close('?force=maybe')).statusCode).toBe(400);
+    const forced = await close('?force=true');
+    expect([forced.statusCode, forced.json().state, forced.json().done]).toEqual([200, 'closed', false]);
   });
 
   it('answers bad parts with a clear 4xx', async () => {

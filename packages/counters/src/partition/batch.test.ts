@@ -38,7 +38,7 @@ function delivered(eventId: string, importId?: string): CanonicalEvent {
     channel: 'sms',
     messageId: 'm1',
     ...(importId === undefined ? {} : { importId }),
-  } as CanonicalEvent;
+  };
 }
 
 describe('import progress across a handover', () => {

@@ -45,14 +45,24 @@ export async function openShared(c: PoolClient, tenant: string, id: string): Pro
   return rows[0]?.state ?? 'open';
 }
 
+/**
+ * The recorded answer of a part, if it was recorded; its body's digest tells a retry from another
+ * body. Holds a transaction lock on (tenant, import, part) until the caller's transaction ends, so
+ * two concurrent uploads of one part publish it once: the second waits and finds it recorded.
+ */
 export async function recordedPart(
   c: PoolClient,
   tenant: string,
   id: string,
   part: number,
-): Promise<PartAnswer | undefined> {
-  const { rows } = await c.query<Omit<PartAnswer, 'part'>>(
-    `SELECT accepted, rejected, published, issues FROM import_parts
+): Promise<(PartAnswer & { digest: string }) | undefined> {
+  await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(0) || $2 || chr(0) || $3, 0))', [
+    tenant,
+    id,
+    String(part),
+  ]);
+  const { rows } = await c.query<Omit<PartAnswer, 'part'> & { digest: string }>(
+    `SELECT accepted, rejected, published, issues, digest FROM import_parts
       WHERE tenant_id = $1 AND import_id = $2 AND part = $3`,
     [tenant, id, part],
   );
@@ -60,12 +70,18 @@ export async function recordedPart(
   return r ? { part, ...r } : undefined;
 }
 
-/** Records a part once (a concurrent upload of the same part may have recorded it first). */
-export async function recordPart(c: PoolClient, tenant: string, id: string, a: PartAnswer): Promise<void> {
+/** Records a part (its number is locked by recordedPart for the transaction). */
+export async function recordPart(
+  c: PoolClient,
+  tenant: string,
+  id: string,
+  a: PartAnswer,
+  digest: string,
+): Promise<void> {
   await c.query(
-    `INSERT INTO import_parts (tenant_id, import_id, part, accepted, rejected, published, issues)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [tenant, id, a.part, a.accepted, a.rejected, a.published, JSON.stringify(a.issues)],
+    `INSERT INTO import_parts (tenant_id, import_id, part, accepted, rejected, published, issues, digest)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [tenant, id, a.part, a.accepted, a.rejected, a.published, JSON.stringify(a.issues), digest],
   );
 }
 

@@ -7,12 +7,15 @@
  *        Valid lines are finished exactly as /v1/events does (finalize.ts), marked with the import
  *        id and published (200 after Kafka acked); invalid ones are counted and named by line. A part
  *        already recorded is answered as it was and publishes nothing (`replayed: true`), so a
- *        retried upload is harmless; a crash between the ack and the record republishes the part,
- *        which the aggregator counts as duplicates.
+ *        retried upload is harmless (concurrent uploads of one part take turns on a lock); another
+ *        body under a recorded number is 409 `part_conflict`. A crash between the ack and the
+ *        record republishes the part, which the aggregator counts as duplicates.
  *   POST /v1/imports/:importId/close         ends the import once the aggregator applied everything
- *        it published (409 `import_pending` until then); the tenant's normal horizon then resumes.
+ *        it published (409 `import_pending` until then, unless `?force=true`); the tenant's normal
+ *        horizon then resumes.
  *   GET  /v1/imports/:importId               progress: ingest's counts and the aggregator's.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -43,6 +46,7 @@ export const NDJSON = 'application/x-ndjson';
 const MAX_ISSUES = 100;
 
 const params = z.strictObject({ importId: importIdSchema });
+const closeQuery = z.strictObject({ force: z.enum(['true', 'false']).optional() });
 const partParams = z.strictObject({
   importId: importIdSchema,
   part: z.coerce.number().int().min(0).max(1_000_000_000),
@@ -185,8 +189,18 @@ export async function importsRoute(app: FastifyInstance, deps: IngestDeps): Prom
         return withTransaction(deps.pool, async (c) => {
           if ((await openShared(c, tenant, importId)) === 'closed')
             throw new AppError('import_closed', `import ${importId} is closed: open a new one`);
+          const digest = createHash('sha256').update(request.body).digest('hex');
           const known = await recordedPart(c, tenant, importId, part);
-          if (known) return { importId, ...known, replayed: true };
+          if (known && known.digest !== digest)
+            throw new AppError(
+              'part_conflict',
+              `part ${part} of import ${importId} was recorded with another body: a retry sends the same ` +
+                'bytes; new events go in a new part number or a new import',
+            );
+          if (known) {
+            const { digest: _, ...answer } = known;
+            return { importId, ...answer, replayed: true };
+          }
           await publishOr503(deps, parsed.events, 'import');
           const answer = {
             part,
@@ -195,7 +209,7 @@ export async function importsRoute(app: FastifyInstance, deps: IngestDeps): Prom
             published: parsed.events.length,
             issues: parsed.issues.slice(0, MAX_ISSUES),
           };
-          await recordPart(c, tenant, importId, answer);
+          await recordPart(c, tenant, importId, answer, digest);
           return { importId, ...answer, replayed: false };
         });
       },
@@ -207,25 +221,33 @@ export async function importsRoute(app: FastifyInstance, deps: IngestDeps): Prom
         schema: {
           summary: 'Close an import once the aggregator applied it (the normal horizon resumes)',
           security: [{ apiKey: [] }],
+          description:
+            'Refused with 409 import_pending until GET says done. `force=true` closes anyway (an import ' +
+            'whose events can never all be applied, e.g. one dead-lettered): events not applied yet are ' +
+            'then judged by the horizon, and may be counted late.',
           params,
-          response: { 200: progress, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+          querystring: closeQuery,
+          response: { 200: progress, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
         },
       },
       async (request) => {
         const tenant = tenantOf(request).id;
         const { importId } = request.params;
+        const force = request.query.force === 'true';
         return withTransaction(deps.pool, async (c) => {
           const t = await importTotals(c, tenant, importId, true);
           if (!t) throw new AppError('not_found', `no import ${importId}`);
           const p = await readProgress(deps, tenant, importId, t);
           // Without the aggregator's Redis configured, ingest cannot see its progress: the sender's call.
-          if (t.state === 'open' && p.applied !== null && !p.done)
+          if (t.state === 'open' && p.applied !== null && !p.done && !force)
             throw new AppError(
               'import_pending',
               `the aggregator has applied ${(p.applied ?? 0) + (p.duplicate ?? 0) + (p.late ?? 0)} of ` +
                 `${t.published} published events: retry when GET /v1/imports/${importId} says done`,
               p,
             );
+          if (force && t.state === 'open' && !p.done)
+            request.log.warn({ tenant, importId, published: t.published }, 'import_closed_before_done');
           await closeImport(c, tenant, importId);
           const closed = await importTotals(c, tenant, importId);
           return closed ? { ...p, state: closed.state, closedAt: closed.closedAt } : p;
