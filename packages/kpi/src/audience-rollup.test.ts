@@ -9,6 +9,7 @@ import {
   controlDeltas,
   controlMetricsOf,
   frequencyOf,
+  MAX_TUPLE_REACHES,
   parseRollupKey,
   silentOf,
   tupleAt,
@@ -102,6 +103,28 @@ describe('audience rollups (timelines of tuples)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('counts a recipient with more messages than a tuple holds at the cap, in its own period and day', () => {
+    const many: AudienceFacts = {
+      reaches: { sms: { [D0]: 600_000, [D0 - 1]: 3 } },
+      reachedChannels: ['sms'],
+      lastEngagedAt: null,
+      lastClickAt: null,
+      lastReplyAt: null,
+      subscribed: true,
+      optedOutAt: null,
+      conversions: {},
+      revenue: {},
+      allConversions: 0,
+      allRevenue: {},
+      holds: 0,
+    };
+    const deltas = audienceDeltas(null, many);
+    for (const period of AUDIENCE_PERIODS) {
+      expect(histogram(deltas, period, 'sms', D0)).toEqual(new Map([[`${MAX_TUPLE_REACHES}/1`, 1]]));
+      expect(histogram(deltas, period, 'sms', D0 - 1)).toEqual(new Map([['3/1', 1]]));
+    }
   });
 
   it('a change is the old timeline out and the new one in: any order of changes ends at the same rollup', () => {

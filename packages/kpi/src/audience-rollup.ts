@@ -87,12 +87,21 @@ function daysOf(f: AudienceFacts, scope: string): Map<number, number> {
   return out;
 }
 
+/**
+ * The most messages a tuple counts: a recipient sent more in one period (a seed or monitoring
+ * number, ~5,800 a day for 90 days) is counted with this many, which every answer already treats
+ * alike (frequency's last bucket is 11+, silent's minMessages is at most 10,000). It keeps a tuple
+ * packed in 24 bits (addTimeline's keys).
+ */
+export const MAX_TUPLE_REACHES = 2 ** 19 - 1;
+
 /** A recipient's tuple for the period of `period` days ending on `day`, or null (not reached). */
 export function tupleAt(f: AudienceFacts, period: number, scope: string, day: number): AudienceTuple | null {
   const first = day - period + 1;
   let reaches = 0;
   for (const [d, n] of daysOf(f, scope)) if (d >= first && d <= day) reaches += n;
   if (reaches === 0) return null;
+  reaches = Math.min(reaches, MAX_TUPLE_REACHES);
   const since = first * DAY_MS;
   const within = (t: number | null) => t !== null && t >= since;
   let flags = 0;
@@ -184,7 +193,7 @@ class ScopeTimeline {
     if (f.lastClickAt !== null && f.lastClickAt >= since) flags |= AUDIENCE_FLAG.clicked;
     if (f.lastReplyAt !== null && f.lastReplyAt >= since) flags |= AUDIENCE_FLAG.replied;
     if (!f.subscribed && f.optedOutAt !== null && f.optedOutAt >= since) flags |= AUDIENCE_FLAG.optedOut;
-    return reaches * 32 + flags;
+    return Math.min(reaches, MAX_TUPLE_REACHES) * 32 + flags;
   }
 }
 
@@ -198,7 +207,7 @@ function addTimeline(f: AudienceFacts, sign: 1 | -1, acc: Map<string, Map<number
     const m = acc.get(scope) ?? new Map<number, number>();
     acc.set(scope, m);
     const add = (pi: number, day: number, packed: number, v: number) => {
-      // day < 2^21, period index < 8, packed tuple < 2^24 (reaches < 2^19): exact below 2^53
+      // day < 2^21, period index < 8, packed tuple < 2^24 (reaches ≤ MAX_TUPLE_REACHES): exact below 2^53
       const k = (day * 8 + pi) * 2 ** 24 + packed;
       const n = (m.get(k) ?? 0) + v;
       if (n === 0) m.delete(k);
