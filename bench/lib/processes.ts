@@ -97,6 +97,8 @@ function vmHwmBytes(pid: number | undefined): number | undefined {
   }
 }
 
+const READY_WITHIN_MS = 120_000;
+
 /**
  * Starts `node <script>` with env — a compiled service (`services/<name>/dist/main.js`, as it
  * ships), or a TypeScript harness of the benchmark's own (`bench/lib/bare-server.ts`, run through
@@ -115,11 +117,20 @@ export async function startProcess(
   const child = spawn(cmd, argv, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', process.env.BENCH_VERBOSE === '1' ? 'inherit' : 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_VERBOSE === '1' ? 'inherit' : 'pipe', 'inherit'],
   });
-  const deadline = Date.now() + 60_000;
+  // the last log lines, drained as they come, for the error when the process never gets ready
+  const tail: string[] = [];
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    tail.push(...chunk.split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 20));
+  });
+  const lastLines = () => (tail.length === 0 ? '' : `; its last log lines:\n${tail.join('\n')}`);
+  // generous: a CI machine that just ran the whole suite can be slow to hand out Kafka metadata
+  const deadline = Date.now() + READY_WITHIN_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}${lastLines()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (res.ok) break;
@@ -129,7 +140,7 @@ export async function startProcess(
     if (Date.now() > deadline) {
       // a process that comes up late must not outlive the run (it would load the next scenarios)
       child.kill('SIGKILL');
-      throw new Error(`${script} not ready on :${port}`);
+      throw new Error(`${script} not ready on :${port} after ${READY_WITHIN_MS / 1000} s${lastLines()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -13,8 +13,10 @@ ALTER TABLE recipient_state
   -- its tenant has a salt and the row is in control_rollup; NULL before
   ADD COLUMN control_position bigint;
 
+-- the silent list: per last reach day of the period, in order of last engagement (a page never
+-- reads recipients last reached before the period — the tenant's history)
 CREATE INDEX recipient_state_silent
-  ON recipient_state (tenant_id, last_engaged_at, recipient_id) INCLUDE (last_reach_day)
+  ON recipient_state (tenant_id, last_reach_day, last_engaged_at, recipient_id)
   WHERE subscribed;
 CREATE INDEX recipient_state_unrolled ON recipient_state (tenant_id, recipient_id) WHERE NOT rolled;
 -- the part of a control bucket a share cuts, and the rows still to roll in (NULL)

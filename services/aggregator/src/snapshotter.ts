@@ -84,10 +84,12 @@ export function createSnapshotter(opts: SnapshotOptions) {
       stats.longestCutMs = Math.max(0, ...cuts.map((c) => c.scriptMs), ...scopes.map((c) => c.scriptMs));
       if (cuts.every((c) => c.rows.length === 0) && scopes.every((s) => s.entries.length === 0)) {
         await storeOffsetsOnly(cuts);
+        await compactIfDue();
         return 0;
       }
       const audience = audienceOf(cuts);
       await withTransaction(opts.pool, (client) => store(client, cuts, scopes, audience, stats));
+      await compactIfDue();
       for (const cut of cuts) {
         await carryDueAudience(opts.redis, opts.keys, cut);
         await cleanPartition(opts.redis, opts.keys, cut);
@@ -100,12 +102,56 @@ export function createSnapshotter(opts: SnapshotOptions) {
     return result ?? 0;
   }
 
+  /**
+   * A snapshot with nothing changed stores its offsets, and still rolls in rows written before
+   * the rollups (a quiet deployment after an upgrade would otherwise never finish rolling in).
+   */
   async function storeOffsetsOnly(cuts: PartitionCut[]): Promise<void> {
-    if (cuts.length === 0) return;
     await withTransaction(opts.pool, async (client) => {
-      const id = await newSnapshot(client, 0);
-      for (const cut of cuts) await storeCut(client, cut, id);
+      await lockSnapshotTransaction(client);
+      if (cuts.length > 0) {
+        const id = await newSnapshot(client, 0);
+        for (const cut of cuts) await storeCut(client, cut, id);
+      }
+      await rollInPages(client);
     });
+  }
+
+  /**
+   * Snapshot transactions of one state take turns inside Postgres too: the session lock
+   * (state-lock.ts) lives on another connection, and if that connection dropped while a
+   * transaction still ran, a second snapshot could read the same recipient rows before the first
+   * committed and add a new recipient's timeline twice. (Another key than the session lock's, or
+   * the transaction would wait for its own instance.)
+   */
+  async function lockSnapshotTransaction(client: PoolClient): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `${opts.keys.prefix}:snapshot-transaction`,
+    ]);
+  }
+
+  /** Rows from before the rollups (audience and control), a page per snapshot. */
+  async function rollInPages(client: PoolClient): Promise<void> {
+    const rolled = await rollIn(client, ROLL_IN_PAGE);
+    if (rolled > 0) log.info({ rows: rolled }, 'audience_rows_rolled_in');
+    const control = await controlRollIn(client, ROLL_IN_PAGE);
+    if (control > 0) log.info({ rows: control }, 'control_rows_rolled_in');
+  }
+
+  /** Folds the rollups' old days together, hourly, in a transaction of its own (it reads no cut). */
+  async function compactIfDue(): Promise<void> {
+    const now = Date.now();
+    if (now - compactedAt < COMPACT_EVERY_MS) return;
+    compactedAt = now;
+    try {
+      const folded = await withTransaction(opts.pool, async (client) => {
+        await lockSnapshotTransaction(client);
+        return compactRollups(client, Math.floor(now / 86_400_000) - ROLLUP_KEEP_DAYS);
+      });
+      if (folded > 0) log.info({ rows: folded }, 'audience_rollups_compacted');
+    } catch (err) {
+      log.error({ err }, 'audience_rollups_compaction_failed');
+    }
   }
 
   /** The audience rows the applier computed with each batch (rows `a` of the cuts). */
@@ -152,6 +198,7 @@ export function createSnapshotter(opts: SnapshotOptions) {
     audience: ReturnType<typeof audienceOf>,
     stats: SnapshotStats,
   ): Promise<void> {
+    await lockSnapshotTransaction(client);
     const id = await newSnapshot(
       client,
       scopes.filter((s) => opts.keys.parse(`${s.tag}:counts`).kind === 'counts').length,
@@ -166,12 +213,28 @@ export function createSnapshotter(opts: SnapshotOptions) {
     // still is (a savepoint keeps one bad row from failing the snapshot).
     await client.query('SAVEPOINT readable');
     try {
-      await storeReadable(client, scopes, audience, id);
+      await storeReadable(client, scopes, id);
       await client.query('RELEASE SAVEPOINT readable');
     } catch (err) {
       await client.query('ROLLBACK TO SAVEPOINT readable');
       log.error({ err }, 'snapshot_readable_copies_failed');
     }
+    // The recipient rows and their rollups are the audience answers' only copy, and their marks
+    // are cleared with this cut: an error here fails the snapshot (retried at the next tick), so
+    // no change is dropped in silence.
+    await storeAudience(client, audience);
+  }
+
+  async function storeAudience(client: PoolClient, audience: ReturnType<typeof audienceOf>): Promise<void> {
+    // One row per recipient (the last read wins), whatever repeats across partitions.
+    const byRecipient = new Map(audience.map((a) => [`${a.tenant} ${a.recipient}`, a]));
+    const rows = [...byRecipient.values()].filter(
+      (a) =>
+        storable(a.tenant, a.recipient) &&
+        Object.entries(a.row).every(([f, v]) => isStorableText(f) && isStorableText(v)),
+    );
+    await storeAudienceRows(client, rows);
+    await rollInPages(client);
   }
 
   /**
@@ -255,12 +318,7 @@ export function createSnapshotter(opts: SnapshotOptions) {
     return entries.length;
   }
 
-  async function storeReadable(
-    client: PoolClient,
-    scopes: ScopeCut[],
-    audience: ReturnType<typeof audienceOf>,
-    id: string,
-  ): Promise<void> {
+  async function storeReadable(client: PoolClient, scopes: ScopeCut[], id: string): Promise<void> {
     const minutes = new Map<string, [string, string, Date, string, string]>();
     const counters = new Map<string, { tenant: string; campaign: string; counts?: string; money?: string }>();
     for (const s of scopes)
@@ -310,24 +368,6 @@ export function createSnapshotter(opts: SnapshotOptions) {
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[])
        ON CONFLICT (tenant_id, campaign_id, minute, metric) DO UPDATE SET value = EXCLUDED.value`,
     );
-    // One row per recipient (the last read wins), whatever repeats across partitions.
-    const byRecipient = new Map(audience.map((a) => [`${a.tenant} ${a.recipient}`, a]));
-    const rows = [...byRecipient.values()].filter(
-      (a) =>
-        storable(a.tenant, a.recipient) &&
-        Object.entries(a.row).every(([f, v]) => isStorableText(f) && isStorableText(v)),
-    );
-    await storeAudienceRows(client, rows);
-    const rolled = await rollIn(client, ROLL_IN_PAGE);
-    if (rolled > 0) log.info({ rows: rolled }, 'audience_rows_rolled_in');
-    const control = await controlRollIn(client, ROLL_IN_PAGE);
-    if (control > 0) log.info({ rows: control }, 'control_rows_rolled_in');
-    const now = Date.now();
-    if (now - compactedAt >= COMPACT_EVERY_MS) {
-      compactedAt = now;
-      const folded = await compactRollups(client, Math.floor(now / 86_400_000) - ROLLUP_KEEP_DAYS);
-      if (folded > 0) log.info({ rows: folded }, 'audience_rollups_compacted');
-    }
   }
 
   function storable(...texts: string[]): boolean {

@@ -74,10 +74,26 @@ export interface SilentRecipient {
   lastEngagedAt: string | null;
 }
 
+/** A recipient's reaches in the query's period and scope, from its row (`r`), as `reaches`. */
+const REACHES_IN_PERIOD = `LATERAL (SELECT coalesce(sum(split_part(x, ':', 2)::int), 0)::int AS reaches
+                  FROM jsonb_each_text(r.state) kv, regexp_split_to_table(kv.value, ';') x
+                 WHERE kv.key LIKE 'rd:%' AND ($4::text IS NULL OR kv.key = 'rd:' || $4)
+                   AND x ~ '^[0-9]+:[0-9]+$' AND split_part(x, ':', 1)::int BETWEEN $2 AND $3) p`;
+/** The silent candidates of one last-reach-day condition, in page order, at most a page. */
+const candidates = (dayCondition: string) =>
+  `SELECT r.recipient_id, r.last_engaged_at, r.state, p.reaches
+     FROM recipient_state r, ${REACHES_IN_PERIOD}
+    WHERE r.tenant_id = $1 AND r.subscribed AND ${dayCondition} AND r.last_engaged_at < $5
+      AND (r.last_engaged_at, r.recipient_id) > ($7::bigint, $8::text) AND p.reaches >= $6
+    ORDER BY r.last_engaged_at, r.recipient_id LIMIT $9`;
+
 /**
- * A page of silent recipients, longest silent first (never engaged, then by last engagement),
- * read in the order of the recipient_state_silent index: only the candidates the page needs are
- * read, and each one's reaches in the period are counted from its row.
+ * A page of silent recipients, longest silent first (never engaged, then by last engagement).
+ * The recipient_state_silent index is ordered by last reach day, then last engagement: for each
+ * day of the period (and the day after, which a reach up to 24 h ahead can name) it reads, in page
+ * order, at most a page of that day's candidates, and the page is the first of their merge. So a
+ * page reads the recipients reached in the period, never those whose last reach is older (a
+ * tenant's history), and each one's reaches in the period are counted from its row.
  */
 export async function silentPage(
   pool: Pool,
@@ -91,19 +107,18 @@ export async function silentPage(
     last_reach: string | null;
     last_engaged_at: string;
   }>(
-    `SELECT r.recipient_id, r.last_engaged_at, p.reaches,
+    `WITH c AS (
+       SELECT c.* FROM generate_series($2::int, $3::int + 1) AS d(day),
+              LATERAL (${candidates('r.last_reach_day = d.day')}) c
+       UNION ALL
+       (${candidates('r.last_reach_day > $3::int + 1')})
+     )
+     SELECT c.recipient_id, c.last_engaged_at, c.reaches,
             (SELECT max(split_part(x, '|', 1)::bigint)
-               FROM jsonb_each_text(r.state) kv, regexp_split_to_table(kv.value, ';') x
+               FROM jsonb_each_text(c.state) kv, regexp_split_to_table(kv.value, ';') x
               WHERE kv.key LIKE 'lr:%' AND ($4::text IS NULL OR kv.key = 'lr:' || $4)
                 AND x ~ '^[0-9]+[|]') AS last_reach
-       FROM recipient_state r,
-       LATERAL (SELECT coalesce(sum(split_part(x, ':', 2)::int), 0)::int AS reaches
-                  FROM jsonb_each_text(r.state) kv, regexp_split_to_table(kv.value, ';') x
-                 WHERE kv.key LIKE 'rd:%' AND ($4::text IS NULL OR kv.key = 'rd:' || $4)
-                   AND x ~ '^[0-9]+:[0-9]+$' AND split_part(x, ':', 1)::int BETWEEN $2 AND $3) p
-      WHERE r.tenant_id = $1 AND r.subscribed AND r.last_engaged_at < $5 AND r.last_reach_day >= $2
-        AND (r.last_engaged_at, r.recipient_id) > ($7::bigint, $8::text) AND p.reaches >= $6
-      ORDER BY r.last_engaged_at, r.recipient_id LIMIT $9`,
+       FROM c ORDER BY c.last_engaged_at, c.recipient_id LIMIT $9`,
     [
       q.tenant,
       q.firstDay,

@@ -56,7 +56,8 @@ export async function recordedPart(
   id: string,
   part: number,
 ): Promise<(PartAnswer & { digest: string }) | undefined> {
-  await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(0) || $2 || chr(0) || $3, 0))', [
+  // (two parts sharing a key only wait for each other: the key need not be unique)
+  await c.query("SELECT pg_advisory_xact_lock(hashtextextended($1 || ' ' || $2 || ' ' || $3, 0))", [
     tenant,
     id,
     String(part),
