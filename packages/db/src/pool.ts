@@ -44,6 +44,32 @@ export async function withTransaction<T>(
   }
 }
 
+/** Something to run a query on: the pool, or one client of it (inside a transaction). */
+export type Queryable = pg.Pool | pg.PoolClient;
+
+/**
+ * Runs fn in one read-only REPEATABLE READ transaction: every statement sees the same committed
+ * state, so several reads that make one answer agree with each other (a write committing between
+ * them is either in all of them or in none).
+ */
+export async function withConsistentRead<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export async function pingPostgres(pool: pg.Pool): Promise<boolean> {
   try {
     await pool.query('SELECT 1');

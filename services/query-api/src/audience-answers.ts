@@ -3,7 +3,7 @@
  * the silent index (audience-store.ts), for a given clock: one place the routes and the property
  * test (services/aggregator/test, against @tally/model) both read.
  */
-import type { Pool } from '@tally/db';
+import { withConsistentRead, type Pool } from '@tally/db';
 import { audiencePeriod, DAY_MS, frequencyOf, frequencyTable, ratio, silentOf, weekOf } from '@tally/kpi';
 import { periodHistogram, silentPage, trendHistograms, type SilentCursor } from './audience-store.ts';
 
@@ -21,10 +21,11 @@ export interface SilentRequest {
 export async function silentDisengagement(pool: Pool, r: SilentRequest) {
   const period = audiencePeriod(r.nowMs, r.days);
   const q = { tenant: r.tenant, ...period, minMessages: r.minMessages, channel: r.channel };
-  const [histogram, rows, weeks] = await Promise.all([
-    periodHistogram(pool, q),
-    silentPage(pool, q, r.after, r.limit + 1),
-    trendHistograms(pool, q, period.weekStarts),
+  // one snapshot of the database for the count, the page and the trend, so they agree
+  const [histogram, rows, weeks] = await withConsistentRead(pool, async (c) => [
+    await periodHistogram(c, q),
+    await silentPage(c, q, r.after, r.limit + 1),
+    await trendHistograms(c, q, period.weekStarts),
   ]);
   const summary = silentOf(histogram, r.minMessages);
   const page = rows.slice(0, r.limit);

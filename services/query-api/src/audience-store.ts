@@ -10,7 +10,7 @@
  * A period is a run of whole UTC days (kpi audiencePeriod) of a length in AUDIENCE_PERIODS.
  * Recipient ids are the pseudonyms ingest made (HMAC), never addresses.
  */
-import type { Pool } from '@tally/db';
+import type { Queryable } from '@tally/db';
 import { ALL_SCOPE, fromMoneyUnits, TREND_PERIOD, type HistogramRow } from '@tally/kpi';
 
 export interface SilentQuery {
@@ -24,7 +24,7 @@ export interface SilentQuery {
 
 /** The tuple histogram of the `period`-day period ending on each of `days` (rollup sums). */
 export async function histograms(
-  pool: Pool,
+  pool: Queryable,
   tenant: string,
   period: number,
   scope: string,
@@ -45,13 +45,13 @@ export async function histograms(
 const periodOf = (q: { firstDay: number; lastDay: number }) => q.lastDay - q.firstDay + 1;
 
 /** The period's tuple histogram on its last day, on the query's scope. */
-export async function periodHistogram(pool: Pool, q: SilentQuery): Promise<HistogramRow[]> {
+export async function periodHistogram(pool: Queryable, q: SilentQuery): Promise<HistogramRow[]> {
   const [rows] = await histograms(pool, q.tenant, periodOf(q), q.channel ?? ALL_SCOPE, [q.lastDay]);
   return rows ?? [];
 }
 
 /** The weekly trend's histograms: the 7-day period ending on each week's last day. */
-export function trendHistograms(pool: Pool, q: SilentQuery, weekStarts: readonly number[]) {
+export function trendHistograms(pool: Queryable, q: SilentQuery, weekStarts: readonly number[]) {
   return histograms(
     pool,
     q.tenant,
@@ -96,7 +96,7 @@ const candidates = (dayCondition: string) =>
  * tenant's history), and each one's reaches in the period are counted from its row.
  */
 export async function silentPage(
-  pool: Pool,
+  pool: Queryable,
   q: SilentQuery,
   after: SilentCursor | null,
   limit: number,
@@ -153,7 +153,11 @@ export interface RecipientValue {
 }
 
 /** Lifetime value figures on a scope (a channel, or ALL_SCOPE), from value_rollup. */
-export async function recipientValue(pool: Pool, tenant: string, scope: string): Promise<RecipientValue> {
+export async function recipientValue(
+  pool: Queryable,
+  tenant: string,
+  scope: string,
+): Promise<RecipientValue> {
   const { rows } = await pool.query<{ metric: string; n: string }>(
     'SELECT metric, n FROM value_rollup WHERE tenant_id = $1 AND scope = $2 AND n <> 0 ORDER BY metric',
     [tenant, scope],

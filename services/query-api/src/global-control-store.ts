@@ -7,7 +7,7 @@
  * revenue — every conversion of the recipient (`ta`, `tr:<CUR>`), attributed or not, since a
  * member's conversions have no message to be attributed to. Exact (numeric squares).
  */
-import type { Pool } from 'pg';
+import { withConsistentRead, type Pool, type Queryable } from '@tally/db';
 import { audienceFacts } from '@tally/counters';
 import { ALL_SCOPE, CONTROL_BUCKET_BITS, controlMetricsOf } from '@tally/kpi';
 
@@ -86,8 +86,19 @@ function addMetric(side: ControlSide, metric: string, n: bigint, sign: 1n | -1n 
  * rows are not in the rollups yet (written before its salt existed; the snapshotter rolls them
  * in): the caller then reads the rows (globalControlSides).
  */
-export async function globalControlFromRollups(
+export function globalControlFromRollups(
   pool: Pool,
+  tenant: string,
+  share: number,
+  channel: string | null,
+): Promise<{ control: ControlSide; treated: ControlSide } | null> {
+  // the buckets and the cut bucket's rows from one snapshot, so a write between them cannot skew
+  // treated = all − control
+  return withConsistentRead(pool, (c) => fromRollups(c, tenant, share, channel));
+}
+
+async function fromRollups(
+  pool: Queryable,
   tenant: string,
   share: number,
   channel: string | null,
