@@ -17,6 +17,7 @@ import { ingestEvents } from './scenarios/ingest-events.ts';
 import { ingestMix } from './scenarios/ingest-mix.ts';
 import { ingestTwilio } from './scenarios/ingest-twilio.ts';
 import { queryApi } from './scenarios/query-api.ts';
+import { soak } from './scenarios/soak.ts';
 import { peakRss, ROOT } from './lib/processes.ts';
 import { table, writeReports, type Figure } from './lib/report.ts';
 import { assertBuildCurrent } from '../scripts/build-stamp.ts';
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'ingest-events': ingestEvents,
   'ingest-mix': ingestMix,
   aggregator,
+  soak,
   decode,
   freshness,
   'query-api': queryApi,

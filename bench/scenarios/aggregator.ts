@@ -40,11 +40,11 @@ import {
 import type { Figure } from '../lib/report.ts';
 import { benchKafka, consumeAndDiscard, deleteTopics, fillTopic, type Filled } from '../lib/topic.ts';
 
-const AGGREGATOR = 'services/aggregator/dist/main.js';
+export const AGGREGATOR = 'services/aggregator/dist/main.js';
 
 const PARTITIONS = Array.from({ length: TOPICS.events.partitions }, (_, i) => i);
 
-async function applied(redis: RedisClient, keys: RedisKeys, topic: string): Promise<number> {
+export async function applied(redis: RedisClient, keys: RedisKeys, topic: string): Promise<number> {
   const h = await readAppliedOffsets(redis, keys, topic, PARTITIONS);
   return Object.values(h).reduce((s, v) => s + v, 0);
 }
@@ -65,7 +65,7 @@ export function caughtUpWith(admin: Admin, topic: string): CaughtUp {
   };
 }
 
-async function deleteAll(redis: RedisClient, keys: RedisKeys): Promise<void> {
+export async function deleteAll(redis: RedisClient, keys: RedisKeys): Promise<void> {
   await deleteMatching(redis, keys.all());
 }
 
