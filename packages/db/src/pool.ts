@@ -25,14 +25,18 @@ export function createPool(opts: {
   return pool;
 }
 
-/** Runs fn in a transaction: COMMIT on success, ROLLBACK on any error. */
+/**
+ * Runs fn in a transaction: COMMIT on success, ROLLBACK on any error. `begin` opens it (another
+ * isolation level or access mode).
+ */
 export async function withTransaction<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,
+  begin = 'BEGIN',
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
@@ -52,22 +56,8 @@ export type Queryable = pg.Pool | pg.PoolClient;
  * state, so several reads that make one answer agree with each other (a write committing between
  * them is either in all of them or in none).
  */
-export async function withConsistentRead<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export function withConsistentRead<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(pool, fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
 
 export async function pingPostgres(pool: pg.Pool): Promise<boolean> {
