@@ -6,6 +6,8 @@
  *   REDIS_URL=redis://127.0.0.1:6379 N=200000 node --import tsx services/aggregator/bench/apply-cpu.ts
  * Add --cpu-prof for a profile. Writes only under its own key prefix, deleted at the end.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import {
   DEFAULT_TENANT_WINDOWS,
   markWhole,
@@ -45,6 +47,7 @@ const appliers = logs.map(
       messageHome,
       forward: () => Promise.resolve(),
       commitRecords: COMMIT_RECORDS,
+      ...(process.env.CACHE ? { cacheLimit: Number(process.env.CACHE) } : {}),
     }),
 );
 // SLOWLOG=1: the longest commands this run (resets the Redis' slow log: a Redis of your own only).
@@ -56,7 +59,36 @@ if (process.env.SLOWLOG === '1') {
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let decodeUs = 0;
+// PROFILE_FROM=0.8: a CPU profile of the run's last fifth (applycpu.cpuprofile), the state grown first
+const PROFILE_FROM = Number(process.env.PROFILE_FROM ?? 0);
+const session = new Session();
+const post = (method: string) =>
+  new Promise<unknown>((resolve, reject) =>
+    session.post(method, (err, res) => (err ? reject(err) : resolve(res))),
+  );
+let profiling = false;
+// SEGMENTS=k: CPU per event for each k-th of the run, so growth with the state shows (the soak's figure)
+const SEGMENTS = Number(process.env.SEGMENTS ?? 1);
+const longest = Math.max(...logs.map((l) => l.length));
+let segCpu = process.cpuUsage();
+let segFrom = 0;
+let nextSeg = longest / SEGMENTS;
+const segments: string[] = [];
 for (let from = 0; logs.some((l) => l.length > from); from += BATCH) {
+  if (PROFILE_FROM > 0 && !profiling && from >= longest * PROFILE_FROM) {
+    profiling = true;
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  }
+  if (SEGMENTS > 1 && from >= nextSeg) {
+    const c = process.cpuUsage(segCpu);
+    const events = logs.reduce((n, l) => n + Math.min(l.length, from) - Math.min(l.length, segFrom), 0);
+    segments.push(`${((c.user + c.system) / events).toFixed(1)}`);
+    segCpu = process.cpuUsage();
+    segFrom = from;
+    nextSeg += longest / SEGMENTS;
+  }
   await Promise.all(
     appliers.map(async (applier, p) => {
       const slice = logs[p]?.slice(from, from + BATCH) ?? [];
@@ -75,10 +107,16 @@ for (let from = 0; logs.some((l) => l.length > from); from += BATCH) {
   );
 }
 const cpu = process.cpuUsage(cpu0);
+if (profiling) {
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  writeFileSync('applycpu.cpuprofile', JSON.stringify(profile));
+  session.disconnect();
+}
 const wallMs = performance.now() - t0;
 console.log(
   `${N} events: ${((N / wallMs) * 1000).toFixed(0)} ev/s, CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event ` +
-    `(decode ${(decodeUs / N).toFixed(1)})`,
+    `(decode ${(decodeUs / N).toFixed(1)})` +
+    (segments.length > 0 ? `; per segment: ${segments.join(', ')} µs` : ''),
 );
 if (process.env.SLOWLOG === '1') {
   const log = (await redis.slowlog('GET', 1000)) as [number, number, number, string[]][];

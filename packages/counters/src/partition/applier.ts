@@ -22,7 +22,6 @@ import { toEv } from '../state/event.ts';
 import { audienceRow } from '../state/audience.ts';
 import { attachments } from '../state/count-cluster.ts';
 import { viewOf, type MessageView } from '../state/message.ts';
-import { fieldOf } from './codec.ts';
 import { scopeWrites } from './scope-ops.ts';
 import { StateLostError } from './epoch.ts';
 import { noChanges, PartitionStore, tenantOf, type PartitionMeta } from './store.ts';
@@ -154,13 +153,11 @@ export class PartitionApplier {
     const records = this.store.records;
     const days = Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1;
     for (const f of picked) {
-      const rec = records.recipient(f);
-      if (!rec) continue;
+      const cluster = records.cluster(f);
+      if (!cluster) continue;
+      const { rec } = cluster;
       const views: MessageView[] = [];
-      for (const id of rec.messageIds) {
-        const m = records.message(fieldOf(rec.tenant, id));
-        if (m && !m.anon) views.push(viewOf(m.rec));
-      }
+      for (const m of cluster.messages.values()) views.push(viewOf(m));
       const { targets } = attachments(rec, views, ctx);
       rows.set(f, JSON.stringify(audienceRow(rec, views, targets, days)));
     }

@@ -192,14 +192,11 @@ export class BatchRun {
     const field = fieldOf(tenant, recipient);
     const known = this.touched.get(`r ${field}`);
     if (known?.kind === 'cluster') return known;
-    const rec = this.cache.recipient(field) ?? newRecipient(tenant, recipient, t);
-    this.cache.setRecipient(field, rec);
-    const messages = new Map<string, StoredMessage['rec']>();
-    for (const id of rec.messageIds) {
-      const m = this.cache.message(fieldOf(tenant, id));
-      if (m) messages.set(id, m.rec);
-    }
-    const cluster = { rec, messages };
+    // the cached cluster (whole: cache.ts), or a recipient new here
+    const cluster =
+      this.cache.cluster(field) ??
+      (this.cache.setRecipient(field, newRecipient(tenant, recipient, t)) as Cluster);
+    const { rec, messages } = cluster;
     const touch: ClusterTouch = {
       kind: 'cluster',
       field,
@@ -347,6 +344,8 @@ export class BatchRun {
     let m = cluster.messages.get(e.message);
     if (!m) {
       const held = this.cache.message(mfield);
+      // listed by this recipient and recorded under another: the cache must keep it (cache.ts)
+      if (held && !held.anon && held.rec.recipient?.[1] !== recipient) this.cache.markShared(mfield);
       if (held?.anon) {
         this.touchAnon(mfield, held);
         this.result.changes.holds.set(mfield, false);

@@ -10,7 +10,7 @@ import type { PartitionKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { FUTURE_SKEW_MS, keepHorizonMs, messageRetentionMs, type TenantWindows } from '../state/event.ts';
 import { retireCluster } from '../state/retire.ts';
-import { fieldOf, splitField, type StoredMessage } from './codec.ts';
+import { fieldOf, splitField } from './codec.ts';
 import { noChanges, type Changes, type PartitionStore } from './store.ts';
 
 export type SweepPhase = 'r' | 'm' | 'e' | 'x';
@@ -73,16 +73,13 @@ async function sweepRecipients(
   const cache = ctx.store.records;
   const count: CountContext = { now: 0, minuteTtlSeconds: 0, windows };
   for (const field of fields) {
-    const rec = cache.recipient(field);
-    if (!rec) continue;
-    const messages = new Map<string, StoredMessage['rec']>();
-    for (const id of rec.messageIds) {
-      const m = cache.message(fieldOf(rec.tenant, id));
-      if (m && !m.anon) messages.set(id, m.rec);
-    }
+    const cluster = cache.cluster(field);
+    if (!cluster) continue;
+    // the cache's own cluster: what retires leaves its map and its list together (retire.ts)
+    const { rec, messages } = cluster;
     const before = JSON.stringify(rec);
     const was = new Map([...messages].map(([id, m]) => [id, JSON.stringify(m)]));
-    const gone = retireCluster({ rec, messages }, ctx.streamTime, count, ctx.recipientTtlMs);
+    const gone = retireCluster(cluster, ctx.streamTime, count, ctx.recipientTtlMs);
     const horizon = keepHorizonMs(windows(rec.tenant));
     for (const m of gone.messages) {
       const mf = fieldOf(rec.tenant, m.messageId);
