@@ -130,6 +130,49 @@ describe('PartitionApplier on real Redis', () => {
     expect(free.commits).toBe(batches);
   });
 
+  it('folds a recipient with only the messages its events name, and again whole when one gains a recipient part', async () => {
+    // r1 has two messages, one in-app; its record keeps that it has no recipient part
+    const first: Ev[] = [
+      { eventId: 's1', type: 'sent', occurredAt: at(0), messageId: 'm1', campaignId: 'A', recipientId: 'r1' },
+      {
+        eventId: 's2',
+        type: 'sent',
+        occurredAt: at(1),
+        messageId: 'm2',
+        campaignId: 'A',
+        recipientId: 'r1',
+        channel: 'in_app',
+      },
+    ];
+    // an open of the in-app message reported on another channel: the load does not expect it to
+    // add a recipient part (an in-app open does), so the partial fold must notice and fold again
+    const second: Ev[] = [
+      { eventId: 'd1', type: 'delivered', occurredAt: at(2), messageId: 'm1', recipientId: 'r1' },
+      { eventId: 'o2', type: 'opened', occurredAt: at(3), messageId: 'm2', recipientId: 'r1' },
+    ];
+    const run = async (fresh: boolean) => {
+      h = new Harness(redis);
+      await h.init([0]);
+      const one = h.applier(0);
+      const records = h.records(0, [...first, ...second]);
+      expect((await one.apply(records.slice(0, 2))).status).toBe('ok');
+      const rec = await redis.hget(h.keys.partition('events', 0).recipients, 't r1');
+      // the second batch from memory, or read again (as a new owner reads it)
+      if (fresh) one.reset();
+      expect(await one.apply(records.slice(2))).toMatchObject({ status: 'ok', applied: 2 });
+      const out = { a: await counts(h, 'A'), rec, refolds: one.refolds };
+      await h.cleanup();
+      return out;
+    };
+    const same = await run(false);
+    const fresh = await run(true);
+    expect(same.rec).toMatch(/^\[3,/); // version 3: the recipient part is known (empty)
+    expect(same.refolds).toBe(0);
+    expect(fresh.refolds).toBe(1);
+    expect(fresh.a).toEqual(same.a);
+    expect(same.a.counts).toMatchObject({ sent: 2, delivered: 2 }); // an open implies delivery
+  });
+
   it('skips a redelivered batch and asks to seek when a batch starts beyond the stored offset', async () => {
     h = new Harness(redis);
     await h.init([0]);

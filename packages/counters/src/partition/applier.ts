@@ -12,6 +12,7 @@ import {
   handoverForward,
   holdCandidates,
   lateByTombstone,
+  PartialClusterError,
   releaseUnneeded,
   wantedFields,
   type Forward,
@@ -79,6 +80,8 @@ export class PartitionApplier {
   }
 
   private sweepAt: SweepCursor = { phase: 'r', cursor: '0' };
+  /** Batches folded again with every cluster whole (see applyFresh). */
+  refolds = 0;
 
   /**
    * Retires what stream time has passed (sweep.ts), a few pages per call; between batches of this
@@ -149,7 +152,7 @@ export class PartitionApplier {
       if (picked.size >= limit) break;
       picked.add(f);
     }
-    await this.store.load({ recipients: picked });
+    await this.store.load({ recipients: picked, whole: picked });
     const records = this.store.records;
     const days = Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1;
     for (const f of picked) {
@@ -252,7 +255,7 @@ export class PartitionApplier {
         const parts = this.split(fresh, meta);
         for (const [i, part] of parts.entries()) {
           const partLast = i === parts.length - 1 ? last : (part[part.length - 1]?.offset ?? last);
-          const r = await this.applyFresh(part, meta, partLast);
+          const r = await this.applyFresh(part, partLast);
           if (r.status !== 'ok') return r;
           total.applied += r.applied;
           total.duplicate += r.duplicate;
@@ -279,13 +282,34 @@ export class PartitionApplier {
     return parts;
   }
 
-  /** Load → fold → commit. */
-  private async applyFresh(records: InputRecord[], meta: PartitionMeta, last: number): Promise<ApplyOutcome> {
+  /**
+   * Load → fold → commit. A fold that finds a recipient part in a cluster loaded without all its
+   * messages (batch.ts `PartialClusterError`: an event the load did not expect to add one) is
+   * dropped with the memory it touched, and the records are folded again with every cluster whole.
+   */
+  private async applyFresh(records: InputRecord[], last: number, allWhole = false): Promise<ApplyOutcome> {
+    try {
+      return await this.loadFoldCommit(records, last, allWhole);
+    } catch (err) {
+      if (!(err instanceof PartialClusterError) || allWhole) throw err;
+      this.refolds += 1;
+      this.store.reset();
+      return this.applyFresh(records, last, true);
+    }
+  }
+
+  private async loadFoldCommit(
+    records: InputRecord[],
+    last: number,
+    allWhole: boolean,
+  ): Promise<ApplyOutcome> {
+    const meta = await this.store.open();
+    if (!meta.whole) return { status: 'lost' };
     const ctx = await this.batchContext(records);
     const evs = records.map((r) => (r.event ? toEv(r.event, r.timestamp) : undefined));
     const cache = this.store.records;
     // load
-    await this.store.load(wantedFields(records, evs, ctx.windows));
+    await this.store.load({ ...wantedFields(records, evs, ctx.windows), allWhole });
     const markers = lateByTombstone(evs, cache);
     if (markers.size > 0) await this.store.load({ loose: markers });
     const place = {

@@ -108,6 +108,8 @@ export function wantedFields(
     loose: new Set(),
     tombstones: new Set(),
     directory: new Set(),
+    whole: new Set(),
+    wholeVia: new Set(),
   };
   records.forEach((r, i) => {
     const e = evs[i];
@@ -118,15 +120,41 @@ export function wantedFields(
     // An imported event may find the marker of its own live copy, counted late before (route).
     if (e.importId !== undefined || isLate(e, windows(e.tenant)))
       out.loose.add(fieldOf(e.tenant, `late:${idhOf(e)}`));
+    const part = mayAddRecipientPart(e);
     if (e.recipient) out.recipients.add(fieldOf(e.tenant, e.recipient));
+    if (e.recipient && part) out.whole.add(fieldOf(e.tenant, e.recipient));
     if (e.message) {
       out.messages.add(fieldOf(e.tenant, e.message));
+      if (part) out.wholeVia.add(fieldOf(e.tenant, e.message));
       out.tombstones.add(fieldOf(e.tenant, e.message));
       if (!e.recipient) out.directory.add(fieldOf(e.tenant, e.message));
     }
     if (!e.recipient && !e.message) out.loose.add(fieldOf(e.tenant, idhOf(e)));
   });
   return out;
+}
+
+/**
+ * Whether an event may give its recipient a recipient part (count-cluster.ts `hasRecipientPart`):
+ * a recipient-level event, a set event, an in-app open. Such a recipient's cluster is loaded whole
+ * (cache.ts); should another event give it one after all, the fold says so (`PartialClusterError`)
+ * and the batch is folded again with every cluster whole.
+ */
+export function mayAddRecipientPart(e: Ev): boolean {
+  return (
+    e.message === undefined ||
+    e.type === 'opted_out' ||
+    e.type === 'uninstalled' ||
+    e.type === 'feature_adopted' ||
+    (e.type === 'opened' && e.channel === 'in_app')
+  );
+}
+
+/** A fold reached a recipient part in a cluster loaded without all its messages (see above). */
+export class PartialClusterError extends Error {
+  constructor(readonly field: string) {
+    super(`the cluster of ${field} needs all its messages`);
+  }
 }
 
 /**
@@ -197,6 +225,8 @@ export class BatchRun {
       this.cache.cluster(field) ??
       (this.cache.setRecipient(field, newRecipient(tenant, recipient, t)) as Cluster);
     const { rec, messages } = cluster;
+    // a load makes whole every cluster whose recipient part is not known to be empty (cache.ts)
+    if (rec.recipientPart !== false && !this.cache.isWhole(field)) throw new PartialClusterError(field);
     const touch: ClusterTouch = {
       kind: 'cluster',
       field,
@@ -342,6 +372,15 @@ export class BatchRun {
     }
     const mfield = fieldOf(e.tenant, e.message);
     let m = cluster.messages.get(e.message);
+    if (!m && !this.cache.isWhole(rfield) && cluster.rec.messageIds.includes(e.message)) {
+      // a message the recipient has, read for this event (a cluster not whole: cache.ts)
+      const stored = this.cache.message(mfield);
+      if (stored && !stored.anon) {
+        m = stored.rec;
+        cluster.messages.set(e.message, m);
+        if (m.recipient?.[1] !== recipient) this.cache.markShared(mfield);
+      }
+    }
     if (!m) {
       const held = this.cache.message(mfield);
       // listed by this recipient and recorded under another: the cache must keep it (cache.ts)
@@ -417,7 +456,13 @@ export class BatchRun {
     let views: Map<string, MessageView> | undefined;
     let attachedAfter = new Map<string, RecipientEv[]>();
     const affected = new Set(t.msgBefore);
-    if (t.recBefore || hasRecipientPart(rec, messages.values())) {
+    const part = hasRecipientPart(rec, messages.values());
+    if (this.cache.isWhole(t.field)) {
+      // kept with the record, so the next batch knows whether it needs every message
+      if (rec.recipientPart !== part) this.result.changes.recipients.add(t.field);
+      rec.recipientPart = part;
+    } else if (part) throw new PartialClusterError(t.field);
+    if (t.recBefore || part) {
       views = viewsOf(messages);
       const a = attachments(rec, [...views.values()], this.ctx);
       attachedAfter = a.byMessage;

@@ -4,14 +4,18 @@
  * committed state: the store (store.ts) drops it whenever a commit does not go through. Bounded:
  * beyond `limit` entries per kind the oldest are forgotten and re-read when next needed.
  *
- * Recipients are kept whole: a cached recipient has an entry for every one of its messages, and
- * `trim` forgets a recipient together with its messages (a cluster). So a load asks only what a
- * batch names and the clusters it reads anew; a recipient it finds cached costs nothing however
- * many messages it has (walking every message of every touched recipient made the cost of an
- * event grow with the recipient's history: bench/CHANGES.md, the soak). A message listed by two
- * recipients (events that disagree on its recipient) is `shared`: it is never forgotten while
- * this owner keeps its memory, since forgetting one recipient's cluster must not leave the other
- * recipient cached without it.
+ * A cached recipient is kept as a cluster: the recipient with its cached messages by id. A batch
+ * reads only what its events name — the recipient, the message — unless the recipient has a
+ * recipient part (`RecipientRec.recipientPart`: attribution reads every message) or its events
+ * may give it one; then, and for retirement and audience rows, the cluster is made whole (every
+ * message it lists read). So an event costs the same whatever the recipient's history (reading
+ * every message of every touched recipient made the cost grow with it: bench/CHANGES.md, the soak).
+ *
+ * Invariants: a cluster's map holds every cached message the recipient lists (the same objects as
+ * `messages`); `trim` forgets a recipient with its messages, and a message of a cached recipient
+ * with its recipient's cluster. A message listed by two recipients (events that disagree on its
+ * recipient) is `shared` and never forgotten while this owner keeps its memory, so no cluster is
+ * left holding a record the cache has forgotten.
  */
 import { batch, type RedisClient } from '@tally/redis';
 import type { PartitionKeys } from '../keys.ts';
@@ -33,6 +37,12 @@ export interface Wanted {
   loose: Set<string>;
   tombstones: Set<string>;
   directory: Set<string>;
+  /** Recipients whose clusters must be whole (every message they list read). */
+  whole: Set<string>;
+  /** Messages whose recipients' clusters must be whole (their events may add a recipient part). */
+  wholeVia: Set<string>;
+  /** Every cluster the load involves made whole (a batch folded again after a partial one fell short). */
+  allWhole?: boolean;
 }
 
 export const wanted = (w: Partial<Wanted>): Wanted => ({
@@ -41,6 +51,9 @@ export const wanted = (w: Partial<Wanted>): Wanted => ({
   loose: w.loose ?? new Set(),
   tombstones: w.tombstones ?? new Set(),
   directory: w.directory ?? new Set(),
+  whole: w.whole ?? new Set(),
+  wholeVia: w.wholeVia ?? new Set(),
+  ...(w.allWhole ? { allWhole: true } : {}),
 });
 
 /** HMGET of several hashes in one round trip: key → fields → value (null when absent). */
@@ -68,6 +81,8 @@ export class PartitionCache {
   private directory = new Map<string, number>();
   /** Messages listed by a recipient other than the one they record (see the module doc). */
   private readonly shared = new Set<string>();
+  /** Recipients whose clusters are whole: every message they list is cached. */
+  private readonly wholeClusters = new Set<string>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -85,11 +100,15 @@ export class PartitionCache {
     return this.recipients.get(field)?.rec;
   }
   /**
-   * A recipient with its messages by id: whoever changes the recipient's message list changes this
-   * map with it (batch.ts, retire.ts), so a batch never walks the list to assemble it.
+   * A recipient with its cached messages by id: whoever changes the recipient's message list
+   * changes this map with it (batch.ts, retire.ts), so a batch never walks the list to assemble it.
    */
   cluster(field: string): Cluster | undefined {
     return this.recipients.get(field) ?? undefined;
+  }
+  /** Whether every message the recipient lists is in its cluster. */
+  isWhole(field: string): boolean {
+    return this.wholeClusters.has(field);
   }
   message(field: string): StoredMessage | undefined {
     return this.messages.get(field) ?? undefined;
@@ -112,21 +131,32 @@ export class PartitionCache {
   markShared(field: string): void {
     this.shared.add(field);
   }
-  /** A recipient new here (no messages yet), or null: none. */
+  /** A recipient new here (no messages yet: whole), or null: none. */
   setRecipient(field: string, r: RecipientRec | null): Cluster | null {
-    const c = r && { rec: r, messages: this.messagesOf(r) };
+    const c = r && { rec: r, messages: this.messagesOf(field, r) };
     this.recipients.set(field, c);
+    if (r && r.messageIds.length === 0) this.wholeClusters.add(field);
+    else this.wholeClusters.delete(field);
     return c;
   }
 
-  /** The cached messages a recipient lists, by id. */
-  private messagesOf(rec: RecipientRec): Cluster['messages'] {
+  /** The cached messages a recipient lists, by id (noting those recorded under another one). */
+  private messagesOf(field: string, rec: RecipientRec): Cluster['messages'] {
     const out: Cluster['messages'] = new Map();
     for (const id of rec.messageIds) {
-      const m = this.messages.get(fieldOf(rec.tenant, id));
-      if (m) out.set(id, m.rec);
+      const mf = fieldOf(rec.tenant, id);
+      const m = this.messages.get(mf);
+      if (!m) continue;
+      out.set(id, m.rec);
+      if (!this.recordedUnder(m, field)) this.shared.add(mf);
     }
     return out;
+  }
+
+  /** Whether a message records the recipient `field` as its own. */
+  private recordedUnder(m: StoredMessage, field: string): boolean {
+    const rid = m.anon ? undefined : m.rec.recipient?.[1];
+    return rid !== undefined && fieldOf(m.rec.tenant, rid) === field;
   }
   setMessage(field: string, m: StoredMessage | null): void {
     this.messages.set(field, m);
@@ -144,12 +174,13 @@ export class PartitionCache {
     this.loose.clear();
     this.tombstones.clear();
     this.shared.clear();
+    this.wholeClusters.clear();
   }
 
   /**
    * Forgets the oldest entries beyond the limit (Map order is insertion order). A recipient goes
-   * with its messages, and a message of a cached recipient takes its recipient's cluster with it,
-   * so every recipient left cached is whole (see the module doc).
+   * with its messages, and a message of a cached recipient takes its recipient's cluster with it
+   * (see the module doc).
    */
   trim(): void {
     let extra = this.recipients.size - this.limit;
@@ -177,6 +208,7 @@ export class PartitionCache {
   private forgetCluster(field: string): void {
     const rec = this.recipients.get(field)?.rec;
     this.recipients.delete(field);
+    this.wholeClusters.delete(field);
     for (const id of rec?.messageIds ?? []) {
       const mf = fieldOf(rec?.tenant ?? '', id);
       if (!this.shared.has(mf)) this.messages.delete(mf);
@@ -184,10 +216,9 @@ export class PartitionCache {
   }
 
   /**
-   * Reads what is not cached yet so that every entity a batch touches is whole: the given
-   * recipients, messages, loose events and tombstones, then — round after round — every message of
-   * every recipient read and the recipient of every message involved. A cached recipient is whole
-   * already (trim keeps clusters whole), so its messages are not walked.
+   * Reads what is not cached yet: the given recipients, messages, loose events and tombstones, and
+   * the recipient of every message involved; then makes whole the clusters that must be (`Wanted`,
+   * and every involved recipient whose `recipientPart` is not known to be false).
    */
   async load(want: Wanted): Promise<void> {
     const e = [...want.loose].filter((f) => !this.loose.has(f));
@@ -213,60 +244,74 @@ export class PartitionCache {
         this.tombstones.set(f, v ? Number(v) : null);
       });
     }
-    const seenR = new Set<string>();
-    const seenM = new Set<string>();
-    /** Message → a recipient read now that lists it (to find shared messages once all is read). */
-    const listedBy = new Map<string, string>();
-    /** Recipients read now: cached once their messages are (each with its map, `setRecipient`). */
-    const read = new Map<string, RecipientRec | null>();
-    let r = [...want.recipients];
-    let m = [...want.messages];
-    while (r.length > 0 || m.length > 0) {
-      for (const f of r) seenR.add(f);
-      for (const f of m) seenM.add(f);
-      const missR = r.filter((f) => !this.recipients.has(f) && !read.has(f));
-      const missM = m.filter((f) => !this.messages.has(f));
-      if (missR.length > 0 || missM.length > 0) {
-        const got = await readFields(this.redis, [
-          [this.keys.recipients, missR],
-          [this.keys.messages, missM],
-        ]);
-        missR.forEach((f, i) => {
-          const v = got.get(this.keys.recipients)?.[i];
-          read.set(f, v ? decodeRecipient(f, v) : null);
-        });
-        missM.forEach((f, i) => {
-          const v = got.get(this.keys.messages)?.[i];
-          this.messages.set(f, v ? decodeMessage(f, v) : null);
-        });
-      }
-      const nextR = new Set<string>();
-      const nextM = new Set<string>();
-      // the messages of a recipient read now (a recipient found cached has them all: trim)
-      for (const f of missR) {
-        const rec = read.get(f);
-        for (const id of rec?.messageIds ?? []) {
-          const mf = fieldOf(rec?.tenant ?? '', id);
-          listedBy.set(mf, f);
-          if (!seenM.has(mf) && !this.messages.has(mf)) nextM.add(mf);
-        }
-      }
-      // the recipient of every message involved, unless it is cached (and so whole)
-      for (const f of m) {
-        const msg = this.messages.get(f);
-        const rid = msg && !msg.anon ? msg.rec.recipient?.[1] : undefined;
-        if (!msg || rid === undefined) continue;
-        const rf = fieldOf(msg.rec.tenant, rid);
-        if (!seenR.has(rf) && !this.recipients.has(rf) && !read.has(rf)) nextR.add(rf);
-      }
-      r = [...nextR];
-      m = [...nextM];
-    }
-    for (const [f, rec] of read) this.setRecipient(f, rec);
-    for (const [mf, rf] of listedBy) {
-      const msg = this.messages.get(mf);
+    // the records named, then the recipients of the messages named (recorded in the message)
+    const involved = new Set(want.recipients);
+    const whole = new Set(want.whole);
+    await this.read([...want.recipients], [...want.messages]);
+    const via: string[] = [];
+    for (const f of want.messages) {
+      const msg = this.messages.get(f);
       const rid = msg && !msg.anon ? msg.rec.recipient?.[1] : undefined;
-      if (msg && rid !== undefined && fieldOf(msg.rec.tenant, rid) !== rf) this.shared.add(mf);
+      if (!msg || rid === undefined) continue;
+      const rf = fieldOf(msg.rec.tenant, rid);
+      involved.add(rf);
+      if (want.wholeVia.has(f)) whole.add(rf);
+      if (!this.recipients.has(rf)) via.push(rf);
+    }
+    await this.read(via, []);
+    for (const f of involved) {
+      const part = this.recipients.get(f)?.rec.recipientPart;
+      if (want.allWhole || part !== false) whole.add(f);
+    }
+    await this.makeWhole(whole);
+  }
+
+  /** Reads recipients and messages not cached; a message read joins its recipient's cached cluster. */
+  private async read(recipients: string[], messages: string[]): Promise<void> {
+    const missR = recipients.filter((f) => !this.recipients.has(f));
+    const missM = messages.filter((f) => !this.messages.has(f));
+    if (missR.length === 0 && missM.length === 0) return;
+    const got = await readFields(this.redis, [
+      [this.keys.recipients, missR],
+      [this.keys.messages, missM],
+    ]);
+    missM.forEach((f, i) => {
+      const v = got.get(this.keys.messages)?.[i];
+      this.messages.set(f, v ? decodeMessage(f, v) : null);
+    });
+    missR.forEach((f, i) => {
+      const v = got.get(this.keys.recipients)?.[i];
+      this.setRecipient(f, v ? decodeRecipient(f, v) : null);
+    });
+    for (const f of missM) {
+      const m = this.messages.get(f);
+      const rid = m && !m.anon ? m.rec.recipient?.[1] : undefined;
+      if (!m || rid === undefined) continue;
+      const c = this.recipients.get(fieldOf(m.rec.tenant, rid));
+      if (c && c.rec.messageIds.includes(m.rec.messageId)) c.messages.set(m.rec.messageId, m.rec);
+    }
+  }
+
+  /** Reads every message the given cached recipients list, so their clusters are whole. */
+  private async makeWhole(fields: Set<string>): Promise<void> {
+    const todo: string[] = [];
+    const missing = new Set<string>();
+    for (const f of fields) {
+      const c = this.recipients.get(f);
+      if (!c || this.wholeClusters.has(f)) continue;
+      todo.push(f);
+      for (const id of c.rec.messageIds) {
+        const mf = fieldOf(c.rec.tenant, id);
+        if (!this.messages.has(mf)) missing.add(mf);
+      }
+    }
+    if (todo.length === 0) return;
+    await this.read([], [...missing]);
+    for (const f of todo) {
+      const c = this.recipients.get(f);
+      if (!c) continue;
+      for (const [id, m] of this.messagesOf(f, c.rec)) c.messages.set(id, m);
+      this.wholeClusters.add(f);
     }
   }
 }

@@ -146,6 +146,15 @@ describe('stored record spelling (golden)', () => {
     expect(encodeLoose(decodeLoose('t late:x', HAND.late))).toBe(HAND.late);
   });
 
+  it('a recipient record says whether its recipient part is known (version 3) and non-empty', () => {
+    const known = String.raw`[3,99,["m1"],[],null,null,null,1]`;
+    const empty = String.raw`[3,99,["m1"],[]]`;
+    expect(decodeRecipient('t r1', known).recipientPart).toBe(true);
+    expect(decodeRecipient('t r1', empty).recipientPart).toBe(false);
+    expect(decodeRecipient('t r1', GOLDEN.live).recipientPart).toBeUndefined();
+    for (const s of [known, empty]) expect(encodeRecipient(decodeRecipient('t r1', s))).toBe(s);
+  });
+
   it('decoded records read as the fold API built them', () => {
     const s = scenario();
     expect(decodeMessage('t m1', GOLDEN.m1)).toEqual({ rec: s.c.messages.get('m1') });

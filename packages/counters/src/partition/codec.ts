@@ -115,16 +115,23 @@ function respell(o: object, names: ReadonlyMap<string, string>): Record<string, 
   return out;
 }
 
+/**
+ * A recipient record whose `recipientPart` is known is spelled with version 3 and, when the part
+ * is non-empty, a 1 at position 7; version 2 records (written before it was kept) read as unknown.
+ */
+const V_RECIPIENT_PART = 3;
+
 export function encodeRecipient(r: RecipientRec): string {
   return JSON.stringify(
     trim([
-      V,
+      r.recipientPart === undefined ? V : V_RECIPIENT_PART,
       r.newestAt,
       r.messageIds,
       r.events.map(encodeEv),
       r.subscription ?? null,
       r.frozen ? respell(r.frozen, FROZEN_STORED) : null,
       r.audience ? respell(r.audience, AUDIENCE_STORED) : null,
+      r.recipientPart ? 1 : null,
     ]),
   );
 }
@@ -142,6 +149,7 @@ export function decodeRecipient(field: string, s: string): RecipientRec {
   if (arr(a[4])) rec.subscription = a[4] as RecipientRec['subscription'];
   if (a[5] && typeof a[5] === 'object') rec.frozen = respell(a[5], FROZEN_READ);
   if (a[6] && typeof a[6] === 'object') rec.audience = respell(a[6], AUDIENCE_READ);
+  if (a[0] === V_RECIPIENT_PART) rec.recipientPart = a[7] === 1;
   return rec;
 }
 

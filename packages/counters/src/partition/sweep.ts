@@ -10,6 +10,7 @@ import type { PartitionKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { FUTURE_SKEW_MS, keepHorizonMs, messageRetentionMs, type TenantWindows } from '../state/event.ts';
 import { retireCluster } from '../state/retire.ts';
+import { hasRecipientPart } from '../state/count-cluster.ts';
 import { fieldOf, splitField } from './codec.ts';
 import { noChanges, type Changes, type PartitionStore } from './store.ts';
 
@@ -69,7 +70,7 @@ async function sweepRecipients(
   windows: (tenant: string) => TenantWindows,
   out: Swept,
 ): Promise<void> {
-  await ctx.store.load({ recipients: new Set(fields) });
+  await ctx.store.load({ recipients: new Set(fields), whole: new Set(fields) });
   const cache = ctx.store.records;
   const count: CountContext = { now: 0, minuteTtlSeconds: 0, windows };
   for (const field of fields) {
@@ -80,6 +81,8 @@ async function sweepRecipients(
     const before = JSON.stringify(rec);
     const was = new Map([...messages].map(([id, m]) => [id, JSON.stringify(m)]));
     const gone = retireCluster(cluster, ctx.streamTime, count, ctx.recipientTtlMs);
+    // what retired may leave the recipient part empty (or frozen memberships give it one)
+    rec.recipientPart = hasRecipientPart(rec, messages.values());
     const horizon = keepHorizonMs(windows(rec.tenant));
     for (const m of gone.messages) {
       const mf = fieldOf(rec.tenant, m.messageId);

@@ -104,6 +104,13 @@ export interface RecipientRec {
   audience?: Audience;
   /** Newest event time of anything of this recipient (record retention). */
   newestAt: number;
+  /**
+   * Whether the recipient has a recipient part (count-cluster.ts `hasRecipientPart`: events,
+   * frozen memberships, a message's set events or in-app open), as of its last commit with all
+   * its messages at hand. False lets a batch fold the recipient's events with only the messages
+   * they name (partition/cache.ts); undefined (a record written before it was kept) means unknown.
+   */
+  recipientPart?: boolean;
 }
 
 export function newRecipient(tenant: string, recipient: string, t: number): RecipientRec {
