@@ -43,7 +43,17 @@ export class Harness {
    */
   applier(
     p: number,
-    place: Partial<Pick<ApplierDeps, 'messageHome' | 'forward' | 'cacheLimit' | 'commitRecords'>> = {},
+    place: Partial<
+      Pick<
+        ApplierDeps,
+        | 'messageHome'
+        | 'forward'
+        | 'cacheLimit'
+        | 'commitRecords'
+        | 'audienceFlushMs'
+        | 'audienceReadsPerFlush'
+      >
+    > = {},
   ): PartitionApplier {
     let a = this.appliers.get(p);
     if (!a) {
@@ -59,6 +69,10 @@ export class Harness {
         forward: place.forward ?? (() => Promise.resolve()),
         ...(place.cacheLimit === undefined ? {} : { cacheLimit: place.cacheLimit }),
         ...(place.commitRecords === undefined ? {} : { commitRecords: place.commitRecords }),
+        ...(place.audienceFlushMs === undefined ? {} : { audienceFlushMs: place.audienceFlushMs }),
+        ...(place.audienceReadsPerFlush === undefined
+          ? {}
+          : { audienceReadsPerFlush: place.audienceReadsPerFlush }),
       });
       this.appliers.set(p, a);
     }

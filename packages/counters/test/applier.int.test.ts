@@ -173,6 +173,55 @@ describe('PartitionApplier on real Redis', () => {
     expect(same.a.counts).toMatchObject({ sent: 2, delivered: 2 }); // an open implies delivery
   });
 
+  it('a timed audience flush reads at most its budget of messages; the rest stay due, and the rows end the same', async () => {
+    const events: Ev[] = [];
+    for (let r = 0; r < 4; r++)
+      for (let m = 0; m < 3; m++)
+        events.push({
+          eventId: `s${r}-${m}`,
+          type: 'sent',
+          occurredAt: at(r * 3 + m),
+          messageId: `m${r}-${m}`,
+          campaignId: 'A',
+          recipientId: `r${r}`,
+        });
+    const rows = async (harness: Harness) =>
+      Object.fromEntries(
+        Object.entries(await redis.hgetall(harness.keys.partition('events', 0).dirty)).filter(([k]) =>
+          k.startsWith('a '),
+        ),
+      );
+    const run = async (budget: number | undefined) => {
+      h = new Harness(redis);
+      await h.init([0]);
+      // no flush with the batch: every row stays due
+      const a = h.applier(0, {
+        audienceFlushMs: Number.MAX_SAFE_INTEGER,
+        ...(budget ? { audienceReadsPerFlush: budget } : {}),
+      });
+      expect((await a.apply(h.records(0, events))).status).toBe('ok');
+      a.reset(); // a new owner: no history cached, the due marks read again when it opens
+      await a.nextOffset();
+      const due = [a.store.audienceDue.size];
+      for (let i = 0; i < 2; i++) {
+        await a.flushAudience(true);
+        due.push(a.store.audienceDue.size);
+      }
+      await a.flushAudience(); // unbounded, as before a snapshot
+      due.push(a.store.audienceDue.size);
+      const out = { due, rows: await rows(h) };
+      await h.cleanup();
+      return out;
+    };
+    const free = await run(undefined);
+    // three messages a row: a budget of 4 reads the oldest row's three, then no other whole one
+    const bounded = await run(4);
+    expect(free.due).toEqual([4, 0, 0, 0]);
+    expect(bounded.due).toEqual([4, 3, 2, 0]);
+    expect(Object.keys(bounded.rows)).toHaveLength(4);
+    expect(bounded.rows).toEqual(free.rows);
+  });
+
   it('skips a redelivered batch and asks to seek when a batch starts beyond the stored offset', async () => {
     h = new Harness(redis);
     await h.init([0]);

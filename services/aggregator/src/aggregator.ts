@@ -96,6 +96,7 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         audienceRowsPerCommit: cfg.COMMIT_MAX_RECORDS,
         recipientTtlMs: cfg.RECIPIENT_TTL_SECONDS * 1000,
         audienceFlushMs: cfg.AUDIENCE_FLUSH_MS,
+        audienceReadsPerFlush: cfg.AUDIENCE_READS_PER_FLUSH,
         messageHome,
         forward: (records) =>
           producer.forward(
@@ -269,11 +270,12 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
   }
 
   /** Due recipient_state rows of idle partitions (busy ones write theirs with their batches). */
-  async function flushAudience(stopping = false): Promise<void> {
+  /** Due recipient_state rows; `bounded`: a timed flush, within AUDIENCE_READS_PER_FLUSH a partition. */
+  async function flushAudience(stopping = false, bounded = false): Promise<void> {
     if (!consumer || rebuilding) return;
     for (const p of stopping ? [...appliers.keys()] : consumer.assigned()) {
       const a = appliers.get(p);
-      if (a) await serially(p, () => a.flushAudience());
+      if (a) await serially(p, () => a.flushAudience(bounded));
     }
   }
 
@@ -350,14 +352,14 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
         setInterval(
           () =>
             void safely('snapshot', async () => {
-              await flushAudience();
+              await flushAudience(false, true);
               return snapshotter.tick();
             }),
           cfg.SNAPSHOT_INTERVAL_MS,
         ),
         setInterval(() => void safely('watchdog', watchdog), cfg.WATCHDOG_INTERVAL_MS),
         setInterval(() => void safely('sweep', sweep), cfg.SWEEP_INTERVAL_MS),
-        setInterval(() => void safely('audience', flushAudience), cfg.AUDIENCE_FLUSH_MS),
+        setInterval(() => void safely('audience', () => flushAudience(false, true)), cfg.AUDIENCE_FLUSH_MS),
       ];
       for (const t of timers) t.unref();
       log.info({ topic, groupId: cfg.AGGREGATOR_GROUP_ID }, 'aggregator_started');

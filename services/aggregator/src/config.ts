@@ -43,6 +43,11 @@ export const aggregatorConfigSchema = z
     COMMIT_MAX_RECORDS: positiveInt.max(100_000).default(1000),
     /** How often due recipient_state rows (audience routes) are computed; snapshots copy them. */
     AUDIENCE_FLUSH_MS: positiveInt.min(100).max(60_000).default(2000),
+    /**
+     * Messages a timed flush reads from Redis at most per partition to compute due rows (a row
+     * folds all of its recipient's messages); the rest stay due for the next flush (README).
+     */
+    AUDIENCE_READS_PER_FLUSH: positiveInt.default(10_000),
     /** How often retirement sweeps run (each walks SWEEP_PAGES pages of 500 records per partition). */
     SWEEP_INTERVAL_MS: positiveInt.default(60_000),
     SWEEP_PAGES: positiveInt.max(1000).default(4),

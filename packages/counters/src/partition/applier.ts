@@ -52,10 +52,23 @@ export interface ApplierDeps {
   messageHome(tenant: string, messageId: string): number;
   /** How often due recipient_state rows are computed (default 2 s). */
   audienceFlushMs?: number;
+  /**
+   * Messages a timed flush of due recipient_state rows reads from Redis at most (default 10,000;
+   * a row folds every message of its recipient): rows beyond it stay due for the next flush, the
+   * oldest due row always goes. So a row's cost cannot grow an event's with the recipients'
+   * histories once they no longer fit the cache (bench/CHANGES.md, the soak).
+   */
+  audienceReadsPerFlush?: number;
   /** How long a recipient record with nothing live is kept after its newest event (audience history). */
   recipientTtlMs?: number;
   /** Produces records to other partitions, acknowledged before it resolves. */
   forward(records: Forward[]): Promise<void>;
+}
+
+/** What a flush of due audience rows may still read from Redis (messages), and whether it began. */
+interface AudienceBudget {
+  reads: number;
+  started: boolean;
 }
 
 export type ApplyOutcome =
@@ -134,6 +147,7 @@ export class PartitionApplier {
     touched: Set<string>,
     ctx: CountContext,
     force = false,
+    budget: AudienceBudget = { reads: this.deps.audienceReadsPerFlush ?? 10_000, started: false },
   ): Promise<[string, string][]> {
     const due = this.store.audienceDue;
     const out: [string, string][] = [];
@@ -147,13 +161,24 @@ export class PartitionApplier {
     this.audienceFlushedAt = now;
     const rows = new Map(out);
     const limit = this.deps.audienceRowsPerCommit ?? 1000;
-    const picked = new Set<string>();
+    const candidates = new Set<string>();
     for (const f of due) {
-      if (picked.size >= limit) break;
+      if (candidates.size >= limit) break;
+      candidates.add(f);
+    }
+    // the recipient records first, then as many whole histories as the budget reads
+    await this.store.load({ recipients: candidates });
+    const records = this.store.records;
+    const picked = new Set<string>();
+    for (const f of candidates) {
+      const cost = records.unread(f);
+      // the flush's first row goes whatever it costs (the oldest due: no row waits forever)
+      if (budget.started && cost > 0 && cost > budget.reads) continue;
+      budget.started = true;
+      budget.reads -= cost;
       picked.add(f);
     }
     await this.store.load({ recipients: picked, whole: picked });
-    const records = this.store.records;
     const days = Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1;
     for (const f of picked) {
       const cluster = records.cluster(f);
@@ -168,14 +193,24 @@ export class PartitionApplier {
     return [...rows];
   }
 
-  /** Writes the due recipient_state rows now (an idle partition's, between batches). */
-  async flushAudience(): Promise<void> {
+  /**
+   * Writes the due recipient_state rows now (an idle partition's, between batches). `bounded`: a
+   * timed flush, which reads at most `audienceReadsPerFlush` messages (the rest stay due); else
+   * every due row is written (before a snapshot that must hold them, and at shutdown).
+   */
+  async flushAudience(bounded = false): Promise<void> {
+    const budget = {
+      reads: bounded ? (this.deps.audienceReadsPerFlush ?? 10_000) : Infinity,
+      started: false,
+    };
     await this.guarded(async () => {
-      while (this.store.audienceDue.size > 0) {
+      while (this.store.audienceDue.size > 0 && budget.reads > 0) {
         const meta = await this.store.open();
         if (!meta.whole) return;
         const ctx = await this.context([...new Set([...this.store.audienceDue].map(tenantOf))]);
-        const audience = await this.audienceFor(new Set(), ctx, true);
+        const dueBefore = this.store.audienceDue.size;
+        const audience = await this.audienceFor(new Set(), ctx, true, budget);
+        if (this.store.audienceDue.size === dueBefore) return; // what is left costs more than the budget
         const out = await this.store.commit({ changes: noChanges(), audience });
         if (out.status !== 'ok') return;
       }

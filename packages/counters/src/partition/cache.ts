@@ -106,6 +106,14 @@ export class PartitionCache {
   cluster(field: string): Cluster | undefined {
     return this.recipients.get(field) ?? undefined;
   }
+  /** Messages the recipient lists that are not cached (what making its cluster whole reads). */
+  unread(field: string): number {
+    const c = this.recipients.get(field);
+    if (!c || this.wholeClusters.has(field)) return 0;
+    let n = 0;
+    for (const id of c.rec.messageIds) if (!this.messages.has(fieldOf(c.rec.tenant, id))) n++;
+    return n;
+  }
   /** Whether every message the recipient lists is in its cluster. */
   isWhole(field: string): boolean {
     return this.wholeClusters.has(field);
