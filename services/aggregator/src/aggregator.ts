@@ -269,8 +269,10 @@ export function createAggregator(deps: AggregatorDeps, hooks: AggregatorHooks = 
     }
   }
 
-  /** Due recipient_state rows of idle partitions (busy ones write theirs with their batches). */
-  /** Due recipient_state rows; `bounded`: a timed flush, within AUDIENCE_READS_PER_FLUSH a partition. */
+  /**
+   * Due recipient_state rows of idle partitions (busy ones write theirs with their batches);
+   * `bounded`: a timed flush, within AUDIENCE_READS_PER_FLUSH a partition.
+   */
   async function flushAudience(stopping = false, bounded = false): Promise<void> {
     if (!consumer || rebuilding) return;
     for (const p of stopping ? [...appliers.keys()] : consumer.assigned()) {

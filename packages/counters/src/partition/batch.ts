@@ -14,6 +14,7 @@ import {
   countMessagePart,
   countRecipientPart,
   hasRecipientPart,
+  mayAddRecipientPart,
   type Cluster,
   type LooseEv,
 } from '../state/count-cluster.ts';
@@ -132,22 +133,6 @@ export function wantedFields(
     if (!e.recipient && !e.message) out.loose.add(fieldOf(e.tenant, idhOf(e)));
   });
   return out;
-}
-
-/**
- * Whether an event may give its recipient a recipient part (count-cluster.ts `hasRecipientPart`):
- * a recipient-level event, a set event, an in-app open. Such a recipient's cluster is loaded whole
- * (cache.ts); should another event give it one after all, the fold says so (`PartialClusterError`)
- * and the batch is folded again with every cluster whole.
- */
-export function mayAddRecipientPart(e: Ev): boolean {
-  return (
-    e.message === undefined ||
-    e.type === 'opted_out' ||
-    e.type === 'uninstalled' ||
-    e.type === 'feature_adopted' ||
-    (e.type === 'opened' && e.channel === 'in_app')
-  );
 }
 
 /** A fold reached a recipient part in a cluster loaded without all its messages (see above). */

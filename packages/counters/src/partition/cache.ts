@@ -8,11 +8,12 @@
  * reads only what its events name — the recipient, the message — unless the recipient has a
  * recipient part (`RecipientRec.recipientPart`: attribution reads every message) or its events
  * may give it one; then, and for retirement and audience rows, the cluster is made whole (every
- * message it lists read). So an event costs the same whatever the recipient's history (reading
- * every message of every touched recipient made the cost grow with it: bench/CHANGES.md, the soak).
+ * message it lists read). So an event does not read the recipient's history (reading every
+ * message of every touched recipient made the cost grow with it: bench/CHANGES.md, the soak).
  *
- * Invariants: a cluster's map holds every cached message the recipient lists (the same objects as
- * `messages`); `trim` forgets a recipient with its messages, and a message of a cached recipient
+ * Invariants: a cluster's map holds the same objects as `messages`: every message it lists when
+ * the cluster is whole; when not, those read for it or touched by a batch (a message the recipient
+ * lists and a load read under another recipient joins when a batch reaches it: batch.ts); `trim` forgets a recipient with its messages, and a message of a cached recipient
  * with its recipient's cluster. A message listed by two recipients (events that disagree on its
  * recipient) is `shared` and never forgotten while this owner keeps its memory, so no cluster is
  * left holding a record the cache has forgotten.
@@ -55,6 +56,12 @@ export const wanted = (w: Partial<Wanted>): Wanted => ({
   wholeVia: w.wholeVia ?? new Set(),
   ...(w.allWhole ? { allWhole: true } : {}),
 });
+
+/** The field of the recipient a message records as its own (none for one held without one). */
+function recipientFieldOf(m: StoredMessage): string | undefined {
+  const rid = m.anon ? undefined : m.rec.recipient?.[1];
+  return rid === undefined ? undefined : fieldOf(m.rec.tenant, rid);
+}
 
 /** HMGET of several hashes in one round trip: key → fields → value (null when absent). */
 async function readFields(
@@ -163,8 +170,7 @@ export class PartitionCache {
 
   /** Whether a message records the recipient `field` as its own. */
   private recordedUnder(m: StoredMessage, field: string): boolean {
-    const rid = m.anon ? undefined : m.rec.recipient?.[1];
-    return rid !== undefined && fieldOf(m.rec.tenant, rid) === field;
+    return recipientFieldOf(m) === field;
   }
   setMessage(field: string, m: StoredMessage | null): void {
     this.messages.set(field, m);
@@ -199,8 +205,8 @@ export class PartitionCache {
     for (const [f, m] of this.messages) {
       if (this.messages.size <= this.limit) break;
       if (this.shared.has(f)) continue;
-      const rid = m && !m.anon ? m.rec.recipient?.[1] : undefined;
-      if (m && rid !== undefined) this.forgetCluster(fieldOf(m.rec.tenant, rid));
+      const rf = m && recipientFieldOf(m);
+      if (rf) this.forgetCluster(rf);
       this.messages.delete(f);
     }
     for (const m of [this.loose, this.tombstones] as Map<string, unknown>[]) {
@@ -259,9 +265,8 @@ export class PartitionCache {
     const via: string[] = [];
     for (const f of want.messages) {
       const msg = this.messages.get(f);
-      const rid = msg && !msg.anon ? msg.rec.recipient?.[1] : undefined;
-      if (!msg || rid === undefined) continue;
-      const rf = fieldOf(msg.rec.tenant, rid);
+      const rf = msg && recipientFieldOf(msg);
+      if (!rf) continue;
       involved.add(rf);
       if (want.wholeVia.has(f)) whole.add(rf);
       if (!this.recipients.has(rf)) via.push(rf);
@@ -293,9 +298,9 @@ export class PartitionCache {
     });
     for (const f of missM) {
       const m = this.messages.get(f);
-      const rid = m && !m.anon ? m.rec.recipient?.[1] : undefined;
-      if (!m || rid === undefined) continue;
-      const c = this.recipients.get(fieldOf(m.rec.tenant, rid));
+      const rf = m && recipientFieldOf(m);
+      if (!m || !rf) continue;
+      const c = this.recipients.get(rf);
       if (c && c.rec.messageIds.includes(m.rec.messageId)) c.messages.set(m.rec.messageId, m.rec);
     }
   }

@@ -15,6 +15,7 @@ import { addMinute, countMessage, countPerEvent, hygieneField, type CountContext
 import type { MessageRec, MessageView, SetType } from './message.ts';
 import { viewOf } from './message.ts';
 import type { RecipientEv, RecipientRec } from './recipient.ts';
+import type { Ev } from './event.ts';
 
 export interface Cluster {
   rec: RecipientRec;
@@ -188,6 +189,16 @@ export function countRecipientPart(
   }
   countMembers(out, ctx, rec, views, targets);
   countHoldouts(out, ctx, rec, views, targets);
+}
+
+/**
+ * Whether an event may give its recipient a recipient part (`hasRecipientPart`, below): a
+ * recipient-level event, a set event, an in-app open. Such a recipient's cluster is loaded whole
+ * (partition/cache.ts); should another event give it one after all, the fold says so
+ * (batch.ts `PartialClusterError`) and the batch is folded again with every cluster whole.
+ */
+export function mayAddRecipientPart(e: Ev): boolean {
+  return e.message === undefined || e.type in SET_COUNT || (e.type === 'opened' && e.channel === 'in_app');
 }
 
 /** Whether the recipient part can be non-empty (else a batch can skip it, and its views). */
