@@ -2,9 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '@tally/redis';
 import { testRedis } from '@tally/testing';
 import { readCampaign } from '../src/index.ts';
+import { decodeRecipient, encodeRecipient } from '../src/partition/codec.ts';
 import { Harness, type Ev } from './applier-harness.ts';
 
 const at = (min: number) => new Date(Date.now() - 3 * 3600_000 + min * 60_000).toISOString();
+const FLUSH_T0 = Date.now() - 3 * 3600_000;
 
 const STREAM: Ev[] = [
   { eventId: 's1', type: 'sent', occurredAt: at(0), messageId: 'm1', campaignId: 'A', recipientId: 'r1' },
@@ -166,16 +168,26 @@ describe('PartitionApplier on real Redis', () => {
     };
     const same = await run(false);
     const fresh = await run(true);
-    expect(same.rec).toMatch(/^\[3,/); // version 3: the recipient part is known (empty)
+    expect(decodeRecipient('t r1', same.rec ?? '').recipientPart, 'the recipient part is known (empty)').toBe(
+      false,
+    );
     expect(same.refolds).toBe(0);
     expect(fresh.refolds).toBe(1);
     expect(fresh.a).toEqual(same.a);
     expect(same.a.counts).toMatchObject({ sent: 2, delivered: 2 }); // an open implies delivery
   });
 
-  it('a timed audience flush reads at most its budget of messages; the rest stay due, and the rows end the same', async () => {
+  /**
+   * Four recipients of three messages each, applied, then read by a new owner (no history cached,
+   * the due marks read again) that flushes the rows twice within `budget` and once unbounded.
+   * `unknown`: the records are stored as before they kept a live summary, so each row folds every
+   * message of its recipient (read from Redis: what the budget bounds).
+   */
+  async function audienceFlushes(budget: number | undefined, opts: { unknown?: boolean }) {
+    // the same times in every run (the rows hold them)
+    const at = (min: number) => new Date(FLUSH_T0 + min * 60_000).toISOString();
     const events: Ev[] = [];
-    for (let r = 0; r < 4; r++)
+    for (let r = 0; r < 4; r++) {
       for (let m = 0; m < 3; m++)
         events.push({
           eventId: `s${r}-${m}`,
@@ -185,41 +197,69 @@ describe('PartitionApplier on real Redis', () => {
           campaignId: 'A',
           recipientId: `r${r}`,
         });
-    const rows = async (harness: Harness) =>
-      Object.fromEntries(
-        Object.entries(await redis.hgetall(harness.keys.partition('events', 0).dirty)).filter(([k]) =>
-          k.startsWith('a '),
-        ),
-      );
-    const run = async (budget: number | undefined) => {
-      h = new Harness(redis);
-      await h.init([0]);
-      // no flush with the batch: every row stays due
-      const a = h.applier(0, {
-        audienceFlushMs: Number.MAX_SAFE_INTEGER,
-        ...(budget ? { audienceReadsPerFlush: budget } : {}),
-      });
-      expect((await a.apply(h.records(0, events))).status).toBe('ok');
-      a.reset(); // a new owner: no history cached, the due marks read again when it opens
-      await a.nextOffset();
-      const due = [a.store.audienceDue.size];
-      for (let i = 0; i < 2; i++) {
-        await a.flushAudience(true);
-        due.push(a.store.audienceDue.size);
+      events.push({ eventId: `d${r}`, type: 'delivered', occurredAt: at(r * 3 + 1), messageId: `m${r}-0` });
+    }
+    h = new Harness(redis);
+    await h.init([0]);
+    const pk = h.keys.partition('events', 0);
+    // no flush with the batch: every row stays due
+    const a = h.applier(0, {
+      audienceFlushMs: Number.MAX_SAFE_INTEGER,
+      ...(budget ? { audienceReadsPerFlush: budget } : {}),
+    });
+    expect((await a.apply(h.records(0, events))).status).toBe('ok');
+    const stored = await redis.hgetall(pk.recipients);
+    expect(Object.keys(stored)).toHaveLength(4);
+    if (opts.unknown)
+      for (const [f, v] of Object.entries(stored)) {
+        const { live: _live, ...rec } = decodeRecipient(f, v);
+        await redis.hset(pk.recipients, f, encodeRecipient(rec));
       }
-      await a.flushAudience(); // unbounded, as before a snapshot
+    a.reset(); // a new owner: no history cached, the due marks read again when it opens
+    await a.nextOffset();
+    const due = [a.store.audienceDue.size];
+    for (let i = 0; i < 2; i++) {
+      await a.flushAudience(true);
       due.push(a.store.audienceDue.size);
-      const out = { due, rows: await rows(h) };
-      await h.cleanup();
-      return out;
-    };
-    const free = await run(undefined);
+    }
+    await a.flushAudience(); // unbounded, as before a snapshot
+    due.push(a.store.audienceDue.size);
+    const rows = Object.fromEntries(
+      Object.entries(await redis.hgetall(pk.dirty)).filter(([k]) => k.startsWith('a ')),
+    );
+    const live = Object.entries(await redis.hgetall(pk.recipients)).map(
+      ([f, v]) => decodeRecipient(f, v).live,
+    );
+    await h.cleanup();
+    return { due, rows, live };
+  }
+
+  it('a timed audience flush reads at most its budget of messages; the rest stay due, and the rows end the same', async () => {
+    const free = await audienceFlushes(undefined, { unknown: true });
     // three messages a row: a budget of 4 reads the oldest row's three, then no other whole one
-    const bounded = await run(4);
+    const bounded = await audienceFlushes(4, { unknown: true });
     expect(free.due).toEqual([4, 0, 0, 0]);
     expect(bounded.due).toEqual([4, 3, 2, 0]);
     expect(Object.keys(bounded.rows)).toHaveLength(4);
     expect(bounded.rows).toEqual(free.rows);
+  });
+
+  it('writes the row of a recipient without recipient-level events from its record alone, as the fold over its messages would', async () => {
+    // the records' live summaries: no message is read, so a budget of 1 holds no row back
+    const fromRecord = await audienceFlushes(1, {});
+    expect(fromRecord.due).toEqual([4, 0, 0, 0]);
+    // the same records without a summary: each row folds its three messages (one a flush, the
+    // oldest always goes), and sets the summary it then writes
+    const folded = await audienceFlushes(1, { unknown: true });
+    expect(folded.due).toEqual([4, 3, 2, 0]);
+    expect(Object.keys(fromRecord.rows)).toHaveLength(4);
+    expect(fromRecord.rows).toEqual(folded.rows);
+    expect(JSON.parse(fromRecord.rows['a t r0'] ?? '{}')).toMatchObject({
+      n: '3',
+      'lr:sms': expect.any(String),
+    });
+    expect(folded.live).toEqual(fromRecord.live);
+    expect(fromRecord.live.every((l) => l && l.received === 3)).toBe(true);
   });
 
   it('skips a redelivered batch and asks to seek when a batch starts beyond the stored offset', async () => {

@@ -20,12 +20,12 @@ import {
   type RecordOutcome,
 } from './batch.ts';
 import { toEv } from '../state/event.ts';
-import { audienceRow } from '../state/audience.ts';
+import { audienceRow, audienceRowFromLive, refoldLive } from '../state/audience.ts';
 import { attachments } from '../state/count-cluster.ts';
 import { viewOf, type MessageView } from '../state/message.ts';
 import { scopeWrites } from './scope-ops.ts';
 import { StateLostError } from './epoch.ts';
-import { noChanges, PartitionStore, tenantOf, type PartitionMeta } from './store.ts';
+import { noChanges, PartitionStore, tenantOf, type Changes, type PartitionMeta } from './store.ts';
 import { emptySweep, sweepPage, type SweepContext, type SweepCursor } from './sweep.ts';
 
 export interface ApplierDeps {
@@ -146,6 +146,7 @@ export class PartitionApplier {
   private async audienceFor(
     touched: Set<string>,
     ctx: CountContext,
+    changes: Changes,
     force = false,
     budget: AudienceBudget = { reads: this.deps.audienceReadsPerFlush ?? 10_000, started: false },
   ): Promise<[string, string][]> {
@@ -169,8 +170,16 @@ export class PartitionApplier {
     // the recipient records first, then as many whole histories as the budget reads
     await this.store.load({ recipients: candidates });
     const records = this.store.records;
+    const days = Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1;
     const picked = new Set<string>();
     for (const f of candidates) {
+      const rec = records.recipient(f);
+      if (rec && rec.events.length === 0 && rec.live) {
+        // no recipient-level event to attribute: the record alone holds the row (audience.ts)
+        rows.set(f, JSON.stringify(audienceRowFromLive(rec, rec.live, days)));
+        due.delete(f);
+        continue;
+      }
       const cost = records.unread(f);
       // the flush's first row goes whatever it costs (the oldest due: no row waits forever)
       if (budget.started && cost > 0 && cost > budget.reads) continue;
@@ -179,7 +188,6 @@ export class PartitionApplier {
       picked.add(f);
     }
     await this.store.load({ recipients: picked, whole: picked });
-    const days = Math.ceil((this.deps.recipientTtlMs ?? 92 * 86_400_000) / 86_400_000) + 1;
     for (const f of picked) {
       const cluster = records.cluster(f);
       if (!cluster) continue;
@@ -188,6 +196,11 @@ export class PartitionApplier {
       for (const m of cluster.messages.values()) views.push(viewOf(m));
       const { targets } = attachments(rec, views, ctx);
       rows.set(f, JSON.stringify(audienceRow(rec, views, targets, days)));
+      if (rec.live === undefined) {
+        // every message at hand: the live summary is known from here on (written with the rows)
+        refoldLive(rec, cluster.messages.values());
+        changes.recipients.add(f);
+      }
     }
     for (const f of picked) due.delete(f);
     return [...rows];
@@ -209,12 +222,30 @@ export class PartitionApplier {
         if (!meta.whole) return;
         const ctx = await this.context([...new Set([...this.store.audienceDue].map(tenantOf))]);
         const dueBefore = this.store.audienceDue.size;
-        const audience = await this.audienceFor(new Set(), ctx, true, budget);
+        const changes = noChanges();
+        const audience = await this.audienceFor(new Set(), ctx, changes, true, budget);
         if (this.store.audienceDue.size === dueBefore) return; // what is left costs more than the budget
-        const out = await this.store.commit({ changes: noChanges(), audience });
+        const out = await this.store.commit({ changes, audience });
         if (out.status !== 'ok') return;
       }
     }, undefined);
+  }
+
+  /**
+   * Recipients that record a message another recipient now lists (batch.ts `sharedOwners`): a
+   * change reached through the other would not reach their live summaries, so these become null
+   * (their rows are folded from every message from now on), written with the batch.
+   */
+  private async unshareLive(owners: Set<string>, res: { changes: Changes; audience: Set<string> }) {
+    if (owners.size === 0) return;
+    await this.store.load({ recipients: owners });
+    for (const f of owners) {
+      const rec = this.store.records.recipient(f);
+      if (!rec || rec.live === null) continue;
+      rec.live = null;
+      res.changes.recipients.add(f);
+      res.audience.add(f);
+    }
   }
 
   /** Forgets everything in memory: the next batch reads the partition again. */
@@ -358,6 +389,7 @@ export class PartitionApplier {
     records.forEach((r, i) => run.add(r, evs[i]));
     const res = run.finish();
     releaseUnneeded(claimed, res, cache);
+    await this.unshareLive(res.sharedOwners, res);
     // Write-ahead (store.ts point 6): register new messages with their homes, hand over what
     // those held without a recipient, and forward.
     for (const [field, home] of await this.store.register(res.registrations))
@@ -368,7 +400,7 @@ export class PartitionApplier {
       changes: res.changes,
       batch: { last, writes: scopeWrites(res.delta, this.deps.keys, this.deps.minuteTtlSeconds) },
       stream: res.stream,
-      audience: await this.audienceFor(res.audience, ctx),
+      audience: await this.audienceFor(res.audience, ctx, res.changes),
     });
     if (out.status !== 'ok') return out;
     return { status: 'ok', skipped: 0, ...res.outcomes };

@@ -31,7 +31,14 @@ import {
 } from '../state/event.ts';
 import { importProgressSuffix } from '../keys.ts';
 import { mergeOwnEvent, newMessage, viewOf, type MessageView } from '../state/message.ts';
-import { addMessageId, addRecipientEvent, newRecipient, type RecipientEv } from '../state/recipient.ts';
+import {
+  addMessageId,
+  addRecipientEvent,
+  newRecipient,
+  type Audience,
+  type RecipientEv,
+} from '../state/recipient.ts';
+import { mergeAudience, messageAudience, onlyAdds, type MessageAudience } from '../state/audience.ts';
 import { fieldOf, splitField, type StoredLoose, type StoredMessage } from './codec.ts';
 import type { PartitionCache, Wanted } from './cache.ts';
 import { noChanges, type Changes } from './store.ts';
@@ -70,6 +77,11 @@ export interface BatchResult {
   stream: number;
   /** Recipients the batch changed: their recipient_state rows are due (applier.ts, audience). */
   audience: Set<string>;
+  /**
+   * Recipients that record a message another recipient now lists too: their live summaries
+   * (RecipientRec.live) must become null, though the batch did not load them (applier.ts does).
+   */
+  sharedOwners: Set<string>;
 }
 
 /**
@@ -88,6 +100,10 @@ interface ClusterTouch {
   recBefore: boolean;
   /** Messages whose part before was counted (with sign −1; nothing for a message new here). */
   msgBefore: Set<string>;
+  /** Their audience figures before the batch (none for a message new to the cluster). */
+  audienceBefore: Map<string, MessageAudience>;
+  /** The batch found a message of this recipient recorded under another: no live summary. */
+  shared: boolean;
 }
 
 /** A held message or a loose event; its contribution before, if any, is already in the delta. */
@@ -197,6 +213,7 @@ export class BatchRun {
       outcomes: { applied: 0, duplicate: 0, late: 0, forwarded: 0 },
       stream,
       audience: new Set(),
+      sharedOwners: new Set(),
     };
   }
 
@@ -219,6 +236,8 @@ export class BatchRun {
       attachedBefore: new Map(),
       recBefore: false,
       msgBefore: new Set(),
+      audienceBefore: new Map(),
+      shared: false,
     };
     if (hasRecipientPart(rec, messages.values())) {
       const views = viewsOf(messages);
@@ -235,7 +254,21 @@ export class BatchRun {
   private beforeMessage(touch: ClusterTouch, m: StoredMessage['rec'] | undefined, id: string): void {
     if (touch.msgBefore.has(id)) return;
     touch.msgBefore.add(id);
-    if (m) countMessagePart(this.result.delta.minus, this.ctx, viewOf(m), touch.attachedBefore.get(id) ?? []);
+    if (!m) return;
+    const v = viewOf(m);
+    countMessagePart(this.result.delta.minus, this.ctx, v, touch.attachedBefore.get(id) ?? []);
+    if (touch.cluster.rec.live) touch.audienceBefore.set(id, messageAudience(v));
+  }
+
+  /**
+   * A message this recipient lists (or is about to) records another: both recipients' live
+   * summaries become null (this one in finishCluster, the other after the fold: applier.ts).
+   */
+  private sharedWith(touch: ClusterTouch, m: StoredMessage['rec'], recipient: string): void {
+    const owner = m.recipient?.[1];
+    if (owner === undefined || owner === recipient) return;
+    touch.shared = true;
+    if (owner !== undefined) this.result.sharedOwners.add(fieldOf(m.tenant, owner));
   }
 
   /** Counts a held message's contribution before the batch changes it (none when it is new). */
@@ -382,6 +415,7 @@ export class BatchRun {
       this.beforeMessage(touch, undefined, e.message);
       cluster.messages.set(e.message, m);
     }
+    this.sharedWith(touch, m, recipient);
     this.beforeMessage(touch, m, e.message);
     this.cache.setMessage(mfield, { rec: m });
     if (addMessageId(cluster.rec, e.message, e.t)) this.result.changes.recipients.add(rfield);
@@ -462,7 +496,41 @@ export class BatchRun {
       if (!t.msgBefore.has(id)) countMessagePart(minus, this.ctx, v, t.attachedBefore.get(id) ?? []);
       countMessagePart(plus, this.ctx, v, attachedAfter.get(id) ?? []);
     }
+    if (this.keepLive(t, views)) this.result.changes.recipients.add(t.field);
     this.result.audience.add(t.field);
+  }
+
+  /**
+   * Keeps the recipient's live summary (RecipientRec.live) with the messages the batch changed:
+   * each one's figures before taken out and after added, when the change only adds (audience.ts
+   * `onlyAdds`); else the summary becomes unknown, and null once a message is shared. True when it
+   * changed (the record must be written: a stale summary must never be read back).
+   */
+  private keepLive(t: ClusterTouch, views: Map<string, MessageView> | undefined): boolean {
+    const { rec, messages } = t.cluster;
+    if (rec.live === null) return false;
+    if (t.shared) {
+      rec.live = null;
+      return true;
+    }
+    const live = rec.live;
+    if (live === undefined) return false;
+    let changed = false;
+    for (const id of t.msgBefore) {
+      const m = messages.get(id);
+      if (!m) continue;
+      const before = t.audienceBefore.get(id);
+      const after = messageAudience(views?.get(id) ?? viewOf(m));
+      if (before && !onlyAdds(before, after)) {
+        rec.live = undefined;
+        return true;
+      }
+      if (before && sameAudience(before.au, after.au)) continue;
+      if (before) mergeAudience(live, before.au, -1);
+      mergeAudience(live, after.au);
+      changed = true;
+    }
+    return changed;
   }
 
   private after(t: Exclude<Touched, ClusterTouch>): void {
@@ -480,6 +548,10 @@ function viewsOf(messages: Map<string, StoredMessage['rec']>): Map<string, Messa
   const out = new Map<string, MessageView>();
   for (const m of messages.values()) out.set(m.messageId, viewOf(m));
   return out;
+}
+
+function sameAudience(a: Audience, b: Audience): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Which events are attached to a message, to tell whether its attachments moved. */

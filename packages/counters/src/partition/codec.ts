@@ -118,20 +118,26 @@ function respell(o: object, names: ReadonlyMap<string, string>): Record<string, 
 /**
  * A recipient record whose `recipientPart` is known is spelled with version 3 and, when the part
  * is non-empty, a 1 at position 7; version 2 records (written before it was kept) read as unknown.
+ * One whose `live` summary is known is spelled with version 4: position 7 as in version 3 (2 when
+ * the part is unknown), position 8 the summary (its keys as `audience`'s) or 0 for null.
  */
 const V_RECIPIENT_PART = 3;
+const V_LIVE = 4;
 
 export function encodeRecipient(r: RecipientRec): string {
+  const live = r.live === undefined ? undefined : r.live === null ? 0 : respell(r.live, AUDIENCE_STORED);
+  const part = r.recipientPart === undefined ? (live === undefined ? null : 2) : r.recipientPart ? 1 : null;
   return JSON.stringify(
     trim([
-      r.recipientPart === undefined ? V : V_RECIPIENT_PART,
+      live !== undefined ? V_LIVE : r.recipientPart === undefined ? V : V_RECIPIENT_PART,
       r.newestAt,
       r.messageIds,
       r.events.map(encodeEv),
       r.subscription ?? null,
       r.frozen ? respell(r.frozen, FROZEN_STORED) : null,
       r.audience ? respell(r.audience, AUDIENCE_STORED) : null,
-      r.recipientPart ? 1 : null,
+      part,
+      live ?? null,
     ]),
   );
 }
@@ -149,7 +155,8 @@ export function decodeRecipient(field: string, s: string): RecipientRec {
   if (arr(a[4])) rec.subscription = a[4] as RecipientRec['subscription'];
   if (a[5] && typeof a[5] === 'object') rec.frozen = respell(a[5], FROZEN_READ);
   if (a[6] && typeof a[6] === 'object') rec.audience = respell(a[6], AUDIENCE_READ);
-  if (a[0] === V_RECIPIENT_PART) rec.recipientPart = a[7] === 1;
+  if (a[0] === V_RECIPIENT_PART || (a[0] === V_LIVE && a[7] !== 2)) rec.recipientPart = a[7] === 1;
+  if (a[0] === V_LIVE) rec.live = a[8] === 0 ? null : respell(a[8] ?? {}, AUDIENCE_READ);
   return rec;
 }
 

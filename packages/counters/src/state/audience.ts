@@ -9,7 +9,7 @@
  */
 import { BIT } from './bits.ts';
 import type { Target } from './attribution.ts';
-import type { MessageView } from './message.ts';
+import { viewOf, type MessageRec, type MessageView } from './message.ts';
 import type { AudienceFacts } from '@tally/kpi';
 import type { Audience, RecipientEv, RecipientRec } from './recipient.ts';
 
@@ -99,6 +99,144 @@ export function foldEvent(au: Audience, e: RecipientEv, target: Target | undefin
   if (e.type === 'held_out') au.holds = (au.holds ?? 0) + 1;
 }
 
+// ---- the live summary (RecipientRec.live) ----------------------------------------------------
+
+/**
+ * What one message adds to its recipient's figures (`au`, foldMessage of it alone), with what
+ * tells whether a later state of the message only adds to it (`onlyAdds`): its channel, its
+ * campaign, every click time (au keeps three) and its reach.
+ */
+export interface MessageAudience {
+  au: Audience;
+  channel: string;
+  campaign: string;
+  clicks: number[];
+  reachAt: number | undefined;
+}
+
+export function messageAudience(v: MessageView): MessageAudience {
+  const au: Audience = {};
+  foldMessage(au, v);
+  return {
+    au,
+    channel: v.channel,
+    campaign: v.campaign ?? '',
+    clicks: (v.rec.clicks ?? []).map((k) => k[1]),
+    reachAt: v.reachAt,
+  };
+}
+
+/**
+ * Whether `after` holds everything `before` contributed that is not a count: its latest
+ * engagement and reply no earlier, every click mark and its reach mark still there (same
+ * campaign, same channel). Then the summary stays exact by taking `before`'s counts out and
+ * adding `after` (a maximum or a newest-three list that only gains is the same whichever way it
+ * is folded); otherwise it must be folded again from every message.
+ */
+export function onlyAdds(before: MessageAudience, after: MessageAudience): boolean {
+  if (before.channel !== after.channel) return false;
+  const marks = before.clicks.length > 0 || before.reachAt !== undefined;
+  if (marks && before.campaign !== after.campaign) return false;
+  if (before.reachAt !== undefined && before.reachAt !== after.reachAt) return false;
+  const b = before.au;
+  const a = after.au;
+  if (b.lastEngagedAt !== undefined && !(a.lastEngagedAt !== undefined && a.lastEngagedAt >= b.lastEngagedAt))
+    return false;
+  if (b.lastReplyAt !== undefined && !(a.lastReplyAt !== undefined && a.lastReplyAt >= b.lastReplyAt))
+    return false;
+  return before.clicks.every((t) => after.clicks.includes(t));
+}
+
+function addCounts(to: Record<string, number>, from: Record<string, number>, sign: 1 | -1): void {
+  for (const [k, n] of Object.entries(from)) {
+    const next = (to[k] ?? 0) + sign * n;
+    if (sign < 0 && next === 0) delete to[k];
+    else to[k] = next;
+  }
+}
+
+/**
+ * Adds `from` into `to` (mutates `to`): counts summed, latest times the later, newest-three lists
+ * merged. `sign` −1 takes counts out instead (a count that reaches 0 is dropped, as a fold that
+ * never saw it would; maxima and marks are left: only `onlyAdds` changes may take counts out).
+ */
+export function mergeAudience(to: Audience, from: Audience, sign: 1 | -1 = 1): void {
+  for (const [ch, days] of Object.entries(from.receivedByDay ?? {})) {
+    to.receivedByDay ??= {};
+    const mine = (to.receivedByDay[ch] ??= {});
+    addCounts(mine, days, sign);
+    if (Object.keys(mine).length === 0) delete to.receivedByDay[ch];
+  }
+  if (to.receivedByDay && Object.keys(to.receivedByDay).length === 0) delete to.receivedByDay;
+  const sum = (k: 'received' | 'allConversions' | 'holds') => {
+    if (from[k] === undefined) return;
+    const next = (to[k] ?? 0) + sign * from[k];
+    if (sign < 0 && next === 0) delete to[k];
+    else to[k] = next;
+  };
+  sum('received');
+  sum('allConversions');
+  sum('holds');
+  for (const k of ['conversions', 'revenue', 'allRevenue'] as const) {
+    const f = from[k];
+    if (!f) continue;
+    const mine = (to[k] ??= {});
+    addCounts(mine, f, sign);
+    if (Object.keys(mine).length === 0) delete to[k];
+  }
+  if (sign < 0) return;
+  if (from.lastEngagedAt !== undefined)
+    to.lastEngagedAt = Math.max(to.lastEngagedAt ?? -1, from.lastEngagedAt);
+  if (from.lastReplyAt !== undefined) to.lastReplyAt = Math.max(to.lastReplyAt ?? -1, from.lastReplyAt);
+  for (const mark of from.lastClicks ?? []) to.lastClicks = latest3(to.lastClicks ?? [], [...mark]);
+  for (const [ch, list] of Object.entries(from.lastReaches ?? {}))
+    for (const mark of list) {
+      to.lastReaches ??= {};
+      to.lastReaches[ch] = latest3(to.lastReaches[ch] ?? [], [...mark]);
+    }
+}
+
+/**
+ * The live summary of a whole cluster: every message's figures folded, or null when a message it
+ * lists records another recipient (listed by two: a change reached through the other recipient
+ * would not reach this summary, so such a recipient's rows are always folded from every message).
+ */
+export function liveAudience(rec: RecipientRec, views: Iterable<MessageView>): Audience | null {
+  const au: Audience = {};
+  for (const v of views) {
+    if (v.recipient !== rec.recipientId) return null;
+    foldMessage(au, v);
+  }
+  return au;
+}
+
+/**
+ * Folds the live summary again from every message of a whole cluster (retire.ts, when messages
+ * left it; the applier, when a row was folded from every message of a record that had none kept).
+ * A null summary (a shared message) stays null: the owner of a shared message cannot tell.
+ */
+export function refoldLive(rec: RecipientRec, messages: Iterable<MessageRec>): void {
+  if (rec.live === null) return;
+  const views: MessageView[] = [];
+  for (const m of messages) views.push(viewOf(m));
+  rec.live = liveAudience(rec, views);
+}
+
+/**
+ * The recipient_state row of a recipient without recipient-level events from its record alone:
+ * what retired messages left (`audience`) and the live summary (`live`) hold every figure the
+ * fold over its messages would give (batch.ts keeps `live`).
+ */
+export function audienceRowFromLive(
+  rec: RecipientRec,
+  live: Audience,
+  keepDays: number,
+): Record<string, string> {
+  const au: Audience = rec.audience ? structuredClone(rec.audience) : {};
+  mergeAudience(au, live);
+  return rowOf(rec, au, keepDays);
+}
+
 /** The recipient_state row: field → string, in the spelling audience-store.ts reads. */
 export function audienceRow(
   rec: RecipientRec,
@@ -109,6 +247,10 @@ export function audienceRow(
   const au: Audience = rec.audience ? structuredClone(rec.audience) : {};
   for (const v of views) foldMessage(au, v);
   for (const [e, target] of targets) foldEvent(au, e, target);
+  return rowOf(rec, au, keepDays);
+}
+
+function rowOf(rec: RecipientRec, au: Audience, keepDays: number): Record<string, string> {
   const row: Record<string, string> = {};
   for (const [ch, days] of Object.entries(au.receivedByDay ?? {})) {
     const list = Object.entries(days)

@@ -111,10 +111,18 @@ export interface RecipientRec {
    * they name (partition/cache.ts); undefined (a record written before it was kept) means unknown.
    */
   recipientPart?: boolean;
+  /**
+   * The audience figures of its live messages, kept as they change (batch.ts), so a
+   * recipient_state row of a recipient without recipient-level events needs no message read
+   * (audience.ts `audienceRowFromLive`). Undefined: unknown (an old record, or a change that took
+   * something away); the next row folded from every message sets it. Null: a message it lists
+   * records another recipient, so its rows are always folded from every message.
+   */
+  live?: Audience | null;
 }
 
 export function newRecipient(tenant: string, recipient: string, t: number): RecipientRec {
-  return { tenant, recipientId: recipient, messageIds: [], events: [], newestAt: t };
+  return { tenant, recipientId: recipient, messageIds: [], events: [], newestAt: t, live: {} };
 }
 
 function subscription(rec: RecipientRec, e: Ev): void {

@@ -16,7 +16,7 @@
  */
 import { attachedBitsOf } from './bits.ts';
 import type { Target } from './attribution.ts';
-import { foldEvent, foldMessage } from './audience.ts';
+import { foldEvent, foldMessage, refoldLive } from './audience.ts';
 import { attachments, type Cluster } from './count-cluster.ts';
 import type { CountContext } from './count-message.ts';
 import { keepHorizonMs, messageRetentionMs } from './event.ts';
@@ -142,6 +142,9 @@ export function retireCluster(
     cluster.messages.delete(id);
   }
   rec.messageIds = rec.messageIds.filter((id) => !dueMessages.has(id));
+  // the live summary folded again from the messages left (what went is in `audience` now), or
+  // for the first time (a record written before it was kept)
+  if (messages.length > 0 || rec.live === undefined) refoldLive(rec, cluster.messages.values());
   const empty = rec.messageIds.length === 0 && rec.events.length === 0;
   return { messages, events: frozen.length, recipient: empty && streamTime > rec.newestAt + recipientTtlMs };
 }
