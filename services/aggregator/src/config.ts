@@ -44,8 +44,9 @@ export const aggregatorConfigSchema = z
     /** How often due recipient_state rows (audience routes) are computed; snapshots copy them. */
     AUDIENCE_FLUSH_MS: positiveInt.min(100).max(60_000).default(2000),
     /**
-     * Messages a timed flush reads from Redis at most per partition to compute due rows (a row
-     * folds all of its recipient's messages); the rest stay due for the next flush (README).
+     * Messages a timed flush reads from Redis at most per partition to compute due rows that must
+     * fold all of their recipient's messages (a record without its live summary: README); the
+     * rest stay due for the next flush. A row written from the record alone reads none.
      */
     AUDIENCE_READS_PER_FLUSH: positiveInt.default(10_000),
     /** How often retirement sweeps run (each walks SWEEP_PAGES pages of 500 records per partition). */

@@ -53,10 +53,10 @@ export interface ApplierDeps {
   /** How often due recipient_state rows are computed (default 2 s). */
   audienceFlushMs?: number;
   /**
-   * Messages a timed flush of due recipient_state rows reads from Redis at most (default 10,000;
-   * a row folds every message of its recipient): rows beyond it stay due for the next flush, the
-   * oldest due row always goes. So a row's cost cannot grow an event's with the recipients'
-   * histories once they no longer fit the cache (bench/CHANGES.md, the soak).
+   * Messages a timed flush of due recipient_state rows reads from Redis at most (default 10,000)
+   * for rows that fold every message of their recipient (a record whose live summary is unknown
+   * or null; see audienceFor): rows beyond it stay due for the next flush, the oldest due row
+   * always goes. A row written from the record alone reads none.
    */
   audienceReadsPerFlush?: number;
   /** How long a recipient record with nothing live is kept after its newest event (audience history). */
@@ -140,6 +140,10 @@ export class PartitionApplier {
    * values, so a snapshot, a crash or a new owner never loses it), and every AUDIENCE_FLUSH_MS
    * the due rows are computed and written over their marks. A snapshot carries marks still empty
    * over to the next one; a new owner finds them when it opens the partition.
+   *
+   * A recipient without recipient-level events whose record keeps its live summary
+   * (RecipientRec.live, kept by batch.ts) gets its row from the record alone; any other folds
+   * every message of its recipient (and sets the summary if it was unknown), within the budget.
    */
   private audienceFlushedAt = 0;
 
@@ -234,7 +238,8 @@ export class PartitionApplier {
   /**
    * Recipients that record a message another recipient now lists (batch.ts `sharedOwners`): a
    * change reached through the other would not reach their live summaries, so these become null
-   * (their rows are folded from every message from now on), written with the batch.
+   * (their rows are folded from every message from now on), written with the batch. Their rows
+   * are due too: they list the message the batch changed through the other recipient.
    */
   private async unshareLive(owners: Set<string>, res: { changes: Changes; audience: Set<string> }) {
     if (owners.size === 0) return;

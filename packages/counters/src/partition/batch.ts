@@ -268,7 +268,7 @@ export class BatchRun {
     const owner = m.recipient?.[1];
     if (owner === undefined || owner === recipient) return;
     touch.shared = true;
-    if (owner !== undefined) this.result.sharedOwners.add(fieldOf(m.tenant, owner));
+    this.result.sharedOwners.add(fieldOf(m.tenant, owner));
   }
 
   /** Counts a held message's contribution before the batch changes it (none when it is new). */
