@@ -262,6 +262,32 @@ describe('PartitionApplier on real Redis', () => {
     expect(fromRecord.live.every((l) => l && l.received === 3)).toBe(true);
   });
 
+  it('keeps the rows of two recipients that list one message right: both folded whole, both due when it changes', async () => {
+    h = new Harness(redis);
+    await h.init([0]);
+    const pk = h.keys.partition('events', 0);
+    const a = h.applier(0, { audienceFlushMs: 0 });
+    // m1 is r1's; a later event names r2 for it (events that disagree), then r2's open changes it
+    // fixed times: the rows hold them
+    const at = (min: number) => new Date(FLUSH_T0 + min * 60_000).toISOString();
+    const events: Ev[] = [
+      { eventId: 's1', type: 'sent', occurredAt: at(0), messageId: 'm1', campaignId: 'A', recipientId: 'r1' },
+      { eventId: 'd1', type: 'delivered', occurredAt: at(1), messageId: 'm1', recipientId: 'r2' },
+      { eventId: 'o1', type: 'opened', occurredAt: at(2), messageId: 'm1', recipientId: 'r2' },
+    ];
+    const records = h.records(0, events);
+    for (const r of records) expect((await a.apply([r])).status).toBe('ok');
+    await a.flushAudience();
+    const stored = await redis.hgetall(pk.recipients);
+    expect(decodeRecipient('t r1', stored['t r1'] ?? '').live, 'the owner').toBeNull();
+    expect(decodeRecipient('t r2', stored['t r2'] ?? '').live, 'the other').toBeNull();
+    const row = async (r: string) => JSON.parse((await redis.hget(pk.dirty, `a t ${r}`)) ?? '{}') as object;
+    // the open, made through r2, is in the owner's row too (both list m1)
+    const opened = String(Date.parse(at(2)));
+    expect(await row('r1')).toMatchObject({ n: '1', le: opened });
+    expect(await row('r2')).toMatchObject({ n: '1', le: opened });
+  });
+
   it('skips a redelivered batch and asks to seek when a batch starts beyond the stored offset', async () => {
     h = new Harness(redis);
     await h.init([0]);

@@ -239,17 +239,18 @@ export class PartitionApplier {
    * Recipients that record a message another recipient now lists (batch.ts `sharedOwners`): a
    * change reached through the other would not reach their live summaries, so these become null
    * (their rows are folded from every message from now on), written with the batch. Their rows
-   * are due too: they list the message the batch changed through the other recipient.
+   * are due too, every time: they list the message the batch changed through the other recipient.
    */
   private async unshareLive(owners: Set<string>, res: { changes: Changes; audience: Set<string> }) {
     if (owners.size === 0) return;
     await this.store.load({ recipients: owners });
     for (const f of owners) {
       const rec = this.store.records.recipient(f);
-      if (!rec || rec.live === null) continue;
+      if (!rec) continue;
+      res.audience.add(f);
+      if (rec.live === null) continue;
       rec.live = null;
       res.changes.recipients.add(f);
-      res.audience.add(f);
     }
   }
 
