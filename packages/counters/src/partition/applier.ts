@@ -202,7 +202,7 @@ export class PartitionApplier {
       rows.set(f, JSON.stringify(audienceRow(rec, views, targets, days)));
       if (rec.live === undefined) {
         // every message at hand: the live summary is known from here on (written with the rows)
-        refoldLive(rec, cluster.messages.values());
+        refoldLive(rec, views);
         changes.recipients.add(f);
       }
     }

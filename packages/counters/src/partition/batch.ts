@@ -261,12 +261,14 @@ export class BatchRun {
   }
 
   /**
-   * A message this recipient lists (or is about to) records another: both recipients' live
-   * summaries become null (this one in finishCluster, the other after the fold: applier.ts).
+   * A message this recipient lists (or is about to) records another: the cache must keep it
+   * (cache.ts `shared`), and both recipients' live summaries become null (this one in
+   * finishCluster, the other after the fold: applier.ts).
    */
-  private sharedWith(touch: ClusterTouch, m: StoredMessage['rec'], recipient: string): void {
+  private sharedWith(touch: ClusterTouch, m: StoredMessage['rec'], mfield: string, recipient: string): void {
     const owner = m.recipient?.[1];
     if (owner === undefined || owner === recipient) return;
+    this.cache.markShared(mfield);
     touch.shared = true;
     this.result.sharedOwners.add(fieldOf(m.tenant, owner));
   }
@@ -396,13 +398,10 @@ export class BatchRun {
       if (stored && !stored.anon) {
         m = stored.rec;
         cluster.messages.set(e.message, m);
-        if (m.recipient?.[1] !== recipient) this.cache.markShared(mfield);
       }
     }
     if (!m) {
       const held = this.cache.message(mfield);
-      // listed by this recipient and recorded under another: the cache must keep it (cache.ts)
-      if (held && !held.anon && held.rec.recipient?.[1] !== recipient) this.cache.markShared(mfield);
       if (held?.anon) {
         this.touchAnon(mfield, held);
         this.result.changes.holds.set(mfield, false);
@@ -415,7 +414,7 @@ export class BatchRun {
       this.beforeMessage(touch, undefined, e.message);
       cluster.messages.set(e.message, m);
     }
-    this.sharedWith(touch, m, recipient);
+    this.sharedWith(touch, m, mfield, recipient);
     this.beforeMessage(touch, m, e.message);
     this.cache.setMessage(mfield, { rec: m });
     if (addMessageId(cluster.rec, e.message, e.t)) this.result.changes.recipients.add(rfield);

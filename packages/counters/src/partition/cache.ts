@@ -7,13 +7,15 @@
  * A cached recipient is kept as a cluster: the recipient with its cached messages by id. A batch
  * reads only what its events name — the recipient, the message — unless the recipient has a
  * recipient part (`RecipientRec.recipientPart`: attribution reads every message) or its events
- * may give it one; then, and for retirement and audience rows, the cluster is made whole (every
- * message it lists read). So an event does not read the recipient's history (reading every
+ * may give it one; then, and for retirement and an audience row that folds every message (one
+ * whose record keeps no live summary: applier.ts), the cluster is made whole (every message it
+ * lists read). So an event does not read the recipient's history (reading every
  * message of every touched recipient made the cost grow with it: bench/CHANGES.md, the soak).
  *
  * Invariants: a cluster's map holds the same objects as `messages`: every message it lists when
  * the cluster is whole; when not, those read for it or touched by a batch (a message the recipient
- * lists and a load read under another recipient joins when a batch reaches it: batch.ts); `trim` forgets a recipient with its messages, and a message of a cached recipient
+ * lists and a load read under another recipient joins when a batch reaches it: batch.ts); `trim`
+ * forgets a recipient with its messages, and a message of a cached recipient
  * with its recipient's cluster. A message listed by two recipients (events that disagree on its
  * recipient) is `shared` and never forgotten while this owner keeps its memory, so no cluster is
  * left holding a record the cache has forgotten.

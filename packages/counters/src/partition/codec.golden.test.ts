@@ -96,7 +96,7 @@ function scenario() {
   const m1 = encodeMessage({ rec: structuredClone(first) });
   apply(c, recipientEvents);
   // the batch keeps the live summary as it folds (batch.ts); this fold does not, so it refolds it
-  refoldLive(c.rec, c.messages.values());
+  refoldLive(c.rec, [...c.messages.values()].map(viewOf));
   const live = encodeRecipient(structuredClone(c.rec));
   // m2 and the recipient-level events retire; m1 stays live.
   const retired = retireCluster(c, T0 + 39 * DAY, ctx, 30 * DAY);

@@ -9,7 +9,7 @@
  */
 import { BIT } from './bits.ts';
 import type { Target } from './attribution.ts';
-import { viewOf, type MessageRec, type MessageView } from './message.ts';
+import type { MessageView } from './message.ts';
 import type { AudienceFacts } from '@tally/kpi';
 import type { Audience, RecipientEv, RecipientRec } from './recipient.ts';
 
@@ -211,15 +211,12 @@ export function liveAudience(rec: RecipientRec, views: Iterable<MessageView>): A
 }
 
 /**
- * Folds the live summary again from every message of a whole cluster (retire.ts, when messages
+ * Folds the live summary again from the views of every message of a whole cluster (retire.ts, when messages
  * left it; the applier, when a row was folded from every message of a record that had none kept).
  * A null summary (a shared message) stays null: the owner of a shared message cannot tell.
  */
-export function refoldLive(rec: RecipientRec, messages: Iterable<MessageRec>): void {
-  if (rec.live === null) return;
-  const views: MessageView[] = [];
-  for (const m of messages) views.push(viewOf(m));
-  rec.live = liveAudience(rec, views);
+export function refoldLive(rec: RecipientRec, views: Iterable<MessageView>): void {
+  if (rec.live !== null) rec.live = liveAudience(rec, views);
 }
 
 /**

@@ -144,7 +144,11 @@ export function retireCluster(
   rec.messageIds = rec.messageIds.filter((id) => !dueMessages.has(id));
   // the live summary folded again from the messages left (what went is in `audience` now), or
   // for the first time (a record written before it was kept)
-  if (messages.length > 0 || rec.live === undefined) refoldLive(rec, cluster.messages.values());
+  if (messages.length > 0 || rec.live === undefined)
+    refoldLive(
+      rec,
+      [...views.values()].filter((v) => !dueMessages.has(v.rec.messageId)),
+    );
   const empty = rec.messageIds.length === 0 && rec.events.length === 0;
   return { messages, events: frozen.length, recipient: empty && streamTime > rec.newestAt + recipientTtlMs };
 }
