@@ -10,6 +10,7 @@ import * as aggregatorSvc from '@tally/aggregator';
 import * as ingestSvc from '@tally/ingest';
 import * as querySvc from '@tally/query-api';
 import {
+  createLogTail,
   guardEventTimes,
   isolate,
   waitForConsumerCaughtUp,
@@ -41,7 +42,13 @@ export async function startPipeline(
 ): Promise<Pipeline> {
   const iso = await isolate(label);
   const env = { ...iso.env, ...envOverrides };
-  const logger = createLogger({ service: `test-${label}`, level: env.LOG_LEVEL });
+  // Silent tests keep their warnings in memory: settle prints them when it times out.
+  const tail = env.LOG_LEVEL === 'silent' ? createLogTail() : undefined;
+  const logger = createLogger({
+    service: `test-${label}`,
+    level: tail ? 'warn' : env.LOG_LEVEL,
+    destination: tail?.destination,
+  });
 
   const ingestDeps = ingestSvc.createDeps(loadConfig(ingestSvc.ingestConfigSchema, env), logger);
   ingestDeps.publisher = guardEventTimes(ingestDeps.publisher, eventTimes);
@@ -52,7 +59,13 @@ export async function startPipeline(
     loadConfig(aggregatorSvc.aggregatorConfigSchema, env),
     logger,
   );
-  const aggregator = aggregatorSvc.createAggregator(aggregatorDeps);
+  // main.ts exits on this; in-process, settle reports it.
+  let fatal: unknown;
+  const aggregator = aggregatorSvc.createAggregator(aggregatorDeps, {
+    onFatal: (err) => {
+      fatal = err;
+    },
+  });
   await aggregator.start();
 
   const queryDeps = querySvc.createDeps(loadConfig(querySvc.queryApiConfigSchema, env), logger);
@@ -84,13 +97,23 @@ export async function startPipeline(
       return { status: res.statusCode, body: res.json() };
     },
     async settle(timeoutMs) {
-      await waitForConsumerCaughtUp(
-        env.KAFKA_BROKERS?.split(',') ?? [],
-        iso.groupId,
-        aggregatorDeps.topics.events,
-        // A loaded CI machine has been seen to take over 30 s for the group's first commit.
-        timeoutMs ?? 90_000,
-      );
+      try {
+        await waitForConsumerCaughtUp(
+          env.KAFKA_BROKERS?.split(',') ?? [],
+          iso.groupId,
+          aggregatorDeps.topics.events,
+          // A loaded CI machine has been seen to take over 30 s for the group's first commit.
+          timeoutMs ?? 90_000,
+        );
+      } catch (err) {
+        const state = `aggregator running=${aggregator.isRunning()} ready=${aggregator.isReady()}`;
+        const crash =
+          fatal === undefined
+            ? ''
+            : `; crashed: ${fatal instanceof Error ? fatal.message : JSON.stringify(fatal)}`;
+        const logs = tail ? `\nits last warnings:\n${tail.lines().join('\n') || '(none)'}` : '';
+        throw new Error(`${(err as Error).message}\n${state}${crash}${logs}`, { cause: err });
+      }
     },
     async stop() {
       await ingest.close();
