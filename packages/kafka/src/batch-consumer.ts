@@ -49,8 +49,33 @@ export interface BatchConsumer {
   assigned(): number[];
 }
 
+/** Restarts in a row, without a group join between them, before a transient failure counts as for good. */
+export const MAX_TRANSIENT_RESTARTS = 5;
+
+/**
+ * Which crashes restart the consumer in-process. kafkajs asks only about retriable ones. A batch or
+ * fetch that failed through all its retries is for good: the process exits and its supervisor starts
+ * a fresh one. A retriable broker answer that kafkajs does not retry itself, such as a group
+ * coordinator still loading when a fresh broker's first group joins, restarts up to
+ * MAX_TRANSIENT_RESTARTS times in a row; a group join starts the count again.
+ */
+export function createRestartPolicy(max = MAX_TRANSIENT_RESTARTS) {
+  let inARow = 0;
+  return {
+    shouldRestart(err: { name?: string }): boolean {
+      if (err.name === 'KafkaJSNumberOfRetriesExceeded') return false;
+      inARow += 1;
+      return inARow <= max;
+    },
+    joined(): void {
+      inARow = 0;
+    },
+  };
+}
+
 export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
   const log = opts.logger.child({ component: 'batch_consumer', groupId: opts.groupId });
+  const restarts = createRestartPolicy();
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     allowAutoTopicCreation: false,
@@ -58,11 +83,12 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
     heartbeatInterval: Math.max(500, Math.floor((opts.sessionTimeout ?? 10_000) / 5)),
     maxBytesPerPartition: 1024 * 1024,
     // A consumer that keeps failing is not restarted in-process: onCrash lets the process exit so
-    // its supervisor starts a fresh one (a half-alive idle process is worse).
+    // its supervisor starts a fresh one (a half-alive idle process is worse). createRestartPolicy
+    // says which transient failures restart.
     retry: {
       retries: opts.retries ?? 10,
       initialRetryTime: 300,
-      restartOnFailure: () => Promise.resolve(false),
+      restartOnFailure: (err) => Promise.resolve(restarts.shouldRestart(err)),
     },
   });
   let running = false;
@@ -71,12 +97,14 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
   let stopping: Promise<void> | undefined;
 
   consumer.on(consumer.events.CRASH, (e) => {
-    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer_crashed');
     joined = false;
-    if (!e.payload.restart) {
-      running = false;
-      opts.onCrash?.(e.payload.error);
+    if (e.payload.restart) {
+      log.warn({ err: e.payload.error }, 'consumer_restarting');
+      return;
     }
+    log.error({ err: e.payload.error }, 'consumer_crashed');
+    running = false;
+    opts.onCrash?.(e.payload.error);
   });
   consumer.on(consumer.events.REBALANCING, () => {
     joined = false;
@@ -84,6 +112,7 @@ export function createBatchConsumer(opts: BatchConsumerOptions): BatchConsumer {
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     assigned = e.payload.memberAssignment[opts.topic] ?? [];
     joined = true;
+    restarts.joined();
     log.info({ assignment: e.payload.memberAssignment }, 'consumer_group_joined');
     opts.onAssignment?.([...assigned]);
   });
