@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { PerformanceObserver } from 'node:perf_hooks';
 import {
   DEFAULT_TENANT_WINDOWS,
   markWhole,
@@ -56,6 +57,13 @@ if (process.env.SLOWLOG === '1') {
   await redis.slowlog('RESET');
 }
 
+// the garbage collector's pauses, for the state's share of the cost; RSS counts the run's event log too
+let gcMs = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+let peakRss = 0;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let decodeUs = 0;
@@ -89,6 +97,7 @@ for (let from = 0; logs.some((l) => l.length > from); from += BATCH) {
     segFrom = from;
     nextSeg += longest / SEGMENTS;
   }
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
   await Promise.all(
     appliers.map(async (applier, p) => {
       const slice = logs[p]?.slice(from, from + BATCH) ?? [];
@@ -116,8 +125,10 @@ const wallMs = performance.now() - t0;
 console.log(
   `${N} events: ${((N / wallMs) * 1000).toFixed(0)} ev/s, CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event ` +
     `(decode ${(decodeUs / N).toFixed(1)})` +
-    (segments.length > 0 ? `; per segment: ${segments.join(', ')} µs` : ''),
+    (segments.length > 0 ? `; per segment: ${segments.join(', ')} µs` : '') +
+    `; GC ${((gcMs * 1000) / N).toFixed(1)} µs/event; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
 );
+gcObserver.disconnect();
 if (process.env.SLOWLOG === '1') {
   const log = (await redis.slowlog('GET', 1000)) as [number, number, number, string[]][];
   const top = log.sort((a, b) => b[2] - a[2]).slice(0, 3);
