@@ -70,7 +70,7 @@ export async function deleteAll(redis: RedisClient, keys: RedisKeys): Promise<vo
 }
 
 /** Redis' own CPU seconds (user + sys), from INFO cpu; summed over the masters of a cluster. */
-async function redisCpu(redis: RedisClient): Promise<number> {
+export async function redisCpu(redis: RedisClient): Promise<number> {
   let sum = 0;
   for (const node of await masters(redis)) {
     const info = await node.info('cpu');

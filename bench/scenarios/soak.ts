@@ -5,6 +5,8 @@
  * per event of the last segment against the first (the issue: at 5M within 20 % of the figure at
  * 200k), and the resident memory after each segment (the issue: bounded by a setting, flat).
  * Segments count applied offsets (the events, and the records aggregators forward to themselves).
+ * Redis' own CPU per event is sampled with them, so a cost that grows in Redis (its hashes grow
+ * with the state) is told apart from one in the process.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,11 +15,12 @@ import { topicNames } from '@tally/events';
 import { benchEnv, benchRedis, dropBenchDatabase, freePort, startProcess } from '../lib/processes.ts';
 import type { Figure } from '../lib/report.ts';
 import { benchKafka, deleteTopics, fillTopic } from '../lib/topic.ts';
-import { AGGREGATOR, applied, caughtUpWith, deleteAll } from './aggregator.ts';
+import { AGGREGATOR, applied, caughtUpWith, deleteAll, redisCpu } from './aggregator.ts';
 
 interface Sample {
   applied: number;
   cpuSeconds: number;
+  redisCpuSeconds: number;
   rssBytes: number;
   atMs: number;
 }
@@ -67,7 +70,13 @@ export async function soak(mode: 'quick' | 'full', notes: string[]): Promise<Fig
         const atMs = performance.now();
         const cpu = cpuSeconds(agg.child.pid);
         const rss = rssBytes(agg.child.pid);
-        return { applied: await applied(redis, keys, topics.events), cpuSeconds: cpu, rssBytes: rss, atMs };
+        return {
+          applied: await applied(redis, keys, topics.events),
+          cpuSeconds: cpu,
+          redisCpuSeconds: await redisCpu(redis),
+          rssBytes: rss,
+          atMs,
+        };
       };
       samples.push(await sample());
       const deadline = Date.now() + (mode === 'quick' ? 5 : 90) * 60_000;
@@ -100,6 +109,7 @@ export async function soak(mode: 'quick' | 'full', notes: string[]): Promise<Fig
         from: prev.applied,
         to: s.applied,
         cpuUs: ((s.cpuSeconds - prev.cpuSeconds) * 1e6) / events,
+        redisUs: ((s.redisCpuSeconds - prev.redisCpuSeconds) * 1e6) / events,
         rate: events / ((s.atMs - prev.atMs) / 1000),
         rssMiB: s.rssBytes / 2 ** 20,
       };
@@ -108,15 +118,16 @@ export async function soak(mode: 'quick' | 'full', notes: string[]): Promise<Fig
     const last = rows[rows.length - 1];
     if (!first || !last) throw new Error('the soak took no sample');
     const ev = `${n.toLocaleString('en-US')} events, ${filled.messages.toLocaleString('en-US')} messages`;
+    const perSegment = rows
+      .map(
+        (r) =>
+          `${r.from.toLocaleString('en-US')}–${r.to.toLocaleString('en-US')}: ${r.cpuUs.toFixed(1)} µs, Redis ${r.redisUs.toFixed(1)} µs, ${r.rate.toFixed(0)} ev/s, ${r.rssMiB.toFixed(0)} MiB`,
+      )
+      .join('; ');
     notes.push(
-      `soak: one aggregator over ${ev}; per segment (offsets applied) its process CPU per event, events/s and RSS at the segment's end: ` +
-        rows
-          .map(
-            (r) =>
-              `${r.from.toLocaleString('en-US')}–${r.to.toLocaleString('en-US')}: ${r.cpuUs.toFixed(1)} µs, ${r.rate.toFixed(0)} ev/s, ${r.rssMiB.toFixed(0)} MiB`,
-          )
-          .join('; '),
+      `soak: one aggregator over ${ev}; per segment (offsets applied) its process CPU per event, Redis CPU per event, events/s and RSS at the segment's end: ${perSegment}`,
     );
+    process.stderr.write(`[bench] soak per segment: ${perSegment}\n`);
     const scenario = `soak (${ev}, 1 process, ${rows.length} segments)`;
     return [
       {
@@ -134,6 +145,17 @@ export async function soak(mode: 'quick' | 'full', notes: string[]): Promise<Fig
         unit: 'µs',
         goal: 'ratio <= 1.2 (last within 20 % of first)',
         met: last.cpuUs / first.cpuUs <= 1.2,
+      },
+      {
+        scenario,
+        metric: 'Redis CPU per event, last segment',
+        value: last.redisUs,
+        baseline: first.redisUs,
+        ratio: last.redisUs / first.redisUs,
+        unit: 'µs',
+        goal: '<= 10 µs',
+        met: last.redisUs <= 10,
+        note: 'baseline: the first segment',
       },
       {
         scenario,
