@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisClient } from '@tally/redis';
 import { testRedis } from '@tally/testing';
 import { DEFAULT_TENANT_WINDOWS, readAttributionStatus, readCampaign } from '../src/index.ts';
+import { decodeRecipient, encodeRecipient } from '../src/partition/codec.ts';
 import { Harness, type Ev } from './applier-harness.ts';
 
 const DAY = 86_400_000;
@@ -91,6 +92,43 @@ describe('retirement', () => {
     );
     expect((await h.apply(0, again)).status).toBe('ok');
     expect((await readCampaign(redis, h.keys, 't', 'A'))?.counts.optOuts).toBe(1);
+  });
+
+  it("reads a recipient's messages only when one of them may retire (or its bound is unknown)", async () => {
+    h = new Harness(redis);
+    await h.init([0]);
+    const sends: Ev[] = ['m1', 'm2', 'm3'].map((m, i) => ({
+      eventId: `s${m}`,
+      type: 'sent',
+      occurredAt: at(i * 1000),
+      messageId: m,
+      campaignId: 'A',
+      recipientId: 'r1',
+    }));
+    expect((await h.apply(0, h.records(0, sends))).status).toBe('ok');
+    const applier = h.applier(0);
+    const pk = h.keys.partition('events', 0);
+    const cache = applier.store.records;
+    // a day on, nothing can retire: a fresh memory judges r1 from its record and reads no message
+    applier.store.reset();
+    for (let i = 0; i < 4; i++) await applier.sweep({ caughtUpAt: T + DAY });
+    expect([cache.has('recipient', 't r1'), cache.has('message', 't m1')]).toEqual([false, false]);
+    // a record without the bound (written before it was kept) is read whole, and gets it
+    const stored = decodeRecipient('t r1', (await redis.hget(pk.recipients, 't r1')) ?? '');
+    expect(stored.oldestAt).toBe(Date.parse(at(0)));
+    delete stored.oldestAt;
+    await redis.hset(pk.recipients, 't r1', encodeRecipient(stored));
+    applier.store.reset();
+    for (let i = 0; i < 4; i++) await applier.sweep({ caughtUpAt: T + DAY });
+    expect([cache.isWhole('t r1'), cache.has('message', 't m3')]).toEqual([true, true]);
+    expect(decodeRecipient('t r1', (await redis.hget(pk.recipients, 't r1')) ?? '').oldestAt).toBe(
+      Date.parse(at(0)),
+    );
+    // past every window and the horizon: read whole and retired
+    applier.store.reset();
+    const later = T + DEFAULT_TENANT_WINDOWS.horizonMs + 6 * DAY;
+    for (let i = 0; i < 4; i++) await applier.sweep({ caughtUpAt: later });
+    expect(await redis.hlen(pk.messages)).toBe(0);
   });
 
   it('fences out a stale owner after the new owner retired records without moving the offset', async () => {

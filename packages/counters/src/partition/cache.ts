@@ -105,6 +105,10 @@ export class PartitionCache {
     return this.recipients.size + this.messages.size + this.loose.size + this.tombstones.size;
   }
 
+  /** Whether the entry is cached (a record, or known absent). */
+  has(kind: 'recipient' | 'message', field: string): boolean {
+    return (kind === 'recipient' ? this.recipients : this.messages).has(field);
+  }
   recipient(field: string): RecipientRec | undefined {
     return this.recipients.get(field)?.rec;
   }

@@ -108,8 +108,8 @@ function scenario() {
 /** What the fold API builds, as stored (String.raw: `\\u0000` is JSON's own escape). */
 const GOLDEN = {
   m1: String.raw`[2,127,1799488800000,0,430000,[0,"r1"],[0,0,"A"],0,0,60000,120000,30000,[30000,"30003"],[0,"+100"],[0,"vip\u0000b\u0000+100\u0000DE"],[0,7500,"EUR"],[["2EtrjPMQpa3",180000]],[240000],[["vSVmAgC_FbE",300000,12000,"USD"]],[["acEVAFDalIl",360000,9]],[["cStPIrVCBPY",0,420000],["hfrqCgodQt3",1,430000]],null,null,null,null,null,[["rl329v559oy",170000]],null,null,[30000,"30003\u0000unreachable\u00001"],[0,"262-01"],[0,"twilio"],[0,"DE"]]`,
-  live: String.raw`[4,1799489230000,["m1","m2"],[["V6Idt6S8Zjs",4,1796036400000,3],["qn7YbaP5ase",4,1796036400001,3,null,null,null,null,null,1],["UZwQ9XI-BNq",5,1796040000000,3,"+200"],["4L3gU9_L1k3",6,1796043600000,3,null,null,[4000,"EUR"],[10,"EUR"]],["KR7jxqYA2qO",7,1796047200000,3],["5obHSXejenU",8,1796050800000,3,null,"B"],["jz0dPz1GJhb",11,1796054400000,3,null,null,null,null,3],["xZM1k_qmqDk",12,1796058000000,0,null,"C"],["44OvklxDA04",6,1796061600000,0,null,null,[900,"GBP"]],["GQfA4tjT0N5",10,1796065200000,3]],[1796050800000,"in"],null,null,2,{"rd":{"sms":{"20827":1},"in_app":{"20787":1}},"n":2,"le":1799489040000,"lrp":1799489040000,"lc":[[1799488980000,"A","m1"]],"lr":{"sms":[[1799488800000,"A","m1"]],"in_app":[[1796032800000,"B","m2"]]},"cv":{"sms":1},"cr":{"sms:USD":12000},"ta":1,"tr":{"USD":12000}}]`,
-  frozen: String.raw`[4,1799489230000,["m1"],[],[1796050800000,"in"],{"oo":["B"],"so":["+200"],"ho":["C"],"fa":["B"],"io":["B"]},{"le":1796040000000,"lc":[[1796036400000,"B","m2"]],"lrp":1796040000000,"cv":{"in_app":1,"sms":1},"cr":{"in_app:EUR":4000,"sms:GBP":900},"ta":2,"tr":{"EUR":4000,"GBP":900},"ho":1,"rd":{"in_app":{"20787":1}},"n":1,"lr":{"in_app":[[1796032800000,"B","m2"]]}},2,{"rd":{"sms":{"20827":1}},"n":1,"le":1799489040000,"lrp":1799489040000,"lc":[[1799488980000,"A","m1"]],"lr":{"sms":[[1799488800000,"A","m1"]]},"cv":{"sms":1},"cr":{"sms:USD":12000},"ta":1,"tr":{"USD":12000}}]`,
+  live: String.raw`[4,1799489230000,["m1","m2"],[["V6Idt6S8Zjs",4,1796036400000,3],["qn7YbaP5ase",4,1796036400001,3,null,null,null,null,null,1],["UZwQ9XI-BNq",5,1796040000000,3,"+200"],["4L3gU9_L1k3",6,1796043600000,3,null,null,[4000,"EUR"],[10,"EUR"]],["KR7jxqYA2qO",7,1796047200000,3],["5obHSXejenU",8,1796050800000,3,null,"B"],["jz0dPz1GJhb",11,1796054400000,3,null,null,null,null,3],["xZM1k_qmqDk",12,1796058000000,0,null,"C"],["44OvklxDA04",6,1796061600000,0,null,null,[900,"GBP"]],["GQfA4tjT0N5",10,1796065200000,3]],[1796050800000,"in"],null,null,2,{"rd":{"sms":{"20827":1},"in_app":{"20787":1}},"n":2,"le":1799489040000,"lrp":1799489040000,"lc":[[1799488980000,"A","m1"]],"lr":{"sms":[[1799488800000,"A","m1"]],"in_app":[[1796032800000,"B","m2"]]},"cv":{"sms":1},"cr":{"sms:USD":12000},"ta":1,"tr":{"USD":12000}},1796032800000]`,
+  frozen: String.raw`[4,1799489230000,["m1"],[],[1796050800000,"in"],{"oo":["B"],"so":["+200"],"ho":["C"],"fa":["B"],"io":["B"]},{"le":1796040000000,"lc":[[1796036400000,"B","m2"]],"lrp":1796040000000,"cv":{"in_app":1,"sms":1},"cr":{"in_app:EUR":4000,"sms:GBP":900},"ta":2,"tr":{"EUR":4000,"GBP":900},"ho":1,"rd":{"in_app":{"20787":1}},"n":1,"lr":{"in_app":[[1796032800000,"B","m2"]]}},2,{"rd":{"sms":{"20827":1}},"n":1,"le":1799489040000,"lrp":1799489040000,"lc":[[1799488980000,"A","m1"]],"lr":{"sms":[[1799488800000,"A","m1"]]},"cv":{"sms":1},"cr":{"sms:USD":12000},"ta":1,"tr":{"USD":12000}},1799489230000]`,
   m2: String.raw`[2,11,1796032800000,3,2000,[0,"r1"],[0,0,"B"],0,0,1000,2000,null,null,[0,"+200"],[0,"\u0000\u0000+200\u0000"],null,null,null,null,null,null,115,[7200000],3600000,10800000,null,null,1,[["EUR",4000],["GBP",900]]]`,
 };
 
@@ -120,6 +120,15 @@ const GOLDEN = {
 const LEGACY = {
   live: String.raw`[2,1799489230000,["m1","m2"],[["V6Idt6S8Zjs",4,1796036400000,3],["qn7YbaP5ase",4,1796036400001,3,null,null,null,null,null,1],["UZwQ9XI-BNq",5,1796040000000,3,"+200"],["4L3gU9_L1k3",6,1796043600000,3,null,null,[4000,"EUR"],[10,"EUR"]],["KR7jxqYA2qO",7,1796047200000,3],["5obHSXejenU",8,1796050800000,3,null,"B"],["jz0dPz1GJhb",11,1796054400000,3,null,null,null,null,3],["xZM1k_qmqDk",12,1796058000000,0,null,"C"],["44OvklxDA04",6,1796061600000,0,null,null,[900,"GBP"]],["GQfA4tjT0N5",10,1796065200000,3]],[1796050800000,"in"]]`,
   frozen: String.raw`[2,1799489230000,["m1"],[],[1796050800000,"in"],{"oo":["B"],"so":["+200"],"ho":["C"],"fa":["B"],"io":["B"]},{"le":1796040000000,"lc":[[1796036400000,"B","m2"]],"lrp":1796040000000,"cv":{"in_app":1,"sms":1},"cr":{"in_app:EUR":4000,"sms:GBP":900},"ta":2,"tr":{"EUR":4000,"GBP":900},"ho":1,"rd":{"in_app":{"20787":1}},"n":1,"lr":{"in_app":[[1796032800000,"B","m2"]]}}]`,
+};
+
+/**
+ * What the fold API built before a recipient kept `oldestAt` (position 9): such records still
+ * read, as records whose bound is unknown (retirement reads them whole and sets it).
+ */
+const BEFORE_OLDEST = {
+  live: String.raw`[4,1799489230000,["m1","m2"],[["V6Idt6S8Zjs",4,1796036400000,3],["qn7YbaP5ase",4,1796036400001,3,null,null,null,null,null,1],["UZwQ9XI-BNq",5,1796040000000,3,"+200"],["4L3gU9_L1k3",6,1796043600000,3,null,null,[4000,"EUR"],[10,"EUR"]],["KR7jxqYA2qO",7,1796047200000,3],["5obHSXejenU",8,1796050800000,3,null,"B"],["jz0dPz1GJhb",11,1796054400000,3,null,null,null,null,3],["xZM1k_qmqDk",12,1796058000000,0,null,"C"],["44OvklxDA04",6,1796061600000,0,null,null,[900,"GBP"]],["GQfA4tjT0N5",10,1796065200000,3]],[1796050800000,"in"],null,null,2,{"rd":{"sms":{"20827":1},"in_app":{"20787":1}},"n":2,"le":1799489040000,"lrp":1799489040000,"lc":[[1799488980000,"A","m1"]],"lr":{"sms":[[1799488800000,"A","m1"]],"in_app":[[1796032800000,"B","m2"]]},"cv":{"sms":1},"cr":{"sms:USD":12000},"ta":1,"tr":{"USD":12000}}]`,
+  frozen: String.raw`[4,1799489230000,["m1"],[],[1796050800000,"in"],{"oo":["B"],"so":["+200"],"ho":["C"],"fa":["B"],"io":["B"]},{"le":1796040000000,"lc":[[1796036400000,"B","m2"]],"lrp":1796040000000,"cv":{"in_app":1,"sms":1},"cr":{"in_app:EUR":4000,"sms:GBP":900},"ta":2,"tr":{"EUR":4000,"GBP":900},"ho":1,"rd":{"in_app":{"20787":1}},"n":1,"lr":{"in_app":[[1796032800000,"B","m2"]]}},2,{"rd":{"sms":{"20827":1}},"n":1,"le":1799489040000,"lrp":1799489040000,"lc":[[1799488980000,"A","m1"]],"lr":{"sms":[[1799488800000,"A","m1"]]},"cv":{"sms":1},"cr":{"sms:USD":12000},"ta":1,"tr":{"USD":12000}}]`,
 };
 
 /** Every position and key the fold API above leaves unset, written by hand in the stored spelling. */
@@ -151,7 +160,15 @@ describe('stored record spelling (golden)', () => {
     }
     expect(placementOf(HAND.message)).toBe('held');
     expect(decodeMessage('t m9', HAND.message).anon).toEqual([[30, '{"e":1}']]);
-    for (const s of [GOLDEN.live, GOLDEN.frozen, LEGACY.live, LEGACY.frozen, HAND.recipient])
+    for (const s of [
+      GOLDEN.live,
+      GOLDEN.frozen,
+      BEFORE_OLDEST.live,
+      BEFORE_OLDEST.frozen,
+      LEGACY.live,
+      LEGACY.frozen,
+      HAND.recipient,
+    ])
       expect(encodeRecipient(structuredClone(decodeRecipient('t r1', s)))).toBe(s);
     expect(encodeLoose(decodeLoose('t h2', HAND.loose))).toBe(HAND.loose);
     expect(encodeLoose(decodeLoose('t late:x', HAND.late))).toBe(HAND.late);
@@ -184,8 +201,14 @@ describe('stored record spelling (golden)', () => {
     const s = scenario();
     expect(decodeMessage('t m1', GOLDEN.m1)).toEqual({ rec: s.c.messages.get('m1') });
     expect(decodeRecipient('t r1', GOLDEN.frozen)).toEqual(s.c.rec);
-    const { live: _live, ...before } = s.c.rec;
+    const { live: _live, oldestAt, ...before } = s.c.rec;
     expect(decodeRecipient('t r1', LEGACY.frozen), 'a version 2 record: no summary').toEqual(before);
+    expect(decodeRecipient('t r1', BEFORE_OLDEST.frozen), 'no bound: unknown').toEqual({
+      ...s.c.rec,
+      oldestAt: undefined,
+    });
+    // m2 retired: the bound is m1's newest event exactly; before it, the earliest attach (m2's send)
+    expect([oldestAt, decodeRecipient('t r1', GOLDEN.live).oldestAt]).toEqual([T0 + 40 * DAY + 430_000, T0]);
     const v = viewOf(decodeMessage('t m1', GOLDEN.m1).rec);
     expect([v.campaign, v.recipient, v.channel, v.sender]).toEqual(['A', 'r1', 'sms', '+100']);
     const base = T0 + 40 * DAY;

@@ -120,6 +120,7 @@ function respell(o: object, names: ReadonlyMap<string, string>): Record<string, 
  * is non-empty, a 1 at position 7; version 2 records (written before it was kept) read as unknown.
  * One whose `live` summary is known is spelled with version 4: position 7 as in version 3 (2 when
  * the part is unknown), position 8 the summary (its keys as `audience`'s) or 0 for null.
+ * Position 9, in any version, is `oldestAt` (absent: unknown; readers before it ignore it).
  */
 const V_RECIPIENT_PART = 3;
 const V_LIVE = 4;
@@ -138,6 +139,7 @@ export function encodeRecipient(r: RecipientRec): string {
       r.audience ? respell(r.audience, AUDIENCE_STORED) : null,
       part,
       live ?? null,
+      r.oldestAt ?? null,
     ]),
   );
 }
@@ -157,6 +159,7 @@ export function decodeRecipient(field: string, s: string): RecipientRec {
   if (a[6] && typeof a[6] === 'object') rec.audience = respell(a[6], AUDIENCE_READ);
   if (a[0] === V_RECIPIENT_PART || (a[0] === V_LIVE && a[7] !== 2)) rec.recipientPart = a[7] === 1;
   if (a[0] === V_LIVE) rec.live = a[8] === 0 ? null : respell(a[8] ?? {}, AUDIENCE_READ);
+  if (typeof a[9] === 'number') rec.oldestAt = a[9];
   return rec;
 }
 

@@ -10,8 +10,9 @@ import type { PartitionKeys } from '../keys.ts';
 import type { CountContext } from '../state/count-message.ts';
 import { FUTURE_SKEW_MS, keepHorizonMs, messageRetentionMs, type TenantWindows } from '../state/event.ts';
 import { retireCluster } from '../state/retire.ts';
+import type { RecipientRec } from '../state/recipient.ts';
 import { hasRecipientPart } from '../state/count-cluster.ts';
-import { fieldOf, splitField } from './codec.ts';
+import { decodeRecipient, fieldOf, placementOf, splitField } from './codec.ts';
 import { noChanges, type Changes, type PartitionStore } from './store.ts';
 
 export type SweepPhase = 'r' | 'm' | 'e' | 'x';
@@ -57,21 +58,58 @@ export async function sweepPage(
   const fields = flat.filter((_, i) => i % 2 === 0);
   const tenants = [...new Set(fields.map((f) => splitField(f)[0]))];
   const windows = await ctx.windows(tenants);
-  if (at.phase === 'r') await sweepRecipients(ctx, fields, windows, out);
-  if (at.phase === 'm') await sweepHeld(ctx, fields, windows, out);
+  if (at.phase === 'r') await sweepRecipients(ctx, flat, windows, out);
+  if (at.phase === 'm') await sweepHeld(ctx, flat, windows, out);
   if (at.phase === 'e') await sweepLoose(ctx, fields, windows, out);
   if (at.phase === 'x') sweepTombstones(ctx, flat, windows, out);
   return next === '0' ? { phase: NEXT[at.phase], cursor: '0' } : { phase: at.phase, cursor: next };
 }
 
+/**
+ * Whether retirement could change the recipient now (retireCluster's rules, read from the record
+ * alone): a message due (none is while stream time is within a message's retention of
+ * `oldestAt`), an event due (the shorter of its two keeps), a live summary to fold for the first
+ * time, or an empty record past its time to live. False means retireCluster would change nothing,
+ * so its messages need not be read.
+ */
+export function mayRetire(
+  rec: RecipientRec,
+  streamTime: number,
+  w: TenantWindows,
+  recipientTtlMs: number,
+): boolean {
+  if (rec.live === undefined) return true;
+  const keepMessage = messageRetentionMs(w);
+  if (rec.messageIds.length > 0 && (rec.oldestAt === undefined || streamTime > rec.oldestAt + keepMessage))
+    return true;
+  const keepEvent = Math.min(keepMessage, keepHorizonMs(w));
+  if (rec.events.some((e) => streamTime > e.t + keepEvent)) return true;
+  return rec.messageIds.length === 0 && rec.events.length === 0 && streamTime > rec.newestAt + recipientTtlMs;
+}
+
+/**
+ * A page of recipients (HSCAN's field, value pairs): each is judged from its record (the cached
+ * one, or the page's value, decoded without caching it), and only those that may retire are read
+ * whole — so a sweep does not read the history of recipients with nothing to retire (reading every
+ * message of every recipient made its cost grow with their lists: bench/CHANGES.md, the soak).
+ */
 async function sweepRecipients(
   ctx: SweepContext,
-  fields: string[],
+  flat: string[],
   windows: (tenant: string) => TenantWindows,
   out: Swept,
 ): Promise<void> {
-  await ctx.store.load({ recipients: new Set(fields), whole: new Set(fields) });
   const cache = ctx.store.records;
+  const fields: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] ?? '';
+    const rec = cache.has('recipient', field)
+      ? cache.recipient(field)
+      : decodeRecipient(field, flat[i + 1] ?? '');
+    if (rec && mayRetire(rec, ctx.streamTime, windows(rec.tenant), ctx.recipientTtlMs)) fields.push(field);
+  }
+  if (fields.length === 0) return;
+  await ctx.store.load({ recipients: new Set(fields), whole: new Set(fields) });
   const count: CountContext = { now: 0, minuteTtlSeconds: 0, windows };
   for (const field of fields) {
     const cluster = cache.cluster(field);
@@ -105,14 +143,28 @@ async function sweepRecipients(
   }
 }
 
+/**
+ * A page of messages (HSCAN's field, value pairs): only those held without a recipient are read
+ * (the page's value tells, or the cached record), so the walk does not pull every message and its
+ * recipient into memory.
+ */
 async function sweepHeld(
   ctx: SweepContext,
-  fields: string[],
+  flat: string[],
   windows: (tenant: string) => TenantWindows,
   out: Swept,
 ): Promise<void> {
-  await ctx.store.load({ messages: new Set(fields) });
   const cache = ctx.store.records;
+  const fields: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] ?? '';
+    const held = cache.has('message', field)
+      ? cache.message(field)?.anon !== undefined
+      : placementOf(flat[i + 1] ?? '[]') === 'held';
+    if (held) fields.push(field);
+  }
+  if (fields.length === 0) return;
+  await ctx.store.load({ messages: new Set(fields) });
   for (const field of fields) {
     const m = cache.message(field);
     if (!m?.anon) continue;

@@ -119,6 +119,14 @@ export interface RecipientRec {
    * records another recipient, so its rows are always folded from every message.
    */
   live?: Audience | null;
+  /**
+   * No later than the newest event of any message it lists: the earliest event time that attached
+   * one (addMessageId), or, after retirement saw them all, the earliest newest time of those left
+   * (retire.ts). Undefined while it lists messages: unknown (a record written before it was kept).
+   * It lets retirement pass over a recipient none of whose messages can be due without reading
+   * them (partition/sweep.ts).
+   */
+  oldestAt?: number;
 }
 
 export function newRecipient(tenant: string, recipient: string, t: number): RecipientRec {
@@ -156,6 +164,8 @@ export function addRecipientEvent(rec: RecipientRec, e: Ev): boolean {
 export function addMessageId(rec: RecipientRec, messageId: string, t: number): boolean {
   rec.newestAt = Math.max(rec.newestAt, t);
   if (rec.messageIds.includes(messageId)) return false;
+  if (rec.messageIds.length === 0) rec.oldestAt = t;
+  else if (rec.oldestAt !== undefined) rec.oldestAt = Math.min(rec.oldestAt, t);
   rec.messageIds.push(messageId);
   return true;
 }

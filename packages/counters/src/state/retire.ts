@@ -142,6 +142,12 @@ export function retireCluster(
     cluster.messages.delete(id);
   }
   rec.messageIds = rec.messageIds.filter((id) => !dueMessages.has(id));
+  // every message left is at hand (a whole cluster): the bound on their newest times made exact
+  let oldest = Infinity;
+  for (const v of views.values())
+    if (!dueMessages.has(v.rec.messageId)) oldest = Math.min(oldest, v.rec.newestAt);
+  if (rec.messageIds.length > 0 && oldest !== Infinity) rec.oldestAt = oldest;
+  else delete rec.oldestAt;
   // the live summary folded again from the messages left (what went is in `audience` now), or
   // for the first time (a record written before it was kept)
   if (messages.length > 0 || rec.live === undefined)
