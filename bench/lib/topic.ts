@@ -4,7 +4,8 @@
  * delivered; a third of messages opened, a seventh clicked (≈2.5 events per message). Receipts
  * carry the recipient, as every provider's do, except one in fifty (an API receipt naming only
  * the message, which the aggregator forwards to the recipient's partition). Keyed like ingest
- * keys them (`recordKey`).
+ * keys them (`recordKey`). Message i goes to recipient i mod 50,000 (BENCH_RECIPIENTS sets another
+ * count: with 1,000,000 a recipient has about one message in a 2.5M-event soak instead of 20).
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { recordKey, type CanonicalEvent } from '@tally/events';
@@ -18,10 +19,11 @@ export function benchKafka(brokers: string): Kafka {
 /** The mix described above, message by message (the in-process applier harness reads it too). */
 export function* mixedEvents(n: number): Generator<CanonicalEvent> {
   const t0 = Date.now() - 3600_000;
+  const recipients = Number(process.env.BENCH_RECIPIENTS ?? 50_000);
   let made = 0;
   for (let i = 0; made < n; i++) {
     const messageId = `m${i}`;
-    const recipientId = `r${i % 50_000}`;
+    const recipientId = `r${i % recipients}`;
     const base = {
       tenantId: BENCH_TENANT,
       channel: 'sms' as const,
