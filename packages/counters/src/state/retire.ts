@@ -104,7 +104,11 @@ function retireMessage(rec: RecipientRec, v: MessageView): void {
     addFrozen(rec.frozen, 'inAppOpenedIn', v.campaign);
 }
 
-/** Retires what is due in the cluster (mutates it) and says what went. */
+/**
+ * Retires what is due in the cluster (mutates it) and says what went. partition/sweep.ts
+ * `mayRetire` reads these rules from the record alone to skip recipients with nothing due: a rule
+ * added or loosened here must be added or loosened there too.
+ */
 export function retireCluster(
   cluster: Cluster,
   streamTime: number,
